@@ -1,0 +1,42 @@
+package workspace
+
+// Profile names a link-resolution rule set (see DESIGN.md "Link resolution").
+type Profile string
+
+const (
+	ProfileObsidian   Profile = "obsidian"
+	ProfileQuartz     Profile = "quartz"
+	ProfileCommonMark Profile = "commonmark"
+)
+
+// Quartz markdownLinkResolution strategies.
+const (
+	QuartzAbsolute = "absolute"
+	QuartzRelative = "relative"
+	QuartzShortest = "shortest"
+)
+
+// Config is a vault's settings: read from .rhizome.yaml at the vault root, filled
+// in by detection (.obsidian/, quartz.config.ts), and overridable by the editor
+// with the same keys.
+type Config struct {
+	// Profiles lists the resolution profiles; the first one drives the editor, the
+	// others are also checked (profile-mismatch).
+	Profiles []Profile `yaml:"profiles" json:"profiles"`
+	// QuartzResolution is Quartz's markdownLinkResolution.
+	QuartzResolution string `yaml:"quartzResolution" json:"quartzResolution"`
+	// Ignore holds extra gitignore-style globs, relative to the vault root.
+	Ignore []string `yaml:"ignore" json:"ignore"`
+	// ExplicitPublish: only notes with publish: true are published (Quartz ExplicitPublish).
+	ExplicitPublish bool `yaml:"explicitPublish" json:"explicitPublish"`
+	// Diagnostics maps a diagnostic code to error|warning|info|hint|off.
+	Diagnostics map[string]string `yaml:"diagnostics" json:"diagnostics"`
+}
+
+// Primary is the profile that decides what a link points to.
+func (c *Config) Primary() Profile {
+	if len(c.Profiles) == 0 {
+		return ProfileObsidian
+	}
+	return c.Profiles[0]
+}

@@ -1,0 +1,279 @@
+package workspace
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/adrg/frontmatter"
+	"go.yaml.in/yaml/v3"
+)
+
+// rawYAML is an adrg/frontmatter format that only captures the header bytes: it
+// never fails, so the body offset is always known, and the bytes are decoded
+// with yaml.v3 afterwards for line numbers (adrg decodes with yaml.v2, which
+// has none).
+var rawYAML = frontmatter.NewFormat("---", "---", func(data []byte, v any) error {
+	*(v.(*[]byte)) = data
+	return nil
+})
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+// parseFrontmatter reads the YAML header at the start of text (after an
+// optional BOM, which start says). It returns the frontmatter and the offset
+// where the markdown body begins.
+func parseFrontmatter(text string, start int) (Frontmatter, int) {
+	var fm Frontmatter
+	rest := text[start:]
+	// Obsidian and Quartz only accept '---' on the very first line; adrg would
+	// also skip leading blank lines.
+	if !strings.HasPrefix(rest, "---") || !isLineEnd(rest, 3) {
+		return fm, start
+	}
+	var data []byte
+	body, err := frontmatter.Parse(strings.NewReader(rest), &data, rawYAML)
+	if err != nil || body == nil || len(body) == len(rest) {
+		return fm, start // no closing delimiter: not frontmatter
+	}
+	bodyStart := start + len(rest) - len(body)
+	fm.Present = true
+	fm.Span = Span{start, bodyStart}
+	// The YAML starts on the line after the opening '---'.
+	yamlStart := start + 3
+	for yamlStart < len(text) && (text[yamlStart] == '\r' || text[yamlStart] == '\n') {
+		if text[yamlStart] == '\n' {
+			yamlStart++
+			break
+		}
+		yamlStart++
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		fm.Err = yamlError(text, yamlStart, err)
+		return fm, bodyStart
+	}
+	if len(doc.Content) == 0 {
+		return fm, bodyStart // empty header
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		fm.Problems = append(fm.Problems, FieldProblem{Span: Span{start, bodyStart},
+			Message: "frontmatter is not a mapping of keys to values"})
+		return fm, bodyStart
+	}
+	fm.Node = root
+	lines := newLineTable(text, yamlStart)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i], root.Content[i+1]
+		fm.readField(text, lines, key, val)
+	}
+	return fm, bodyStart
+}
+
+func isLineEnd(s string, i int) bool {
+	return i == len(s) || s[i] == '\n' || s[i] == '\r'
+}
+
+func yamlError(text string, yamlStart int, err error) *FrontmatterError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	// Lines in the message count from the first YAML line; report file lines.
+	off := yamlStart
+	for l := 1; l < line && off < len(text); l++ {
+		nl := strings.IndexByte(text[off:], '\n')
+		if nl < 0 {
+			break
+		}
+		off += nl + 1
+	}
+	end := off + strings.IndexByte(text[off:]+"\n", '\n')
+	fileLine := strings.Count(text[:off], "\n") + 1
+	if line > 0 {
+		msg = yamlLineRE.ReplaceAllString(msg, "line "+strconv.Itoa(fileLine))
+	}
+	return &FrontmatterError{Line: fileLine, Span: Span{off, end}, Message: msg}
+}
+
+// lineTable maps yaml.v3 line/column marks (1-based, columns in characters,
+// counted from the first YAML line) to byte offsets in the note.
+type lineTable struct {
+	text   string
+	starts []int
+}
+
+func newLineTable(text string, from int) lineTable {
+	t := lineTable{text: text, starts: []int{from}}
+	for i := from; i < len(text); i++ {
+		if text[i] == '\n' {
+			t.starts = append(t.starts, i+1)
+		}
+	}
+	return t
+}
+
+func (t lineTable) offset(line, col int) int {
+	if line < 1 || line > len(t.starts) {
+		return t.starts[0]
+	}
+	off := t.starts[line-1]
+	for c := 1; c < col && off < len(t.text) && t.text[off] != '\n'; c++ {
+		_, size := decodeRune(t.text[off:])
+		off += size
+	}
+	return off
+}
+
+// nodeSpan is the byte span of a scalar node as written (quotes included).
+func (t lineTable) nodeSpan(n *yaml.Node) Span {
+	start := t.offset(n.Line, n.Column)
+	end := start + len(n.Value)
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		q := t.text[start]
+		end = start + 1
+		for end < len(t.text) && t.text[end] != '\n' {
+			if t.text[end] == '\\' && q == '"' {
+				end += 2
+				continue
+			}
+			if t.text[end] == q {
+				end++
+				break
+			}
+			end++
+		}
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		end = start + strings.IndexByte(t.text[start:]+"\n", '\n')
+	}
+	if end > len(t.text) {
+		end = len(t.text)
+	}
+	return Span{start, end}
+}
+
+func (fm *Frontmatter) readField(text string, lines lineTable, key, val *yaml.Node) {
+	switch strings.ToLower(key.Value) {
+	case "title":
+		fm.Title = scalarString(val)
+	case "description":
+		fm.Description = scalarString(val)
+	case "aliases", "alias":
+		for _, a := range stringList(val, lines) {
+			if a.value == "" {
+				continue
+			}
+			fm.Aliases = append(fm.Aliases, a.value)
+			if strings.HasPrefix(a.value, "#") {
+				fm.Problems = append(fm.Problems, FieldProblem{Field: "aliases", Span: a.span,
+					Message: fmt.Sprintf("alias %q starts with '#': [[%s]] names a heading of the linking note, so this alias can never link here", a.value, a.value)})
+			}
+		}
+	case "tags", "tag":
+		for _, t := range stringList(val, lines) {
+			name := strings.TrimPrefix(t.value, "#")
+			if name == "" {
+				continue
+			}
+			fm.Tags = append(fm.Tags, Tag{Name: name, Span: t.span, InFrontmatter: true})
+		}
+	case "publish":
+		if val.Kind != yaml.ScalarNode {
+			fm.Problems = append(fm.Problems, FieldProblem{Field: "publish", Span: lines.nodeSpan(val),
+				Message: "publish should be true or false"})
+			return
+		}
+		var b bool
+		switch {
+		case val.Tag == "!!bool":
+			b = strings.EqualFold(val.Value, "true") || strings.EqualFold(val.Value, "yes") || strings.EqualFold(val.Value, "on")
+		case val.Tag == "!!null":
+			return
+		default:
+			b = strings.EqualFold(val.Value, "true")
+			fm.Problems = append(fm.Problems, FieldProblem{Field: "publish", Span: lines.nodeSpan(val),
+				Message: fmt.Sprintf("publish is the string %q, not a boolean: write publish: %s without quotes", val.Value, strconv.FormatBool(b))})
+		}
+		fm.Publish = &b
+	}
+}
+
+func scalarString(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		return n.Value
+	}
+	return ""
+}
+
+type spannedString struct {
+	value string
+	span  Span
+}
+
+// stringList reads a list, a single string, or a comma/space separated string
+// (Obsidian accepts all three for tags and aliases).
+func stringList(n *yaml.Node, lines lineTable) []spannedString {
+	var out []spannedString
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for _, item := range n.Content {
+			if item.Kind == yaml.ScalarNode && item.Tag != "!!null" {
+				out = append(out, spannedString{strings.TrimSpace(item.Value), lines.nodeSpan(item)})
+			}
+		}
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil
+		}
+		span := lines.nodeSpan(n)
+		for _, part := range strings.FieldsFunc(n.Value, func(r rune) bool { return r == ',' }) {
+			if p := strings.TrimSpace(part); p != "" {
+				out = append(out, spannedString{p, span})
+			}
+		}
+	}
+	return out
+}
+
+// frontmatterLinks finds [[wikilinks]] and [label](dest) links written in
+// frontmatter values (Quartz and Dataview users link notes from fields).
+func frontmatterLinks(text string, fm Span, links []Link) []Link {
+	src := text[fm.Start:fm.End]
+	for i := 0; i < len(src); i++ {
+		switch {
+		case src[i] == '[' && i+1 < len(src) && src[i+1] == '[':
+			if l, n, ok := scanWikilink(src, i, false); ok {
+				l.Kind = LinkFrontmatter
+				shiftLink(&l, fm.Start)
+				links = append(links, l)
+				i += n - 1
+			}
+		case src[i] == ']' && i+1 < len(src) && src[i+1] == '(':
+			open := bytes.LastIndexByte([]byte(src[:i]), '[')
+			close := strings.IndexByte(src[i+2:], ')')
+			if open < 0 || close < 0 || strings.ContainsAny(src[open:i], "\n") {
+				continue
+			}
+			destStart, destEnd := i+2, i+2+close
+			l := Link{Kind: LinkFrontmatter, Span: Span{open, destEnd + 1}, TargetSpan: Span{destStart, destEnd},
+				Label: src[open+1 : i], Def: -1}
+			setURLTarget(&l, src[destStart:destEnd])
+			shiftLink(&l, fm.Start)
+			links = append(links, l)
+			i = destEnd
+		}
+	}
+	return links
+}
+
+func shiftLink(l *Link, by int) {
+	l.Span.Start += by
+	l.Span.End += by
+	l.TargetSpan.Start += by
+	l.TargetSpan.End += by
+}

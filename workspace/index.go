@@ -1,0 +1,458 @@
+package workspace
+
+import (
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// File is a file of the vault: a note (Note set) or another possible link
+// target such as an image (Note nil). Its Note is replaced under the Index's
+// write lock; read it through a Snapshot.
+type File struct {
+	Path string // vault-relative, '/'-separated, as on disk
+	Note *Note
+
+	stem     string // Path without a note extension
+	foldPath string
+	foldStem string
+	keys     []string // name keys under which the file is found
+}
+
+// IsNote reports whether the file is a markdown note.
+func (f *File) IsNote() bool { return f.Note != nil }
+
+// Dir is the file's folder ("" at the vault root).
+func (f *File) Dir() string {
+	if d := path.Dir(f.Path); d != "." {
+		return d
+	}
+	return ""
+}
+
+// Stem is the path without a note extension.
+func (f *File) Stem() string { return f.stem }
+
+// LinkRef names one link: the i-th link of From's note.
+type LinkRef struct {
+	From  *File
+	Index int
+}
+
+// Link returns the link it names.
+func (r LinkRef) Link() *Link { return &r.From.Note.Links[r.Index] }
+
+// Index holds every file of a vault, its lookup tables, and each link's
+// resolution under the primary profile, kept up to date incrementally.
+type Index struct {
+	mu  sync.RWMutex
+	cfg Config
+
+	files  map[string]*File   // folded path → file
+	byName map[string][]*File // nameKey → files found under it (names, index folders, aliases)
+	// resolved holds each note's link resolutions, parallel to Note.Links,
+	// without fragments (those are checked when asked: a heading edit must not
+	// re-resolve every backlink).
+	resolved  map[*File][]Resolution
+	backlinks map[*File][]LinkRef
+	// mentions maps a nameKey to the notes with a link under that key: when a
+	// file with the key appears or goes, only those notes re-resolve.
+	mentions map[string]map[*File]struct{}
+	tags     map[string]map[*File]int // folded tag → notes → uses
+	folders  map[string]int           // folded folder path → files below it
+}
+
+// NewIndex returns an empty index.
+func NewIndex(cfg Config) *Index {
+	return &Index{
+		cfg:       cfg,
+		files:     map[string]*File{},
+		byName:    map[string][]*File{},
+		resolved:  map[*File][]Resolution{},
+		backlinks: map[*File][]LinkRef{},
+		mentions:  map[string]map[*File]struct{}{},
+		tags:      map[string]map[*File]int{},
+		folders:   map[string]int{},
+	}
+}
+
+// Config returns the configuration the index resolves with.
+func (ix *Index) Config() Config {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.cfg
+}
+
+// SetConfig changes the configuration and re-resolves every link.
+func (ix *Index) SetConfig(cfg Config) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.cfg = cfg
+	for _, f := range ix.files {
+		ix.unkey(f)
+		f.keys = fileKeys(f)
+		ix.key(f)
+	}
+	ix.resolveAll()
+}
+
+// Changed is what an update touched: the notes whose diagnostics may differ.
+type Changed map[*File]struct{}
+
+func (c Changed) add(f *File) {
+	if f != nil && f.Note != nil {
+		c[f] = struct{}{}
+	}
+}
+
+// Files lists the changed files by path.
+func (c Changed) Files() []*File {
+	out := make([]*File, 0, len(c))
+	for f := range c {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Bulk adds many notes and files at once (start-up): tables first, then every
+// link resolved in parallel.
+func (ix *Index) Bulk(notes []*Note, assets []string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, n := range notes {
+		f := ix.insert(n.Path)
+		f.Note = n
+		f.keys = fileKeys(f)
+		ix.key(f)
+	}
+	for _, p := range assets {
+		f := ix.insert(p)
+		f.keys = fileKeys(f)
+		ix.key(f)
+	}
+	ix.resolveAll()
+}
+
+// resolveAll recomputes every resolution and the tables derived from them.
+func (ix *Index) resolveAll() {
+	notes := make([]*File, 0, len(ix.files))
+	ix.tags = map[string]map[*File]int{}
+	for _, f := range ix.files {
+		if f.Note != nil {
+			notes = append(notes, f)
+			ix.tagTable(f, true)
+		}
+	}
+	results := make([][]Resolution, len(notes))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	next := make(chan int, len(notes))
+	for i := range notes {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = ix.resolveNote(ix.cfg.Primary(), notes[i])
+			}
+		}()
+	}
+	wg.Wait()
+	ix.resolved = make(map[*File][]Resolution, len(notes))
+	ix.backlinks = map[*File][]LinkRef{}
+	ix.mentions = map[string]map[*File]struct{}{}
+	for i, f := range notes {
+		ix.resolved[f] = results[i]
+		ix.linkTables(f, true)
+	}
+}
+
+// SetNote adds or replaces a note (an edit, a file created or changed on disk).
+func (ix *Index) SetNote(n *Note) Changed {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	changed := Changed{}
+	f := ix.files[fold(n.Path)]
+	isNew := f == nil || f.Note == nil
+	if f != nil && f.Note != nil {
+		ix.linkTables(f, false)
+		ix.tagTable(f, false)
+		// Backlinks may name headings or blocks that this edit changed.
+		for _, r := range ix.backlinks[f] {
+			changed.add(r.From)
+		}
+	}
+	if f == nil {
+		f = ix.insert(n.Path)
+	}
+	oldKeys := f.keys
+	f.Note = n
+	f.Path = n.Path
+	f.keys = fileKeys(f)
+	if isNew || !sameKeys(oldKeys, f.keys) {
+		ix.unkeyWith(f, oldKeys)
+		ix.key(f)
+		ix.reresolveMentions(append(oldKeys, f.keys...), changed)
+	}
+	ix.tagTable(f, true)
+	ix.resolved[f] = ix.resolveNote(ix.cfg.Primary(), f)
+	ix.linkTables(f, true)
+	changed.add(f)
+	return changed
+}
+
+// SetFile records a non-note file (an image appeared).
+func (ix *Index) SetFile(p string) Changed {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	changed := Changed{}
+	if ix.files[fold(p)] != nil {
+		return changed
+	}
+	f := ix.insert(p)
+	f.keys = fileKeys(f)
+	ix.key(f)
+	ix.reresolveMentions(f.keys, changed)
+	return changed
+}
+
+// Remove deletes a file; links to it become broken (or resolve elsewhere).
+func (ix *Index) Remove(p string) Changed {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	changed := Changed{}
+	f := ix.files[fold(p)]
+	if f == nil {
+		return changed
+	}
+	if f.Note != nil {
+		ix.linkTables(f, false)
+		ix.tagTable(f, false)
+		delete(ix.resolved, f)
+	}
+	for _, r := range ix.backlinks[f] {
+		changed.add(r.From)
+	}
+	delete(ix.files, f.foldPath)
+	ix.countFolders(f, -1)
+	ix.unkeyWith(f, f.keys)
+	ix.reresolveMentions(f.keys, changed)
+	delete(changed, f)
+	return changed
+}
+
+// Rename moves a note or file; the note's own relative links re-resolve from
+// its new folder. The caller rewrites links to it (that is an edit of other notes).
+func (ix *Index) Rename(oldPath string, n *Note, newPath string) Changed {
+	changed := ix.Remove(oldPath)
+	var more Changed
+	if n != nil {
+		more = ix.SetNote(n)
+	} else {
+		more = ix.SetFile(newPath)
+	}
+	for f := range more {
+		changed[f] = struct{}{}
+	}
+	return changed
+}
+
+func (ix *Index) insert(p string) *File {
+	f := &File{Path: p, stem: trimNoteExt(p), foldPath: fold(p)}
+	f.foldStem = fold(f.stem)
+	ix.files[f.foldPath] = f
+	ix.countFolders(f, 1)
+	return f
+}
+
+func (ix *Index) countFolders(f *File, delta int) {
+	for d := path.Dir(f.foldPath); d != "." && d != "/"; d = path.Dir(d) {
+		if ix.folders[d] += delta; ix.folders[d] <= 0 {
+			delete(ix.folders, d)
+		}
+	}
+}
+
+// fileKeys are the name keys a file is found under: its name; a folder's
+// index note also by the folder's name; aliases when the profile links by them.
+func fileKeys(f *File) []string {
+	keys := []string{nameKey(f.Path)}
+	if f.Note != nil && strings.EqualFold(path.Base(f.stem), "index") && f.Dir() != "" {
+		keys = append(keys, nameKey(f.Dir()))
+	}
+	if f.Note != nil {
+		for _, a := range f.Note.Frontmatter.Aliases {
+			if !strings.HasPrefix(a, "#") {
+				keys = append(keys, nameKey(a))
+			}
+		}
+	}
+	return keys
+}
+
+func sameKeys(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (ix *Index) key(f *File) {
+	for _, k := range f.keys {
+		if !containsFile(ix.byName[k], f) {
+			ix.byName[k] = append(ix.byName[k], f)
+		}
+	}
+}
+
+func (ix *Index) unkey(f *File) { ix.unkeyWith(f, f.keys) }
+
+func (ix *Index) unkeyWith(f *File, keys []string) {
+	for _, k := range keys {
+		list := ix.byName[k]
+		for i, g := range list {
+			if g == f {
+				list = append(list[:i:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(ix.byName, k)
+		} else {
+			ix.byName[k] = list
+		}
+	}
+}
+
+func containsFile(list []*File, f *File) bool {
+	for _, g := range list {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+// reresolveMentions re-resolves the links, in every note, whose key is one of keys.
+func (ix *Index) reresolveMentions(keys []string, changed Changed) {
+	seen := map[*File]bool{}
+	for _, k := range keys {
+		for g := range ix.mentions[k] {
+			if seen[g] || g.Note == nil {
+				continue
+			}
+			seen[g] = true
+			old := ix.resolved[g]
+			ix.linkTables(g, false)
+			now := ix.resolveNote(ix.cfg.Primary(), g)
+			ix.resolved[g] = now
+			ix.linkTables(g, true)
+			if !sameResolutions(old, now) {
+				changed.add(g)
+			}
+		}
+	}
+}
+
+func sameResolutions(a, b []Resolution) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Status != b[i].Status || a[i].Target != b[i].Target || len(a[i].Candidates) != len(b[i].Candidates) {
+			return false
+		}
+	}
+	return true
+}
+
+// linkTables adds (or removes) f's links to the backlink and mention tables.
+func (ix *Index) linkTables(f *File, add bool) {
+	n := f.Note
+	res := ix.resolved[f]
+	for i := range n.Links {
+		l := &n.Links[i]
+		if l.External || l.Target == "" {
+			continue
+		}
+		k := nameKey(l.Target)
+		if add {
+			m := ix.mentions[k]
+			if m == nil {
+				m = map[*File]struct{}{}
+				ix.mentions[k] = m
+			}
+			m[f] = struct{}{}
+		} else if m := ix.mentions[k]; m != nil {
+			delete(m, f)
+			if len(m) == 0 {
+				delete(ix.mentions, k)
+			}
+		}
+		if i < len(res) && res[i].Target != nil {
+			t := res[i].Target
+			if add {
+				ix.backlinks[t] = append(ix.backlinks[t], LinkRef{f, i})
+			} else {
+				list := ix.backlinks[t]
+				kept := list[:0]
+				for _, r := range list {
+					if r.From != f {
+						kept = append(kept, r)
+					}
+				}
+				if len(kept) == 0 {
+					delete(ix.backlinks, t)
+				} else {
+					ix.backlinks[t] = kept
+				}
+			}
+		}
+	}
+}
+
+// tagTable adds (or removes) f's tags. Tags are counted before links are
+// resolved: Quartz resolves tags/<tag> links to tag pages.
+func (ix *Index) tagTable(f *File, add bool) {
+	for _, t := range f.Note.Tags {
+		k := fold(t.Name)
+		if add {
+			m := ix.tags[k]
+			if m == nil {
+				m = map[*File]int{}
+				ix.tags[k] = m
+			}
+			m[f]++
+		} else if m := ix.tags[k]; m != nil {
+			if m[f]--; m[f] <= 0 {
+				delete(m, f)
+			}
+			if len(m) == 0 {
+				delete(ix.tags, k)
+			}
+		}
+	}
+}
+
+func (ix *Index) resolveNote(p Profile, f *File) []Resolution {
+	links := f.Note.Links
+	if len(links) == 0 {
+		return nil
+	}
+	out := make([]Resolution, len(links))
+	for i := range links {
+		out[i] = ix.resolvePath(p, f, &links[i])
+	}
+	return out
+}

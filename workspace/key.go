@@ -1,0 +1,96 @@
+package workspace
+
+import (
+	"path"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold is the case-insensitive, Unicode-normalised form names are compared
+// in: NFC (macOS writes NFD file names) and lower case.
+func fold(s string) string {
+	if isASCII(s) {
+		return asciiLower(s)
+	}
+	return strings.ToLower(norm.NFC.String(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// nameKey is the key of the index's name table: the folded last path segment,
+// without a note extension, with spaces as '-' so that Quartz slugs ("a-b")
+// and Obsidian names ("a b") meet in one bucket. Each profile then filters the
+// bucket with its own, stricter equality.
+func nameKey(p string) string {
+	p = strings.TrimSuffix(p, "/")
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[i+1:]
+	}
+	p = trimNoteExt(p)
+	return strings.ReplaceAll(fold(p), " ", "-")
+}
+
+// IsNotePath reports a markdown file name.
+func IsNotePath(p string) bool {
+	ext := path.Ext(p)
+	return strings.EqualFold(ext, ".md") || strings.EqualFold(ext, ".markdown")
+}
+
+func trimNoteExt(p string) string {
+	if IsNotePath(p) {
+		return p[:len(p)-len(path.Ext(p))]
+	}
+	return p
+}
+
+// quartzSlug is Quartz's slugifyFilePath for one path: case kept, whitespace
+// to '-', '&' to "-and-", '%' to "-percent", '?' and '#' dropped, note
+// extension removed.
+func quartzSlug(p string) string {
+	p = trimNoteExt(norm.NFC.String(p))
+	var b strings.Builder
+	for _, r := range p {
+		switch r {
+		case ' ', '\t':
+			b.WriteByte('-')
+		case '&':
+			b.WriteString("-and-")
+		case '%':
+			b.WriteString("-percent")
+		case '?', '#':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func nfc(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}

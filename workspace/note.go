@@ -1,0 +1,140 @@
+package workspace
+
+import "go.yaml.in/yaml/v3"
+
+// Span is a half-open byte range [Start, End) into a note's text. Every position
+// below the server is a byte offset; encodings are converted only at the LSP edge.
+type Span struct {
+	Start, End int
+}
+
+// Contains reports whether off lies inside the span; the end is included so a
+// cursor just after a link still counts as on it.
+func (s Span) Contains(off int) bool { return off >= s.Start && off <= s.End }
+
+// Len is the span's length in bytes.
+func (s Span) Len() int { return s.End - s.Start }
+
+// LinkKind says which syntax a link was written in.
+type LinkKind uint8
+
+const (
+	LinkWiki        LinkKind = iota // [[target#frag|label]]
+	LinkEmbed                       // ![[target]]
+	LinkInline                      // [label](dest) and ![alt](dest)
+	LinkReference                   // [label][ref], [label][], [label]
+	LinkDefinition                  // [ref]: dest "title"
+	LinkAutolink                    // <https://…> and bare URLs
+	LinkFrontmatter                 // [[x]] or [x](y) inside a frontmatter value
+)
+
+var linkKindNames = [...]string{"wiki", "embed", "inline", "reference", "definition", "autolink", "frontmatter"}
+
+func (k LinkKind) String() string {
+	if int(k) < len(linkKindNames) {
+		return linkKindNames[k]
+	}
+	return "unknown"
+}
+
+// Link is one link as written in a note.
+type Link struct {
+	Kind LinkKind
+	// Span covers the whole link; TargetSpan the target as written (path and
+	// fragment, without label or brackets). For a reference use it is the label
+	// that names the definition.
+	Span       Span
+	TargetSpan Span
+	// Target is the decoded path part ("" for a link to a fragment of the same
+	// note); Fragment the decoded part after '#' (a heading, or "^id" for a block).
+	Target   string
+	Fragment string
+	Label    string
+	// Wiki is true for wikilink syntax (also for embeds and frontmatter [[x]]),
+	// whose targets are note names rather than URLs.
+	Wiki bool
+	// Image is true for ![..](..) and ![[..]].
+	Image bool
+	// External marks URLs with a scheme (https:, mailto:, …): kept, never resolved.
+	External bool
+	// Ref is the normalised reference label for LinkReference and LinkDefinition.
+	Ref string
+	// Def is the index in Note.Links of the definition a reference use points to, or -1.
+	Def int
+}
+
+// HasFragmentOnly reports a link to a heading or block of its own note ([[#H]], [x](#h)).
+func (l *Link) HasFragmentOnly() bool { return l.Target == "" && l.Fragment != "" }
+
+// Heading is an ATX or setext heading.
+type Heading struct {
+	Level int
+	Text  string // inline text as Obsidian links to it
+	Slug  string // GitHub/Quartz slug, numbered "-1", "-2" for duplicates
+	Span  Span   // the whole heading (both lines for setext)
+	// TextSpan is the heading text without markers.
+	TextSpan Span
+}
+
+// Block is a block id written as "^id" at the end of a paragraph or list item.
+type Block struct {
+	ID   string
+	Span Span // the "^id" marker
+}
+
+// Tag is a #tag in the body or an entry of frontmatter tags.
+type Tag struct {
+	Name          string // without '#'
+	Span          Span
+	InFrontmatter bool
+}
+
+// FrontmatterError is a YAML error at a line of the file (1-based).
+type FrontmatterError struct {
+	Line    int
+	Span    Span // the offending line
+	Message string
+}
+
+func (e *FrontmatterError) Error() string { return e.Message }
+
+// FieldProblem is a frontmatter value of the wrong type or shape.
+type FieldProblem struct {
+	Field   string
+	Span    Span
+	Message string
+}
+
+// Frontmatter is the YAML header of a note.
+type Frontmatter struct {
+	Present bool
+	Span    Span       // from the opening '---' to the end of the closing line
+	Node    *yaml.Node // the root mapping, nil when absent or broken
+	Err     *FrontmatterError
+
+	Title       string
+	Description string
+	Aliases     []string
+	Tags        []Tag // InFrontmatter set; also listed in Note.Tags
+	Publish     *bool
+	Problems    []FieldProblem
+}
+
+// Note is one parsed markdown file. A Note is immutable once parsed: an edit
+// produces a new Note, so readers may keep one without locks.
+type Note struct {
+	Path    string // vault-relative, '/'-separated, as on disk
+	Text    string
+	Version int32
+
+	Frontmatter Frontmatter
+	Title       string
+	Description string
+	Lead        string // the first paragraph's text
+	LeadSpan    Span
+
+	Headings []Heading
+	Blocks   []Block
+	Tags     []Tag
+	Links    []Link
+}

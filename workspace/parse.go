@@ -1,0 +1,553 @@
+package workspace
+
+import (
+	"bytes"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Parser turns markdown text into Notes. It holds one goldmark parser,
+// configured with only what link extraction needs; it is safe for concurrent use.
+type Parser struct {
+	md parser.Parser
+}
+
+// NewParser returns a Parser.
+func NewParser() *Parser {
+	inlines := []util.PrioritizedValue{
+		util.Prioritized(parser.NewCodeSpanParser(), 100),
+		util.Prioritized(wikilinkParser{}, 199),
+		util.Prioritized(linkEnds{parser.NewLinkParser()}, 200),
+		util.Prioritized(parser.NewAutoLinkParser(), 300),
+		util.Prioritized(parser.NewRawHTMLParser(), 400),
+		util.Prioritized(parser.NewEmphasisParser(), 500),
+		util.Prioritized(mathParser{}, 550),
+		util.Prioritized(tagParser{}, 600),
+		util.Prioritized(blockIDParser{}, 610),
+		util.Prioritized(extension.NewLinkifyParser(), 999),
+	}
+	paragraphs := append(parser.DefaultParagraphTransformers(),
+		util.Prioritized(extension.NewTableParagraphTransformer(), 200))
+	md := parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithInlineParsers(inlines...),
+		parser.WithParagraphTransformers(paragraphs...),
+		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+	)
+	return &Parser{md: md}
+}
+
+// Parse parses one note. It never fails: broken frontmatter is recorded on the
+// note and the body is still parsed; invalid UTF-8, NUL bytes and CRLF are
+// taken as they are.
+func (p *Parser) Parse(notePath, content string, version int32) *Note {
+	n := &Note{Path: notePath, Text: content, Version: version}
+	start := 0
+	if strings.HasPrefix(content, "\uFEFF") {
+		start = 3
+	}
+	fm, bodyStart := parseFrontmatter(content, start)
+	n.Frontmatter = fm
+
+	// goldmark sees a copy in which frontmatter, %% comments %% and Templater
+	// <% %> are blanked to spaces (newlines kept), so offsets stay those of text.
+	src := []byte(content)
+	blank(src, 0, bodyStart)
+	blankComments(src, bodyStart)
+
+	pc := parser.NewContext()
+	ends := endOffsets{}
+	pc.Set(linkEndsKey, ends)
+	doc := p.md.Parse(text.NewReader(src), parser.WithContext(pc))
+
+	c := collector{note: n, src: src, ends: ends}
+	if fm.Present {
+		c.links = frontmatterLinks(content, fm.Span, c.links)
+		c.tags = append(c.tags, fm.Tags...)
+	}
+	_ = ast.Walk(doc, c.visit)
+	c.finish()
+	return n
+}
+
+// blank overwrites src[from:to] with spaces, keeping line breaks.
+func blank(src []byte, from, to int) {
+	for i := from; i < to && i < len(src); i++ {
+		if src[i] != '\n' && src[i] != '\r' {
+			src[i] = ' '
+		}
+	}
+}
+
+// blankComments blanks Obsidian %% comments %% (which may span blocks; an
+// unclosed one runs to the end, as in Obsidian) and Templater <% … %> tags,
+// outside fenced code.
+func blankComments(src []byte, from int) {
+	if bytes.Index(src[from:], []byte("%%")) < 0 && bytes.Index(src[from:], []byte("<%")) < 0 {
+		return
+	}
+	fence := byte(0)
+	fenceLen := 0
+	for i := from; i < len(src); {
+		lineEnd := bytes.IndexByte(src[i:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(src)
+		} else {
+			lineEnd += i
+		}
+		line := src[i:lineEnd]
+		trimmed := bytes.TrimLeft(line, " ")
+		if len(line)-len(trimmed) <= 3 && len(trimmed) >= 3 && (trimmed[0] == '`' || trimmed[0] == '~') {
+			k := 0
+			for k < len(trimmed) && trimmed[k] == trimmed[0] {
+				k++
+			}
+			if fence == 0 && k >= 3 {
+				fence, fenceLen = trimmed[0], k
+				i = lineEnd + 1
+				continue
+			}
+			if fence == trimmed[0] && k >= fenceLen && len(bytes.TrimSpace(trimmed[k:])) == 0 {
+				fence = 0
+				i = lineEnd + 1
+				continue
+			}
+		}
+		if fence != 0 {
+			i = lineEnd + 1
+			continue
+		}
+		j := i
+		for ; j+1 < lineEnd; j++ {
+			var closer []byte
+			switch {
+			case src[j] == '`':
+				// A code span on this line hides its "%%" (Obsidian's own help
+				// writes `%%` in prose).
+				k := j
+				for k < lineEnd && src[k] == '`' {
+					k++
+				}
+				if e := bytes.Index(src[k:lineEnd], src[j:k]); e >= 0 {
+					j = k + e + (k - j) - 1
+				} else {
+					j = k - 1
+				}
+				continue
+			case src[j] == '%' && src[j+1] == '%':
+				closer = []byte("%%")
+			case src[j] == '<' && src[j+1] == '%':
+				closer = []byte("%>")
+			default:
+				continue
+			}
+			end := bytes.Index(src[j+2:], closer)
+			if end < 0 {
+				if closer[0] == '%' && closer[1] == '>' {
+					continue
+				}
+				end = len(src)
+			} else {
+				end += j + 2 + 2
+			}
+			blank(src, j, end)
+			// Resume on the line where the comment ended.
+			if end >= lineEnd {
+				i = end
+				goto next
+			}
+			j = end - 1
+		}
+		i = lineEnd + 1
+	next:
+	}
+}
+
+// collector gathers what a walk over the goldmark AST finds.
+type collector struct {
+	note  *Note
+	src   []byte
+	ends  endOffsets
+	links []Link
+	tags  []Tag
+
+	headings  []Heading
+	blocks    []Block
+	firstPara *ast.Paragraph
+	firstH1   string
+	buf       []byte
+}
+
+func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	switch n := node.(type) {
+	case *ast.Heading:
+		c.heading(n)
+	case *ast.Paragraph:
+		if c.firstPara == nil {
+			c.firstPara = n
+		}
+	case *ast.LinkReferenceDefinition:
+		c.definition(n)
+	case *ast.Link:
+		c.markdownLink(n, n.Reference, false)
+		return ast.WalkSkipChildren, nil
+	case *ast.Image:
+		c.markdownLink(n, n.Reference, true)
+		return ast.WalkSkipChildren, nil
+	case *ast.AutoLink:
+		c.autolink(n)
+	case *wikilinkNode:
+		c.links = append(c.links, n.link)
+	case *tagNode:
+		c.tags = append(c.tags, n.tag)
+	case *blockIDNode:
+		c.blocks = append(c.blocks, n.block)
+	case *ast.CodeBlock, *ast.FencedCodeBlock, *ast.HTMLBlock, *mathNode, *ast.CodeSpan:
+		return ast.WalkSkipChildren, nil
+	case *east.TableCell:
+	}
+	return ast.WalkContinue, nil
+}
+
+func (c *collector) heading(h *ast.Heading) {
+	lines := h.Lines()
+	var textSpan Span
+	if lines.Len() > 0 {
+		textSpan = Span{lines.At(0).Start, lines.At(lines.Len() - 1).Stop}
+	} else {
+		textSpan = Span{h.Pos(), h.Pos()}
+	}
+	start := lineStart(c.src, textSpan.Start)
+	end := lineEnd(c.src, textSpan.End)
+	if c.isSetext(h, end) {
+		end = lineEnd(c.src, nextLine(c.src, end))
+	}
+	txt := strings.TrimSpace(c.plainText(h))
+	c.headings = append(c.headings, Heading{Level: h.Level, Text: txt, Span: Span{start, end}, TextSpan: trimSpan(c.src, textSpan)})
+	if h.Level == 1 && c.firstH1 == "" {
+		c.firstH1 = txt
+	}
+}
+
+// isSetext tells a setext heading by its underline on the next line.
+func (c *collector) isSetext(h *ast.Heading, end int) bool {
+	if p := h.Pos(); p >= 0 && p < len(c.src) && c.src[p] == '#' {
+		return false
+	}
+	next := nextLine(c.src, end)
+	if next >= len(c.src) {
+		return false
+	}
+	u := bytes.TrimSpace(c.src[next:lineEnd(c.src, next)])
+	return len(u) > 0 && (u[0] == '=' || u[0] == '-') && len(bytes.Trim(u, string(u[0]))) == 0
+}
+
+func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool) {
+	start := n.Pos()
+	if image && start > 0 && c.src[start-1] == '!' {
+		start--
+	}
+	end, ok := c.ends[n]
+	if !ok || start < 0 {
+		return
+	}
+	l := Link{Kind: LinkInline, Span: Span{start, end}, Image: image, Def: -1}
+	labelStart := start + 1
+	if image {
+		labelStart++
+	}
+	labelEnd := matchBracket(c.src, labelStart-1, end)
+	if labelEnd < 0 {
+		return
+	}
+	l.Label = strings.TrimSpace(c.plainText(n))
+	switch {
+	case ref == nil:
+		// Inline: ](dest "title")
+		ds, de := destinationSpan(c.src, labelEnd+2, end-1)
+		l.TargetSpan = Span{ds, de}
+		setURLTarget(&l, string(c.src[ds:de]))
+	default:
+		l.Kind = LinkReference
+		l.Ref = string(util.ToLinkReference(ref.Value))
+		if ref.Type == ast.ReferenceLinkFull {
+			l.TargetSpan = Span{labelEnd + 2, end - 1}
+		} else {
+			l.TargetSpan = Span{labelStart, labelEnd}
+		}
+		switch d := n.(type) {
+		case *ast.Link:
+			setURLTarget(&l, string(d.Destination))
+		case *ast.Image:
+			setURLTarget(&l, string(d.Destination))
+		}
+	}
+	c.links = append(c.links, l)
+}
+
+func (c *collector) definition(d *ast.LinkReferenceDefinition) {
+	lines := d.Lines()
+	if lines.Len() == 0 {
+		return
+	}
+	start := lines.At(0).Start
+	end := lines.At(lines.Len() - 1).Stop
+	// [label]: dest "title"
+	labelEnd := matchBracket(c.src, start, end)
+	if labelEnd < 0 || labelEnd+1 >= end || c.src[labelEnd+1] != ':' {
+		return
+	}
+	ds := labelEnd + 2
+	for ds < end && (c.src[ds] == ' ' || c.src[ds] == '\t' || c.src[ds] == '\n' || c.src[ds] == '\r') {
+		ds++
+	}
+	de := ds
+	if de < end && c.src[de] == '<' {
+		for de < end && c.src[de] != '>' {
+			de++
+		}
+		if de < end {
+			de++
+		}
+	} else {
+		for de < end && c.src[de] > ' ' {
+			de++
+		}
+	}
+	l := Link{Kind: LinkDefinition, Span: Span{start, trimEnd(c.src, start, end)}, TargetSpan: Span{ds, de},
+		Ref: string(util.ToLinkReference(d.Label)), Label: string(d.Label), Def: -1}
+	setURLTarget(&l, string(c.src[ds:de]))
+	c.links = append(c.links, l)
+}
+
+func (c *collector) autolink(n *ast.AutoLink) {
+	label := n.Label(c.src)
+	from := n.Pos()
+	if from < 0 {
+		return
+	}
+	i := bytes.Index(c.src[from:], label)
+	if i < 0 {
+		return
+	}
+	s := from + i
+	e := s + len(label)
+	span := Span{s, e}
+	if s > 0 && c.src[s-1] == '<' && e < len(c.src) && c.src[e] == '>' {
+		span = Span{s - 1, e + 1}
+	}
+	c.links = append(c.links, Link{Kind: LinkAutolink, Span: span, TargetSpan: Span{s, e},
+		Target: string(n.URL(c.src)), External: true, Def: -1})
+}
+
+func (c *collector) finish() {
+	n := c.note
+	// The walk yields links in document order; only a definition written inside
+	// a container can come out of order.
+	sort.SliceStable(c.links, func(i, j int) bool { return c.links[i].Span.Start < c.links[j].Span.Start })
+	// Reference uses point at their definition (the first of a label wins, as
+	// in CommonMark), wherever it is in the note.
+	var defs map[string]int
+	for i, l := range c.links {
+		if l.Kind == LinkDefinition {
+			if defs == nil {
+				defs = map[string]int{}
+			}
+			if _, dup := defs[l.Ref]; !dup {
+				defs[l.Ref] = i
+			}
+		}
+	}
+	for i := range c.links {
+		if c.links[i].Kind == LinkReference {
+			if d, ok := defs[c.links[i].Ref]; ok {
+				c.links[i].Def = d
+			}
+		}
+	}
+	n.Links = c.links
+	n.Tags = c.tags
+	n.Blocks = c.blocks
+	numberSlugs(c.headings)
+	n.Headings = c.headings
+
+	fm := &n.Frontmatter
+	switch {
+	case fm.Title != "":
+		n.Title = fm.Title
+	case c.firstH1 != "":
+		n.Title = c.firstH1
+	default:
+		base := path.Base(n.Path)
+		n.Title = strings.TrimSuffix(base, path.Ext(base))
+	}
+	if c.firstPara != nil {
+		n.Lead = strings.TrimSpace(c.plainText(c.firstPara))
+		lines := c.firstPara.Lines()
+		if lines.Len() > 0 {
+			n.LeadSpan = Span{lines.At(0).Start, lines.At(lines.Len() - 1).Stop}
+		}
+	}
+	n.Description = fm.Description
+	if n.Description == "" {
+		n.Description = n.Lead
+	}
+}
+
+// plainText is the text a reader sees: markers dropped, links by their label,
+// line breaks as spaces.
+func (c *collector) plainText(n ast.Node) string {
+	c.buf = c.buf[:0]
+	c.appendText(n)
+	return string(bytes.Join(bytes.Fields(c.buf), []byte(" ")))
+}
+
+func (c *collector) appendText(n ast.Node) {
+	for ch := n.FirstChild(); ch != nil; ch = ch.NextSibling() {
+		switch t := ch.(type) {
+		case *ast.Text:
+			c.buf = append(c.buf, t.Segment.Value(c.src)...)
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				c.buf = append(c.buf, ' ')
+			}
+		case *ast.String:
+			c.buf = append(c.buf, t.Value...)
+		case *wikilinkNode:
+			if t.link.Label != "" {
+				c.buf = append(c.buf, t.link.Label...)
+			} else {
+				c.buf = append(c.buf, c.src[t.link.TargetSpan.Start:t.link.TargetSpan.End]...)
+			}
+		case *tagNode:
+			c.buf = append(c.buf, c.src[t.tag.Span.Start:t.tag.Span.End]...)
+		case *ast.AutoLink:
+			c.buf = append(c.buf, t.Label(c.src)...)
+		case *blockIDNode, *mathNode, *ast.RawHTML:
+		default:
+			c.appendText(ch)
+		}
+	}
+}
+
+// matchBracket returns the offset of the ']' closing the '[' at open, skipping
+// backslash escapes, code spans and nested brackets; -1 when none before limit.
+func matchBracket(src []byte, open, limit int) int {
+	depth := 0
+	for i := open; i < limit && i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			i++
+		case '`':
+			j := i
+			for j < limit && src[j] == '`' {
+				j++
+			}
+			ticks := src[i:j]
+			if k := bytes.Index(src[j:limit], ticks); k >= 0 {
+				i = j + k + len(ticks) - 1
+			}
+		case '[':
+			depth++
+		case ']':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// destinationSpan finds the destination in "( dest "title" )" between from
+// (just past '(') and limit (the ')').
+func destinationSpan(src []byte, from, limit int) (int, int) {
+	s := from
+	for s < limit && (src[s] == ' ' || src[s] == '\t' || src[s] == '\n' || src[s] == '\r') {
+		s++
+	}
+	if s < limit && src[s] == '<' {
+		e := s + 1
+		for e < limit && src[e] != '>' {
+			if src[e] == '\\' {
+				e++
+			}
+			e++
+		}
+		return s, min(e+1, limit)
+	}
+	e, depth := s, 0
+	for e < limit {
+		ch := src[e]
+		if ch == '\\' {
+			e += 2
+			continue
+		}
+		if ch <= ' ' {
+			break
+		}
+		if ch == '(' {
+			depth++
+		} else if ch == ')' {
+			if depth == 0 {
+				break
+			}
+			depth--
+		}
+		e++
+	}
+	return s, min(e, limit)
+}
+
+func lineStart(src []byte, off int) int {
+	for off > 0 && src[off-1] != '\n' && src[off-1] != '\r' {
+		off--
+	}
+	return off
+}
+
+func lineEnd(src []byte, off int) int {
+	for off < len(src) && src[off] != '\n' && src[off] != '\r' {
+		off++
+	}
+	return off
+}
+
+func nextLine(src []byte, off int) int {
+	off = lineEnd(src, off)
+	if off < len(src) && src[off] == '\r' {
+		off++
+	}
+	if off < len(src) && src[off] == '\n' {
+		off++
+	}
+	return off
+}
+
+func trimSpan(src []byte, s Span) Span {
+	for s.Start < s.End && (src[s.Start] == ' ' || src[s.Start] == '\t') {
+		s.Start++
+	}
+	s.End = trimEnd(src, s.Start, s.End)
+	return s
+}
+
+func trimEnd(src []byte, start, end int) int {
+	for end > start && (src[end-1] == ' ' || src[end-1] == '\t' || src[end-1] == '\n' || src[end-1] == '\r') {
+		end--
+	}
+	return end
+}
+
+func decodeRune(s string) (rune, int) { return utf8.DecodeRuneInString(s) }

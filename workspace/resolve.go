@@ -1,0 +1,358 @@
+package workspace
+
+import (
+	"path"
+	"sort"
+	"strings"
+)
+
+// Status says how a link resolved.
+type Status uint8
+
+const (
+	Resolved      Status = iota
+	External             // a URL: kept, never resolved
+	NoSuchNote           // no note or file matches
+	NoSuchHeading        // the note exists, the heading does not
+	NoSuchBlock          // the note exists, the ^block does not
+	Ambiguous            // several candidates; Target is the one the tool picks, or nil
+	OutsideVault         // a relative path that climbs out of the vault
+)
+
+var statusNames = [...]string{"resolved", "external", "no-such-note", "no-such-heading", "no-such-block", "ambiguous", "outside-vault"}
+
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "unknown"
+}
+
+// OK reports a link that leads somewhere (an ambiguous link that a tool still
+// follows counts: it is a warning, not a broken link).
+func (r Resolution) OK() bool {
+	return r.Status == Resolved && (r.Target != nil || r.Page != "") || r.Status == External || (r.Status == Ambiguous && r.Target != nil)
+}
+
+// Resolution is where a link leads under one profile, or exactly why it does not.
+type Resolution struct {
+	Status  Status
+	Profile Profile
+	Target  *File // the note or file; nil when broken or a generated page
+	// Page names a page the publisher generates rather than a file: Quartz's
+	// folder listings ("folder") and tag pages ("tag").
+	Page    string
+	Heading *Heading // the heading a #fragment names
+	Block   *Block   // the block a #^id names
+	// Candidates lists every match of an ambiguous link, sorted by path.
+	Candidates []*File
+	// Wanted is the vault path the link was looking for, for messages.
+	Wanted string
+}
+
+// resolvePath resolves the path part of a link under profile p.
+func (ix *Index) resolvePath(p Profile, from *File, l *Link) Resolution {
+	if l.External {
+		return Resolution{Status: External, Profile: p}
+	}
+	if l.Target == "" {
+		return Resolution{Status: Resolved, Profile: p, Target: from}
+	}
+	switch {
+	case p == ProfileQuartz:
+		return ix.resolveQuartz(from, l)
+	case p == ProfileCommonMark && !l.Wiki:
+		return ix.resolveCommonMark(from, l)
+	default:
+		return ix.resolveObsidian(from, l)
+	}
+}
+
+// joinVault joins a relative target to dir and reports whether it escapes the vault.
+func joinVault(dir, target string) (string, bool) {
+	j := path.Join(dir, target)
+	if j == ".." || strings.HasPrefix(j, "../") {
+		return j, false
+	}
+	if j == "." {
+		j = ""
+	}
+	return j, true
+}
+
+func isRelative(t string) bool {
+	return t == "." || t == ".." || strings.HasPrefix(t, "./") || strings.HasPrefix(t, "../")
+}
+
+// obsidian: './' and '../' relative to the file only; '/' from the root;
+// otherwise the exact vault path, then the note's own folder, then the
+// shortest path ending in the target. Case-insensitive, '.md' optional.
+func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
+	t := strings.TrimSuffix(l.Target, "/")
+	cands := ix.byName[nameKey(t)]
+	r := Resolution{Status: NoSuchNote, Profile: ProfileObsidian}
+	match := func(want string) *File {
+		w := fold(want)
+		for _, f := range cands {
+			if f.foldPath == w || (f.Note != nil && f.foldStem == w) {
+				return f
+			}
+		}
+		return nil
+	}
+	switch {
+	case isRelative(t):
+		want, ok := joinVault(from.Dir(), t)
+		r.Wanted = want
+		if !ok {
+			r.Status = OutsideVault
+			return r
+		}
+		return found(r, match(want))
+	case strings.HasPrefix(t, "/"):
+		r.Wanted = strings.TrimPrefix(path.Clean(t), "/")
+		return found(r, match(r.Wanted))
+	}
+	r.Wanted = path.Clean(t)
+	if f := match(r.Wanted); f != nil {
+		return found(r, f)
+	}
+	if d := from.Dir(); d != "" {
+		if f := match(d + "/" + r.Wanted); f != nil {
+			return found(r, f)
+		}
+	}
+	suffix := "/" + fold(r.Wanted)
+	var hits []*File
+	for _, f := range cands {
+		if strings.HasSuffix(f.foldPath, suffix) || (f.Note != nil && strings.HasSuffix(f.foldStem, suffix)) {
+			hits = append(hits, f)
+		}
+	}
+	return pick(r, hits)
+}
+
+// quartz: links are slugs (case-sensitive, spaces as '-'). 'relative' joins to
+// the note's folder; 'absolute' reads from the root; 'shortest' takes a bare
+// name when exactly one file has it, else the path from the root. Aliases are
+// pages too, in their note's folder.
+func (ix *Index) resolveQuartz(from *File, l *Link) Resolution {
+	r := Resolution{Status: NoSuchNote, Profile: ProfileQuartz}
+	t := l.Target
+	folder := strings.HasSuffix(t, "/")
+	t = strings.TrimSuffix(t, "/")
+	cands := ix.byName[nameKey(t)]
+	match := func(want string) *File {
+		w := quartzSlug(want)
+		for _, f := range cands {
+			if quartzSlug(f.Path) == w || (folder && quartzSlug(f.stem) == w+"/index") {
+				return f
+			}
+			if f.Note != nil {
+				for _, a := range f.Note.Frontmatter.Aliases {
+					if quartzSlug(path.Join(f.Dir(), a)) == w {
+						return f
+					}
+				}
+			}
+		}
+		return nil
+	}
+	if folder {
+		cands = append(cands, ix.byName[nameKey("index")]...)
+	}
+	strategy := ix.cfg.QuartzResolution
+	if strategy == QuartzRelative {
+		want, ok := joinVault(from.Dir(), t)
+		r.Wanted = want
+		if !ok {
+			r.Status = OutsideVault
+			return r
+		}
+		return found(r, match(want))
+	}
+	// Quartz drops "./" and "../" segments under absolute and shortest.
+	var segs []string
+	for _, s := range strings.Split(t, "/") {
+		if s != "" && s != "." && s != ".." {
+			segs = append(segs, s)
+		}
+	}
+	r.Wanted = strings.Join(segs, "/")
+	if page := ix.quartzPage(r.Wanted); page != "" {
+		if f := match(r.Wanted); f != nil {
+			return found(r, f)
+		}
+		r.Status, r.Page = Resolved, page
+		return r
+	}
+	if strategy != QuartzAbsolute && len(segs) == 1 {
+		name := quartzSlug(segs[0])
+		var hits []*File
+		for _, f := range cands {
+			if quartzSlug(path.Base(f.Path)) == name {
+				hits = append(hits, f)
+				continue
+			}
+			if f.Note != nil {
+				for _, a := range f.Note.Frontmatter.Aliases {
+					if quartzSlug(path.Base(a)) == name {
+						hits = append(hits, f)
+						break
+					}
+				}
+			}
+		}
+		if len(hits) == 1 {
+			return found(r, hits[0])
+		}
+		if f := match(r.Wanted); f != nil {
+			return found(r, f)
+		}
+		if len(hits) > 1 {
+			// Quartz falls back to the path from the root, which is not there.
+			r.Status = Ambiguous
+			r.Candidates = sortedFiles(hits)
+		}
+		return r
+	}
+	return found(r, match(r.Wanted))
+}
+
+// quartzPage says whether Quartz generates a page at slug: a tag page under
+// tags/ for a tag some note uses, or a listing for a folder that has files.
+func (ix *Index) quartzPage(slug string) string {
+	if slug == "tags" {
+		return "tag"
+	}
+	if tag, ok := strings.CutPrefix(slug, "tags/"); ok {
+		if _, used := ix.tags[fold(tag)]; used {
+			return "tag"
+		}
+	}
+	if ix.folders[fold(slug)] > 0 {
+		return "folder"
+	}
+	return ""
+}
+
+// commonmark (GitHub): markdown links are paths relative to the file, or to
+// the repository root with '/'; exact, case-sensitive, extension included.
+func (ix *Index) resolveCommonMark(from *File, l *Link) Resolution {
+	r := Resolution{Status: NoSuchNote, Profile: ProfileCommonMark}
+	t := strings.TrimSuffix(l.Target, "/")
+	var want string
+	if strings.HasPrefix(t, "/") {
+		want = strings.TrimPrefix(path.Clean(t), "/")
+	} else {
+		w, ok := joinVault(from.Dir(), t)
+		want = w
+		if !ok {
+			r.Wanted = w
+			r.Status = OutsideVault
+			return r
+		}
+	}
+	r.Wanted = want
+	w := nfc(want)
+	for _, f := range ix.byName[nameKey(t)] {
+		if nfc(f.Path) == w {
+			return found(r, f)
+		}
+	}
+	return r
+}
+
+func found(r Resolution, f *File) Resolution {
+	if f != nil {
+		r.Status = Resolved
+		r.Target = f
+	}
+	return r
+}
+
+// pick chooses among suffix matches the one with the shortest path (then by
+// name); more than one match is ambiguous.
+func pick(r Resolution, hits []*File) Resolution {
+	switch len(hits) {
+	case 0:
+		return r
+	case 1:
+		return found(r, hits[0])
+	}
+	hits = sortedFiles(hits)
+	best := hits[0]
+	for _, f := range hits[1:] {
+		if strings.Count(f.Path, "/") < strings.Count(best.Path, "/") {
+			best = f
+		}
+	}
+	r.Status = Ambiguous
+	r.Target = best
+	r.Candidates = hits
+	return r
+}
+
+func sortedFiles(fs []*File) []*File {
+	out := append([]*File(nil), fs...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// resolveFragment checks a #heading or #^block against the target note.
+func resolveFragment(p Profile, r Resolution, l *Link) Resolution {
+	if l.Fragment == "" || r.Target == nil || r.Target.Note == nil {
+		return r
+	}
+	n := r.Target.Note
+	frag := l.Fragment
+	if strings.HasPrefix(frag, "^") {
+		id := frag[1:]
+		for i := range n.Blocks {
+			if strings.EqualFold(n.Blocks[i].ID, id) {
+				r.Block = &n.Blocks[i]
+				return r
+			}
+		}
+		r.Status = NoSuchBlock
+		return r
+	}
+	if h := FindHeading(p, n, frag); h != nil {
+		r.Heading = h
+		return r
+	}
+	r.Status = NoSuchHeading
+	return r
+}
+
+// FindHeading finds the heading a fragment names under profile p. Obsidian
+// matches the heading text (case-insensitive; in [[A#B#C]] the last part) and
+// also accepts GitHub slugs; Quartz and GitHub compare slugs.
+func FindHeading(p Profile, n *Note, frag string) *Heading {
+	if i := strings.LastIndexByte(frag, '#'); i >= 0 && p != ProfileCommonMark {
+		frag = frag[i+1:]
+	}
+	frag = strings.TrimSpace(frag)
+	slug := Slug(frag)
+	folded := fold(collapseSpace(frag))
+	for i := range n.Headings {
+		h := &n.Headings[i]
+		switch p {
+		case ProfileCommonMark:
+			if fold(frag) == h.Slug {
+				return h
+			}
+		case ProfileQuartz:
+			if slug == h.Slug || frag == h.Slug {
+				return h
+			}
+		default:
+			if fold(collapseSpace(h.Text)) == folded || frag == h.Slug || slug == h.Slug {
+				return h
+			}
+		}
+	}
+	return nil
+}
+
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }

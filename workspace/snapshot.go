@@ -1,0 +1,143 @@
+package workspace
+
+import (
+	"sort"
+	"strings"
+)
+
+// Snapshot is a consistent read view of the Index: it holds the read lock
+// until Release, so an update waits rather than changing what a reader sees.
+// Do not take a second Snapshot on the same goroutine before releasing the
+// first (a waiting writer would deadlock them).
+type Snapshot struct {
+	ix *Index
+}
+
+// Snapshot opens a read view. Call Release when done.
+func (ix *Index) Snapshot() *Snapshot {
+	ix.mu.RLock()
+	return &Snapshot{ix: ix}
+}
+
+// Release ends the read view.
+func (s *Snapshot) Release() { s.ix.mu.RUnlock() }
+
+// Config is the configuration in force.
+func (s *Snapshot) Config() *Config { return &s.ix.cfg }
+
+// File finds a file by vault path (case-insensitive, NFC).
+func (s *Snapshot) File(p string) *File { return s.ix.files[fold(p)] }
+
+// Notes lists every note, sorted by path.
+func (s *Snapshot) Notes() []*File {
+	out := make([]*File, 0, len(s.ix.files))
+	for _, f := range s.ix.files {
+		if f.Note != nil {
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Files lists every file, notes and others, sorted by path.
+func (s *Snapshot) Files() []*File {
+	out := make([]*File, 0, len(s.ix.files))
+	for _, f := range s.ix.files {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// Len is the number of files, notes included.
+func (s *Snapshot) Len() int { return len(s.ix.files) }
+
+// Resolve resolves the i-th link of f's note under the primary profile,
+// fragment included.
+func (s *Snapshot) Resolve(f *File, i int) Resolution {
+	l := &f.Note.Links[i]
+	var r Resolution
+	if res := s.ix.resolved[f]; i < len(res) {
+		r = res[i]
+	} else {
+		r = s.ix.resolvePath(s.ix.cfg.Primary(), f, l)
+	}
+	return resolveFragment(r.Profile, r, l)
+}
+
+// ResolveAs resolves the i-th link of f's note under profile p.
+func (s *Snapshot) ResolveAs(p Profile, f *File, i int) Resolution {
+	if p == s.ix.cfg.Primary() {
+		return s.Resolve(f, i)
+	}
+	l := &f.Note.Links[i]
+	return resolveFragment(p, s.ix.resolvePath(p, f, l), l)
+}
+
+// ResolveLink resolves a link that is not (yet) part of a note in the index,
+// such as one being typed, as if written in from.
+func (s *Snapshot) ResolveLink(from *File, l *Link) Resolution {
+	r := s.ix.resolvePath(s.ix.cfg.Primary(), from, l)
+	return resolveFragment(r.Profile, r, l)
+}
+
+// Backlinks lists the links that resolve to f, sorted by source path and position.
+func (s *Snapshot) Backlinks(f *File) []LinkRef {
+	out := append([]LinkRef(nil), s.ix.backlinks[f]...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].From.Path != out[j].From.Path {
+			return out[i].From.Path < out[j].From.Path
+		}
+		return out[i].Index < out[j].Index
+	})
+	return out
+}
+
+// BacklinkCount is len(Backlinks(f)) without the copy.
+func (s *Snapshot) BacklinkCount(f *File) int { return len(s.ix.backlinks[f]) }
+
+// ByName lists the files found under a name (case-insensitive; also index
+// notes by folder name and notes by alias).
+func (s *Snapshot) ByName(name string) []*File { return s.ix.byName[nameKey(name)] }
+
+// Tags lists every tag with the number of notes using it, by name.
+func (s *Snapshot) Tags() []TagCount {
+	out := make([]TagCount, 0, len(s.ix.tags))
+	for key, notes := range s.ix.tags {
+		// Show the spelling of the first note, in path order, that uses the tag.
+		var first *File
+		for f := range notes {
+			if first == nil || f.Path < first.Path {
+				first = f
+			}
+		}
+		name := key
+		for _, t := range first.Note.Tags {
+			if fold(t.Name) == key {
+				name = t.Name
+				break
+			}
+		}
+		out = append(out, TagCount{Name: name, Notes: len(notes)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// TagCount is a tag and how many notes use it.
+type TagCount struct {
+	Name  string
+	Notes int
+}
+
+// TagNotes lists the notes using a tag (case-insensitive), by path.
+func (s *Snapshot) TagNotes(tag string) []*File {
+	notes := s.ix.tags[fold(strings.TrimPrefix(tag, "#"))]
+	out := make([]*File, 0, len(notes))
+	for f := range notes {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
