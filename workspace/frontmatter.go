@@ -195,7 +195,10 @@ func (fm *Frontmatter) readField(text string, lines lineTable, key, val *yaml.No
 		case val.Tag == "!!null":
 			return
 		default:
-			b = strings.EqualFold(val.Value, "true")
+			switch strings.ToLower(val.Value) {
+			case "true", "yes", "on", "y":
+				b = true
+			}
 			fm.Problems = append(fm.Problems, FieldProblem{Field: "publish", Span: lines.nodeSpan(val),
 				Message: fmt.Sprintf("publish is the string %q, not a boolean: write publish: %s without quotes", val.Value, strconv.FormatBool(b))})
 		}

@@ -18,7 +18,10 @@ type File struct {
 	stem     string // Path without a note extension
 	foldPath string
 	foldStem string
-	keys     []string // name keys under which the file is found
+	// FoldedTitle is the note's title in lookup form (lower case, NFC), kept
+	// so completion over a large vault does not fold every title per keystroke.
+	FoldedTitle string
+	keys        []string // name keys under which the file is found
 }
 
 // IsNote reports whether the file is a markdown note.
@@ -62,6 +65,16 @@ type Index struct {
 	mentions map[string]map[*File]struct{}
 	tags     map[string]map[*File]int // folded tag → notes → uses
 	folders  map[string]int           // folded folder path → files below it
+	similar  similarCache             // typo lookup, rebuilt after names change
+	// missing counts wikilink targets that resolve to nothing: notes people
+	// mean to write, offered by completion.
+	missing map[string]*Missing
+}
+
+// Missing is a link target no file answers, and how many links name it.
+type Missing struct {
+	Name  string
+	Count int
 }
 
 // NewIndex returns an empty index.
@@ -75,6 +88,7 @@ func NewIndex(cfg Config) *Index {
 		mentions:  map[string]map[*File]struct{}{},
 		tags:      map[string]map[*File]int{},
 		folders:   map[string]int{},
+		missing:   map[string]*Missing{},
 	}
 }
 
@@ -125,6 +139,7 @@ func (ix *Index) Bulk(notes []*Note, assets []string) {
 	for _, n := range notes {
 		f := ix.insert(n.Path)
 		f.Note = n
+		f.FoldedTitle = fold(n.Title)
 		f.keys = fileKeys(f)
 		ix.key(f)
 	}
@@ -167,6 +182,7 @@ func (ix *Index) resolveAll() {
 	ix.resolved = make(map[*File][]Resolution, len(notes))
 	ix.backlinks = map[*File][]LinkRef{}
 	ix.mentions = map[string]map[*File]struct{}{}
+	ix.missing = map[string]*Missing{}
 	for i, f := range notes {
 		ix.resolved[f] = results[i]
 		ix.linkTables(f, true)
@@ -194,6 +210,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 	oldKeys := f.keys
 	f.Note = n
 	f.Path = n.Path
+	f.FoldedTitle = fold(n.Title)
 	f.keys = fileKeys(f)
 	if isNew || !sameKeys(oldKeys, f.keys) {
 		ix.unkeyWith(f, oldKeys)
@@ -309,6 +326,7 @@ func sameKeys(a, b []string) bool {
 }
 
 func (ix *Index) key(f *File) {
+	ix.similar.d = nil
 	for _, k := range f.keys {
 		if !containsFile(ix.byName[k], f) {
 			ix.byName[k] = append(ix.byName[k], f)
@@ -319,6 +337,7 @@ func (ix *Index) key(f *File) {
 func (ix *Index) unkey(f *File) { ix.unkeyWith(f, f.keys) }
 
 func (ix *Index) unkeyWith(f *File, keys []string) {
+	ix.similar.d = nil
 	for _, k := range keys {
 		list := ix.byName[k]
 		for i, g := range list {
@@ -400,6 +419,9 @@ func (ix *Index) linkTables(f *File, add bool) {
 				delete(ix.mentions, k)
 			}
 		}
+		if i < len(res) && res[i].Status == NoSuchNote && l.Wiki {
+			ix.countMissing(l.Target, add)
+		}
 		if i < len(res) && res[i].Target != nil {
 			t := res[i].Target
 			if add {
@@ -418,6 +440,21 @@ func (ix *Index) linkTables(f *File, add bool) {
 					ix.backlinks[t] = kept
 				}
 			}
+		}
+	}
+}
+
+func (ix *Index) countMissing(name string, add bool) {
+	k := fold(name)
+	m := ix.missing[k]
+	switch {
+	case add && m == nil:
+		ix.missing[k] = &Missing{Name: name, Count: 1}
+	case add:
+		m.Count++
+	case m != nil:
+		if m.Count--; m.Count <= 0 {
+			delete(ix.missing, k)
 		}
 	}
 }
@@ -456,3 +493,6 @@ func (ix *Index) resolveNote(p Profile, f *File) []Resolution {
 	}
 	return out
 }
+
+// FoldedStem is Stem in lookup form.
+func (f *File) FoldedStem() string { return f.foldStem }

@@ -141,3 +141,28 @@ func (s *Snapshot) TagNotes(tag string) []*File {
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }
+
+// Missing lists wikilink targets that no file answers, most linked first.
+func (s *Snapshot) Missing() []Missing {
+	out := make([]Missing, 0, len(s.ix.missing))
+	for _, m := range s.ix.missing {
+		out = append(out, *m)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// Fold is the form names are compared in: lower case, Unicode NFC.
+func Fold(s string) string { return fold(s) }
+
+// Range calls fn for every file, in no particular order (cheaper than Files).
+func (s *Snapshot) Range(fn func(*File)) {
+	for _, f := range s.ix.files {
+		fn(f)
+	}
+}

@@ -1,0 +1,64 @@
+package analysis
+
+import "github.com/rhizome-lsp/rhizome/workspace"
+
+// LinkAt returns the index of the link whose span holds off, or -1.
+func LinkAt(n *workspace.Note, off int) int {
+	// Links are sorted by start; the last one starting at or before off is
+	// the only candidate (links do not nest).
+	lo, hi := 0, len(n.Links)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if n.Links[mid].Span.Start <= off {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if i := lo - 1; i >= 0 && n.Links[i].Span.Contains(off) {
+		return i
+	}
+	return -1
+}
+
+// TagAt returns the tag at off, or nil.
+func TagAt(n *workspace.Note, off int) *workspace.Tag {
+	for i := range n.Tags {
+		if n.Tags[i].Span.Contains(off) {
+			return &n.Tags[i]
+		}
+	}
+	return nil
+}
+
+// HeadingAt returns the heading whose line holds off, or nil.
+func HeadingAt(n *workspace.Note, off int) *workspace.Heading {
+	for i := range n.Headings {
+		if n.Headings[i].Span.Contains(off) {
+			return &n.Headings[i]
+		}
+	}
+	return nil
+}
+
+// Location is a span in a file of the vault.
+type Location struct {
+	File *workspace.File
+	Span workspace.Span
+}
+
+// targetLocation is where a resolved link leads: the heading's or block's
+// line, or the top of the file.
+func targetLocation(r workspace.Resolution) (Location, bool) {
+	if r.Target == nil {
+		return Location{}, false
+	}
+	loc := Location{File: r.Target}
+	switch {
+	case r.Heading != nil:
+		loc.Span = r.Heading.Span
+	case r.Block != nil:
+		loc.Span = r.Block.Span
+	}
+	return loc, true
+}

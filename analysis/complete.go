@@ -1,0 +1,379 @@
+package analysis
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// CompletionKind says what an item completes, so editors can pick an icon.
+type CompletionKind uint8
+
+const (
+	CompleteNote CompletionKind = iota
+	CompleteFile
+	CompleteAlias
+	CompleteHeading
+	CompleteBlock
+	CompleteTag
+	CompleteMissing // a note other notes link to that does not exist yet
+)
+
+// CompletionItem is one suggestion. Edit replaces Span (the partly typed
+// target) with NewText.
+type CompletionItem struct {
+	Label         string
+	Detail        string
+	Documentation string
+	Kind          CompletionKind
+	Span          workspace.Span
+	NewText       string
+	FilterText    string
+	SortText      string
+}
+
+// CompletionList is a capped list; Incomplete asks the editor to ask again as
+// the user types, since the server filtered it.
+type CompletionList struct {
+	Items      []CompletionItem
+	Incomplete bool
+}
+
+// MaxCompletions caps a completion list: a long list costs the editor more to
+// render than it helps, and the server filters as the user types.
+const MaxCompletions = 100
+
+// Complete suggests what fits at off: notes after "[[", headings after
+// "[[note#", blocks after "#^", paths after "](", tags after "#", tag values
+// in frontmatter.
+func Complete(snap *workspace.Snapshot, f *workspace.File, off int) CompletionList {
+	text := f.Note.Text
+	off = min(max(off, 0), len(text))
+	lineStart := strings.LastIndexAny(text[:off], "\n\r") + 1
+	line := text[lineStart:off]
+	if fm := f.Note.Frontmatter; fm.Present && off >= fm.Span.Start && off < fm.Span.End {
+		return completeFrontmatter(snap, f, off, lineStart)
+	}
+	if open := strings.LastIndex(line, "[["); open >= 0 && !strings.Contains(line[open:], "]]") {
+		return completeWiki(snap, f, lineStart+open+2, off)
+	}
+	if open := strings.LastIndex(line, "]("); open >= 0 && !strings.ContainsAny(line[open+2:], ") ") {
+		return completeMarkdown(snap, f, lineStart+open+2, off)
+	}
+	if start, ok := tagStart(line); ok {
+		return completeTags(snap, lineStart+start, off, text[lineStart+start+1:off])
+	}
+	return CompletionList{}
+}
+
+// tagStart finds a '#' opening a tag being typed at the end of line.
+func tagStart(line string) (int, bool) {
+	i := len(line)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(line[:i])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-' || r == '/') {
+			break
+		}
+		i -= size
+	}
+	if i == 0 || line[i-1] != '#' {
+		return 0, false
+	}
+	hash := i - 1
+	if hash > 0 {
+		prev, _ := utf8.DecodeLastRuneInString(line[:hash])
+		if !unicode.IsSpace(prev) && prev != '(' {
+			return 0, false
+		}
+	} else if i == len(line) {
+		// A lone '#' at the start of a line is a heading being written.
+		return 0, false
+	}
+	return hash, true
+}
+
+// targetEnd extends the replaced span over the rest of a target already
+// written after the cursor (editing inside "[[Feed|Loop]]").
+func targetEnd(text string, off int, stops string) int {
+	end := off
+	for end < len(text) && !strings.ContainsRune(stops, rune(text[end])) {
+		end++
+	}
+	if end < len(text) && text[end] != '\n' && text[end] != '\r' {
+		return end
+	}
+	return off
+}
+
+func completeWiki(snap *workspace.Snapshot, f *workspace.File, start, off int) CompletionList {
+	text := f.Note.Text
+	typed := text[start:off]
+	if strings.ContainsRune(typed, '|') {
+		return CompletionList{} // a label is prose
+	}
+	closed := strings.HasPrefix(text[targetEnd(text, off, "]|#\n\r"):], "]") || strings.HasPrefix(text[targetEnd(text, off, "]|#\n\r"):], "|")
+	if h := strings.IndexByte(typed, '#'); h >= 0 {
+		fragStart := start + h + 1
+		span := workspace.Span{Start: fragStart, End: targetEnd(text, off, "]|\n\r")}
+		l := workspace.Link{Kind: workspace.LinkWiki, Wiki: true, Target: strings.TrimSpace(typed[:h]), Def: -1}
+		var target *workspace.File
+		if l.Target == "" {
+			target = f
+		} else if r := snap.ResolveLink(f, &l); r.Target != nil {
+			target = r.Target
+		}
+		if target == nil || target.Note == nil {
+			return CompletionList{}
+		}
+		frag := text[fragStart:off]
+		if strings.HasPrefix(frag, "^") {
+			return completeBlocks(target, span, frag[1:], closed)
+		}
+		return completeHeadings(target, span, frag, true, closed)
+	}
+	span := workspace.Span{Start: start, End: targetEnd(text, off, "]|#\n\r")}
+	return completeNotes(snap, f, span, strings.TrimSpace(typed), closed)
+}
+
+// match scores how well a query fits a candidate (both folded): 0 is no
+// match; prefix beats word start beats substring beats subsequence.
+func match(cand, query string) int {
+	if query == "" {
+		return 1
+	}
+	i := strings.Index(cand, query)
+	switch {
+	case i == 0:
+		return 4
+	case i > 0 && !isWordRune(cand[i-1]):
+		return 3
+	case i > 0:
+		return 2
+	}
+	// Subsequence: "fdbk" finds "feedback".
+	j := 0
+	for k := 0; k < len(cand) && j < len(query); k++ {
+		if cand[k] == query[j] {
+			j++
+		}
+	}
+	if j == len(query) {
+		return 1
+	}
+	return 0
+}
+
+func isWordRune(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+type scored struct {
+	item  CompletionItem
+	score int
+	// For a note or file, NewText is written once the list is cut: finding
+	// the shortest unambiguous name costs a few lookups per item.
+	file  *workspace.File
+	wrap  func(name string) string
+}
+
+func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string, closed bool) CompletionList {
+	query := workspace.Fold(typed)
+	var hits []scored
+	suffix := ""
+	if !closed {
+		suffix = "]]"
+	}
+	plain := func(name string) string { return name + suffix }
+	snap.Range(func(g *workspace.File) {
+		if g == f {
+			return
+		}
+		stem := g.Stem()
+		s := match(g.FoldedStem(), query)
+		if g.IsNote() {
+			s = max(s, match(g.FoldedTitle, query))
+		} else {
+			stem = g.Path
+			s = match(workspace.Fold(g.Path), query)
+		}
+		if s > 0 {
+			item := CompletionItem{Label: stem, Detail: g.Path, Kind: CompleteFile, Span: span, FilterText: typedFilter(typed, stem)}
+			if g.IsNote() {
+				item.Label = g.Note.Title
+				item.Kind = CompleteNote
+				item.Documentation = g.Note.Description
+				item.FilterText = typedFilter(typed, g.Note.Title+" "+stem)
+			}
+			hits = append(hits, scored{item: item, score: s*2 + boolInt(g.IsNote()), file: g, wrap: plain})
+		}
+		if !g.IsNote() || query == "" {
+			return
+		}
+		for _, a := range g.Note.Frontmatter.Aliases {
+			if strings.HasPrefix(a, "#") {
+				continue
+			}
+			if s := match(workspace.Fold(a), query); s > 0 {
+				alias := a
+				hits = append(hits, scored{item: CompletionItem{Label: a, Detail: "alias of " + g.Path, Kind: CompleteAlias,
+					Documentation: g.Note.Description, Span: span, FilterText: typedFilter(typed, a)}, score: s * 2,
+					file: g, wrap: func(name string) string { return name + "|" + alias + suffix }})
+			}
+		}
+	})
+	if query != "" {
+		for _, m := range snap.Missing() {
+			if s := match(workspace.Fold(m.Name), query); s > 0 {
+				hits = append(hits, scored{item: CompletionItem{Label: m.Name, Detail: "new note, linked from " + strconv.Itoa(m.Count) + " " + plural(m.Count, "place", "places"),
+					Kind: CompleteMissing, Span: span, NewText: m.Name + suffix, FilterText: typedFilter(typed, m.Name)}, score: s})
+			}
+		}
+	}
+	return finish(hits, func(g *workspace.File) string { return WikiName(snap, f, g) })
+}
+
+// typedFilter makes the editor's own fuzzy filter agree with ours: it filters
+// on the text of the replaced span, so the filter text starts with what was typed.
+func typedFilter(typed, text string) string {
+	if typed == "" {
+		return text
+	}
+	return typed + " " + text
+}
+
+func completeHeadings(target *workspace.File, span workspace.Span, typed string, wiki, closed bool) CompletionList {
+	query := workspace.Fold(typed)
+	var hits []scored
+	suffix := ""
+	if wiki && !closed {
+		suffix = "]]"
+	}
+	for i, h := range target.Note.Headings {
+		s := max(match(workspace.Fold(h.Text), query), match(h.Slug, query))
+		if s == 0 {
+			continue
+		}
+		insert := h.Text
+		if !wiki {
+			insert = h.Slug
+		}
+		hits = append(hits, scored{item: CompletionItem{Label: h.Text, Detail: strings.Repeat("#", h.Level) + " in " + target.Path,
+			Kind: CompleteHeading, Span: span, NewText: insert + suffix, FilterText: typedFilter(typed, h.Text + " " + h.Slug),
+			SortText: sortKey(i)}, score: 1})
+	}
+	return finish(hits, nil)
+}
+
+func completeBlocks(target *workspace.File, span workspace.Span, typed string, closed bool) CompletionList {
+	var hits []scored
+	suffix := ""
+	if !closed {
+		suffix = "]]"
+	}
+	for i, b := range target.Note.Blocks {
+		if !strings.HasPrefix(strings.ToLower(b.ID), strings.ToLower(typed)) {
+			continue
+		}
+		hits = append(hits, scored{item: CompletionItem{Label: "^" + b.ID, Detail: target.Path, Kind: CompleteBlock,
+			Documentation: blockText(target.Note, &target.Note.Blocks[i]), Span: span, NewText: "^" + b.ID + suffix,
+			FilterText: "^" + b.ID, SortText: sortKey(i)}, score: 1})
+	}
+	return finish(hits, nil)
+}
+
+func completeTags(snap *workspace.Snapshot, hash, off int, typed string) CompletionList {
+	query := workspace.Fold(typed)
+	var hits []scored
+	span := workspace.Span{Start: hash + 1, End: off}
+	for _, t := range snap.Tags() {
+		if s := match(workspace.Fold(t.Name), query); s > 0 {
+			hits = append(hits, scored{item: CompletionItem{Label: t.Name, Detail: strconv.Itoa(t.Notes) + " " + plural(t.Notes, "note", "notes"),
+				Kind: CompleteTag, Span: span, NewText: t.Name, FilterText: t.Name}, score: s*100000 + min(t.Notes, 99999)})
+		}
+	}
+	return finish(hits, nil)
+}
+
+// completeFrontmatter offers tags in a tags: field, and the note's own names
+// in an aliases: field.
+func completeFrontmatter(snap *workspace.Snapshot, f *workspace.File, off, lineStart int) CompletionList {
+	text := f.Note.Text
+	key := frontmatterKeyAt(text, f.Note.Frontmatter.Span.Start, lineStart)
+	line := text[lineStart:off]
+	valStart := lineStart + strings.LastIndexAny(line, ":-[,") + 1
+	for valStart < off && (text[valStart] == ' ' || text[valStart] == '"' || text[valStart] == '\'') {
+		valStart++
+	}
+	typed := text[valStart:off]
+	switch key {
+	case "tags", "tag":
+		list := completeTags(snap, valStart-1, off, strings.TrimPrefix(typed, "#"))
+		return list
+	}
+	return CompletionList{}
+}
+
+// frontmatterKeyAt is the top-level key whose value holds lineStart.
+func frontmatterKeyAt(text string, fmStart, lineStart int) string {
+	for ls := lineStart; ls > fmStart; {
+		le := strings.IndexAny(text[ls:], "\r\n")
+		if le < 0 {
+			le = len(text) - ls
+		}
+		l := text[ls : ls+le]
+		if len(l) > 0 && l[0] != ' ' && l[0] != '-' && l[0] != '\t' {
+			if c := strings.IndexByte(l, ':'); c > 0 {
+				return strings.ToLower(strings.TrimSpace(l[:c]))
+			}
+			return ""
+		}
+		prev := strings.LastIndexAny(text[:max(ls-1, 0)], "\n\r")
+		ls = prev + 1
+		if prev < 0 {
+			break
+		}
+	}
+	return ""
+}
+
+// finish sorts, cuts the list, and writes the deferred insert texts with name.
+func finish(hits []scored, name func(*workspace.File) string) CompletionList {
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].item.Label < hits[j].item.Label
+	})
+	list := CompletionList{}
+	if len(hits) > MaxCompletions {
+		hits = hits[:MaxCompletions]
+		list.Incomplete = true
+	}
+	list.Items = make([]CompletionItem, len(hits))
+	for i, h := range hits {
+		list.Items[i] = h.item
+		if h.file != nil {
+			list.Items[i].NewText = h.wrap(name(h.file))
+		}
+		if list.Items[i].SortText == "" {
+			list.Items[i].SortText = sortKey(i)
+		}
+	}
+	return list
+}
+
+func sortKey(i int) string {
+	s := strconv.Itoa(i)
+	return strings.Repeat("0", 5-min(len(s), 5)) + s
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,89 @@
+package analysis
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := "testdata/" + name
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs:\n--- want\n%s\n--- got\n%s", name, want, got)
+	}
+}
+
+// renderDiagnostics prints every diagnostic of the vault, one a line, with
+// the text it covers and its fixes.
+func renderDiagnostics(t *testing.T, v *testVault) string {
+	var b strings.Builder
+	sev := defaultSeverities(t)
+	for _, f := range v.snap.Notes() {
+		lines := workspace.NewLines(f.Note.Text)
+		for _, d := range Diagnose(v.snap, f, sev) {
+			line, col := lines.LineCol(d.Span.Start)
+			fmt.Fprintf(&b, "%s:%d:%d %s %s %q: %s\n", f.Path, line, col, d.Severity, d.Code, f.Note.Text[d.Span.Start:d.Span.End], d.Message)
+			for _, fix := range d.Fixes {
+				fmt.Fprintf(&b, "\tfix %q: %q -> %q\n", fix.Title, f.Note.Text[fix.Span.Start:fix.Span.End], fix.NewText)
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestDiagnoseGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  workspace.Config
+	}{
+		{"obsidian", workspace.Config{Profiles: []workspace.Profile{"obsidian"}}},
+		{"obsidian+quartz", workspace.Config{Profiles: []workspace.Profile{"obsidian", "quartz"}, ExplicitPublish: true}},
+		{"commonmark", workspace.Config{Profiles: []workspace.Profile{"commonmark"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := loadVault(t, "diagnose.txtar", tc.cfg)
+			golden(t, "diagnose."+tc.name+".golden", renderDiagnostics(t, v))
+		})
+	}
+}
+
+func TestSeveritiesConfig(t *testing.T) {
+	v := loadVault(t, "diagnose.txtar", workspace.Config{})
+	sev, err := Severities(map[string]string{"broken-link": "off", "broken-anchor": "error"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := v.file(t, "index.md")
+	for _, d := range Diagnose(v.snap, f, sev) {
+		if d.Code == "broken-link" {
+			t.Errorf("broken-link reported although off: %s", d.Message)
+		}
+		if d.Code == "broken-anchor" && d.Severity != SeverityError {
+			t.Errorf("broken-anchor at %v, want error", d.Severity)
+		}
+	}
+	if _, err := Severities(map[string]string{"no-such-code": "error"}); err == nil || !strings.Contains(err.Error(), "no-such-code") {
+		t.Errorf("unknown code: err = %v", err)
+	}
+	if _, err := Severities(map[string]string{"broken-link": "loud"}); err == nil || !strings.Contains(err.Error(), "loud") {
+		t.Errorf("unknown severity: err = %v", err)
+	}
+}

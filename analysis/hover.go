@@ -1,0 +1,135 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// HoverResult is markdown to show over Span.
+type HoverResult struct {
+	Markdown string
+	Span     workspace.Span
+}
+
+// maxSection bounds the text of a linked section shown in a hover.
+const maxSection = 600
+
+// Hover describes what is under off: a link's target (title, description,
+// the linked section, path and backlink count), why a broken link fails and
+// its fix, or how many notes use a tag.
+func Hover(snap *workspace.Snapshot, f *workspace.File, off int, sev map[string]Severity) *HoverResult {
+	n := f.Note
+	if i := LinkAt(n, off); i >= 0 {
+		return hoverLink(snap, f, i, sev)
+	}
+	if t := TagAt(n, off); t != nil {
+		count := len(snap.TagNotes(t.Name))
+		return &HoverResult{Span: t.Span, Markdown: fmt.Sprintf("**#%s** — used in %d %s", t.Name, count, plural(count, "note", "notes"))}
+	}
+	return nil
+}
+
+func hoverLink(snap *workspace.Snapshot, f *workspace.File, i int, sev map[string]Severity) *HoverResult {
+	l := &f.Note.Links[i]
+	if l.External {
+		return &HoverResult{Span: l.Span, Markdown: "External link: " + l.Target}
+	}
+	r := snap.Resolve(f, i)
+	var b strings.Builder
+	if !r.OK() || r.Status == workspace.Ambiguous {
+		for _, d := range Diagnose(snap, f, sev) {
+			if d.Span == l.Span && (d.Code == "broken-link" || d.Code == "broken-anchor" || d.Code == "broken-block" || d.Code == "ambiguous-link") {
+				fmt.Fprintf(&b, "**%s** — %s\n\n", d.Code, d.Message)
+			}
+		}
+	}
+	if r.Target == nil {
+		if r.Page != "" {
+			fmt.Fprintf(&b, "Generated %s page `%s`", r.Page, r.Wanted)
+		}
+		if b.Len() == 0 {
+			return nil
+		}
+		return &HoverResult{Span: l.Span, Markdown: strings.TrimSpace(b.String())}
+	}
+	t := r.Target
+	if t.Note == nil {
+		fmt.Fprintf(&b, "`%s`", t.Path)
+		return &HoverResult{Span: l.Span, Markdown: b.String()}
+	}
+	tn := t.Note
+	fmt.Fprintf(&b, "### %s\n\n", tn.Title)
+	switch {
+	case r.Heading != nil:
+		if s := section(tn, r.Heading); s != "" {
+			fmt.Fprintf(&b, "%s\n\n", s)
+		}
+	case r.Block != nil:
+		if s := blockText(tn, r.Block); s != "" {
+			fmt.Fprintf(&b, "%s\n\n", s)
+		}
+	default:
+		if tn.Description != "" {
+			fmt.Fprintf(&b, "%s\n\n", tn.Description)
+		}
+		if tn.Lead != "" && tn.Lead != tn.Description {
+			fmt.Fprintf(&b, "_%s_\n\n", truncate(tn.Lead, 300))
+		}
+	}
+	count := snap.BacklinkCount(t)
+	fmt.Fprintf(&b, "`%s` · %d %s", t.Path, count, plural(count, "backlink", "backlinks"))
+	return &HoverResult{Span: l.Span, Markdown: b.String()}
+}
+
+// section is the text under heading h up to the next heading of its level or
+// higher, cut at maxSection bytes.
+func section(n *workspace.Note, h *workspace.Heading) string {
+	start := h.Span.End
+	end := len(n.Text)
+	found := false
+	for i := range n.Headings {
+		o := &n.Headings[i]
+		if o == h {
+			found = true
+			continue
+		}
+		if found && o.Level <= h.Level {
+			end = o.Span.Start
+			break
+		}
+	}
+	return truncate(strings.TrimSpace(n.Text[start:end]), maxSection)
+}
+
+// blockText is the line a ^block id ends.
+func blockText(n *workspace.Note, b *workspace.Block) string {
+	start := strings.LastIndexByte(n.Text[:b.Span.Start], '\n') + 1
+	line := strings.TrimSpace(n.Text[start:b.Span.Start])
+	if line == "" {
+		// An id on its own line names the block above it.
+		prevEnd := max(start-1, 0)
+		prevStart := strings.LastIndexByte(n.Text[:prevEnd], '\n') + 1
+		line = strings.TrimSpace(n.Text[prevStart:prevEnd])
+	}
+	return truncate(line, maxSection)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && (s[cut]&0xC0) == 0x80 {
+		cut--
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

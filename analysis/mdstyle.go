@@ -1,0 +1,170 @@
+package analysis
+
+import (
+	"path"
+	"strings"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// pathStyle is how a vault writes markdown link destinations. Gardens differ
+// (one writes every link from the root, another relative, Obsidian the
+// shortest name), and a completion in the wrong style breaks their publisher.
+type pathStyle struct {
+	from     string // "root", "slash" (/x.md), "relative" or "shortest"
+	ext      bool   // keep ".md"
+	brackets bool   // <a b.md> rather than a%20b.md
+}
+
+// detectStyle votes over the markdown links of the note, or of a sample of
+// the vault when the note has none.
+func detectStyle(snap *workspace.Snapshot, f *workspace.File) pathStyle {
+	votes := map[string]int{}
+	ext, noExt, brackets, total := 0, 0, 0, 0
+	count := func(g *workspace.File) {
+		for i := range g.Note.Links {
+			l := &g.Note.Links[i]
+			if l.Kind != workspace.LinkInline || l.External || l.Target == "" || l.Image {
+				continue
+			}
+			r := snap.Resolve(g, i)
+			if r.Target == nil || !r.Target.IsNote() {
+				continue
+			}
+			total++
+			t := l.Target
+			switch {
+			case strings.HasPrefix(t, "/"):
+				votes["slash"]++
+			case strings.HasPrefix(t, "./") || strings.HasPrefix(t, "../"):
+				votes["relative"]++
+			case strings.Contains(t, "/"):
+				if strings.EqualFold(strings.TrimSuffix(t, path.Ext(t)), r.Target.Stem()) {
+					votes["root"]++
+				} else {
+					votes["relative"]++
+				}
+			case g.Dir() != r.Target.Dir():
+				votes["shortest"]++
+			default:
+				votes["sibling"]++
+			}
+			if workspace.IsNotePath(t) {
+				ext++
+			} else {
+				noExt++
+			}
+			raw := g.Note.Text[l.TargetSpan.Start:l.TargetSpan.End]
+			if strings.HasPrefix(raw, "<") {
+				brackets++
+			}
+		}
+	}
+	count(f)
+	if total == 0 {
+		n := 0
+		snap.Range(func(g *workspace.File) {
+			if n < 50 && g.IsNote() {
+				count(g)
+				n++
+			}
+		})
+	}
+	st := pathStyle{from: "relative", ext: ext >= noExt, brackets: brackets*2 > total}
+	best := 0
+	for _, k := range []string{"root", "slash", "relative", "shortest"} {
+		if votes[k] > best {
+			st.from, best = k, votes[k]
+		}
+	}
+	// Sibling links fit every style but root; they tip only a tie.
+	if st.from == "root" && votes["sibling"] > votes["root"] {
+		st.from = "relative"
+	}
+	return st
+}
+
+// write renders the destination for target from note f.
+func (st pathStyle) write(snap *workspace.Snapshot, f, target *workspace.File) string {
+	p := target.Path
+	if target.IsNote() && !st.ext {
+		p = target.Stem()
+	}
+	switch st.from {
+	case "slash":
+		p = "/" + p
+	case "relative":
+		p = relPath(f.Dir(), p)
+	case "shortest":
+		name := WikiName(snap, f, target)
+		if target.IsNote() && st.ext {
+			name += path.Ext(target.Path)
+		}
+		p = name
+	}
+	if st.brackets && strings.Contains(p, " ") {
+		return "<" + p + ">"
+	}
+	return encodeDest(p, "")
+}
+
+func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, start, off int) CompletionList {
+	text := f.Note.Text
+	typed := text[start:off]
+	if h := strings.IndexByte(typed, '#'); h >= 0 {
+		var target *workspace.File
+		if h == 0 {
+			target = f
+		} else {
+			l := workspace.Link{Kind: workspace.LinkInline, Def: -1}
+			setTarget(&l, typed[:h])
+			if r := snap.ResolveLink(f, &l); r.Target != nil {
+				target = r.Target
+			}
+		}
+		if target == nil || target.Note == nil {
+			return CompletionList{}
+		}
+		span := workspace.Span{Start: start + h + 1, End: targetEnd(text, off, ") \n\r")}
+		return completeHeadings(target, span, typed[h+1:], false, true)
+	}
+	span := workspace.Span{Start: start, End: targetEnd(text, off, ")# \n\r")}
+	st := detectStyle(snap, f)
+	query := workspace.Fold(strings.Trim(decodeTyped(typed), "<>./"))
+	var hits []scored
+	snap.Range(func(g *workspace.File) {
+		if g == f {
+			return
+		}
+		s := match(workspace.Fold(g.Path), query)
+		if g.IsNote() {
+			s = max(s, match(g.FoldedTitle, query))
+		}
+		if s == 0 {
+			return
+		}
+		item := CompletionItem{Label: g.Path, Detail: "", Kind: CompleteFile, Span: span, FilterText: typed + " " + g.Path}
+		if g.IsNote() {
+			item.Kind = CompleteNote
+			item.Detail = g.Note.Title
+			item.Documentation = g.Note.Description
+			item.FilterText = typed + " " + g.Path + " " + g.Note.Title
+		}
+		hits = append(hits, scored{item: item, score: s*2 + boolInt(g.IsNote()), file: g, wrap: func(p string) string { return p }})
+	})
+	return finish(hits, func(g *workspace.File) string { return st.write(snap, f, g) })
+}
+
+// setTarget fills a link's target from a destination being typed.
+func setTarget(l *workspace.Link, dest string) {
+	l.Target = decodeTyped(dest)
+}
+
+func decodeTyped(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(strings.TrimSuffix(s, ">"), "<")
+	if d, err := urlUnescape(s); err == nil {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,57 @@
+package analysis
+
+import (
+	"strings"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// References lists what points where off points: on a link, every link to
+// the same note (and heading, when the link names one); on a heading, the
+// links to that heading; on a tag, every use of the tag; elsewhere, the
+// note's backlinks. includeDecl adds the target itself.
+func References(snap *workspace.Snapshot, f *workspace.File, off int, includeDecl bool) []Location {
+	n := f.Note
+	if t := TagAt(n, off); t != nil {
+		return tagUses(snap, t.Name)
+	}
+	target, heading := f, (*workspace.Heading)(nil)
+	if i := LinkAt(n, off); i >= 0 {
+		r := snap.Resolve(f, i)
+		if r.Target == nil {
+			return nil
+		}
+		target, heading = r.Target, r.Heading
+	} else if h := HeadingAt(n, off); h != nil {
+		heading = h
+	}
+	var out []Location
+	if includeDecl {
+		decl := Location{File: target}
+		if heading != nil {
+			decl.Span = heading.Span
+		}
+		out = append(out, decl)
+	}
+	for _, ref := range snap.Backlinks(target) {
+		if heading != nil {
+			if r := snap.Resolve(ref.From, ref.Index); r.Heading == nil || r.Heading.Slug != heading.Slug {
+				continue
+			}
+		}
+		out = append(out, Location{File: ref.From, Span: ref.Link().Span})
+	}
+	return out
+}
+
+func tagUses(snap *workspace.Snapshot, name string) []Location {
+	var out []Location
+	for _, g := range snap.TagNotes(name) {
+		for _, t := range g.Note.Tags {
+			if strings.EqualFold(t.Name, name) {
+				out = append(out, Location{File: g, Span: t.Span})
+			}
+		}
+	}
+	return out
+}
