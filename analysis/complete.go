@@ -176,8 +176,8 @@ type scored struct {
 	score int
 	// For a note or file, NewText is written once the list is cut: finding
 	// the shortest unambiguous name costs a few lookups per item.
-	file  *workspace.File
-	wrap  func(name string) string
+	file *workspace.File
+	wrap func(name string) string
 }
 
 func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string, closed bool) CompletionList {
@@ -262,7 +262,7 @@ func completeHeadings(target *workspace.File, span workspace.Span, typed string,
 			insert = h.Slug
 		}
 		hits = append(hits, scored{item: CompletionItem{Label: h.Text, Detail: strings.Repeat("#", h.Level) + " in " + target.Path,
-			Kind: CompleteHeading, Span: span, NewText: insert + suffix, FilterText: typedFilter(typed, h.Text + " " + h.Slug),
+			Kind: CompleteHeading, Span: span, NewText: insert + suffix, FilterText: typedFilter(typed, h.Text+" "+h.Slug),
 			SortText: sortKey(i)}, score: 1})
 	}
 	return finish(hits, nil)

@@ -202,7 +202,9 @@ func TestCompleteCapsLargeLists(t *testing.T) {
 	}
 }
 
-func itoa3(i int) string { return string(rune('a'+i/100%26)) + string(rune('a'+i/10%10)) + string(rune('a'+i%10)) }
+func itoa3(i int) string {
+	return string(rune('a'+i/100%26)) + string(rune('a'+i/10%10)) + string(rune('a'+i%10))
+}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
