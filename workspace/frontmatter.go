@@ -52,7 +52,7 @@ func parseFrontmatter(text string, start int) (Frontmatter, int) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		fm.Err = yamlError(text, yamlStart, err)
+		fm.Err = yamlError(text, yamlStart, len(data), err)
 		return fm, bodyStart
 	}
 	if len(doc.Content) == 0 {
@@ -64,7 +64,6 @@ func parseFrontmatter(text string, start int) (Frontmatter, int) {
 			Message: "frontmatter is not a mapping of keys to values"})
 		return fm, bodyStart
 	}
-	fm.Node = root
 	lines := newLineTable(text, yamlStart)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
@@ -77,11 +76,40 @@ func isLineEnd(s string, i int) bool {
 	return i == len(s) || s[i] == '\n' || s[i] == '\r'
 }
 
-func yamlError(text string, yamlStart int, err error) *FrontmatterError {
+// yamlParserProblems are the messages of yaml.v3's parser errors (parserc.go).
+// yaml.v3 prints their line from a 0-based mark, one less than the line it
+// means; its scanner errors count from 1.
+var yamlParserProblems = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected key",
+	"did not find expected '-' indicator",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+	"found duplicate %TAG directive",
+}
+
+func yamlError(text string, yamlStart, yamlLen int, err error) *FrontmatterError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
+	}
+	for _, p := range yamlParserProblems {
+		if strings.HasSuffix(msg, p) {
+			line++
+			break
+		}
+	}
+	// A mark at the end of the input (an unclosed '[') names the line after
+	// the YAML: keep the error on the header's last line.
+	yamlText := text[yamlStart:min(yamlStart+yamlLen, len(text))]
+	if last := strings.Count(strings.TrimRight(yamlText, "\r\n"), "\n") + 1; line > last {
+		line = last
 	}
 	// Lines in the message count from the first YAML line; report file lines.
 	off := yamlStart
@@ -93,9 +121,14 @@ func yamlError(text string, yamlStart int, err error) *FrontmatterError {
 		off += nl + 1
 	}
 	end := off + strings.IndexByte(text[off:]+"\n", '\n')
+	for end > off && text[end-1] == '\r' {
+		end--
+	}
 	fileLine := strings.Count(text[:off], "\n") + 1
-	if line > 0 {
-		msg = yamlLineRE.ReplaceAllString(msg, "line "+strconv.Itoa(fileLine))
+	if m := yamlLineRE.FindStringIndex(msg); m != nil {
+		msg = msg[:m[0]] + "line " + strconv.Itoa(fileLine) + msg[m[1]:]
+	} else {
+		msg = "line " + strconv.Itoa(fileLine) + ": " + msg
 	}
 	return &FrontmatterError{Line: fileLine, Span: Span{off, end}, Message: msg}
 }
@@ -241,6 +274,30 @@ func stringList(n *yaml.Node, lines lineTable) []spannedString {
 		}
 	}
 	return out
+}
+
+// YAML decodes the frontmatter of n again and returns its root node, with
+// line and column for every field (lines counted from the YAML's first line).
+// Notes keep only the typed fields: a node tree per note would cost more
+// memory than the whole text of the vault.
+func (n *Note) YAML() (*yaml.Node, error) {
+	fm := &n.Frontmatter
+	if !fm.Present {
+		return nil, nil
+	}
+	var data []byte
+	start := fm.Span.Start
+	if _, err := frontmatter.Parse(strings.NewReader(n.Text[start:]), &data, rawYAML); err != nil {
+		return nil, fmt.Errorf("frontmatter of %s: %w", n.Path, err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("frontmatter of %s: %w", n.Path, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
 }
 
 // frontmatterLinks finds [[wikilinks]] and [label](dest) links written in

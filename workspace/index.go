@@ -64,6 +64,7 @@ type Index struct {
 	// file with the key appears or goes, only those notes re-resolve.
 	mentions map[string]map[*File]struct{}
 	tags     map[string]map[*File]int // folded tag → notes → uses
+	tagPages map[string]int           // folded tag or parent of a nested tag → tags under it
 	folders  map[string]int           // folded folder path → files below it
 	similar  similarCache             // typo lookup, rebuilt after names change
 	// missing counts wikilink targets that resolve to nothing: notes people
@@ -87,6 +88,7 @@ func NewIndex(cfg Config) *Index {
 		backlinks: map[*File][]LinkRef{},
 		mentions:  map[string]map[*File]struct{}{},
 		tags:      map[string]map[*File]int{},
+		tagPages:  map[string]int{},
 		folders:   map[string]int{},
 		missing:   map[string]*Missing{},
 	}
@@ -137,14 +139,14 @@ func (ix *Index) Bulk(notes []*Note, assets []string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	for _, n := range notes {
-		f := ix.insert(n.Path)
+		f := ix.insert(n.Path, nil)
 		f.Note = n
 		f.FoldedTitle = fold(n.Title)
 		f.keys = fileKeys(f)
 		ix.key(f)
 	}
 	for _, p := range assets {
-		f := ix.insert(p)
+		f := ix.insert(p, nil)
 		f.keys = fileKeys(f)
 		ix.key(f)
 	}
@@ -155,10 +157,11 @@ func (ix *Index) Bulk(notes []*Note, assets []string) {
 func (ix *Index) resolveAll() {
 	notes := make([]*File, 0, len(ix.files))
 	ix.tags = map[string]map[*File]int{}
+	ix.tagPages = map[string]int{}
 	for _, f := range ix.files {
 		if f.Note != nil {
 			notes = append(notes, f)
-			ix.tagTable(f, true)
+			ix.tagTable(f, true, nil)
 		}
 	}
 	results := make([][]Resolution, len(notes))
@@ -194,32 +197,40 @@ func (ix *Index) SetNote(n *Note) Changed {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	changed := Changed{}
+	pages := pageChanges{}
 	f := ix.files[fold(n.Path)]
 	isNew := f == nil || f.Note == nil
 	if f != nil && f.Note != nil {
 		ix.linkTables(f, false)
-		ix.tagTable(f, false)
+		ix.tagTable(f, false, pages)
 		// Backlinks may name headings or blocks that this edit changed.
 		for _, r := range ix.backlinks[f] {
 			changed.add(r.From)
 		}
 	}
 	if f == nil {
-		f = ix.insert(n.Path)
+		f = ix.insert(n.Path, pages)
 	}
 	oldKeys := f.keys
 	f.Note = n
+	// The path may differ from the file's in letter case only.
 	f.Path = n.Path
+	f.stem = trimNoteExt(n.Path)
 	f.FoldedTitle = fold(n.Title)
 	f.keys = fileKeys(f)
+	ix.tagTable(f, true, pages)
+	var rekeyed []string
 	if isNew || !sameKeys(oldKeys, f.keys) {
 		ix.unkeyWith(f, oldKeys)
 		ix.key(f)
-		ix.reresolveMentions(append(oldKeys, f.keys...), changed)
+		rekeyed = append(oldKeys, f.keys...)
 	}
-	ix.tagTable(f, true)
 	ix.resolved[f] = ix.resolveNote(ix.cfg.Primary(), f)
 	ix.linkTables(f, true)
+	// Every table is up to date: now re-resolve the notes whose links may
+	// lead elsewhere (names that appeared or went, tag pages and folder
+	// listings that appeared or went).
+	ix.reresolveMentions(append(rekeyed, ix.changedPages(pages)...), changed)
 	changed.add(f)
 	return changed
 }
@@ -232,10 +243,11 @@ func (ix *Index) SetFile(p string) Changed {
 	if ix.files[fold(p)] != nil {
 		return changed
 	}
-	f := ix.insert(p)
+	pages := pageChanges{}
+	f := ix.insert(p, pages)
 	f.keys = fileKeys(f)
 	ix.key(f)
-	ix.reresolveMentions(f.keys, changed)
+	ix.reresolveMentions(append(f.keys, ix.changedPages(pages)...), changed)
 	return changed
 }
 
@@ -248,18 +260,19 @@ func (ix *Index) Remove(p string) Changed {
 	if f == nil {
 		return changed
 	}
+	pages := pageChanges{}
 	if f.Note != nil {
 		ix.linkTables(f, false)
-		ix.tagTable(f, false)
+		ix.tagTable(f, false, pages)
 		delete(ix.resolved, f)
 	}
 	for _, r := range ix.backlinks[f] {
 		changed.add(r.From)
 	}
 	delete(ix.files, f.foldPath)
-	ix.countFolders(f, -1)
+	ix.countFolders(f, -1, pages)
 	ix.unkeyWith(f, f.keys)
-	ix.reresolveMentions(f.keys, changed)
+	ix.reresolveMentions(append(f.keys, ix.changedPages(pages)...), changed)
 	delete(changed, f)
 	return changed
 }
@@ -280,20 +293,56 @@ func (ix *Index) Rename(oldPath string, n *Note, newPath string) Changed {
 	return changed
 }
 
-func (ix *Index) insert(p string) *File {
+func (ix *Index) insert(p string, pages pageChanges) *File {
 	f := &File{Path: p, stem: trimNoteExt(p), foldPath: fold(p)}
 	f.foldStem = fold(f.stem)
 	ix.files[f.foldPath] = f
-	ix.countFolders(f, 1)
+	ix.countFolders(f, 1, pages)
 	return f
 }
 
-func (ix *Index) countFolders(f *File, delta int) {
+func (ix *Index) countFolders(f *File, delta int, pages pageChanges) {
 	for d := path.Dir(f.foldPath); d != "." && d != "/"; d = path.Dir(d) {
+		pages.note(page{name: d}, ix.folders[d] > 0)
 		if ix.folders[d] += delta; ix.folders[d] <= 0 {
 			delete(ix.folders, d)
 		}
 	}
+}
+
+// page names a page Quartz generates: a folder listing, or a tag page.
+type page struct {
+	tag  bool
+	name string // folded folder path, or folded tag
+}
+
+// pageChanges records, for each generated page an update touches, whether it
+// existed before the update. Links to a page that appeared or vanished are
+// resolved again (they are filed under the page's last path segment).
+type pageChanges map[page]bool
+
+func (pc pageChanges) note(p page, existed bool) {
+	if pc == nil {
+		return
+	}
+	if _, seen := pc[p]; !seen {
+		pc[p] = existed
+	}
+}
+
+// changedPages lists the name keys of the touched pages whose existence changed.
+func (ix *Index) changedPages(pc pageChanges) []string {
+	var keys []string
+	for p, existed := range pc {
+		now := ix.folders[p.name] > 0
+		if p.tag {
+			now = ix.tagPages[p.name] > 0
+		}
+		if now != existed {
+			keys = append(keys, nameKey(p.name))
+		}
+	}
+	return keys
 }
 
 // fileKeys are the name keys a file is found under: its name; a folder's
@@ -461,7 +510,7 @@ func (ix *Index) countMissing(name string, add bool) {
 
 // tagTable adds (or removes) f's tags. Tags are counted before links are
 // resolved: Quartz resolves tags/<tag> links to tag pages.
-func (ix *Index) tagTable(f *File, add bool) {
+func (ix *Index) tagTable(f *File, add bool, pages pageChanges) {
 	for _, t := range f.Note.Tags {
 		k := fold(t.Name)
 		if add {
@@ -469,6 +518,7 @@ func (ix *Index) tagTable(f *File, add bool) {
 			if m == nil {
 				m = map[*File]int{}
 				ix.tags[k] = m
+				ix.countTagPages(k, 1, pages)
 			}
 			m[f]++
 		} else if m := ix.tags[k]; m != nil {
@@ -477,8 +527,25 @@ func (ix *Index) tagTable(f *File, add bool) {
 			}
 			if len(m) == 0 {
 				delete(ix.tags, k)
+				ix.countTagPages(k, -1, pages)
 			}
 		}
+	}
+}
+
+// countTagPages counts the tag pages Quartz generates for the tag k: one for
+// the tag and one for each parent of a nested tag ("a" and "a/b" for "a/b").
+func (ix *Index) countTagPages(k string, delta int, pages pageChanges) {
+	for p := k; p != ""; {
+		pages.note(page{tag: true, name: p}, ix.tagPages[p] > 0)
+		if ix.tagPages[p] += delta; ix.tagPages[p] <= 0 {
+			delete(ix.tagPages, p)
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
 	}
 }
 

@@ -87,7 +87,7 @@ func (wikilinkParser) Parse(parent ast.Node, block text.Reader, pc parser.Contex
 	return node
 }
 
-// tagParser reads #tag: letters, digits, '_', '-', '/', at least one non-digit,
+// tagParser reads #tag: see isTagRune, at least one non-digit,
 // after whitespace or at the start of a line (a '#' inside a word is no tag).
 type tagParser struct{}
 
@@ -105,7 +105,7 @@ func (tagParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 		if r == utf8.RuneError && size <= 1 {
 			break
 		}
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-' || r == '/' || unicode.Is(unicode.Mn, r)) {
+		if !isTagRune(r) {
 			break
 		}
 		if !unicode.IsDigit(r) {
@@ -122,7 +122,19 @@ func (tagParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 	return node
 }
 
-// blockIDParser reads "^id" when only whitespace follows it on the line.
+// isTagRune reports a character a #tag may hold: letters, digits, '_', '-',
+// '/' for nesting, and the "commonly accepted Unicode characters, including
+// emojis and other symbols" of Obsidian's help (Quartz's tag pattern also takes
+// \p{Emoji}): symbols, combining marks and the zero-width joiner inside
+// emoji sequences. Punctuation and spaces end a tag.
+func isTagRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isAlnum(byte(r)) || r == '_' || r == '-' || r == '/'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.M, unicode.So, unicode.Sk) || r == '\u200d'
+}
+
+// blockIDParser reads "^id" when only whitespace follows it in its block.
 type blockIDParser struct{}
 
 func (blockIDParser) Trigger() []byte { return []byte{'^'} }
@@ -145,6 +157,15 @@ func (blockIDParser) Parse(parent ast.Node, block text.Reader, pc parser.Context
 		if c := line[j]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
 			return nil
 		}
+	}
+	// The id ends its block: on an earlier line of a paragraph "^x" is text
+	// (Obsidian and Quartz both read the id at the end of the block).
+	savedLine, savedSeg := block.Position()
+	block.AdvanceLine()
+	more, _ := block.PeekLine()
+	block.SetPosition(savedLine, savedSeg)
+	if more != nil {
+		return nil
 	}
 	block.Advance(i)
 	node := &blockIDNode{block: Block{ID: string(line[1:i]), Span: Span{seg.Start, seg.Start + i}}}

@@ -41,16 +41,29 @@ func asciiLower(s string) string {
 }
 
 // nameKey is the key of the index's name table: the folded last path segment,
-// without a note extension, with spaces as '-' so that Quartz slugs ("a-b")
-// and Obsidian names ("a b") meet in one bucket. Each profile then filters the
-// bucket with its own, stricter equality.
+// without a note extension, with whitespace (NBSP included) as '-' so that
+// Quartz slugs ("a-b") and Obsidian names ("a b") meet in one bucket. Each
+// profile then filters the bucket with its own, stricter equality.
 func nameKey(p string) string {
 	p = strings.TrimSuffix(p, "/")
 	if i := strings.LastIndexByte(p, '/'); i >= 0 {
 		p = p[i+1:]
 	}
 	p = trimNoteExt(p)
-	return strings.ReplaceAll(fold(p), " ", "-")
+	return strings.Map(dashSpace, fold(p))
+}
+
+// dashSpace maps what JavaScript's \s matches (Quartz slugs with
+// replace(/\s/g, "-")) to '-'.
+func dashSpace(r rune) rune {
+	switch r {
+	case ' ', '\t', '\n', '\v', '\f', '\r', '\u00a0', '\u1680', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff':
+		return '-'
+	}
+	if r >= '\u2000' && r <= '\u200a' {
+		return '-'
+	}
+	return r
 }
 
 // IsNotePath reports a markdown file name.
@@ -67,15 +80,17 @@ func trimNoteExt(p string) string {
 }
 
 // quartzSlug is Quartz's slugifyFilePath for one path: case kept, whitespace
-// to '-', '&' to "-and-", '%' to "-percent", '?' and '#' dropped, note
-// extension removed.
+// (JavaScript's \s, NBSP included) to '-', '&' to "-and-", '%' to "-percent",
+// '?' and '#' dropped, note extension removed.
 func quartzSlug(p string) string {
 	p = trimNoteExt(norm.NFC.String(p))
 	var b strings.Builder
 	for _, r := range p {
-		switch r {
-		case ' ', '\t':
+		if dashSpace(r) == '-' && r != '-' {
 			b.WriteByte('-')
+			continue
+		}
+		switch r {
 		case '&':
 			b.WriteString("-and-")
 		case '%':

@@ -21,6 +21,12 @@ type LoadReport struct {
 
 // Load scans root, reads and parses every note on all cores, and builds the index.
 func Load(ctx context.Context, root string, cfg Config, p *Parser) (*Index, LoadReport, error) {
+	return LoadWithProgress(ctx, root, cfg, p, nil)
+}
+
+// LoadWithProgress is Load that also calls progress (from any goroutine) as
+// notes are parsed, with the count parsed so far and the total.
+func LoadWithProgress(ctx context.Context, root string, cfg Config, p *Parser, progress func(parsed, total int)) (*Index, LoadReport, error) {
 	scan, err := ScanVault(ctx, root, cfg.Ignore)
 	if err != nil {
 		return nil, LoadReport{}, fmt.Errorf("scan %s: %w", root, err)
@@ -39,7 +45,7 @@ func Load(ctx context.Context, root string, cfg Config, p *Parser) (*Index, Load
 			assets = append(assets, fi.Path)
 		}
 	}
-	notes, problems := ParseFiles(ctx, p, todo)
+	notes, problems := parseFiles(ctx, p, todo, progress)
 	report.Problems = append(report.Problems, problems...)
 	if err := ctx.Err(); err != nil {
 		return nil, report, err
@@ -53,6 +59,13 @@ func Load(ctx context.Context, root string, cfg Config, p *Parser) (*Index, Load
 // ParseFiles reads and parses notes in parallel. A file that cannot be read
 // is reported and left out.
 func ParseFiles(ctx context.Context, p *Parser, files []FileInfo) ([]*Note, []ScanProblem) {
+	return parseFiles(ctx, p, files, nil)
+}
+
+// progressEvery is how many notes pass between progress calls.
+const progressEvery = 256
+
+func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(parsed, total int)) ([]*Note, []ScanProblem) {
 	notes := make([]*Note, len(files))
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -76,6 +89,9 @@ func ParseFiles(ctx context.Context, p *Parser, files []FileInfo) ([]*Note, []Sc
 					continue
 				}
 				notes[j] = p.Parse(files[j].Path, string(data), 0)
+				if progress != nil && (j+1)%progressEvery == 0 {
+					progress(j+1, len(files))
+				}
 			}
 		}()
 	}

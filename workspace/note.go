@@ -1,7 +1,5 @@
 package workspace
 
-import "go.yaml.in/yaml/v3"
-
 // Span is a half-open byte range [Start, End) into a note's text. Every position
 // below the server is a byte offset; encodings are converted only at the LSP edge.
 type Span struct {
@@ -108,8 +106,7 @@ type FieldProblem struct {
 // Frontmatter is the YAML header of a note.
 type Frontmatter struct {
 	Present bool
-	Span    Span       // from the opening '---' to the end of the closing line
-	Node    *yaml.Node // the root mapping, nil when absent or broken
+	Span    Span // from the opening '---' to the end of the closing line
 	Err     *FrontmatterError
 
 	Title       string

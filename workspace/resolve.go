@@ -135,17 +135,17 @@ func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 // quartz: links are slugs (case-sensitive, spaces as '-'). 'relative' joins to
 // the note's folder; 'absolute' reads from the root; 'shortest' takes a bare
 // name when exactly one file has it, else the path from the root. Aliases are
-// pages too, in their note's folder.
+// pages too, in their note's folder. Where no file is, Quartz may still
+// generate a page: a tag page (tags/<tag>) or a folder listing, whose
+// index.md, if the folder has one, is the note shown there.
 func (ix *Index) resolveQuartz(from *File, l *Link) Resolution {
 	r := Resolution{Status: NoSuchNote, Profile: ProfileQuartz}
-	t := l.Target
-	folder := strings.HasSuffix(t, "/")
-	t = strings.TrimSuffix(t, "/")
+	t := strings.TrimSuffix(l.Target, "/")
 	cands := ix.byName[nameKey(t)]
 	match := func(want string) *File {
 		w := quartzSlug(want)
 		for _, f := range cands {
-			if quartzSlug(f.Path) == w || (folder && quartzSlug(f.stem) == w+"/index") {
+			if quartzSlug(f.Path) == w || (f.Note != nil && quartzSlug(f.stem) == w+"/index") {
 				return f
 			}
 			if f.Note != nil {
@@ -158,75 +158,73 @@ func (ix *Index) resolveQuartz(from *File, l *Link) Resolution {
 		}
 		return nil
 	}
-	if folder {
-		cands = append(cands, ix.byName[nameKey("index")]...)
-	}
-	strategy := ix.cfg.QuartzResolution
-	if strategy == QuartzRelative {
+	var hits []*File
+	if ix.cfg.QuartzResolution == QuartzRelative {
 		want, ok := joinVault(from.Dir(), t)
 		r.Wanted = want
 		if !ok {
 			r.Status = OutsideVault
 			return r
 		}
-		return found(r, match(want))
-	}
-	// Quartz drops "./" and "../" segments under absolute and shortest.
-	var segs []string
-	for _, s := range strings.Split(t, "/") {
-		if s != "" && s != "." && s != ".." {
-			segs = append(segs, s)
-		}
-	}
-	r.Wanted = strings.Join(segs, "/")
-	if page := ix.quartzPage(r.Wanted); page != "" {
-		if f := match(r.Wanted); f != nil {
-			return found(r, f)
-		}
-		r.Status, r.Page = Resolved, page
-		return r
-	}
-	if strategy != QuartzAbsolute && len(segs) == 1 {
-		name := quartzSlug(segs[0])
-		var hits []*File
-		for _, f := range cands {
-			if quartzSlug(path.Base(f.Path)) == name {
-				hits = append(hits, f)
-				continue
+	} else {
+		// Quartz drops "./" and "../" segments under absolute and shortest
+		// and reads the rest from the root.
+		var segs []string
+		climbs := false
+		for _, s := range strings.Split(t, "/") {
+			climbs = climbs || s == ".."
+			if s != "" && s != "." && s != ".." {
+				segs = append(segs, s)
 			}
-			if f.Note != nil {
-				for _, a := range f.Note.Frontmatter.Aliases {
-					if quartzSlug(path.Base(a)) == name {
-						hits = append(hits, f)
-						break
+		}
+		r.Wanted = strings.Join(segs, "/")
+		// 'shortest': a bare name (or "./name"; with a "../" Quartz keeps a
+		// "./" prefix that no file name matches) that exactly one file has.
+		if ix.cfg.QuartzResolution != QuartzAbsolute && len(segs) == 1 && !climbs {
+			name := quartzSlug(segs[0])
+			for _, f := range cands {
+				if quartzSlug(path.Base(f.Path)) == name {
+					hits = append(hits, f)
+					continue
+				}
+				if f.Note != nil {
+					for _, a := range f.Note.Frontmatter.Aliases {
+						if quartzSlug(path.Base(a)) == name {
+							hits = append(hits, f)
+							break
+						}
 					}
 				}
 			}
+			if len(hits) == 1 {
+				return found(r, hits[0])
+			}
 		}
-		if len(hits) == 1 {
-			return found(r, hits[0])
-		}
-		if f := match(r.Wanted); f != nil {
-			return found(r, f)
-		}
-		if len(hits) > 1 {
-			// Quartz falls back to the path from the root, which is not there.
-			r.Status = Ambiguous
-			r.Candidates = sortedFiles(hits)
-		}
+	}
+	if f := match(r.Wanted); f != nil {
+		return found(r, f)
+	}
+	if page := ix.quartzPage(r.Wanted); page != "" {
+		r.Status, r.Page = Resolved, page
 		return r
 	}
-	return found(r, match(r.Wanted))
+	if len(hits) > 1 {
+		// Quartz falls back to the path from the root, which is not there.
+		r.Status = Ambiguous
+		r.Candidates = sortedFiles(hits)
+	}
+	return r
 }
 
 // quartzPage says whether Quartz generates a page at slug: a tag page under
-// tags/ for a tag some note uses, or a listing for a folder that has files.
+// tags/ for a tag some note uses (or a parent of a nested one), or a listing
+// for a folder that has files.
 func (ix *Index) quartzPage(slug string) string {
 	if slug == "tags" {
 		return "tag"
 	}
 	if tag, ok := strings.CutPrefix(slug, "tags/"); ok {
-		if _, used := ix.tags[fold(tag)]; used {
+		if ix.tagPages[fold(tag)] > 0 {
 			return "tag"
 		}
 	}

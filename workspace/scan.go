@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -57,30 +59,44 @@ type ScanResult struct {
 // Everything that goes wrong below root is a ScanProblem; the error is only
 // for a root that cannot be read, or a cancelled ctx.
 func ScanVault(ctx context.Context, root string, ignore []string) (ScanResult, error) {
-	s := &scanner{
+	return newScanner(ctx, ignore).scan(root)
+}
+
+func newScanner(ctx context.Context, ignore []string) *scanner {
+	// Listing folders is system-call bound; a few more walkers than cores
+	// also hide disk latency when the cache is cold.
+	walkers := min(max(2*runtime.GOMAXPROCS(0), 4), 32)
+	return &scanner{
 		ctx:      ctx,
 		extra:    NewGitIgnore("", ignore),
 		readDir:  os.ReadDir,
 		readFile: os.ReadFile,
+		slots:    make(chan struct{}, walkers-1),
 		visited:  make(map[string]bool),
 	}
-	return s.scan(root)
 }
 
-// scanner holds one scan's state. readDir and readFile are fields so tests
-// can make a folder fail to read even when they run as root, who can read a
-// chmod 000 folder.
+// scanner holds one scan's state. Folders are walked by several goroutines;
+// the result is sorted at the end, so it does not depend on their timing.
 type scanner struct {
-	ctx      context.Context
-	extra    *GitIgnore
+	ctx   context.Context
+	extra *GitIgnore
+	// readDir and readFile are fields so tests can make a folder fail to read
+	// even when they run as root, who can read a chmod 000 folder.
 	readDir  func(string) ([]os.DirEntry, error)
 	readFile func(string) ([]byte, error)
+	// slots bounds the extra goroutines walking folders at once; a folder
+	// finding no free slot is walked by the goroutine that found it.
+	slots chan struct{}
+	wg    sync.WaitGroup
 
+	mu sync.Mutex // guards what follows
 	// visited holds the real (symlink-free) paths of the folders walked.
 	visited map[string]bool
 	// linked holds folders reached through symlinks, walked after the real tree.
 	linked []linkedDir
 	res    ScanResult
+	err    error // the first cancellation seen
 }
 
 type linkedDir struct {
@@ -110,44 +126,60 @@ func (s *scanner) scan(root string) (ScanResult, error) {
 		return ScanResult{}, fmt.Errorf("scan vault: %w", err)
 	}
 	s.visited[realDir] = true
-	if err := s.walk("", abs, realDir, entries, nil); err != nil {
-		return ScanResult{}, err
-	}
-	// Linked folders may hold further links; the list grows while we go.
-	for i := 0; i < len(s.linked); i++ {
-		d := s.linked[i]
-		if s.visited[d.realDir] {
-			continue
-		}
-		s.visited[d.realDir] = true
-		entries, err := s.readDir(d.abs)
-		if err != nil {
-			s.problem(d.rel, fmt.Errorf("read folder: %w", err))
-			if len(entries) == 0 {
+	s.walk("", abs, realDir, entries, nil)
+	s.wg.Wait()
+	// Then the folders reached through symlinks, in rounds: those found in the
+	// real tree, then those found inside them, and so on. Within a round they
+	// go one at a time in path order, so when two links reach one folder the
+	// same one wins on every run.
+	done := 0
+	for s.err == nil && done < len(s.linked) {
+		round := slices.Clone(s.linked[done:])
+		done = len(s.linked)
+		slices.SortFunc(round, func(a, b linkedDir) int { return strings.Compare(a.rel, b.rel) })
+		for _, d := range round {
+			if s.visited[d.realDir] {
 				continue
 			}
+			s.visited[d.realDir] = true
+			s.dir(d.rel, d.abs, d.realDir, d.stack)
+			s.wg.Wait()
 		}
-		if err := s.walk(d.rel, d.abs, d.realDir, entries, d.stack); err != nil {
-			return ScanResult{}, err
-		}
+	}
+	if s.err != nil {
+		return ScanResult{}, s.err
 	}
 	slices.SortFunc(s.res.Files, func(a, b FileInfo) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortStableFunc(s.res.Problems, func(a, b ScanProblem) int { return strings.Compare(a.Path, b.Path) })
 	return s.res, nil
 }
 
+// dir lists one folder and walks it.
+func (s *scanner) dir(rel, abs, realDir string, stack []*GitIgnore) {
+	entries, err := s.readDir(abs)
+	if err != nil {
+		s.problem(rel, fmt.Errorf("read folder: %w", err))
+	}
+	// os.ReadDir returns what it read before an error: keep that much.
+	if len(entries) > 0 {
+		s.walk(rel, abs, realDir, entries, stack)
+	}
+}
+
 // walk records the entries of one folder and descends into its real
 // subfolders. stack is the .gitignore files of the folders above; it is never
-// appended to in place, since linkedDir entries keep references to it.
-func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []*GitIgnore) error {
-	if err := s.ctx.Err(); err != nil {
-		return fmt.Errorf("scan vault: %w", err)
+// appended to in place, since other walkers and linkedDir entries share it.
+func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []*GitIgnore) {
+	if s.cancelled() {
+		return
 	}
+	var files []FileInfo
+	var problems []ScanProblem
 	for _, e := range entries {
 		if e.Name() == ".gitignore" && !e.IsDir() {
-			data, err := s.readFile(filepath.Join(abs, ".gitignore"))
+			data, err := s.readFile(joinOS(abs, ".gitignore"))
 			if err != nil {
-				s.problem(joinRel(rel, ".gitignore"), fmt.Errorf("read .gitignore: %w", err))
+				problems = append(problems, ScanProblem{Path: joinRel(rel, ".gitignore"), Err: fmt.Errorf("read .gitignore: %w", err)})
 				break
 			}
 			stack = append(stack[:len(stack):len(stack)], ParseGitIgnore(rel, data))
@@ -156,10 +188,8 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 	}
 	for i, e := range entries {
 		// A folder of tens of thousands of files should still stop promptly.
-		if i&1023 == 1023 {
-			if err := s.ctx.Err(); err != nil {
-				return fmt.Errorf("scan vault: %w", err)
-			}
+		if i&1023 == 1023 && s.cancelled() {
+			return
 		}
 		name := e.Name()
 		typ := e.Type()
@@ -167,25 +197,35 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 			continue
 		}
 		childRel := joinRel(rel, name)
-		childAbs := filepath.Join(abs, name)
+		childAbs := joinOS(abs, name)
 		switch {
 		case typ.IsDir():
-			childReal := filepath.Join(realDir, name)
-			if s.visited[childReal] || ignoredBy(s.extra, stack, childRel, true) {
+			if ignoredBy(s.extra, stack, childRel, true) {
 				continue
 			}
+			childReal := joinOS(realDir, name)
+			s.mu.Lock()
+			seen := s.visited[childReal]
 			s.visited[childReal] = true
-			sub, err := s.readDir(childAbs)
-			if err != nil {
-				s.problem(childRel, fmt.Errorf("read folder: %w", err))
+			s.mu.Unlock()
+			if seen {
+				continue
 			}
-			if len(sub) > 0 {
-				if err := s.walk(childRel, childAbs, childReal, sub, stack); err != nil {
-					return err
-				}
+			select {
+			case s.slots <- struct{}{}:
+				s.wg.Add(1)
+				go func() {
+					defer s.wg.Done()
+					defer func() { <-s.slots }()
+					s.dir(childRel, childAbs, childReal, stack)
+				}()
+			default:
+				s.dir(childRel, childAbs, childReal, stack)
 			}
 		case typ&fs.ModeSymlink != 0:
-			s.symlink(childRel, childAbs, name, stack)
+			f, p := s.symlink(childRel, childAbs, name, stack)
+			files = append(files, f...)
+			problems = append(problems, p...)
 		case typ.IsRegular():
 			if ignoredBy(s.extra, stack, childRel, false) {
 				continue
@@ -195,76 +235,111 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 				continue // deleted since the folder was listed
 			}
 			if err != nil {
-				s.problem(childRel, fmt.Errorf("stat: %w", err))
+				problems = append(problems, ScanProblem{Path: childRel, Err: fmt.Errorf("stat: %w", err)})
 				continue
 			}
-			s.file(childRel, childAbs, fi)
+			if f, err := fileInfo(childRel, childAbs, fi); err != nil {
+				problems = append(problems, ScanProblem{Path: childRel, Err: err})
+			} else {
+				files = append(files, f)
+			}
 		default:
 			// Sockets, pipes and devices are never notes nor link targets.
 		}
 	}
-	return nil
+	// One lock per folder, not per file.
+	s.mu.Lock()
+	s.res.Files = append(s.res.Files, files...)
+	s.res.Problems = append(s.res.Problems, problems...)
+	s.mu.Unlock()
 }
 
-// symlink follows a symlink found in a folder: a file becomes a FileInfo under
-// the link's path, a folder is queued for after the real tree.
-func (s *scanner) symlink(rel, abs, name string, stack []*GitIgnore) {
+func (s *scanner) cancelled() bool {
+	err := s.ctx.Err()
+	if err == nil {
+		return false
+	}
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = fmt.Errorf("scan vault: %w", err)
+	}
+	s.mu.Unlock()
+	return true
+}
+
+// symlink follows a symlink found in a folder: a file is returned as a
+// FileInfo under the link's path, a folder is queued for after the real tree.
+func (s *scanner) symlink(rel, abs, name string, stack []*GitIgnore) ([]FileInfo, []ScanProblem) {
 	fi, err := os.Stat(abs)
 	if err != nil {
 		// An ignored dangling link is no one's concern; we cannot know whether
 		// it meant a folder, so ask as for a file (the common case).
 		if ignoredBy(s.extra, stack, rel, false) {
-			return
+			return nil, nil
 		}
 		if errors.Is(err, fs.ErrNotExist) {
-			s.problem(rel, fmt.Errorf("broken symlink: %w", err))
-		} else {
-			s.problem(rel, fmt.Errorf("follow symlink: %w", err))
+			return nil, []ScanProblem{{Path: rel, Err: fmt.Errorf("broken symlink: %w", err)}}
 		}
-		return
+		return nil, []ScanProblem{{Path: rel, Err: fmt.Errorf("follow symlink: %w", err)}}
 	}
 	switch {
 	case fi.IsDir():
 		if skippedName(name, true) || ignoredBy(s.extra, stack, rel, true) {
-			return
+			return nil, nil
 		}
 		realDir, err := filepath.EvalSymlinks(abs)
 		if err != nil {
-			s.problem(rel, fmt.Errorf("follow symlink: %w", err))
-			return
+			return nil, []ScanProblem{{Path: rel, Err: fmt.Errorf("follow symlink: %w", err)}}
 		}
+		s.mu.Lock()
 		s.linked = append(s.linked, linkedDir{rel: rel, abs: abs, realDir: realDir, stack: stack})
+		s.mu.Unlock()
 	case fi.Mode().IsRegular():
 		if ignoredBy(s.extra, stack, rel, false) {
-			return
+			return nil, nil
 		}
-		s.file(rel, abs, fi)
+		f, err := fileInfo(rel, abs, fi)
+		if err != nil {
+			return nil, []ScanProblem{{Path: rel, Err: err}}
+		}
+		return []FileInfo{f}, nil
 	}
+	return nil, nil
 }
 
-func (s *scanner) file(rel, abs string, fi fs.FileInfo) {
+func fileInfo(rel, abs string, fi fs.FileInfo) (FileInfo, error) {
 	// Reading every file to prove it readable would double the cost of a scan;
 	// a file with no read bit at all is the one case worth checking (the
 	// parser reports any other read error when it opens the file).
 	if fi.Mode().Perm()&0o444 == 0 {
 		f, err := os.Open(abs)
 		if err != nil {
-			s.problem(rel, fmt.Errorf("unreadable file: %w", err))
-			return
+			return FileInfo{}, fmt.Errorf("unreadable file: %w", err)
 		}
 		f.Close()
 	}
-	s.res.Files = append(s.res.Files, FileInfo{
+	return FileInfo{
 		Path:    rel,
 		Abs:     abs,
 		Size:    fi.Size(),
 		ModTime: fi.ModTime(),
 		IsNote:  IsNoteFile(rel),
-	})
+	}, nil
 }
 
 func (s *scanner) problem(rel string, err error) {
+	s.mu.Lock()
 	s.res.Problems = append(s.res.Problems, ScanProblem{Path: rel, Err: err})
+	s.mu.Unlock()
+}
+
+// joinOS is filepath.Join for a clean folder and a plain name, without
+// Join's cleaning pass, which is a measurable part of a scan.
+func joinOS(dir, name string) string {
+	if os.IsPathSeparator(dir[len(dir)-1]) {
+		return dir + name
+	}
+	return dir + string(filepath.Separator) + name
 }
 
 func joinRel(dir, name string) string {

@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rhizome-lsp/rhizome/analysis"
@@ -53,6 +55,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	format := fs.String("format", "text", "output: text, json or github (workflow annotations)")
 	profile := fs.String("profile", "", "resolution profiles, comma-separated, first is primary: obsidian, quartz, commonmark")
 	configPath := fs.String("config", "", "config file to use instead of <vault>/.rhizome.yaml")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file (for go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, checkUsage)
 		fs.PrintDefaults()
@@ -66,6 +69,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *format != "text" && *format != "json" && *format != "github" {
 		fmt.Fprintf(stderr, "rhizome check: unknown --format %q (want text, json or github)\n", *format)
 		return 2
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "rhizome check: %v\n", err)
+			return 2
+		}
+		defer stop()
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
@@ -218,39 +229,64 @@ func checkConfig(root, configPath, profiles string) (workspace.Config, error) {
 	return cfg, nil
 }
 
+// checkVault diagnoses the vault's notes on all cores.
 func checkVault(ix *workspace.Index, t *vaultTarget, sev map[string]analysis.Severity, sum *summary) []finding {
 	snap := ix.Snapshot()
 	defer snap.Release()
-	var out []finding
+	var notes []*workspace.File
 	for _, f := range snap.Notes() {
-		if t.only != nil && !t.only[f.Path] {
-			continue
+		if t.only == nil || t.only[f.Path] {
+			notes = append(notes, f)
 		}
+	}
+	perNote := make([][]finding, len(notes))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(notes); i = int(next.Add(1) - 1) {
+				perNote[i] = findings(snap, t, notes[i], sev)
+			}
+		}()
+	}
+	wg.Wait()
+	var out []finding
+	for i, f := range notes {
 		sum.Notes++
 		for _, l := range f.Note.Links {
 			if !l.External && l.Kind != workspace.LinkReference {
 				sum.Links++
 			}
 		}
-		diags := analysis.Diagnose(snap, f, sev)
-		if len(diags) == 0 {
-			continue
-		}
-		lines := workspace.NewLines(f.Note.Text)
-		for _, d := range diags {
-			l1, c1 := lines.LineCol(d.Span.Start)
-			l2, c2 := lines.LineCol(d.Span.End)
-			out = append(out, finding{Path: filepath.ToSlash(filepath.Join(t.display, f.Path)),
-				Line: l1, Column: c1, EndLine: l2, EndColumn: c2,
-				Severity: d.Severity.String(), Code: d.Code, Message: d.Message})
-			sum.ByCode[d.Code]++
-			switch d.Severity {
-			case analysis.SeverityError:
+		for _, fd := range perNote[i] {
+			sum.ByCode[fd.Code]++
+			switch fd.Severity {
+			case "error":
 				sum.Errors++
-			case analysis.SeverityWarning:
+			case "warning":
 				sum.Warnings++
 			}
 		}
+		out = append(out, perNote[i]...)
+	}
+	return out
+}
+
+func findings(snap *workspace.Snapshot, t *vaultTarget, f *workspace.File, sev map[string]analysis.Severity) []finding {
+	diags := analysis.Diagnose(snap, f, sev)
+	if len(diags) == 0 {
+		return nil
+	}
+	out := make([]finding, 0, len(diags))
+	lines := workspace.NewLines(f.Note.Text)
+	for _, d := range diags {
+		l1, c1 := lines.LineCol(d.Span.Start)
+		l2, c2 := lines.LineCol(d.Span.End)
+		out = append(out, finding{Path: filepath.ToSlash(filepath.Join(t.display, f.Path)),
+			Line: l1, Column: c1, EndLine: l2, EndColumn: c2,
+			Severity: d.Severity.String(), Code: d.Code, Message: d.Message})
 	}
 	return out
 }

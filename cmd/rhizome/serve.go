@@ -2,11 +2,41 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+
+	"github.com/rhizome-lsp/rhizome/server"
 )
 
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "rhizome serve: not wired yet")
-	return 2
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	logFile := fs.String("log-file", "", "append the log to this file instead of stderr")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	// Editors often pass --stdio; stdio is the only transport, so accept it.
+	fs.Bool("stdio", true, "speak LSP over stdin/stdout (the default and only transport)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	log, closeLog, err := server.NewLogger(server.LogOptions{File: *logFile, Level: *logLevel, Stderr: stderr})
+	if err != nil {
+		fmt.Fprintf(stderr, "rhizome serve: %v\n", err)
+		return 2
+	}
+	defer closeLog()
+	err = server.Run(ctx, stdin, stdout, server.Options{Logger: log, Version: version})
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, server.ErrExitWithoutShutdown):
+		return 1
+	default:
+		log.Sugar().Infof("server stopped: %v", err)
+		return 1
+	}
 }

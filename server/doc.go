@@ -1,0 +1,3 @@
+// Package server is rhizome's LSP transport: JSON-RPC over stdio, lifecycle, position
+// encoding and document sync, with one thin adapter file per LSP method.
+package server

@@ -1,0 +1,307 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// engine keeps the vaults of the session in step with the editor and the
+// disk, and tells the client what changed (diagnostics, progress).
+type engine struct {
+	s      *Server
+	parser *workspace.Parser
+	diags  *publisher
+
+	mu         sync.Mutex
+	vaults     []*vault
+	settings   workspace.Config // from the editor: initializationOptions, workspace/configuration
+	registered bool             // file watchers registered with the client
+}
+
+func newEngine(s *Server) *engine {
+	e := &engine{s: s, parser: workspace.NewParser()}
+	e.diags = newPublisher(e)
+	return e
+}
+
+// Initialized creates a vault per workspace folder and indexes them in the
+// background, reporting $/progress; then watches their files.
+func (e *engine) Initialized(ctx context.Context) {
+	sess := e.s.Session()
+	if err := e.applySettings(sess.InitializationOptions); err != nil {
+		e.s.log.Warn("initializationOptions", zap.Error(err))
+		e.showError(fmt.Sprintf("rhizome: initializationOptions: %v", err))
+	}
+	var vs []*vault
+	for _, f := range sess.Folders {
+		path, err := uriFilename(protocol.DocumentURI(f.URI))
+		if err != nil {
+			e.s.log.Warn("workspace folder is not a file folder", zap.String("uri", f.URI))
+			continue
+		}
+		vs = append(vs, e.addVault(path, true))
+	}
+	e.s.Go("index", func(ctx context.Context) {
+		if sess.Client.Configuration {
+			e.pullSettings(ctx)
+		}
+		e.index(ctx, vs)
+		e.watch(ctx, vs)
+	})
+}
+
+// addVault registers a vault rooted at root (an empty index until loaded).
+func (e *engine) addVault(root string, scan bool) *vault {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	root = filepath.Clean(root)
+	for _, v := range e.vaults {
+		if v.root == root {
+			return v
+		}
+	}
+	v := &vault{root: root, scan: scan}
+	cfg, notes, err := workspace.LoadConfig(root)
+	if err != nil {
+		e.s.log.Warn("vault config", zap.String("root", root), zap.Error(err))
+		e.showError(fmt.Sprintf("rhizome: %v", err))
+	}
+	for _, n := range notes {
+		e.s.log.Info("detected", zap.String("root", root), zap.String("note", n))
+	}
+	v.fileCfg = cfg
+	v.ix.Store(workspace.NewIndex(e.effectiveConfigLocked(v)))
+	e.setSeverities(v)
+	e.vaults = append(e.vaults, v)
+	// Deepest roots first, so a nested vault wins over its parent.
+	sort.Slice(e.vaults, func(i, j int) bool { return len(e.vaults[i].root) > len(e.vaults[j].root) })
+	return v
+}
+
+// index loads vaults one after another under one progress report.
+func (e *engine) index(ctx context.Context, vs []*vault) {
+	if len(vs) == 0 {
+		e.status(ctx, "ready", 0)
+		return
+	}
+	start := time.Now()
+	e.status(ctx, "indexing", 0)
+	p := e.s.StartProgress(ctx, "rhizome", "indexing notes", true)
+	total := 0
+	for i, v := range vs {
+		last := time.Time{}
+		report, err := e.load(ctx, v, func(parsed, all int) {
+			if time.Since(last) < 100*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			pct := uint32((i*100 + parsed*100/max(all, 1)) / len(vs))
+			p.Report(ctx, fmt.Sprintf("%d/%d notes in %s", parsed, all, filepath.Base(v.root)), pct)
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				p.End(ctx, "cancelled")
+				return
+			}
+			e.s.log.Error("indexing", zap.String("root", v.root), zap.Error(err))
+			e.showError(fmt.Sprintf("rhizome: cannot index %s: %v", v.root, err))
+			continue
+		}
+		for _, prob := range report.Problems {
+			e.s.log.Warn("indexing", zap.String("root", v.root), zap.String("path", prob.Path), zap.Error(prob.Err))
+		}
+		total += report.Notes
+		e.s.log.Info("indexed", zap.String("root", v.root), zap.Int("notes", report.Notes),
+			zap.Int("files", report.Files), zap.Duration("took", time.Since(start)))
+	}
+	p.End(ctx, fmt.Sprintf("%d notes indexed", total))
+	e.status(ctx, "ready", total)
+	for _, v := range vs {
+		e.diags.all(v)
+	}
+}
+
+// statusParams is rhizome/status: what the editor's status bar shows.
+type statusParams struct {
+	State string `json:"state"` // indexing | ready
+	Notes int    `json:"notes"`
+}
+
+func (e *engine) status(ctx context.Context, state string, notes int) {
+	if err := e.s.conn.Notify(ctx, "rhizome/status", statusParams{State: state, Notes: notes}); err != nil {
+		e.s.log.Debug("rhizome/status not sent", zap.Error(err))
+	}
+}
+
+func (e *engine) showError(msg string) {
+	e.s.Go("showMessage", func(ctx context.Context) {
+		_ = e.s.conn.Notify(ctx, protocol.MethodWindowShowMessage,
+			&protocol.ShowMessageParams{Type: protocol.MessageTypeError, Message: msg})
+	})
+}
+
+// vaultFor finds the vault holding path; in single-file mode it makes one
+// from the folder above that marks a vault, indexed in the background.
+func (e *engine) vaultFor(path string) (*vault, string) {
+	e.mu.Lock()
+	for _, v := range e.vaults {
+		if rel, ok := v.rel(path); ok {
+			e.mu.Unlock()
+			return v, rel
+		}
+	}
+	e.mu.Unlock()
+	root, marked := findVaultRoot(filepath.Dir(path))
+	v := e.addVault(root, marked)
+	if marked {
+		e.s.Go("index", func(ctx context.Context) {
+			e.index(ctx, []*vault{v})
+			e.watch(ctx, []*vault{v})
+		})
+	}
+	rel, _ := v.rel(path)
+	return v, rel
+}
+
+// docVault resolves an open document's URI to its vault and vault path.
+func (e *engine) docVault(uri protocol.DocumentURI) (*vault, string, bool) {
+	path, err := uriFilename(uri)
+	if err != nil || !workspace.IsNotePath(path) {
+		return nil, "", false
+	}
+	v, rel := e.vaultFor(path)
+	return v, rel, rel != ""
+}
+
+// setText parses text as the note at rel and updates the index; the notes
+// whose diagnostics may have changed are scheduled.
+func (e *engine) setText(v *vault, rel, text string, version int32) {
+	n := e.parser.Parse(rel, text, version)
+	v.mu.Lock()
+	changed := v.ix.Load().SetNote(n)
+	v.mu.Unlock()
+	e.diags.schedule(v, changed)
+}
+
+func (e *engine) DidOpen(ctx context.Context, uri protocol.DocumentURI, text string, version int32) {
+	if v, rel, ok := e.docVault(uri); ok {
+		e.setText(v, rel, text, version)
+		e.diags.opened(uri)
+	}
+}
+
+func (e *engine) DidChange(ctx context.Context, uri protocol.DocumentURI, text string, version int32) {
+	if v, rel, ok := e.docVault(uri); ok {
+		e.setText(v, rel, text, version)
+	}
+}
+
+// DidClose returns the note to what the disk holds (the buffer may have been
+// discarded), or drops it when the file is gone.
+func (e *engine) DidClose(ctx context.Context, uri protocol.DocumentURI) {
+	v, rel, ok := e.docVault(uri)
+	if !ok {
+		return
+	}
+	data, err := os.ReadFile(v.abs(rel))
+	if err != nil {
+		v.mu.Lock()
+		changed := v.ix.Load().Remove(rel)
+		v.mu.Unlock()
+		e.diags.schedule(v, changed)
+		e.diags.clear(uri)
+		return
+	}
+	e.setText(v, rel, string(data), 0)
+	e.diags.closed(uri, v, rel)
+}
+
+func (e *engine) DidSave(context.Context, protocol.DocumentURI) {}
+
+// query is what a feature adapter needs: the note at a position, in a
+// snapshot held until release.
+type query struct {
+	v    *vault
+	snap *workspace.Snapshot
+	file *workspace.File
+	doc  *Document
+	off  int
+}
+
+func (q *query) release() { q.snap.Release() }
+
+// at resolves a document position to a query; ok is false when the document
+// is not a note of any vault.
+func (e *engine) at(uri protocol.DocumentURI, pos protocol.Position) (*query, bool) {
+	d := e.s.Document(uri)
+	var path string
+	if d != nil {
+		path = d.Path
+	} else {
+		p, err := uriFilename(uri)
+		if err != nil {
+			return nil, false
+		}
+		path = p
+	}
+	if !workspace.IsNotePath(path) {
+		return nil, false
+	}
+	v, rel := e.vaultFor(path)
+	if rel == "" {
+		return nil, false
+	}
+	snap := v.snapshot()
+	f := snap.File(rel)
+	if f == nil || f.Note == nil {
+		snap.Release()
+		return nil, false
+	}
+	lines := NewLineIndex(f.Note.Text)
+	if d != nil && d.Text == f.Note.Text {
+		lines = d.Lines
+	}
+	return &query{v: v, snap: snap, file: f, doc: d, off: lines.Offset(e.s.Session().Encoding, pos)}, true
+}
+
+// location converts a span of a vault file to a protocol location.
+func (e *engine) location(v *vault, f *workspace.File, span workspace.Span) protocol.Location {
+	abs := v.abs(f.Path)
+	text := ""
+	if f.Note != nil {
+		text = f.Note.Text
+	}
+	return protocol.Location{URI: e.s.URIForPath(abs), Range: e.rangeOf(text, span)}
+}
+
+func (e *engine) rangeOf(text string, span workspace.Span) protocol.Range {
+	return NewLineIndex(text).Range(e.s.Session().Encoding, span.Start, span.End)
+}
+
+// allVaults lists the vaults.
+func (e *engine) allVaults() []*vault {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]*vault(nil), e.vaults...)
+}
+
+// isIgnoredPath drops events for files that scanning skips (dot folders, node_modules).
+func isIgnoredPath(rel string) bool {
+	for _, seg := range strings.Split(rel, "/") {
+		if strings.HasPrefix(seg, ".") || seg == "node_modules" {
+			return true
+		}
+	}
+	return false
+}

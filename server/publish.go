@@ -1,0 +1,214 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/rhizome-lsp/rhizome/analysis"
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// debounce is how long diagnostics wait after the last change: long enough to
+// batch a burst of keystrokes or watched-file events, short enough to feel
+// immediate.
+const debounce = 25 * time.Millisecond
+
+// publisher pushes diagnostics. Changes mark notes; a short timer after the
+// last mark diagnoses them all at once. In pull mode (the client asks with
+// textDocument/diagnostic) open documents are left to the client's pulls and
+// only closed notes are pushed.
+type publisher struct {
+	e *engine
+
+	mu        sync.Mutex
+	pending   map[*vault]map[string]struct{}
+	timer     *time.Timer
+	published map[protocol.DocumentURI]bool // URIs whose last push was not empty
+}
+
+func newPublisher(e *engine) *publisher {
+	return &publisher{e: e, pending: map[*vault]map[string]struct{}{}, published: map[protocol.DocumentURI]bool{}}
+}
+
+func (p *publisher) pull() bool { return p.e.s.Session().Client.PullDiagnostics }
+
+// schedule marks changed notes for diagnosis.
+func (p *publisher) schedule(v *vault, changed workspace.Changed) {
+	if len(changed) == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	set := p.pending[v]
+	if set == nil {
+		set = map[string]struct{}{}
+		p.pending[v] = set
+	}
+	for f := range changed {
+		set[f.Path] = struct{}{}
+	}
+	if p.timer == nil {
+		p.timer = time.AfterFunc(debounce, func() { p.e.s.Go("diagnostics", p.flush) })
+	} else {
+		p.timer.Reset(debounce)
+	}
+}
+
+// all diagnoses every note of v (after indexing or a configuration change).
+func (p *publisher) all(v *vault) {
+	snap := v.snapshot()
+	changed := workspace.Changed{}
+	for _, f := range snap.Notes() {
+		changed[f] = struct{}{}
+	}
+	snap.Release()
+	p.mu.Lock()
+	set := p.pending[v]
+	if set == nil {
+		set = map[string]struct{}{}
+		p.pending[v] = set
+	}
+	for f := range changed {
+		set[f.Path] = struct{}{}
+	}
+	p.mu.Unlock()
+	p.e.s.Go("diagnostics", p.flush)
+}
+
+type pushItem struct {
+	uri     protocol.DocumentURI
+	version int32
+	diags   []protocol.Diagnostic
+}
+
+func (p *publisher) flush(ctx context.Context) {
+	p.mu.Lock()
+	pending := p.pending
+	p.pending = map[*vault]map[string]struct{}{}
+	p.timer = nil
+	p.mu.Unlock()
+
+	pull := p.pull()
+	refresh := false
+	var items []pushItem
+	for v, paths := range pending {
+		sev := v.severities()
+		snap := v.snapshot()
+		for rel := range paths {
+			f := snap.File(rel)
+			abs := v.abs(rel)
+			uri := p.e.s.URIForPath(abs)
+			doc := p.e.s.docs.ByPath(abs)
+			if pull && doc != nil {
+				refresh = true
+				continue
+			}
+			if f == nil || f.Note == nil {
+				items = append(items, pushItem{uri: uri, version: NoVersion})
+				continue
+			}
+			version := NoVersion
+			if doc != nil {
+				version = doc.Version
+			}
+			items = append(items, pushItem{uri: uri, version: version, diags: p.e.convert(f, analysis.Diagnose(snap, f, sev))})
+		}
+		snap.Release()
+	}
+	for _, it := range items {
+		p.mu.Lock()
+		was := p.published[it.uri]
+		if len(it.diags) > 0 {
+			p.published[it.uri] = true
+		} else {
+			delete(p.published, it.uri)
+		}
+		p.mu.Unlock()
+		// An empty list for a URI that never had diagnostics changes nothing.
+		if len(it.diags) == 0 && !was {
+			continue
+		}
+		if err := p.e.s.publish(ctx, it.uri, it.version, it.diags); err != nil {
+			p.e.s.log.Debug("publish", zap.Error(err))
+			return
+		}
+	}
+	if refresh && p.e.s.Session().Client.DiagnosticRefresh {
+		if err := p.e.s.Refresh(ctx, "diagnostic"); err != nil {
+			p.e.s.log.Debug("diagnostic refresh", zap.Error(err))
+		}
+	}
+}
+
+// opened: in pull mode the client now pulls this document's diagnostics, so a
+// push made while it was closed must go, or they would show twice.
+func (p *publisher) opened(uri protocol.DocumentURI) {
+	if p.pull() {
+		p.clear(uri)
+	}
+}
+
+// closed: in pull mode the client stops pulling; push the note's diagnostics.
+func (p *publisher) closed(uri protocol.DocumentURI, v *vault, rel string) {
+	if !p.pull() {
+		return
+	}
+	snap := v.snapshot()
+	changed := workspace.Changed{}
+	if f := snap.File(rel); f != nil && f.Note != nil {
+		changed[f] = struct{}{}
+	}
+	snap.Release()
+	p.schedule(v, changed)
+}
+
+// clear removes what was pushed for uri.
+func (p *publisher) clear(uri protocol.DocumentURI) {
+	p.mu.Lock()
+	was := p.published[uri]
+	delete(p.published, uri)
+	p.mu.Unlock()
+	if was {
+		p.e.s.Go("diagnostics", func(ctx context.Context) {
+			if err := p.e.s.publish(ctx, uri, NoVersion, nil); err != nil {
+				p.e.s.log.Debug("publish", zap.Error(err))
+			}
+		})
+	}
+}
+
+// convert turns analysis diagnostics into protocol ones for note f.
+func (e *engine) convert(f *workspace.File, diags []analysis.Diagnostic) []protocol.Diagnostic {
+	if len(diags) == 0 {
+		return nil
+	}
+	lines := NewLineIndex(f.Note.Text)
+	enc := e.s.Session().Encoding
+	out := make([]protocol.Diagnostic, len(diags))
+	for i, d := range diags {
+		out[i] = protocol.Diagnostic{
+			Range:    lines.Range(enc, d.Span.Start, d.Span.End),
+			Severity: severity(d.Severity),
+			Code:     d.Code,
+			Source:   "rhizome",
+			Message:  d.Message,
+		}
+	}
+	return out
+}
+
+func severity(s analysis.Severity) protocol.DiagnosticSeverity {
+	switch s {
+	case analysis.SeverityError:
+		return protocol.DiagnosticSeverityError
+	case analysis.SeverityWarning:
+		return protocol.DiagnosticSeverityWarning
+	case analysis.SeverityInfo:
+		return protocol.DiagnosticSeverityInformation
+	}
+	return protocol.DiagnosticSeverityHint
+}

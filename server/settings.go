@@ -1,0 +1,136 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/rhizome-lsp/rhizome/analysis"
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// Editor settings use the keys of .rhizome.yaml (section "rhizome"). A value
+// the editor sets wins over the vault's file; an empty one leaves it be.
+
+// applySettings reads settings sent as JSON (initializationOptions, or one
+// item of workspace/configuration). It reports whether they changed.
+func (e *engine) applySettings(raw json.RawMessage) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var cfg workspace.Config
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	if _, err := analysis.Severities(cfg.Diagnostics); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	e.mu.Lock()
+	e.settings = cfg
+	e.mu.Unlock()
+	return nil
+}
+
+// pullSettings asks the client for section "rhizome" and applies it.
+func (e *engine) pullSettings(ctx context.Context) bool {
+	var result []json.RawMessage
+	params := &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: "rhizome"}}}
+	if _, err := e.s.conn.Call(ctx, protocol.MethodWorkspaceConfiguration, params, &result); err != nil {
+		e.s.log.Debug("workspace/configuration", zap.Error(err))
+		return false
+	}
+	if len(result) == 0 {
+		return false
+	}
+	before := e.settingsSnapshot()
+	if err := e.applySettings(result[0]); err != nil {
+		e.showError("rhizome: " + err.Error())
+		return false
+	}
+	after := e.settingsSnapshot()
+	return before != after
+}
+
+func (e *engine) settingsSnapshot() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	b, _ := json.Marshal(e.settings)
+	return string(b)
+}
+
+func (e *engine) effectiveConfig(v *vault) workspace.Config {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.effectiveConfigLocked(v)
+}
+
+func (e *engine) effectiveConfigLocked(v *vault) workspace.Config {
+	cfg := v.fileCfg.Merge(e.settings)
+	if len(cfg.Profiles) == 0 {
+		cfg.Profiles = []workspace.Profile{workspace.ProfileObsidian}
+	}
+	if cfg.QuartzResolution == "" {
+		cfg.QuartzResolution = workspace.QuartzShortest
+	}
+	return cfg
+}
+
+func (e *engine) setSeverities(v *vault) {
+	cfg := e.effectiveConfigLocked(v)
+	sev, err := analysis.Severities(cfg.Diagnostics)
+	if err != nil {
+		e.s.log.Warn("diagnostics settings", zap.Error(err))
+		sev, _ = analysis.Severities(nil)
+	}
+	v.sev.Store(&sev)
+}
+
+// reconfigure applies the current settings to every vault: links re-resolve
+// and every note's diagnostics are published again.
+func (e *engine) reconfigure() {
+	for _, v := range e.allVaults() {
+		e.mu.Lock()
+		cfg := e.effectiveConfigLocked(v)
+		e.setSeverities(v)
+		e.mu.Unlock()
+		v.mu.Lock()
+		v.ix.Load().SetConfig(cfg)
+		v.mu.Unlock()
+		e.diags.all(v)
+	}
+}
+
+// didChangeConfiguration: push-style settings in the params, or a hint to pull them.
+func (s *Server) didChangeConfiguration(ctx context.Context, p *struct {
+	Settings json.RawMessage `json:"settings"`
+}) error {
+	e := s.ws
+	s.Go("configuration", func(ctx context.Context) {
+		changed := false
+		if s.Session().Client.Configuration {
+			changed = e.pullSettings(ctx)
+		} else {
+			var wrapped struct {
+				Rhizome json.RawMessage `json:"rhizome"`
+			}
+			if json.Unmarshal(p.Settings, &wrapped) == nil && len(wrapped.Rhizome) > 0 {
+				if err := e.applySettings(wrapped.Rhizome); err != nil {
+					e.showError("rhizome: " + err.Error())
+					return
+				}
+				changed = true
+			}
+		}
+		if changed {
+			s.log.Info("settings changed")
+			e.reconfigure()
+		}
+	})
+	return nil
+}

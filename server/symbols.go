@@ -1,0 +1,102 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// maxSymbols caps workspace symbol results.
+const maxSymbols = 200
+
+// documentSymbol lists the note's headings as an outline.
+func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolParams) ([]protocol.DocumentSymbol, error) {
+	q, ok := s.ws.at(p.TextDocument.URI, protocol.Position{})
+	if !ok {
+		return []protocol.DocumentSymbol{}, nil
+	}
+	defer q.release()
+	n := q.file.Note
+	lines := NewLineIndex(n.Text)
+	enc := s.Session().Encoding
+	// Build the tree with a stack of open headings by level.
+	root := []protocol.DocumentSymbol{}
+	type open struct {
+		level int
+		sym   *protocol.DocumentSymbol
+	}
+	var stack []open
+	var flat []*protocol.DocumentSymbol
+	parents := map[*protocol.DocumentSymbol]*protocol.DocumentSymbol{}
+	for i := range n.Headings {
+		h := &n.Headings[i]
+		end := len(n.Text)
+		for j := i + 1; j < len(n.Headings); j++ {
+			if n.Headings[j].Level <= h.Level {
+				end = n.Headings[j].Span.Start
+				break
+			}
+		}
+		sym := &protocol.DocumentSymbol{
+			Name:           h.Text,
+			Kind:           protocol.SymbolKindString,
+			Range:          lines.Range(enc, h.Span.Start, end),
+			SelectionRange: lines.Range(enc, h.TextSpan.Start, h.TextSpan.End),
+		}
+		if sym.Name == "" {
+			sym.Name = strings.Repeat("#", h.Level)
+		}
+		for len(stack) > 0 && stack[len(stack)-1].level >= h.Level {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 {
+			parents[sym] = stack[len(stack)-1].sym
+		}
+		stack = append(stack, open{h.Level, sym})
+		flat = append(flat, sym)
+	}
+	// Attach children bottom-up so that copies carry their subtrees.
+	for i := len(flat) - 1; i >= 0; i-- {
+		if parent := parents[flat[i]]; parent != nil {
+			parent.Children = append([]protocol.DocumentSymbol{*flat[i]}, parent.Children...)
+		}
+	}
+	for _, sym := range flat {
+		if parents[sym] == nil {
+			root = append(root, *sym)
+		}
+	}
+	return root, nil
+}
+
+// workspaceSymbol finds notes by title or path, and headings by text.
+func (s *Server) workspaceSymbol(ctx context.Context, p *protocol.WorkspaceSymbolParams) ([]protocol.SymbolInformation, error) {
+	query := workspace.Fold(p.Query)
+	out := []protocol.SymbolInformation{}
+	for _, v := range s.ws.allVaults() {
+		snap := v.snapshot()
+		for _, f := range snap.Notes() {
+			if len(out) >= maxSymbols {
+				break
+			}
+			if strings.Contains(f.FoldedTitle, query) || strings.Contains(f.FoldedStem(), query) {
+				out = append(out, protocol.SymbolInformation{Name: f.Note.Title, Kind: protocol.SymbolKindFile,
+					Location: s.ws.location(v, f, workspace.Span{}), ContainerName: f.Path})
+			}
+			if query == "" {
+				continue
+			}
+			for _, h := range f.Note.Headings {
+				if len(out) < maxSymbols && strings.Contains(workspace.Fold(h.Text), query) {
+					out = append(out, protocol.SymbolInformation{Name: h.Text, Kind: protocol.SymbolKindString,
+						Location: s.ws.location(v, f, h.Span), ContainerName: f.Note.Title})
+				}
+			}
+		}
+		snap.Release()
+	}
+	return out, nil
+}

@@ -1,0 +1,212 @@
+package server
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fsnotify/fsnotify"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// Files change under the server: git pull, a sync client, another editor.
+// The client watches for us when it can (dynamic registration of
+// workspace/didChangeWatchedFiles); otherwise we watch the folders ourselves.
+
+// watch starts watching the vaults' files.
+func (e *engine) watch(ctx context.Context, vs []*vault) {
+	if len(vs) == 0 {
+		return
+	}
+	if e.s.Session().Client.WatchedFilesDynamic {
+		e.register(ctx)
+		return
+	}
+	for _, v := range vs {
+		if v.scan {
+			v := v
+			e.s.Go("watch", func(ctx context.Context) { e.watchFolder(ctx, v) })
+		}
+	}
+}
+
+// register asks the client to watch every file once; the pattern covers
+// images too, since notes link to them.
+func (e *engine) register(ctx context.Context) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.registered {
+		return
+	}
+	params := &protocol.RegistrationParams{Registrations: []protocol.Registration{{
+		ID:     "rhizome-watch",
+		Method: protocol.MethodWorkspaceDidChangeWatchedFiles,
+		RegisterOptions: map[string]any{"watchers": []map[string]any{
+			{"globPattern": "**/*"},
+		}},
+	}}}
+	if _, err := e.s.conn.Call(ctx, protocol.MethodClientRegisterCapability, params, nil); err != nil {
+		e.s.log.Warn("registering file watchers", zap.Error(err))
+		return
+	}
+	e.registered = true
+}
+
+// didChangeWatchedFiles applies file events from the client.
+func (s *Server) didChangeWatchedFiles(ctx context.Context, p *protocol.DidChangeWatchedFilesParams) error {
+	for _, c := range p.Changes {
+		path, err := uriFilename(c.URI)
+		if err != nil {
+			continue
+		}
+		s.ws.fileChanged(path, c.Type == protocol.FileChangeTypeDeleted)
+	}
+	return nil
+}
+
+// fileChanged updates the index for a file changed on disk. An open
+// document's buffer wins over the disk until it is closed.
+func (e *engine) fileChanged(path string, deleted bool) {
+	var v *vault
+	var rel string
+	for _, c := range e.allVaults() {
+		if r, ok := c.rel(path); ok {
+			v, rel = c, r
+			break
+		}
+	}
+	if v == nil || rel == "" || isIgnoredPath(rel) {
+		return
+	}
+	if filepath.Base(rel) == workspace.ConfigFileName && rel == workspace.ConfigFileName {
+		e.reloadConfig(v)
+		return
+	}
+	if e.s.docs.ByPath(path) != nil {
+		return
+	}
+	var changed workspace.Changed
+	info, err := os.Stat(path)
+	switch {
+	case deleted || err != nil:
+		changed = e.removeTree(v, rel)
+	case info.IsDir():
+		return
+	case workspace.IsNotePath(rel):
+		if info.Size() > workspace.MaxNoteSize {
+			return
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			e.s.log.Warn("reading changed file", zap.String("path", path), zap.Error(err))
+			return
+		}
+		n := e.parser.Parse(rel, string(data), 0)
+		v.mu.Lock()
+		changed = v.ix.Load().SetNote(n)
+		v.mu.Unlock()
+	default:
+		v.mu.Lock()
+		changed = v.ix.Load().SetFile(rel)
+		v.mu.Unlock()
+	}
+	e.diags.schedule(v, changed)
+}
+
+// removeTree removes a file, or every file below a deleted folder (editors
+// report a folder's deletion once, not per file).
+func (e *engine) removeTree(v *vault, rel string) workspace.Changed {
+	snap := v.snapshot()
+	var paths []string
+	if snap.File(rel) != nil {
+		paths = append(paths, rel)
+	} else {
+		prefix := rel + "/"
+		for _, f := range snap.Files() {
+			if strings.HasPrefix(f.Path, prefix) {
+				paths = append(paths, f.Path)
+			}
+		}
+	}
+	snap.Release()
+	changed := workspace.Changed{}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, p := range paths {
+		for f := range v.ix.Load().Remove(p) {
+			changed[f] = struct{}{}
+		}
+	}
+	return changed
+}
+
+// reloadConfig re-reads .rhizome.yaml after it changed on disk.
+func (e *engine) reloadConfig(v *vault) {
+	cfg, _, err := workspace.LoadConfig(v.root)
+	if err != nil {
+		e.showError("rhizome: " + err.Error())
+		return
+	}
+	e.mu.Lock()
+	v.fileCfg = cfg
+	e.mu.Unlock()
+	e.reconfigure()
+}
+
+// watchFolder watches v's folders with fsnotify (one watch per folder; new
+// folders are added as they appear) until ctx ends.
+func (e *engine) watchFolder(ctx context.Context, v *vault) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		e.s.log.Warn("file watcher", zap.Error(err))
+		return
+	}
+	defer w.Close()
+	add := func(root string) {
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil
+			}
+			if rel, ok := v.rel(p); ok && rel != "." && isIgnoredPath(rel) {
+				return filepath.SkipDir
+			}
+			if err := w.Add(p); err != nil {
+				e.s.log.Debug("watch", zap.String("dir", p), zap.Error(err))
+			}
+			return nil
+		})
+	}
+	add(v.root)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case err := <-w.Errors:
+			e.s.log.Debug("file watcher", zap.Error(err))
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			if ev.Has(fsnotify.Create) {
+				if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
+					// Files may have landed before the watch did (a folder
+					// moved in, a checkout): index what is there.
+					add(ev.Name)
+					_ = filepath.WalkDir(ev.Name, func(p string, d fs.DirEntry, err error) error {
+						if err == nil && !d.IsDir() {
+							e.fileChanged(p, false)
+						}
+						return nil
+					})
+					continue
+				}
+			}
+			e.fileChanged(ev.Name, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename))
+		}
+	}
+}

@@ -1,0 +1,7 @@
+const config = {
+  plugins: {
+    transformers: [Plugin.CrawlLinks({ markdownLinkResolution: "shortest" })],
+    filters: [Plugin.ExplicitPublish()],
+  },
+}
+export default config
