@@ -58,7 +58,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		t:          t,
 		done:       make(chan error, 1),
 		engine:     &recEngine{events: make(chan engineEvent, 100)},
-		fromServer: make(chan clientMsg, 100),
+		fromServer: make(chan clientMsg, 10000),
 		logs:       logs,
 	}
 	o := Options{

@@ -95,7 +95,6 @@ func TestCheckGardenMatchesItsReadme(t *testing.T) {
 	}
 }
 
-
 func TestCheckTextAndGithubFormats(t *testing.T) {
 	code, out, errOut := runIn(t, "check", "examples/garden")
 	if code != 1 {
