@@ -58,11 +58,11 @@ type Index struct {
 	// resolved holds each note's link resolutions, parallel to Note.Links,
 	// without fragments (those are checked when asked: a heading edit must not
 	// re-resolve every backlink).
-	resolved  map[*File][]Resolution
+	resolved  map[*File][]stored
 	backlinks map[*File][]LinkRef
 	// mentions maps a nameKey to the notes with a link under that key: when a
 	// file with the key appears or goes, only those notes re-resolve.
-	mentions map[string]map[*File]struct{}
+	mentions map[string][]*File
 	tags     map[string]map[*File]int // folded tag → notes → uses
 	tagPages map[string]int           // folded tag or parent of a nested tag → tags under it
 	folders  map[string]int           // folded folder path → files below it
@@ -84,9 +84,9 @@ func NewIndex(cfg Config) *Index {
 		cfg:       cfg,
 		files:     map[string]*File{},
 		byName:    map[string][]*File{},
-		resolved:  map[*File][]Resolution{},
+		resolved:  map[*File][]stored{},
 		backlinks: map[*File][]LinkRef{},
-		mentions:  map[string]map[*File]struct{}{},
+		mentions:  map[string][]*File{},
 		tags:      map[string]map[*File]int{},
 		tagPages:  map[string]int{},
 		folders:   map[string]int{},
@@ -164,7 +164,7 @@ func (ix *Index) resolveAll() {
 			ix.tagTable(f, true, nil)
 		}
 	}
-	results := make([][]Resolution, len(notes))
+	results := make([][]stored, len(notes))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	next := make(chan int, len(notes))
@@ -182,9 +182,9 @@ func (ix *Index) resolveAll() {
 		}()
 	}
 	wg.Wait()
-	ix.resolved = make(map[*File][]Resolution, len(notes))
+	ix.resolved = make(map[*File][]stored, len(notes))
 	ix.backlinks = map[*File][]LinkRef{}
-	ix.mentions = map[string]map[*File]struct{}{}
+	ix.mentions = map[string][]*File{}
 	ix.missing = map[string]*Missing{}
 	for i, f := range notes {
 		ix.resolved[f] = results[i]
@@ -416,7 +416,8 @@ func containsFile(list []*File, f *File) bool {
 func (ix *Index) reresolveMentions(keys []string, changed Changed) {
 	seen := map[*File]bool{}
 	for _, k := range keys {
-		for g := range ix.mentions[k] {
+		// linkTables below edits the list being walked: walk a copy.
+		for _, g := range append([]*File(nil), ix.mentions[k]...) {
 			if seen[g] || g.Note == nil {
 				continue
 			}
@@ -433,12 +434,12 @@ func (ix *Index) reresolveMentions(keys []string, changed Changed) {
 	}
 }
 
-func sameResolutions(a, b []Resolution) bool {
+func sameResolutions(a, b []stored) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if a[i].Status != b[i].Status || a[i].Target != b[i].Target || len(a[i].Candidates) != len(b[i].Candidates) {
+		if a[i].status != b[i].status || a[i].target != b[i].target || len(a[i].candidates) != len(b[i].candidates) {
 			return false
 		}
 	}
@@ -454,25 +455,32 @@ func (ix *Index) linkTables(f *File, add bool) {
 		if l.External || l.Target == "" {
 			continue
 		}
-		k := nameKey(l.Target)
+		k := l.lookupKey()
+		list := ix.mentions[k]
 		if add {
-			m := ix.mentions[k]
-			if m == nil {
-				m = map[*File]struct{}{}
-				ix.mentions[k] = m
+			// A note's links are added in one go, so a repeat of the same key
+			// sits at the end of the list.
+			if len(list) == 0 || list[len(list)-1] != f {
+				ix.mentions[k] = append(list, f)
 			}
-			m[f] = struct{}{}
-		} else if m := ix.mentions[k]; m != nil {
-			delete(m, f)
-			if len(m) == 0 {
+		} else if len(list) > 0 {
+			kept := list[:0]
+			for _, g := range list {
+				if g != f {
+					kept = append(kept, g)
+				}
+			}
+			if len(kept) == 0 {
 				delete(ix.mentions, k)
+			} else {
+				ix.mentions[k] = kept
 			}
 		}
-		if i < len(res) && res[i].Status == NoSuchNote && l.Wiki {
+		if i < len(res) && res[i].status == NoSuchNote && l.Wiki {
 			ix.countMissing(l.Target, add)
 		}
-		if i < len(res) && res[i].Target != nil {
-			t := res[i].Target
+		if i < len(res) && res[i].target != nil {
+			t := res[i].target
 			if add {
 				ix.backlinks[t] = append(ix.backlinks[t], LinkRef{f, i})
 			} else {
@@ -549,14 +557,24 @@ func (ix *Index) countTagPages(k string, delta int, pages pageChanges) {
 	}
 }
 
-func (ix *Index) resolveNote(p Profile, f *File) []Resolution {
+// stored is what the index keeps of a link's resolution: enough for
+// backlinks and change detection, a third of a Resolution's size. The rest is
+// recomputed when asked (see Snapshot.Resolve).
+type stored struct {
+	target     *File
+	candidates []*File
+	status     Status
+}
+
+func (ix *Index) resolveNote(p Profile, f *File) []stored {
 	links := f.Note.Links
 	if len(links) == 0 {
 		return nil
 	}
-	out := make([]Resolution, len(links))
+	out := make([]stored, len(links))
 	for i := range links {
-		out[i] = ix.resolvePath(p, f, &links[i])
+		r := ix.resolvePath(p, f, &links[i])
+		out[i] = stored{target: r.Target, candidates: r.Candidates, status: r.Status}
 	}
 	return out
 }

@@ -71,20 +71,30 @@ func (wikilinkParser) Parse(parent ast.Node, block text.Reader, pc parser.Contex
 	if len(line) < 4 || line[0] != '[' || line[1] != '[' {
 		return nil
 	}
-	// Offsets are relative to the line; shift them by its start in the source.
-	base := seg.Start
+	// Scan the note's own text: the link's strings are then slices of it, not
+	// copies (a vault holds hundreds of thousands of links).
+	content := noteText(pc)
+	start := seg.Start
 	if embed {
-		base++
+		start++
 	}
-	l, n, ok := scanWikilink(string(line), 0, embed)
+	l, n, ok := scanWikilink(content, start, embed)
 	if !ok {
 		return nil
 	}
-	shiftLink(&l, base)
 	block.Advance(n)
 	node := &wikilinkNode{link: l}
 	node.SetPos(l.Span.Start)
 	return node
+}
+
+var noteTextKey = parser.NewContextKey()
+
+// noteText is the text being parsed, as the note's string (goldmark sees a
+// blanked copy of it with the same offsets).
+func noteText(pc parser.Context) string {
+	s, _ := pc.Get(noteTextKey).(string)
+	return s
 }
 
 // tagParser reads #tag: see isTagRune, at least one non-digit,
@@ -117,7 +127,7 @@ func (tagParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 		return nil
 	}
 	block.Advance(i)
-	node := &tagNode{tag: Tag{Name: string(line[1:i]), Span: Span{seg.Start, seg.Start + i}}}
+	node := &tagNode{tag: Tag{Name: noteText(pc)[seg.Start+1 : seg.Start+i], Span: Span{seg.Start, seg.Start + i}}}
 	node.SetPos(seg.Start)
 	return node
 }
@@ -168,7 +178,7 @@ func (blockIDParser) Parse(parent ast.Node, block text.Reader, pc parser.Context
 		return nil
 	}
 	block.Advance(i)
-	node := &blockIDNode{block: Block{ID: string(line[1:i]), Span: Span{seg.Start, seg.Start + i}}}
+	node := &blockIDNode{block: Block{ID: noteText(pc)[seg.Start+1 : seg.Start+i], Span: Span{seg.Start, seg.Start + i}}}
 	node.SetPos(seg.Start)
 	return node
 }

@@ -6,8 +6,9 @@ import (
 )
 
 // scanWikilink reads [[target#fragment|label]] at src[i:] (i at the first '[').
-// embed says a '!' precedes it. It returns the link (offsets relative to src),
-// the number of bytes consumed from i, and whether it is a wikilink at all.
+// embed says a '!' precedes it. It returns the link (offsets into src, strings
+// sliced from src), the number of bytes consumed from i counting the '!', and
+// whether it is a wikilink at all.
 // A wikilink stays on one line and has no '[' or ']' inside; inside a GFM table
 // the pipe is written `\|`, which also separates the label.
 func scanWikilink(src string, i int, embed bool) (Link, int, bool) {

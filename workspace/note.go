@@ -59,6 +59,16 @@ type Link struct {
 	Ref string
 	// Def is the index in Note.Links of the definition a reference use points to, or -1.
 	Def int
+
+	key string // nameKey(Target), computed while parsing (in parallel) rather than per lookup
+}
+
+// lookupKey is the name-table key of the link's target.
+func (l *Link) lookupKey() string {
+	if l.key != "" {
+		return l.key
+	}
+	return nameKey(l.Target)
 }
 
 // HasFragmentOnly reports a link to a heading or block of its own note ([[#H]], [x](#h)).

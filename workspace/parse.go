@@ -3,8 +3,9 @@ package workspace
 import (
 	"bytes"
 	"path"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
@@ -19,6 +20,9 @@ import (
 // configured with only what link extraction needs; it is safe for concurrent use.
 type Parser struct {
 	md parser.Parser
+	// collectors are reused between notes: their buffers grow to fit the
+	// largest note, and each note gets exact-size copies.
+	collectors sync.Pool
 }
 
 // NewParser returns a Parser.
@@ -43,7 +47,7 @@ func NewParser() *Parser {
 		parser.WithParagraphTransformers(paragraphs...),
 		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
 	)
-	return &Parser{md: md}
+	return &Parser{md: md, collectors: sync.Pool{New: func() any { return new(collector) }}}
 }
 
 // Parse parses one note. It never fails: broken frontmatter is recorded on the
@@ -67,9 +71,15 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 	pc := parser.NewContext()
 	ends := endOffsets{}
 	pc.Set(linkEndsKey, ends)
+	pc.Set(noteTextKey, content)
 	doc := p.md.Parse(text.NewReader(src), parser.WithContext(pc))
 
-	c := collector{note: n, src: src, ends: ends}
+	c := p.collectors.Get().(*collector)
+	defer func() {
+		c.reset(nil, nil, "", nil) // an idle collector must not pin the last note
+		p.collectors.Put(c)
+	}()
+	c.reset(n, src, content, ends)
 	if fm.Present {
 		c.links = frontmatterLinks(content, fm.Span, c.links)
 		c.tags = append(c.tags, fm.Tags...)
@@ -160,6 +170,7 @@ func blankComments(src []byte, from int) {
 				end += j + 2 + 2
 			}
 			blank(src, j, end)
+			keepParagraph(src, j, end)
 			// Resume on the line where the comment ended.
 			if end >= lineEnd {
 				i = end
@@ -172,10 +183,33 @@ func blankComments(src []byte, from int) {
 	}
 }
 
+// keepParagraph stops a blanked comment from turning the text after it into
+// an indented code block ("<% x %> [[a]]" would read "        [[a]]"): when
+// the blanks open the line with four columns or more, the first blanked byte
+// on it becomes a NUL, which starts a paragraph and which plain text drops.
+func keepParagraph(src []byte, from, end int) {
+	ls := lineStart(src, end)
+	k, col := ls, 0
+	for ; k < len(src) && (src[k] == ' ' || src[k] == '\t'); k++ {
+		if src[k] == '\t' {
+			col += 4 - col%4
+		} else {
+			col++
+		}
+	}
+	if col < 4 || k >= len(src) || src[k] == '\n' || src[k] == '\r' {
+		return
+	}
+	if p := max(from, ls); p < end && p < k {
+		src[p] = 0
+	}
+}
+
 // collector gathers what a walk over the goldmark AST finds.
 type collector struct {
 	note  *Note
 	src   []byte
+	text  string // the note's text: link strings are sliced from it, not copied
 	ends  endOffsets
 	links []Link
 	tags  []Tag
@@ -185,6 +219,12 @@ type collector struct {
 	firstPara *ast.Paragraph
 	firstH1   string
 	buf       []byte
+}
+
+// reset readies a pooled collector for note n, keeping its buffers.
+func (c *collector) reset(n *Note, src []byte, text string, ends endOffsets) {
+	*c = collector{note: n, src: src, text: text, ends: ends,
+		links: c.links[:0], tags: c.tags[:0], headings: c.headings[:0], blocks: c.blocks[:0], buf: c.buf[:0]}
 }
 
 func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -272,13 +312,17 @@ func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool)
 	if labelEnd < 0 {
 		return
 	}
-	l.Label = strings.TrimSpace(c.plainText(n))
+	// The label as a reader sees it; a slice of the text when it has no markup.
+	l.Label = strings.TrimSpace(c.text[labelStart:labelEnd])
+	if strings.ContainsAny(l.Label, "*_`[]\\<!&$") {
+		l.Label = strings.TrimSpace(c.plainText(n))
+	}
 	switch {
 	case ref == nil:
 		// Inline: ](dest "title")
 		ds, de := destinationSpan(c.src, labelEnd+2, end-1)
 		l.TargetSpan = Span{ds, de}
-		setURLTarget(&l, string(c.src[ds:de]))
+		setURLTarget(&l, c.text[ds:de])
 	default:
 		l.Kind = LinkReference
 		l.Ref = string(util.ToLinkReference(ref.Value))
@@ -287,6 +331,8 @@ func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool)
 		} else {
 			l.TargetSpan = Span{labelStart, labelEnd}
 		}
+		// The destination is written at the definition; its link says it as
+		// written there, so take goldmark's copy only when there is none.
 		switch d := n.(type) {
 		case *ast.Link:
 			setURLTarget(&l, string(d.Destination))
@@ -327,8 +373,8 @@ func (c *collector) definition(d *ast.LinkReferenceDefinition) {
 		}
 	}
 	l := Link{Kind: LinkDefinition, Span: Span{start, trimEnd(c.src, start, end)}, TargetSpan: Span{ds, de},
-		Ref: string(util.ToLinkReference(d.Label)), Label: string(d.Label), Def: -1}
-	setURLTarget(&l, string(c.src[ds:de]))
+		Ref: string(util.ToLinkReference(d.Label)), Label: c.text[start+1 : labelEnd], Def: -1}
+	setURLTarget(&l, c.text[ds:de])
 	c.links = append(c.links, l)
 }
 
@@ -348,15 +394,22 @@ func (c *collector) autolink(n *ast.AutoLink) {
 	if s > 0 && c.src[s-1] == '<' && e < len(c.src) && c.src[e] == '>' {
 		span = Span{s - 1, e + 1}
 	}
+	target := c.text[s:e]
+	if u := n.URL(c.src); string(u) != target {
+		target = string(u) // "www.x" is http://www.x, "a@b" is mailto:a@b
+	}
 	c.links = append(c.links, Link{Kind: LinkAutolink, Span: span, TargetSpan: Span{s, e},
-		Target: string(n.URL(c.src)), External: true, Def: -1})
+		Target: target, External: true, Def: -1})
 }
 
 func (c *collector) finish() {
 	n := c.note
 	// The walk yields links in document order; only a definition written inside
 	// a container can come out of order.
-	sort.SliceStable(c.links, func(i, j int) bool { return c.links[i].Span.Start < c.links[j].Span.Start })
+	byStart := func(a, b Link) int { return a.Span.Start - b.Span.Start }
+	if !slices.IsSortedFunc(c.links, byStart) {
+		slices.SortStableFunc(c.links, byStart)
+	}
 	// Reference uses point at their definition (the first of a label wins, as
 	// in CommonMark), wherever it is in the note.
 	var defs map[string]int
@@ -371,17 +424,20 @@ func (c *collector) finish() {
 		}
 	}
 	for i := range c.links {
+		if l := &c.links[i]; !l.External && l.Target != "" {
+			l.key = nameKey(l.Target)
+		}
 		if c.links[i].Kind == LinkReference {
 			if d, ok := defs[c.links[i].Ref]; ok {
 				c.links[i].Def = d
 			}
 		}
 	}
-	n.Links = c.links
-	n.Tags = c.tags
-	n.Blocks = c.blocks
+	n.Links = slices.Clone(c.links)
+	n.Tags = slices.Clone(c.tags)
+	n.Blocks = slices.Clone(c.blocks)
 	numberSlugs(c.headings)
-	n.Headings = c.headings
+	n.Headings = slices.Clone(c.headings)
 
 	fm := &n.Frontmatter
 	switch {
@@ -411,6 +467,9 @@ func (c *collector) finish() {
 func (c *collector) plainText(n ast.Node) string {
 	c.buf = c.buf[:0]
 	c.appendText(n)
+	if bytes.IndexByte(c.buf, 0) >= 0 {
+		c.buf = bytes.ReplaceAll(c.buf, []byte{0}, nil)
+	}
 	return string(bytes.Join(bytes.Fields(c.buf), []byte(" ")))
 }
 

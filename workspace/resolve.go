@@ -55,22 +55,34 @@ func (ix *Index) resolvePath(p Profile, from *File, l *Link) Resolution {
 	if l.External {
 		return Resolution{Status: External, Profile: p}
 	}
+	p = linkProfile(p, l)
 	if l.Target == "" {
 		return Resolution{Status: Resolved, Profile: p, Target: from}
 	}
-	switch {
-	case p == ProfileQuartz:
+	switch p {
+	case ProfileQuartz:
 		return ix.resolveQuartz(from, l)
-	case p == ProfileCommonMark && !l.Wiki:
+	case ProfileCommonMark:
 		return ix.resolveCommonMark(from, l)
 	default:
 		return ix.resolveObsidian(from, l)
 	}
 }
 
-// joinVault joins a relative target to dir and reports whether it escapes the vault.
+// linkProfile is the profile a link resolves under: GitHub has no
+// wikilinks, so under commonmark they follow Obsidian's rule, headings included.
+func linkProfile(p Profile, l *Link) Profile {
+	if p == ProfileCommonMark && l.Wiki {
+		return ProfileObsidian
+	}
+	return p
+}
+
+// joinVault joins a relative target to dir and reports whether it escapes the
+// vault. A leading '/' of target is just a separator here (Quartz's relative
+// strategy drops empty segments).
 func joinVault(dir, target string) (string, bool) {
-	j := path.Join(dir, target)
+	j := strings.TrimPrefix(path.Join(dir, target), "/")
 	if j == ".." || strings.HasPrefix(j, "../") {
 		return j, false
 	}
@@ -89,7 +101,7 @@ func isRelative(t string) bool {
 // shortest path ending in the target. Case-insensitive, '.md' optional.
 func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 	t := strings.TrimSuffix(l.Target, "/")
-	cands := ix.byName[nameKey(t)]
+	cands := ix.byName[l.lookupKey()]
 	r := Resolution{Status: NoSuchNote, Profile: ProfileObsidian}
 	match := func(want string) *File {
 		w := fold(want)
@@ -141,7 +153,7 @@ func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 func (ix *Index) resolveQuartz(from *File, l *Link) Resolution {
 	r := Resolution{Status: NoSuchNote, Profile: ProfileQuartz}
 	t := strings.TrimSuffix(l.Target, "/")
-	cands := ix.byName[nameKey(t)]
+	cands := ix.byName[l.lookupKey()]
 	match := func(want string) *File {
 		w := quartzSlug(want)
 		for _, f := range cands {
@@ -253,7 +265,7 @@ func (ix *Index) resolveCommonMark(from *File, l *Link) Resolution {
 	}
 	r.Wanted = want
 	w := nfc(want)
-	for _, f := range ix.byName[nameKey(t)] {
+	for _, f := range ix.byName[l.lookupKey()] {
 		if nfc(f.Path) == w {
 			return found(r, f)
 		}
@@ -304,7 +316,8 @@ func resolveFragment(p Profile, r Resolution, l *Link) Resolution {
 	}
 	n := r.Target.Note
 	frag := l.Fragment
-	if strings.HasPrefix(frag, "^") {
+	// GitHub has no block ids: there "#^id" is a heading anchor no heading has.
+	if strings.HasPrefix(frag, "^") && p != ProfileCommonMark {
 		id := frag[1:]
 		for i := range n.Blocks {
 			if strings.EqualFold(n.Blocks[i].ID, id) {

@@ -57,11 +57,14 @@ func (s *Snapshot) Len() int { return len(s.ix.files) }
 // fragment included.
 func (s *Snapshot) Resolve(f *File, i int) Resolution {
 	l := &f.Note.Links[i]
+	p := s.ix.cfg.Primary()
 	var r Resolution
-	if res := s.ix.resolved[f]; i < len(res) {
-		r = res[i]
+	if res := s.ix.resolved[f]; i < len(res) && res[i].status == Resolved && res[i].target != nil {
+		// The common case, from the index; anything else is resolved again for
+		// the details (few links are broken, and those are asked about rarely).
+		r = Resolution{Status: Resolved, Profile: linkProfile(p, l), Target: res[i].target}
 	} else {
-		r = s.ix.resolvePath(s.ix.cfg.Primary(), f, l)
+		r = s.ix.resolvePath(p, f, l)
 	}
 	return resolveFragment(r.Profile, r, l)
 }
