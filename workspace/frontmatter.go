@@ -33,12 +33,18 @@ func parseFrontmatter(text string, start int) (Frontmatter, int) {
 	if !strings.HasPrefix(rest, "---") || !isLineEnd(rest, 3) {
 		return fm, start
 	}
-	var data []byte
-	body, err := frontmatter.Parse(strings.NewReader(rest), &data, rawYAML)
-	if err != nil || body == nil || len(body) == len(rest) {
+	// adrg/frontmatter reads all it is given into a buffer: give it only the
+	// header, up to the end of the first closing '---' line.
+	cut := headerEnd(rest)
+	if cut < 0 {
 		return fm, start // no closing delimiter: not frontmatter
 	}
-	bodyStart := start + len(rest) - len(body)
+	var data []byte
+	body, err := frontmatter.Parse(strings.NewReader(rest[:cut]), &data, rawYAML)
+	if err != nil || body == nil || len(body) == cut {
+		return fm, start
+	}
+	bodyStart := start + cut - len(body)
 	fm.Present = true
 	fm.Span = Span{start, bodyStart}
 	// The YAML starts on the line after the opening '---'.
@@ -64,12 +70,42 @@ func parseFrontmatter(text string, start int) (Frontmatter, int) {
 			Message: "frontmatter is not a mapping of keys to values"})
 		return fm, bodyStart
 	}
-	lines := newLineTable(text, yamlStart)
+	lines := newLineTable(text[:bodyStart], yamlStart)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
 		fm.readField(text, lines, key, val)
 	}
 	return fm, bodyStart
+}
+
+// headerEnd is the offset just past the line that closes a frontmatter block
+// opened on the first line of s, or -1.
+func headerEnd(s string) int {
+	for i := strings.IndexByte(s, '\n'); i >= 0 && i < len(s); {
+		line := s[i+1:]
+		if strings.HasPrefix(line, "---") {
+			j := 3
+			for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
+				j++
+			}
+			if j == len(line) || line[j] == '\n' || line[j] == '\r' {
+				end := i + 1 + j
+				if end < len(s) && s[end] == '\r' {
+					end++
+				}
+				if end < len(s) && s[end] == '\n' {
+					end++
+				}
+				return end
+			}
+		}
+		next := strings.IndexByte(line, '\n')
+		if next < 0 {
+			return -1
+		}
+		i += 1 + next
+	}
+	return -1
 }
 
 func isLineEnd(s string, i int) bool {
@@ -183,6 +219,13 @@ func (t lineTable) nodeSpan(n *yaml.Node) Span {
 		}
 	case yaml.LiteralStyle, yaml.FoldedStyle:
 		end = start + strings.IndexByte(t.text[start:]+"\n", '\n')
+	}
+	if n.Kind != yaml.ScalarNode {
+		// A list or mapping: its first line.
+		end = start + strings.IndexByte(t.text[start:]+"\n", '\n')
+	}
+	for end > start && end <= len(t.text) && t.text[end-1] == '\r' {
+		end--
 	}
 	if end > len(t.text) {
 		end = len(t.text)
