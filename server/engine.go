@@ -191,7 +191,7 @@ func (e *engine) setText(v *vault, rel, text string, version int32) {
 	v.mu.Lock()
 	changed := v.ix.Load().SetNote(n)
 	v.mu.Unlock()
-	e.diags.schedule(v, changed)
+	e.diags.edit(v, rel, changed)
 }
 
 func (e *engine) DidOpen(ctx context.Context, uri protocol.DocumentURI, text string, version int32) {

@@ -24,17 +24,29 @@ const debounce = 25 * time.Millisecond
 type publisher struct {
 	e *engine
 
-	mu        sync.Mutex
-	pending   map[*vault]map[string]struct{}
+	mu      sync.Mutex
+	pending map[*vault]map[string]struct{}
+	// edited are the notes whose own buffers changed: a pulling client asks
+	// for those by itself, so they need no refresh request.
+	edited    map[string]struct{}
 	timer     *time.Timer
 	published map[protocol.DocumentURI]bool // URIs whose last push was not empty
 }
 
 func newPublisher(e *engine) *publisher {
-	return &publisher{e: e, pending: map[*vault]map[string]struct{}{}, published: map[protocol.DocumentURI]bool{}}
+	return &publisher{e: e, pending: map[*vault]map[string]struct{}{}, edited: map[string]struct{}{},
+		published: map[protocol.DocumentURI]bool{}}
 }
 
 func (p *publisher) pull() bool { return p.e.s.Session().Client.PullDiagnostics }
+
+// edit marks the note whose buffer the user changed, then schedules.
+func (p *publisher) edit(v *vault, rel string, changed workspace.Changed) {
+	p.mu.Lock()
+	p.edited[v.abs(rel)] = struct{}{}
+	p.mu.Unlock()
+	p.schedule(v, changed)
+}
 
 // schedule marks changed notes for diagnosis.
 func (p *publisher) schedule(v *vault, changed workspace.Changed) {
@@ -87,8 +99,8 @@ type pushItem struct {
 
 func (p *publisher) flush(ctx context.Context) {
 	p.mu.Lock()
-	pending := p.pending
-	p.pending = map[*vault]map[string]struct{}{}
+	pending, edited := p.pending, p.edited
+	p.pending, p.edited = map[*vault]map[string]struct{}{}, map[string]struct{}{}
 	p.timer = nil
 	p.mu.Unlock()
 
@@ -104,7 +116,11 @@ func (p *publisher) flush(ctx context.Context) {
 			uri := p.e.s.URIForPath(abs)
 			doc := p.e.s.docs.ByPath(abs)
 			if pull && doc != nil {
-				refresh = true
+				// Another open note changed because of this one: ask the
+				// client to pull again (it pulls the edited one by itself).
+				if _, self := edited[abs]; !self {
+					refresh = true
+				}
 				continue
 			}
 			if f == nil || f.Note == nil {

@@ -16,10 +16,17 @@ import (
 // the editor sets wins over the vault's file; an empty one leaves it be.
 
 // applySettings reads settings sent as JSON (initializationOptions, or one
-// item of workspace/configuration). It reports whether they changed.
+// item of workspace/configuration), bare or under a "rhizome" key.
 func (e *engine) applySettings(raw json.RawMessage) error {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil
+	}
+	// Some editors (Helix) send the whole settings table, section and all.
+	var wrapped struct {
+		Rhizome json.RawMessage `json:"rhizome"`
+	}
+	if json.Unmarshal(raw, &wrapped) == nil && len(wrapped.Rhizome) > 0 {
+		raw = wrapped.Rhizome
 	}
 	var cfg workspace.Config
 	if err := json.Unmarshal(raw, &cfg); err != nil {

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Checks what test.lua recorded: node check.mjs targets.json results.json
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [targetsFile, resultsFile] = process.argv.slice(2);
+const t = JSON.parse(fs.readFileSync(targetsFile, 'utf8'));
+let r;
+try {
+  r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+} catch (err) {
+  console.error(`FAIL: no results from Neovim (${resultsFile}): ${err.message}`);
+  process.exit(1);
+}
+
+const garden = r.garden;
+const real = (p) => {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+const uriToPath = (u) => real(decodeURIComponent(new URL(u).pathname));
+const squash = (s) => String(s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+
+function hoverText(h) {
+  if (!h) return '';
+  const c = h.contents;
+  const one = (x) => (typeof x === 'string' ? x : x?.value ?? '');
+  return Array.isArray(c) ? c.map(one).join('\n') : one(c);
+}
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok   ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${name}\n     ${detail}`);
+  }
+}
+
+const branch = r.has_vim_lsp_start ? 'vim.lsp.start' : r.polyfilled_start ? 'vim.lsp.start (polyfilled like 0.8)' : 'start_client + buf_attach_client (0.7)';
+console.log(`Neovim ${r.nvim}, plugin path: ${branch}; garden ${garden}`);
+for (const s of r.steps ?? []) console.log(`     step ${s.name}: ${s.ok ? 'ok' : 'error'} (${s.ms} ms)`);
+for (const e of r.errors ?? []) console.log(`     error: ${e}`);
+
+check('plugin started a client', !!r.client, 'no rhizome client attached');
+const ids = Object.keys(r.client_ids ?? {});
+check('one client serves every note of the vault (reused)', ids.length === 1, `client ids seen: ${JSON.stringify(ids)}`);
+check(
+  'client root is the vault root (found from the root markers)',
+  r.client && real(r.client.root_dir) === real(garden),
+  `root_dir ${r.client?.root_dir}, expected ${garden}`,
+);
+
+// Diagnostics: ours (source "rhizome") on the broken link's line.
+const brokenPath = real(path.join(garden, t.broken.file));
+const forBroken = (r.diagnostics ?? []).filter((d) => uriToPath(d.uri) === brokenPath);
+const ours = forBroken.flatMap((d) => d.diagnostics ?? []).filter((d) => d.source === 'rhizome');
+check(
+  `publishDiagnostics for ${t.broken.file} has a diagnostic with source "rhizome"`,
+  ours.length > 0,
+  `received for that file: ${JSON.stringify(forBroken).slice(0, 800)}`,
+);
+check(
+  `a rhizome diagnostic on line ${t.broken.line + 1} (the broken link ${t.broken.text})`,
+  ours.some((d) => d.range.start.line <= t.broken.line && d.range.end.line >= t.broken.line),
+  `rhizome diagnostics: ${JSON.stringify(ours).slice(0, 800)}`,
+);
+check(
+  'Neovim stored the diagnostics for the buffer (vim.diagnostic.get)',
+  Array.isArray(r.buffer_diagnostics) && r.buffer_diagnostics.length > 0,
+  `vim.diagnostic.get returned ${JSON.stringify(r.buffer_diagnostics)}`,
+);
+
+// Hover: the target note's description.
+const want = squash(t.link.description).slice(0, 60);
+const got = squash(hoverText(r.hover));
+check(
+  `hover on ${t.link.text} in ${t.link.file} shows ${t.link.targetFile}'s description`,
+  got.includes(want),
+  `wanted "${want}" in hover: ${JSON.stringify(r.hover)?.slice(0, 800)}`,
+);
+
+// Definition: the target note.
+const targetPath = real(path.join(garden, t.link.targetFile));
+check(
+  `definition of ${t.link.text} is ${t.link.targetFile}`,
+  r.definition_file && real(r.definition_file) === targetPath,
+  `definition result: ${JSON.stringify(r.definition)?.slice(0, 500)}`,
+);
+check(
+  'jumping to the definition opens that file',
+  r.after_jump_buffer && real(r.after_jump_buffer) === targetPath,
+  `current buffer after jump: ${r.after_jump_buffer}`,
+);
+
+// Completion after `[[`: the known note title.
+const items = r.completion?.items ?? [];
+const title = squash(t.completion.title);
+const hit = items.find((i) => squash(i.label) === title) ?? items.find((i) => squash(i.label).includes(title));
+check(
+  `completion after [[ offers the note title "${t.completion.title}"`,
+  !!hit,
+  `${items.length} items, labels: ${JSON.stringify(items.slice(0, 40).map((i) => i.label))}`,
+);
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

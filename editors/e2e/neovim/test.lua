@@ -1,0 +1,321 @@
+-- Headless Neovim E2E test of the rhizome plugin (editors/neovim) against the real server.
+--
+-- Run by run.sh as:
+--   nvim --headless -u NONE -i NONE --cmd 'set rtp+=editors/neovim' -c 'luafile test.lua'
+-- Environment:
+--   RHIZOME_BIN          the server executable
+--   RHIZOME_E2E_GARDEN   the garden (a copy: the test edits buffers, never saves)
+--   RHIZOME_E2E_TARGETS  JSON from ../pick-targets.mjs
+--   RHIZOME_E2E_OUT      where to write the results (JSON)
+--   RHIZOME_E2E_TIMEOUT  ms to wait for each answer (default 20000)
+--
+-- This file only records what happened; check.mjs decides pass/fail.
+
+-- -u NONE loads no filetype detection: the plugin starts on the FileType event.
+vim.cmd("filetype on")
+
+local out = {
+  nvim = vim.version and tostring(vim.version().major .. "." .. vim.version().minor .. "." .. vim.version().patch),
+  has_vim_lsp_start = vim.lsp.start ~= nil, -- before any polyfill
+  errors = {},
+  diagnostics = {},
+  steps = {},
+}
+local timeout = tonumber(os.getenv("RHIZOME_E2E_TIMEOUT") or "") or 20000
+
+local function write_out()
+  local f = assert(io.open(os.getenv("RHIZOME_E2E_OUT"), "w"))
+  f:write(vim.fn.json_encode(out))
+  f:close()
+end
+
+local function finish(code)
+  write_out()
+  vim.cmd((code == 0) and "qall!" or "cquit! " .. code)
+end
+
+local function readfile(p)
+  local f = assert(io.open(p, "r"), "cannot read " .. p)
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local function step(name, fn)
+  local t0 = vim.loop.hrtime()
+  local ok, err = xpcall(fn, debug.traceback)
+  out.steps[#out.steps + 1] = { name = name, ok = ok, ms = math.floor((vim.loop.hrtime() - t0) / 1e6) }
+  if not ok then
+    table.insert(out.errors, name .. ": " .. tostring(err))
+  end
+  return ok
+end
+
+local function env(name)
+  local v = os.getenv(name)
+  if v == nil or v == "" then
+    table.insert(out.errors, name .. " is not set")
+    finish(1)
+  end
+  return v
+end
+local targets = vim.fn.json_decode(readfile(env("RHIZOME_E2E_TARGETS")))
+local garden = vim.loop.fs_realpath(env("RHIZOME_E2E_GARDEN"))
+local bin = env("RHIZOME_BIN")
+out.targets = targets
+out.garden = garden
+
+-- Record every publishDiagnostics that arrives, then hand it to Neovim's own handler.
+local default_diag = vim.lsp.handlers["textDocument/publishDiagnostics"]
+local function record_diagnostics(err, result, ctx, config)
+  if result then
+    table.insert(out.diagnostics, {
+      uri = result.uri,
+      count = #(result.diagnostics or {}),
+      diagnostics = result.diagnostics,
+    })
+  end
+  return default_diag(err, result, ctx, config)
+end
+
+local log_path = os.getenv("RHIZOME_E2E_LSP_LOG")
+if log_path then
+  vim.lsp.set_log_level("debug")
+end
+out.lsp_log = vim.lsp.get_log_path()
+
+-- RHIZOME_E2E_POLYFILL_START=1: give 0.7 a vim.lsp.start written like Neovim 0.8's, so that the
+-- plugin's 0.8+ branch runs here too (Debian has no newer Neovim).
+if os.getenv("RHIZOME_E2E_POLYFILL_START") == "1" and vim.lsp.start == nil then
+  out.polyfilled_start = true
+  vim.lsp.start = function(config, opts)
+    opts = opts or {}
+    local reuse_client = opts.reuse_client
+      or function(client, conf)
+        return client.config.root_dir == conf.root_dir and client.name == conf.name
+      end
+    local bufnr = opts.bufnr
+    if bufnr == nil or bufnr == 0 then
+      bufnr = vim.api.nvim_get_current_buf()
+    end
+    for _, client in pairs(vim.lsp.get_active_clients()) do
+      if reuse_client(client, config) then
+        vim.lsp.buf_attach_client(bufnr, client.id)
+        return client.id
+      end
+    end
+    local client_id = vim.lsp.start_client(config)
+    if client_id == nil then
+      return nil
+    end
+    vim.lsp.buf_attach_client(bufnr, client_id)
+    return client_id
+  end
+end
+
+local ok_setup = step("setup", function()
+  require("rhizome").setup({
+    cmd = { bin, "serve" },
+    handlers = { ["textDocument/publishDiagnostics"] = record_diagnostics },
+    on_exit = function(code, signal)
+      out.server_exit = { code = code, signal = signal }
+    end,
+    settings = {},
+  })
+end)
+if not ok_setup then
+  finish(1)
+  return
+end
+
+local function abs(rel)
+  return garden .. "/" .. rel
+end
+
+-- Compatibility between 0.7 and current releases (functions renamed or deprecated since).
+local function buf_clients(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr })
+  end
+  return vim.lsp.buf_get_clients(bufnr)
+end
+local function is_stopped(c)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return c:is_stopped()
+  end
+  return c.is_stopped()
+end
+local function is_initialized(c)
+  if c.initialized ~= nil then
+    return c.initialized
+  end
+  return next(c.server_capabilities or c.resolved_capabilities or {}) ~= nil
+end
+local islist = vim.islist or vim.tbl_islist
+local function jump(loc, encoding)
+  if vim.lsp.util.show_document then
+    return vim.lsp.util.show_document(loc, encoding, { focus = true })
+  end
+  return vim.lsp.util.jump_to_location(loc, encoding)
+end
+
+local function rhizome_client(bufnr)
+  for _, c in pairs(buf_clients(bufnr)) do
+    if c.name == "rhizome" then
+      return c
+    end
+  end
+  return nil
+end
+
+local function wait_client(bufnr)
+  local client
+  local ok = vim.wait(timeout, function()
+    client = rhizome_client(bufnr)
+    return out.server_exit ~= nil or (client ~= nil and is_initialized(client) and not is_stopped(client))
+  end, 50)
+  assert(out.server_exit == nil, "the server exited: " .. vim.fn.json_encode(out.server_exit))
+  assert(ok and client, "no initialized rhizome client attached to buffer " .. bufnr)
+  out.client_ids = out.client_ids or {}
+  out.client_ids[tostring(client.id)] = true
+  return client
+end
+
+local function open(rel)
+  vim.cmd("edit " .. vim.fn.fnameescape(abs(rel)))
+  local bufnr = vim.api.nvim_get_current_buf()
+  assert(vim.bo[bufnr].filetype == "markdown", "filetype is " .. vim.bo[bufnr].filetype)
+  return bufnr
+end
+
+-- Position params in the client's encoding, for the cursor at (line, byte column).
+local function position_params(client, line, col_byte)
+  vim.api.nvim_win_set_cursor(0, { line + 1, col_byte })
+  return vim.lsp.util.make_position_params(0, client.offset_encoding or "utf-16")
+end
+
+local function first_result(responses)
+  for id, resp in pairs(responses or {}) do
+    if resp.err then
+      return nil, ("client %s: error %s"):format(id, vim.fn.json_encode(resp.err))
+    end
+    if resp.result ~= nil then
+      return resp.result
+    end
+  end
+  return nil, "no result"
+end
+
+-- 1. Diagnostics of the note with the broken link.
+step("diagnostics", function()
+  local bufnr = open(targets.broken.file)
+  local client = wait_client(bufnr)
+  out.client = {
+    id = client.id,
+    root_dir = client.config.root_dir,
+    offset_encoding = client.offset_encoding,
+    server_capabilities = client.server_capabilities or client.resolved_capabilities,
+  }
+  local uri = vim.uri_from_bufnr(bufnr)
+  out.diagnostics_uri = uri
+  local got = vim.wait(timeout, function()
+    if out.server_exit then
+      return true
+    end
+    for _, d in ipairs(out.diagnostics) do
+      if d.uri == uri and d.count > 0 then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  assert(out.server_exit == nil, "the server exited: " .. vim.fn.json_encode(out.server_exit))
+  assert(got, "no non-empty publishDiagnostics for " .. uri .. " within " .. timeout .. " ms")
+  out.buffer_diagnostics = vim.diagnostic.get(bufnr)
+end)
+
+-- 2. Hover, 3. definition on a link to a note with a description.
+local link_buf
+step("hover", function()
+  link_buf = open(targets.link.file)
+  local client = wait_client(link_buf)
+  local params = position_params(client, targets.link.line, targets.link.colByte)
+  out.hover_params = params
+  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/hover", params, timeout)
+  assert(responses, "hover: " .. tostring(err))
+  local result, rerr = first_result(responses)
+  out.hover = result
+  assert(result, "hover: " .. tostring(rerr))
+end)
+
+step("definition", function()
+  local client = wait_client(link_buf)
+  local params = position_params(client, targets.link.line, targets.link.colByte)
+  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/definition", params, timeout)
+  assert(responses, "definition: " .. tostring(err))
+  local result, rerr = first_result(responses)
+  out.definition = result
+  assert(result, "definition: " .. tostring(rerr))
+  -- Also follow it the way a user does (vim.lsp.buf.definition jumps).
+  local loc = result
+  if islist(result) then
+    loc = result[1]
+  end
+  if loc then
+    local uri = loc.uri or loc.targetUri
+    out.definition_file = vim.loop.fs_realpath(vim.uri_to_fname(uri)) or vim.uri_to_fname(uri)
+    jump(loc, client.offset_encoding or "utf-16")
+    out.after_jump_buffer = vim.loop.fs_realpath(vim.api.nvim_buf_get_name(0)) or vim.api.nvim_buf_get_name(0)
+    -- The target note is another buffer of the same vault: the same client must serve it.
+    wait_client(vim.api.nvim_get_current_buf())
+  end
+end)
+
+-- 4. Completion after typing `[[` on a new last line of the link note.
+step("completion", function()
+  vim.api.nvim_set_current_buf(link_buf)
+  local client = wait_client(link_buf)
+  local last = vim.api.nvim_buf_line_count(link_buf)
+  vim.api.nvim_buf_set_lines(link_buf, last, last, false, { "", "See [[" })
+  local line = last + 1 -- 0-based index of the new "See [[" line
+  vim.api.nvim_win_set_cursor(0, { line + 1, 5 })
+  vim.wait(300) -- let the didChange go out (0.7 debounces)
+  -- The position just after "[[" (column 6, ASCII so the same in every encoding). In normal
+  -- mode the cursor cannot stand past the last character, so do not derive it from the cursor.
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(link_buf) },
+    position = { line = line, character = 6 },
+    context = { triggerKind = 2, triggerCharacter = "[" },
+  }
+  out.completion_params = params
+  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/completion", params, timeout)
+  assert(responses, "completion: " .. tostring(err))
+  local result, rerr = first_result(responses)
+  assert(result, "completion: " .. tostring(rerr))
+  local items = result.items or result
+  out.completion = { is_incomplete = result.isIncomplete, count = #items, items = {} }
+  for i, item in ipairs(items) do
+    if i > 500 then
+      break
+    end
+    table.insert(out.completion.items, {
+      label = item.label,
+      detail = item.detail,
+      filterText = item.filterText,
+      insertText = item.insertText,
+      textEdit = item.textEdit,
+      kind = item.kind,
+    })
+  end
+end)
+
+step("shutdown", function()
+  for _, c in ipairs(require("rhizome").clients()) do
+    vim.lsp.stop_client(c.id)
+  end
+  vim.wait(3000, function()
+    return #require("rhizome").clients() == 0
+  end, 50)
+end)
+
+finish(0)
