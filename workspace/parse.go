@@ -37,7 +37,6 @@ func NewParser() *Parser {
 		util.Prioritized(mathParser{}, 550),
 		util.Prioritized(tagParser{}, 600),
 		util.Prioritized(blockIDParser{}, 610),
-		util.Prioritized(extension.NewLinkifyParser(), 999),
 	}
 	paragraphs := append(parser.DefaultParagraphTransformers(),
 		util.Prioritized(extension.NewTableParagraphTransformer(), 200))
@@ -107,6 +106,7 @@ func blankComments(src []byte, from int) {
 	}
 	fence := byte(0)
 	fenceLen := 0
+	noTemplaterEnd := false
 	for i := from; i < len(src); {
 		lineEnd := bytes.IndexByte(src[i:], '\n')
 		if lineEnd < 0 {
@@ -155,7 +155,7 @@ func blankComments(src []byte, from int) {
 				continue
 			case src[j] == '%' && src[j+1] == '%':
 				closer = []byte("%%")
-			case src[j] == '<' && src[j+1] == '%':
+			case src[j] == '<' && src[j+1] == '%' && !noTemplaterEnd:
 				closer = []byte("%>")
 			default:
 				continue
@@ -163,6 +163,8 @@ func blankComments(src []byte, from int) {
 			end := bytes.Index(src[j+2:], closer)
 			if end < 0 {
 				if closer[0] == '%' && closer[1] == '>' {
+					// Nor will any later "<%" find one: do not search again.
+					noTemplaterEnd = true
 					continue
 				}
 				end = len(src)
@@ -188,7 +190,15 @@ func blankComments(src []byte, from int) {
 // the blanks open the line with four columns or more, the first blanked byte
 // on it becomes a NUL, which starts a paragraph and which plain text drops.
 func keepParagraph(src []byte, from, end int) {
-	ls := lineStart(src, end)
+	// Only blanks may precede the text on its line (walking back over them
+	// only keeps this linear on long lines).
+	ls := end
+	for ls > 0 && (src[ls-1] == ' ' || src[ls-1] == '\t') {
+		ls--
+	}
+	if ls > 0 && src[ls-1] != '\n' && src[ls-1] != '\r' {
+		return
+	}
 	k, col := ls, 0
 	for ; k < len(src) && (src[k] == ' ' || src[k] == '\t'); k++ {
 		if src[k] == '\t' {
@@ -215,6 +225,7 @@ type collector struct {
 	tags  []Tag
 
 	headings  []Heading
+	runs      []Span // text left as text, where bare URLs are looked for
 	blocks    []Block
 	firstPara *ast.Paragraph
 	firstH1   string
@@ -224,7 +235,7 @@ type collector struct {
 // reset readies a pooled collector for note n, keeping its buffers.
 func (c *collector) reset(n *Note, src []byte, text string, ends endOffsets) {
 	*c = collector{note: n, src: src, text: text, ends: ends,
-		links: c.links[:0], tags: c.tags[:0], headings: c.headings[:0], blocks: c.blocks[:0], buf: c.buf[:0]}
+		links: c.links[:0], tags: c.tags[:0], headings: c.headings[:0], blocks: c.blocks[:0], buf: c.buf[:0], runs: c.runs[:0]}
 }
 
 func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -248,6 +259,8 @@ func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) 
 		return ast.WalkSkipChildren, nil
 	case *ast.AutoLink:
 		c.autolink(n)
+	case *ast.Text:
+		c.textRun(n.Segment.Start, n.Segment.Stop)
 	case *wikilinkNode:
 		c.links = append(c.links, n.link)
 	case *tagNode:
@@ -269,6 +282,10 @@ func (c *collector) heading(h *ast.Heading) {
 	} else {
 		textSpan = Span{h.Pos(), h.Pos()}
 	}
+	// An empty heading after a tab ("*\n\t#") has its position past the
+	// text: goldmark counts the tab's padding.
+	textSpan.Start = min(max(textSpan.Start, 0), len(c.src))
+	textSpan.End = min(max(textSpan.End, textSpan.Start), len(c.src))
 	start := lineStart(c.src, textSpan.Start)
 	end := lineEnd(c.src, textSpan.End)
 	if c.isSetext(h, end) {
@@ -404,6 +421,7 @@ func (c *collector) autolink(n *ast.AutoLink) {
 
 func (c *collector) finish() {
 	n := c.note
+	c.bareURLs()
 	// The walk yields links in document order; only a definition written inside
 	// a container can come out of order.
 	byStart := func(a, b Link) int { return a.Span.Start - b.Span.Start }
