@@ -115,7 +115,7 @@ func completeWiki(snap *workspace.Snapshot, f *workspace.File, start, off int) C
 	if strings.ContainsRune(typed, '|') {
 		return CompletionList{} // a label is prose
 	}
-	closed := strings.HasPrefix(text[targetEnd(text, off, "]|#\n\r"):], "]") || strings.HasPrefix(text[targetEnd(text, off, "]|#\n\r"):], "|")
+	suffix := wikiCloser(text[targetEnd(text, off, "]|#\n\r"):])
 	if h := strings.IndexByte(typed, '#'); h >= 0 {
 		fragStart := start + h + 1
 		span := workspace.Span{Start: fragStart, End: targetEnd(text, off, "]|\n\r")}
@@ -131,12 +131,24 @@ func completeWiki(snap *workspace.Snapshot, f *workspace.File, start, off int) C
 		}
 		frag := text[fragStart:off]
 		if strings.HasPrefix(frag, "^") {
-			return completeBlocks(target, span, frag[1:], closed)
+			return completeBlocks(target, span, frag[1:], suffix)
 		}
-		return completeHeadings(target, span, frag, true, closed)
+		return completeHeadings(target, span, frag, true, suffix)
 	}
 	span := workspace.Span{Start: start, End: targetEnd(text, off, "]|#\n\r")}
-	return completeNotes(snap, f, span, strings.TrimSpace(typed), closed)
+	return completeNotes(snap, f, span, strings.TrimSpace(typed), suffix)
+}
+
+// wikiCloser is what must follow an inserted target to close the wikilink,
+// given the text after it: editors that auto-close brackets leave "]" or "]]".
+func wikiCloser(after string) string {
+	switch {
+	case strings.HasPrefix(after, "]]"), strings.HasPrefix(after, "|"):
+		return ""
+	case strings.HasPrefix(after, "]"):
+		return "]"
+	}
+	return "]]"
 }
 
 // match scores how well a query fits a candidate (both folded): 0 is no
@@ -180,13 +192,9 @@ type scored struct {
 	wrap func(name string) string
 }
 
-func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string, closed bool) CompletionList {
+func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
 	query := workspace.Fold(typed)
 	var hits []scored
-	suffix := ""
-	if !closed {
-		suffix = "]]"
-	}
 	plain := func(name string) string { return name + suffix }
 	snap.Range(func(g *workspace.File) {
 		if g == f {
@@ -245,13 +253,9 @@ func typedFilter(typed, text string) string {
 	return typed + " " + text
 }
 
-func completeHeadings(target *workspace.File, span workspace.Span, typed string, wiki, closed bool) CompletionList {
+func completeHeadings(target *workspace.File, span workspace.Span, typed string, wiki bool, suffix string) CompletionList {
 	query := workspace.Fold(typed)
 	var hits []scored
-	suffix := ""
-	if wiki && !closed {
-		suffix = "]]"
-	}
 	for i, h := range target.Note.Headings {
 		s := max(match(workspace.Fold(h.Text), query), match(h.Slug, query))
 		if s == 0 {
@@ -268,12 +272,8 @@ func completeHeadings(target *workspace.File, span workspace.Span, typed string,
 	return finish(hits, nil)
 }
 
-func completeBlocks(target *workspace.File, span workspace.Span, typed string, closed bool) CompletionList {
+func completeBlocks(target *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
 	var hits []scored
-	suffix := ""
-	if !closed {
-		suffix = "]]"
-	}
 	for i, b := range target.Note.Blocks {
 		if !strings.HasPrefix(strings.ToLower(b.ID), strings.ToLower(typed)) {
 			continue

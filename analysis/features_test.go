@@ -151,6 +151,8 @@ func TestComplete(t *testing.T) {
 		{"wikilink by title", "Try [[feed‸", []string{"Feedback Loop => Feedback Loop]]"}, nil, "feed"},
 		{"wikilink by alias", "Try [[cyc‸", []string{"cycle => Feedback Loop|cycle]]"}, nil, "cyc"},
 		{"wikilink closed", "Try [[sto‸]] now", []string{"Stock => stock"}, nil, "sto"},
+		{"wikilink half closed by the editor", "Try [[sto‸] now", []string{"Stock => stock]"}, nil, "sto"},
+		{"wikilink with a label", "Try [[sto‸|the stock]] now", []string{"Stock => stock"}, nil, "sto"},
 		{"wikilink inside a target", "Try [[Fe‸edback]] now", []string{"Feedback Loop => Feedback Loop"}, nil, "Feedback"},
 		{"missing note", "Try [[no‸", []string{"Nope => Nope]]"}, nil, "no"},
 		{"image file", "Try ![[diag‸", []string{"img/diagram.png => diagram.png]]"}, nil, "diag"},

@@ -126,7 +126,7 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, start, off in
 			return CompletionList{}
 		}
 		span := workspace.Span{Start: start + h + 1, End: targetEnd(text, off, ") \n\r")}
-		return completeHeadings(target, span, typed[h+1:], false, true)
+		return completeHeadings(target, span, typed[h+1:], false, "")
 	}
 	span := workspace.Span{Start: start, End: targetEnd(text, off, ")# \n\r")}
 	st := detectStyle(snap, f)
