@@ -1,0 +1,85 @@
+package server
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+)
+
+func (h *harness) definitionAt(uri protocol.DocumentURI, text, marker string) []protocol.Location {
+	h.t.Helper()
+	i := strings.Index(text, marker)
+	line := strings.Count(text[:i+len(marker)], "\n")
+	col := i + len(marker) - (strings.LastIndexByte(text[:i+len(marker)], '\n') + 1)
+	raw, err := h.call(protocol.MethodTextDocumentDefinition, protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: uint32(line), Character: uint32(col)}}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var locs []protocol.Location
+	if err := json.Unmarshal(raw, &locs); err != nil {
+		h.t.Fatal(err)
+	}
+	return locs
+}
+
+func (h *harness) openText(uri protocol.DocumentURI, text string) {
+	h.notify(protocol.MethodTextDocumentDidOpen, protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: uri, LanguageID: "markdown", Version: 1, Text: text}})
+}
+
+// Two workspace folders are two vaults: a name resolves within its own.
+func TestMultiRoot(t *testing.T) {
+	a := writeVault(t, map[string]string{"note.md": "See [[shared]].\n", "shared.md": "# In A\n"})
+	b := writeVault(t, map[string]string{"note.md": "See [[shared]].\n", "shared.md": "# In B\n"})
+	h := newHarness(t, withRealEngine())
+	params := `{"processId":null,"capabilities":{},"workspaceFolders":[{"uri":"` + string(fileURIOf(a)) + `","name":"a"},{"uri":"` + string(fileURIOf(b)) + `","name":"b"}]}`
+	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(params)); err != nil {
+		t.Fatal(err)
+	}
+	h.notify(protocol.MethodInitialized, struct{}{})
+	for _, root := range []string{a, b} {
+		uri := fileURIOf(filepath.Join(root, "note.md"))
+		h.openText(uri, "See [[shared]].\n")
+		locs := h.definitionAt(uri, "See [[shared]].\n", "[[sha")
+		if len(locs) != 1 || locs[0].URI != fileURIOf(filepath.Join(root, "shared.md")) {
+			t.Errorf("definition from %s: %+v", root, locs)
+		}
+	}
+}
+
+// With no workspace folder, a note still works: alone when nothing marks a
+// vault above it, with its vault when a marker (.obsidian) does.
+func TestSingleFileMode(t *testing.T) {
+	loose := writeVault(t, map[string]string{"alone.md": "# Top\n\nJump to [[#Top]] and [[elsewhere]].\n"})
+	marked := writeVault(t, map[string]string{".obsidian/app.json": "{}", "sub/note.md": "See [[other]].\n", "other.md": "# Other\n"})
+	h := newHarness(t, withRealEngine())
+	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"capabilities":{}}`)); err != nil {
+		t.Fatal(err)
+	}
+	h.notify(protocol.MethodInitialized, struct{}{})
+
+	aloneText := "# Top\n\nJump to [[#Top]] and [[elsewhere]].\n"
+	alone := fileURIOf(filepath.Join(loose, "alone.md"))
+	h.openText(alone, aloneText)
+	if locs := h.definitionAt(alone, aloneText, "[[#To"); len(locs) != 1 || locs[0].URI != alone || locs[0].Range.Start.Line != 0 {
+		t.Errorf("same-note heading in single-file mode: %+v", locs)
+	}
+
+	noteText := "See [[other]].\n"
+	note := fileURIOf(filepath.Join(marked, "sub", "note.md"))
+	h.openText(note, noteText)
+	want := fileURIOf(filepath.Join(marked, "other.md"))
+	// The vault above is indexed in the background; ask until it answers.
+	for i := 0; i < 200; i++ {
+		if locs := h.definitionAt(note, noteText, "[[oth"); len(locs) == 1 && locs[0].URI == want {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("definition in the vault found by its .obsidian marker never reached %s", want)
+}
