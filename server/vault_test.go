@@ -45,9 +45,17 @@ func TestMultiRoot(t *testing.T) {
 	for _, root := range []string{a, b} {
 		uri := fileURIOf(filepath.Join(root, "note.md"))
 		h.openText(uri, "See [[shared]].\n")
-		locs := h.definitionAt(uri, "See [[shared]].\n", "[[sha")
-		if len(locs) != 1 || locs[0].URI != fileURIOf(filepath.Join(root, "shared.md")) {
-			t.Errorf("definition from %s: %+v", root, locs)
+		want := fileURIOf(filepath.Join(root, "shared.md"))
+		// Folders are indexed in the background; ask until the answer comes.
+		var locs []protocol.Location
+		for i := 0; i < 200; i++ {
+			if locs = h.definitionAt(uri, "See [[shared]].\n", "[[sha"); len(locs) == 1 && locs[0].URI == want {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if len(locs) != 1 || locs[0].URI != want {
+			t.Errorf("definition from %s: %+v, want %s", root, locs, want)
 		}
 	}
 }
