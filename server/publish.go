@@ -60,8 +60,8 @@ func (p *publisher) schedule(v *vault, changed workspace.Changed) {
 		set = map[string]struct{}{}
 		p.pending[v] = set
 	}
-	for f := range changed {
-		set[f.Path] = struct{}{}
+	for path := range changed {
+		set[path] = struct{}{}
 	}
 	if p.timer == nil {
 		p.timer = time.AfterFunc(debounce, func() { p.e.s.Go("diagnostics", p.flush) })
@@ -73,21 +73,18 @@ func (p *publisher) schedule(v *vault, changed workspace.Changed) {
 // all diagnoses every note of v (after indexing or a configuration change).
 func (p *publisher) all(v *vault) {
 	snap := v.snapshot()
-	changed := workspace.Changed{}
-	for _, f := range snap.Notes() {
-		changed[f] = struct{}{}
-	}
-	snap.Release()
+	notes := snap.Notes()
 	p.mu.Lock()
 	set := p.pending[v]
 	if set == nil {
 		set = map[string]struct{}{}
 		p.pending[v] = set
 	}
-	for f := range changed {
+	for _, f := range notes {
 		set[f.Path] = struct{}{}
 	}
 	p.mu.Unlock()
+	snap.Release()
 	p.e.s.Go("diagnostics", p.flush)
 }
 
@@ -173,13 +170,7 @@ func (p *publisher) closed(uri protocol.DocumentURI, v *vault, rel string) {
 	if !p.pull() {
 		return
 	}
-	snap := v.snapshot()
-	changed := workspace.Changed{}
-	if f := snap.File(rel); f != nil && f.Note != nil {
-		changed[f] = struct{}{}
-	}
-	snap.Release()
-	p.schedule(v, changed)
+	p.schedule(v, workspace.Changed{rel: {}})
 }
 
 // clear removes what was pushed for uri.

@@ -138,9 +138,11 @@ func (e *engine) removeTree(v *vault, rel string) workspace.Changed {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, p := range paths {
-		for f := range v.ix.Load().Remove(p) {
-			changed[f] = struct{}{}
+		for q := range v.ix.Load().Remove(p) {
+			changed[q] = struct{}{}
 		}
+		// A note that is gone has no diagnostics: the next flush clears them.
+		changed[p] = struct{}{}
 	}
 	return changed
 }

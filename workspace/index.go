@@ -74,8 +74,10 @@ type Index struct {
 
 // Missing is a link target no file answers, and how many links name it.
 type Missing struct {
-	Name  string
+	Name  string // the least of its spellings (in byte order), whatever the order of edits
 	Count int
+
+	spellings map[string]int // each spelling in use → links
 }
 
 // NewIndex returns an empty index.
@@ -114,22 +116,24 @@ func (ix *Index) SetConfig(cfg Config) {
 	ix.resolveAll()
 }
 
-// Changed is what an update touched: the notes whose diagnostics may differ.
-type Changed map[*File]struct{}
+// Changed is what an update touched: the paths of the notes whose
+// diagnostics may differ. Paths, not Files: a File is only read under the
+// index's lock, and callers use Changed after the update has returned.
+type Changed map[string]struct{}
 
 func (c Changed) add(f *File) {
 	if f != nil && f.Note != nil {
-		c[f] = struct{}{}
+		c[f.Path] = struct{}{}
 	}
 }
 
-// Files lists the changed files by path.
-func (c Changed) Files() []*File {
-	out := make([]*File, 0, len(c))
-	for f := range c {
-		out = append(out, f)
+// Paths lists the changed notes' paths, sorted.
+func (c Changed) Paths() []string {
+	out := make([]string, 0, len(c))
+	for p := range c {
+		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	sort.Strings(out)
 	return out
 }
 
@@ -200,12 +204,19 @@ func (ix *Index) SetNote(n *Note) Changed {
 	pages := pageChanges{}
 	f := ix.files[fold(n.Path)]
 	isNew := f == nil || f.Note == nil
+	// The path may differ from the file's in letter case only; Quartz
+	// compares case, so links naming the file resolve again.
+	recased := f != nil && f.Path != n.Path
 	if f != nil && f.Note != nil {
 		ix.linkTables(f, false)
 		ix.tagTable(f, false, pages)
-		// Backlinks may name headings or blocks that this edit changed.
-		for _, r := range ix.backlinks[f] {
-			changed.add(r.From)
+		// What backlinks see of a note is its headings, blocks and publish
+		// flag, and its path; when those stay (most keystrokes), backlinks
+		// need no news. A hub note has thousands of backlinks.
+		if recased || !sameFace(f.Note, n) {
+			for _, r := range ix.backlinks[f] {
+				changed.add(r.From)
+			}
 		}
 	}
 	if f == nil {
@@ -213,14 +224,13 @@ func (ix *Index) SetNote(n *Note) Changed {
 	}
 	oldKeys := f.keys
 	f.Note = n
-	// The path may differ from the file's in letter case only.
 	f.Path = n.Path
 	f.stem = trimNoteExt(n.Path)
 	f.FoldedTitle = fold(n.Title)
 	f.keys = fileKeys(f)
 	ix.tagTable(f, true, pages)
 	var rekeyed []string
-	if isNew || !sameKeys(oldKeys, f.keys) {
+	if isNew || recased || !sameKeys(oldKeys, f.keys) {
 		ix.unkeyWith(f, oldKeys)
 		ix.key(f)
 		rekeyed = append(oldKeys, f.keys...)
@@ -273,7 +283,7 @@ func (ix *Index) Remove(p string) Changed {
 	ix.countFolders(f, -1, pages)
 	ix.unkeyWith(f, f.keys)
 	ix.reresolveMentions(append(f.keys, ix.changedPages(pages)...), changed)
-	delete(changed, f)
+	delete(changed, f.Path)
 	return changed
 }
 
@@ -287,8 +297,8 @@ func (ix *Index) Rename(oldPath string, n *Note, newPath string) Changed {
 	} else {
 		more = ix.SetFile(newPath)
 	}
-	for f := range more {
-		changed[f] = struct{}{}
+	for p := range more {
+		changed[p] = struct{}{}
 	}
 	return changed
 }
@@ -504,14 +514,34 @@ func (ix *Index) linkTables(f *File, add bool) {
 func (ix *Index) countMissing(name string, add bool) {
 	k := fold(name)
 	m := ix.missing[k]
-	switch {
-	case add && m == nil:
-		ix.missing[k] = &Missing{Name: name, Count: 1}
-	case add:
+	if add {
+		if m == nil {
+			m = &Missing{spellings: map[string]int{}}
+			ix.missing[k] = m
+		}
 		m.Count++
-	case m != nil:
-		if m.Count--; m.Count <= 0 {
-			delete(ix.missing, k)
+		m.spellings[name]++
+		if m.Name == "" || name < m.Name {
+			m.Name = name
+		}
+		return
+	}
+	if m == nil {
+		return
+	}
+	if m.Count--; m.Count <= 0 {
+		delete(ix.missing, k)
+		return
+	}
+	if m.spellings[name]--; m.spellings[name] <= 0 {
+		delete(m.spellings, name)
+		if name == m.Name {
+			m.Name = ""
+			for sp := range m.spellings {
+				if m.Name == "" || sp < m.Name {
+					m.Name = sp
+				}
+			}
 		}
 	}
 }
@@ -581,3 +611,23 @@ func (ix *Index) resolveNote(p Profile, f *File) []stored {
 
 // FoldedStem is Stem in lookup form.
 func (f *File) FoldedStem() string { return f.foldStem }
+
+// sameFace reports whether two versions of a note look the same to the notes
+// that link to it: same headings (text and slug), block ids and publish flag.
+func sameFace(a, b *Note) bool {
+	if len(a.Headings) != len(b.Headings) || len(a.Blocks) != len(b.Blocks) {
+		return false
+	}
+	for i := range a.Headings {
+		if a.Headings[i].Text != b.Headings[i].Text || a.Headings[i].Slug != b.Headings[i].Slug {
+			return false
+		}
+	}
+	for i := range a.Blocks {
+		if a.Blocks[i].ID != b.Blocks[i].ID {
+			return false
+		}
+	}
+	pa, pb := a.Frontmatter.Publish, b.Frontmatter.Publish
+	return (pa == nil) == (pb == nil) && (pa == nil || *pa == *pb)
+}
