@@ -220,9 +220,15 @@ func (mathParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 	if len(line) < 3 || line[1] == ' ' || line[1] == '\t' {
 		return nil
 	}
+	// When a '$' earlier on this line found no closing one, none after it
+	// will: the closer test does not depend on the opener. Remembering that
+	// keeps a line of many '$' linear.
+	if f, ok := pc.Get(mathNoCloserKey).(mathNoCloser); ok && seg.Start > f.from && seg.Start < f.to {
+		return nil
+	}
 	for i := 2; i < len(line); i++ {
 		if line[i] == '\n' {
-			return nil
+			break
 		}
 		if line[i] == '$' && line[i-1] != ' ' && line[i-1] != '\\' && (i+1 >= len(line) || line[i+1] < '0' || line[i+1] > '9') {
 			block.Advance(i + 1)
@@ -231,8 +237,15 @@ func (mathParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) a
 			return n
 		}
 	}
+	pc.Set(mathNoCloserKey, mathNoCloser{seg.Start, seg.Start + len(line)})
 	return nil
 }
+
+var mathNoCloserKey = parser.NewContextKey()
+
+// mathNoCloser is the '$' at from that found no closing '$' before to, its
+// line's end.
+type mathNoCloser struct{ from, to int }
 
 // linkEnds wraps goldmark's link parser to learn where each link ends: after
 // the inner Parse returns, the reader is just past the construct. (goldmark

@@ -65,7 +65,9 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 	// <% %> are blanked to spaces (newlines kept), so offsets stay those of text.
 	src := []byte(content)
 	blank(src, 0, bodyStart)
-	blankComments(src, bodyStart)
+	if blankComments(src, bodyStart) {
+		keepParagraphs(src, content, bodyStart)
+	}
 
 	pc := parser.NewContext()
 	ends := endOffsets{}
@@ -100,9 +102,9 @@ func blank(src []byte, from, to int) {
 // blankComments blanks Obsidian %% comments %% (which may span blocks; an
 // unclosed one runs to the end, as in Obsidian) and Templater <% … %> tags,
 // outside fenced code.
-func blankComments(src []byte, from int) {
+func blankComments(src []byte, from int) (blanked bool) {
 	if bytes.Index(src[from:], []byte("%%")) < 0 && bytes.Index(src[from:], []byte("<%")) < 0 {
-		return
+		return false
 	}
 	fence := byte(0)
 	fenceLen := 0
@@ -172,7 +174,7 @@ func blankComments(src []byte, from int) {
 				end += j + 2 + 2
 			}
 			blank(src, j, end)
-			keepParagraph(src, j, end)
+			blanked = true
 			// Resume on the line where the comment ended.
 			if end >= lineEnd {
 				i = end
@@ -183,36 +185,42 @@ func blankComments(src []byte, from int) {
 		i = lineEnd + 1
 	next:
 	}
+	return blanked
 }
 
-// keepParagraph stops a blanked comment from turning the text after it into
-// an indented code block ("<% x %> [[a]]" would read "        [[a]]"): when
-// the blanks open the line with four columns or more, the first blanked byte
-// on it becomes a NUL, which starts a paragraph and which plain text drops.
-func keepParagraph(src []byte, from, end int) {
-	// Only blanks may precede the text on its line (walking back over them
-	// only keeps this linear on long lines).
-	ls := end
-	for ls > 0 && (src[ls-1] == ' ' || src[ls-1] == '\t') {
-		ls--
-	}
-	if ls > 0 && src[ls-1] != '\n' && src[ls-1] != '\r' {
-		return
-	}
-	k, col := ls, 0
-	for ; k < len(src) && (src[k] == ' ' || src[k] == '\t'); k++ {
-		if src[k] == '\t' {
-			col += 4 - col%4
-		} else {
-			col++
+// keepParagraphs stops blanked comments from turning the text after them
+// into an indented code block ("<% x %> [[a]]" would read "        [[a]]"):
+// on a line whose leading blanks now reach four columns but did not in text,
+// the first blanked byte becomes a NUL, which starts a paragraph and which
+// plain text drops. One pass over the lines, after all the blanking.
+func keepParagraphs(src []byte, text string, from int) {
+	for ls := from; ls < len(src); {
+		k, col := ls, 0
+		for ; k < len(src) && (src[k] == ' ' || src[k] == '\t'); k++ {
+			col += indentWidth(src[k], col)
 		}
+		if col >= 4 && k < len(src) && src[k] != '\n' && src[k] != '\r' {
+			j, orig := ls, 0
+			for ; j < k && (text[j] == ' ' || text[j] == '\t'); j++ {
+				orig += indentWidth(text[j], orig)
+			}
+			if orig < 4 && j < k {
+				src[j] = 0
+			}
+		}
+		nl := bytes.IndexByte(src[k:], '\n')
+		if nl < 0 {
+			break
+		}
+		ls = k + nl + 1
 	}
-	if col < 4 || k >= len(src) || src[k] == '\n' || src[k] == '\r' {
-		return
+}
+
+func indentWidth(c byte, col int) int {
+	if c == '\t' {
+		return 4 - col%4
 	}
-	if p := max(from, ls); p < end && p < k {
-		src[p] = 0
-	}
+	return 1
 }
 
 // collector gathers what a walk over the goldmark AST finds.

@@ -48,6 +48,9 @@ type Resolution struct {
 	Candidates []*File
 	// Wanted is the vault path the link was looking for, for messages.
 	Wanted string
+	// ResolvesUnder lists the other configured profiles under which a link
+	// that fails here does resolve (set by Snapshot.Resolve).
+	ResolvesUnder []Profile
 }
 
 // resolvePath resolves the path part of a link under profile p.
@@ -103,14 +106,26 @@ func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 	t := strings.TrimSuffix(l.Target, "/")
 	cands := ix.byName[l.lookupKey()]
 	r := Resolution{Status: NoSuchNote, Profile: ProfileObsidian}
+	// match prefers the file named exactly (an asset "a" over a note "a.md"
+	// for the link "a"), then the note without its extension; between equals
+	// ("a.md" and "a.markdown"), the first by path, whatever the table's order.
 	match := func(want string) *File {
 		w := fold(want)
+		var best *File
+		bestRank := 0
 		for _, f := range cands {
-			if f.foldPath == w || (f.Note != nil && f.foldStem == w) {
-				return f
+			rank := 0
+			switch {
+			case f.foldPath == w:
+				rank = 2
+			case f.Note != nil && f.foldStem == w:
+				rank = 1
+			}
+			if rank > bestRank || (rank == bestRank && rank > 0 && f.Path < best.Path) {
+				best, bestRank = f, rank
 			}
 		}
-		return nil
+		return best
 	}
 	switch {
 	case isRelative(t):
@@ -154,21 +169,33 @@ func (ix *Index) resolveQuartz(from *File, l *Link) Resolution {
 	r := Resolution{Status: NoSuchNote, Profile: ProfileQuartz}
 	t := strings.TrimSuffix(l.Target, "/")
 	cands := ix.byName[l.lookupKey()]
+	// match prefers the file at the slug, then a folder's index note, then a
+	// note with that alias; between equals (two notes with one alias), the
+	// first by path, whatever the table's order.
 	match := func(want string) *File {
 		w := quartzSlug(want)
+		var best *File
+		bestRank := 0
 		for _, f := range cands {
-			if quartzSlug(f.Path) == w || (f.Note != nil && quartzSlug(f.stem) == w+"/index") {
-				return f
-			}
-			if f.Note != nil {
+			rank := 0
+			switch {
+			case quartzSlug(f.Path) == w:
+				rank = 3
+			case f.Note != nil && quartzSlug(f.stem) == w+"/index":
+				rank = 2
+			case f.Note != nil:
 				for _, a := range f.Note.Frontmatter.Aliases {
 					if quartzSlug(path.Join(f.Dir(), a)) == w {
-						return f
+						rank = 1
+						break
 					}
 				}
 			}
+			if rank > bestRank || (rank == bestRank && rank > 0 && f.Path < best.Path) {
+				best, bestRank = f, rank
+			}
 		}
-		return nil
+		return best
 	}
 	var hits []*File
 	if ix.cfg.QuartzResolution == QuartzRelative {

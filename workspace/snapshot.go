@@ -66,7 +66,15 @@ func (s *Snapshot) Resolve(f *File, i int) Resolution {
 	} else {
 		r = s.ix.resolvePath(p, f, l)
 	}
-	return resolveFragment(r.Profile, r, l)
+	r = resolveFragment(r.Profile, r, l)
+	if !r.OK() {
+		for _, other := range s.ix.cfg.Profiles[min(1, len(s.ix.cfg.Profiles)):] {
+			if o := resolveFragment(linkProfile(other, l), s.ix.resolvePath(other, f, l), l); o.OK() {
+				r.ResolvesUnder = append(r.ResolvesUnder, other)
+			}
+		}
+	}
+	return r
 }
 
 // ResolveAs resolves the i-th link of f's note under profile p.

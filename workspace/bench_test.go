@@ -1,0 +1,114 @@
+package workspace_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/rhizome-lsp/rhizome/bench/vaultgen"
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// BenchmarkParse parses a realistic 5 KB note: frontmatter, headings, both
+// link syntaxes, a table with escaped pipes, tags, block ids, a code fence,
+// a comment and a reference definition.
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile("testdata/bench/note.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := string(data)
+	p := workspace.NewParser()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Parse("concepts/Collective Decision Making.md", text, 1)
+	}
+}
+
+// generatedVault writes a vault of n notes with the repository's generator.
+func generatedVault(b *testing.B, n int) (string, vaultgen.Stats) {
+	b.Helper()
+	dir := b.TempDir()
+	st, err := vaultgen.Generate(dir, vaultgen.Options{Notes: n, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir, st
+}
+
+var benchConfig = workspace.Config{Profiles: []workspace.Profile{workspace.ProfileObsidian}}
+
+// BenchmarkIndex10k times workspace.Load on a generated 10,000-note vault:
+// scanning, reading and parsing every note on all cores, then building the
+// index and resolving every link. The vault is written once, outside the
+// timing.
+func BenchmarkIndex10k(b *testing.B) {
+	dir, st := generatedVault(b, 10000)
+	p := workspace.NewParser()
+	b.SetBytes(st.Bytes)
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, rep, err := workspace.Load(context.Background(), dir, benchConfig, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Notes != st.Notes {
+			b.Fatalf("loaded %d notes, the generator wrote %d", rep.Notes, st.Notes)
+		}
+		_ = ix
+	}
+	b.ReportMetric(float64(st.Notes), "notes")
+	b.ReportMetric(float64(st.Links), "links")
+}
+
+// BenchmarkSetNote times one keystroke in the note with the most backlinks
+// of a 10,000-note index: a letter typed at the end of its first paragraph,
+// then taken back, alternately. SetNote is the index update alone;
+// ParseAndSetNote is what the server does per keystroke.
+func BenchmarkSetNote(b *testing.B) {
+	dir, _ := generatedVault(b, 10000)
+	p := workspace.NewParser()
+	ix, _, err := workspace.Load(context.Background(), dir, benchConfig, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := ix.Snapshot()
+	var hub *workspace.File
+	for _, f := range s.Notes() {
+		if hub == nil || s.BacklinkCount(f) > s.BacklinkCount(hub) {
+			hub = f
+		}
+	}
+	backlinks := s.BacklinkCount(hub)
+	s.Release()
+	n := hub.Note
+	at := n.LeadSpan.End
+	if at == 0 {
+		at = len(n.Text)
+	}
+	texts := [2]string{n.Text[:at] + "x" + n.Text[at:], n.Text}
+	notes := [2]*workspace.Note{p.Parse(n.Path, texts[0], 2), p.Parse(n.Path, texts[1], 3)}
+	if strings.Count(texts[0], "x") == strings.Count(texts[1], "x") {
+		b.Fatal("no edit")
+	}
+
+	b.Run("SetNote", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			ix.SetNote(notes[i&1])
+			i++
+		}
+		b.ReportMetric(float64(backlinks), "backlinks")
+	})
+	b.Run("ParseAndSetNote", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			ix.SetNote(p.Parse(n.Path, texts[i&1], int32(i)))
+			i++
+		}
+	})
+}
