@@ -510,6 +510,10 @@ func (c *collector) appendText(n ast.Node) {
 		case *ast.String:
 			c.buf = append(c.buf, t.Value...)
 		case *wikilinkNode:
+			if t.link.Kind == LinkEmbed {
+				// An embed shows the file, not text ("![[a.png|100]]" is no "100").
+				continue
+			}
 			if t.link.Label != "" {
 				c.buf = append(c.buf, t.link.Label...)
 			} else {

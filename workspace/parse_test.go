@@ -826,3 +826,11 @@ func TestParsePathologicalInputs(t *testing.T) {
 		checkSpans(t, n)
 	}
 }
+
+// An embed is shown, not read: its size or label is no part of the lead.
+func TestLeadSkipsEmbeds(t *testing.T) {
+	n := NewParser().Parse("a.md", "![[diagram.png|100]] A loop feeds back, see [[Stock|stocks]].\n", 0)
+	if want := "A loop feeds back, see stocks."; n.Lead != want {
+		t.Errorf("lead %q, want %q", n.Lead, want)
+	}
+}
