@@ -1,10 +1,11 @@
 package server
 
 import (
-	"sort"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
 // Encoding is the unit in which protocol.Position.Character counts, as negotiated
@@ -26,48 +27,24 @@ const (
 // invalid UTF-8 byte counts as one unit in both encodings: it is what a client
 // shows as U+FFFD, one UTF-16 unit, and one byte of our text.
 type LineIndex struct {
-	text   string
-	starts []int // starts[i] is the byte offset of line i; starts[0] == 0
+	lines *workspace.Lines // line starts, shared with the check command's positions
 }
 
 // NewLineIndex indexes the line starts of text.
 func NewLineIndex(text string) *LineIndex {
-	starts := make([]int, 1, 1+len(text)/40)
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '\n':
-			starts = append(starts, i+1)
-		case '\r':
-			if i+1 < len(text) && text[i+1] == '\n' {
-				i++
-			}
-			starts = append(starts, i+1)
-		}
-	}
-	return &LineIndex{text: text, starts: starts}
+	return &LineIndex{lines: workspace.NewLines(text)}
 }
 
 // Text returns the indexed text.
-func (x *LineIndex) Text() string { return x.text }
+func (x *LineIndex) Text() string { return x.lines.Text() }
 
 // LineCount is the number of lines; a text ending in a line break has an empty
 // last line after it.
-func (x *LineIndex) LineCount() int { return len(x.starts) }
+func (x *LineIndex) LineCount() int { return x.lines.Count() }
 
 // lineBounds returns the byte range of line's content, without its terminator.
 func (x *LineIndex) lineBounds(line int) (start, end int) {
-	start = x.starts[line]
-	if line+1 == len(x.starts) {
-		return start, len(x.text)
-	}
-	end = x.starts[line+1]
-	if end > start && x.text[end-1] == '\n' {
-		end--
-	}
-	if end > start && x.text[end-1] == '\r' {
-		end--
-	}
-	return start, end
+	return x.lines.Start(line), x.lines.End(line)
 }
 
 // units is how many code units of enc one decoded character takes.
@@ -85,13 +62,14 @@ func units(enc Encoding, r rune, size int) int {
 // clamps to the end, one inside a line terminator to the end of that line's
 // content, and one inside a multibyte character to the character's start.
 func (x *LineIndex) Position(enc Encoding, offset int) protocol.Position {
-	offset = max(0, min(offset, len(x.text)))
-	line := sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > offset }) - 1
+	text := x.lines.Text()
+	offset = max(0, min(offset, len(text)))
+	line := x.lines.Line(offset)
 	start, end := x.lineBounds(line)
 	offset = min(offset, end)
 	col := 0
 	for off := start; off < offset; {
-		r, size := utf8.DecodeRuneInString(x.text[off:end])
+		r, size := utf8.DecodeRuneInString(text[off:end])
 		if off+size > offset {
 			break
 		}
@@ -106,14 +84,15 @@ func (x *LineIndex) Position(enc Encoding, offset int) protocol.Position {
 // end of the line's content, and a character inside a multibyte character (or a
 // surrogate pair) gives the character's start.
 func (x *LineIndex) Offset(enc Encoding, p protocol.Position) int {
-	if int64(p.Line) >= int64(len(x.starts)) {
-		return len(x.text)
+	text := x.lines.Text()
+	if int64(p.Line) >= int64(x.lines.Count()) {
+		return len(text)
 	}
 	start, end := x.lineBounds(int(p.Line))
 	want := int64(p.Character)
 	off, col := start, int64(0)
 	for off < end {
-		r, size := utf8.DecodeRuneInString(x.text[off:end])
+		r, size := utf8.DecodeRuneInString(text[off:end])
 		u := int64(units(enc, r, size))
 		if col+u > want {
 			break

@@ -26,6 +26,9 @@ func NewLines(text string) *Lines {
 	return &Lines{text: text, starts: starts}
 }
 
+// Text is the indexed text.
+func (l *Lines) Text() string { return l.text }
+
 // Count is the number of lines.
 func (l *Lines) Count() int { return len(l.starts) }
 
