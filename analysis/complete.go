@@ -186,37 +186,23 @@ func isWordRune(c byte) bool {
 type scored struct {
 	item  CompletionItem
 	score int
-	// For a note or file, NewText is written once the list is cut: finding
-	// the shortest unambiguous name costs a few lookups per item.
-	file *workspace.File
-	wrap func(name string) string
 }
 
 func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
 	query := workspace.Fold(typed)
-	var hits []scored
-	plain := func(name string) string { return name + suffix }
+	top := newTopK(MaxCompletions)
 	snap.Range(func(g *workspace.File) {
 		if g == f {
 			return
 		}
-		stem := g.Stem()
 		s := match(g.FoldedStem(), query)
+		label := g.Path
 		if g.IsNote() {
 			s = max(s, match(g.FoldedTitle, query))
-		} else {
-			stem = g.Path
-			s = match(workspace.Fold(g.Path), query)
+			label = g.Note.Title
 		}
 		if s > 0 {
-			item := CompletionItem{Label: stem, Detail: g.Path, Kind: CompleteFile, Span: span, FilterText: typedFilter(typed, stem)}
-			if g.IsNote() {
-				item.Label = g.Note.Title
-				item.Kind = CompleteNote
-				item.Documentation = g.Note.Description
-				item.FilterText = typedFilter(typed, g.Note.Title+" "+stem)
-			}
-			hits = append(hits, scored{item: item, score: s*2 + boolInt(g.IsNote()), file: g, wrap: plain})
+			top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: label, file: g})
 		}
 		if !g.IsNote() || query == "" {
 			return
@@ -226,22 +212,48 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 				continue
 			}
 			if s := match(workspace.Fold(a), query); s > 0 {
-				alias := a
-				hits = append(hits, scored{item: CompletionItem{Label: a, Detail: "alias of " + g.Path, Kind: CompleteAlias,
-					Documentation: g.Note.Description, Span: span, FilterText: typedFilter(typed, a)}, score: s * 2,
-					file: g, wrap: func(name string) string { return name + "|" + alias + suffix }})
+				top.add(candidate{score: s * 2, label: a, file: g, alias: a})
 			}
 		}
 	})
 	if query != "" {
-		for _, m := range snap.Missing() {
+		snap.RangeMissing(func(m workspace.Missing) {
 			if s := match(workspace.Fold(m.Name), query); s > 0 {
-				hits = append(hits, scored{item: CompletionItem{Label: m.Name, Detail: "new note, linked from " + strconv.Itoa(m.Count) + " " + plural(m.Count, "place", "places"),
-					Kind: CompleteMissing, Span: span, NewText: m.Name + suffix, FilterText: typedFilter(typed, m.Name)}, score: s})
+				top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
 			}
-		}
+		})
 	}
-	return finish(hits, func(g *workspace.File) string { return WikiName(snap, f, g) })
+	best, dropped := top.best()
+	list := CompletionList{Incomplete: dropped, Items: make([]CompletionItem, len(best))}
+	for i, c := range best {
+		item := CompletionItem{Label: c.label, Span: span, SortText: sortKey(i)}
+		switch {
+		case c.file == nil:
+			item.Kind = CompleteMissing
+			item.Detail = "new note, linked from " + strconv.Itoa(c.count) + " " + plural(c.count, "place", "places")
+			item.NewText = c.name + suffix
+			item.FilterText = typedFilter(typed, c.name)
+		case c.alias != "":
+			item.Kind = CompleteAlias
+			item.Detail = "alias of " + c.file.Path
+			item.Documentation = c.file.Note.Description
+			item.NewText = WikiName(snap, f, c.file) + "|" + c.alias + suffix
+			item.FilterText = typedFilter(typed, c.alias)
+		case c.file.IsNote():
+			item.Kind = CompleteNote
+			item.Detail = c.file.Path
+			item.Documentation = c.file.Note.Description
+			item.NewText = WikiName(snap, f, c.file) + suffix
+			item.FilterText = typedFilter(typed, c.label+" "+c.file.Stem())
+		default:
+			item.Kind = CompleteFile
+			item.Detail = c.file.Path
+			item.NewText = WikiName(snap, f, c.file) + suffix
+			item.FilterText = typedFilter(typed, c.file.Path)
+		}
+		list.Items[i] = item
+	}
+	return list
 }
 
 // typedFilter makes the editor's own fuzzy filter agree with ours: it filters
@@ -269,7 +281,7 @@ func completeHeadings(target *workspace.File, span workspace.Span, typed string,
 			Kind: CompleteHeading, Span: span, NewText: insert + suffix, FilterText: typedFilter(typed, h.Text+" "+h.Slug),
 			SortText: sortKey(i)}, score: 1})
 	}
-	return finish(hits, nil)
+	return finish(hits)
 }
 
 func completeBlocks(target *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
@@ -282,7 +294,7 @@ func completeBlocks(target *workspace.File, span workspace.Span, typed string, s
 			Documentation: blockText(target.Note, &target.Note.Blocks[i]), Span: span, NewText: "^" + b.ID + suffix,
 			FilterText: "^" + b.ID, SortText: sortKey(i)}, score: 1})
 	}
-	return finish(hits, nil)
+	return finish(hits)
 }
 
 func completeTags(snap *workspace.Snapshot, hash, off int, typed string) CompletionList {
@@ -295,7 +307,7 @@ func completeTags(snap *workspace.Snapshot, hash, off int, typed string) Complet
 				Kind: CompleteTag, Span: span, NewText: t.Name, FilterText: t.Name}, score: s*100000 + min(t.Notes, 99999)})
 		}
 	}
-	return finish(hits, nil)
+	return finish(hits)
 }
 
 // completeFrontmatter offers tags in a tags: field, and the note's own names
@@ -340,8 +352,8 @@ func frontmatterKeyAt(text string, fmStart, lineStart int) string {
 	return ""
 }
 
-// finish sorts, cuts the list, and writes the deferred insert texts with name.
-func finish(hits []scored, name func(*workspace.File) string) CompletionList {
+// finish sorts and cuts a short list (headings, blocks, tags).
+func finish(hits []scored) CompletionList {
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].score != hits[j].score {
 			return hits[i].score > hits[j].score
@@ -356,9 +368,6 @@ func finish(hits []scored, name func(*workspace.File) string) CompletionList {
 	list.Items = make([]CompletionItem, len(hits))
 	for i, h := range hits {
 		list.Items[i] = h.item
-		if h.file != nil {
-			list.Items[i].NewText = h.wrap(name(h.file))
-		}
 		if list.Items[i].SortText == "" {
 			list.Items[i].SortText = sortKey(i)
 		}

@@ -131,28 +131,34 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, start, off in
 	span := workspace.Span{Start: start, End: targetEnd(text, off, ")# \n\r")}
 	st := detectStyle(snap, f)
 	query := workspace.Fold(strings.Trim(decodeTyped(typed), "<>./"))
-	var hits []scored
+	top := newTopK(MaxCompletions)
 	snap.Range(func(g *workspace.File) {
 		if g == f {
 			return
 		}
-		s := match(workspace.Fold(g.Path), query)
+		s := match(g.FoldedStem(), query)
 		if g.IsNote() {
 			s = max(s, match(g.FoldedTitle, query))
 		}
-		if s == 0 {
-			return
+		if s > 0 {
+			top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: g.Path, file: g})
 		}
-		item := CompletionItem{Label: g.Path, Detail: "", Kind: CompleteFile, Span: span, FilterText: typed + " " + g.Path}
+	})
+	best, dropped := top.best()
+	list := CompletionList{Incomplete: dropped, Items: make([]CompletionItem, len(best))}
+	for i, c := range best {
+		g := c.file
+		item := CompletionItem{Label: g.Path, Kind: CompleteFile, Span: span, SortText: sortKey(i),
+			NewText: st.write(snap, f, g), FilterText: typed + " " + g.Path}
 		if g.IsNote() {
 			item.Kind = CompleteNote
 			item.Detail = g.Note.Title
 			item.Documentation = g.Note.Description
 			item.FilterText = typed + " " + g.Path + " " + g.Note.Title
 		}
-		hits = append(hits, scored{item: item, score: s*2 + boolInt(g.IsNote()), file: g, wrap: func(p string) string { return p }})
-	})
-	return finish(hits, func(g *workspace.File) string { return st.write(snap, f, g) })
+		list.Items[i] = item
+	}
+	return list
 }
 
 // setTarget fills a link's target from a destination being typed.

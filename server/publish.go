@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
 	"sync"
 	"time"
 
@@ -15,7 +17,7 @@ import (
 // debounce is how long diagnostics wait after the last change: long enough to
 // batch a burst of keystrokes or watched-file events, short enough to feel
 // immediate.
-const debounce = 25 * time.Millisecond
+const debounce = 10 * time.Millisecond
 
 // publisher pushes diagnostics. Changes mark notes; a short timer after the
 // last mark diagnoses them all at once. In pull mode (the client asks with
@@ -30,12 +32,12 @@ type publisher struct {
 	// for those by itself, so they need no refresh request.
 	edited    map[string]struct{}
 	timer     *time.Timer
-	published map[protocol.DocumentURI]bool // URIs whose last push was not empty
+	published map[protocol.DocumentURI]uint64 // URI → hash of its last non-empty push
 }
 
 func newPublisher(e *engine) *publisher {
 	return &publisher{e: e, pending: map[*vault]map[string]struct{}{}, edited: map[string]struct{}{},
-		published: map[protocol.DocumentURI]bool{}}
+		published: map[protocol.DocumentURI]uint64{}}
 }
 
 func (p *publisher) pull() bool { return p.e.s.Session().Client.PullDiagnostics }
@@ -133,16 +135,18 @@ func (p *publisher) flush(ctx context.Context) {
 		snap.Release()
 	}
 	for _, it := range items {
+		// Send only what changes the client's view: a hub note's edit
+		// re-diagnoses its backlinks, and most of those come out the same.
+		sum := diagnosticsHash(it.diags)
 		p.mu.Lock()
-		was := p.published[it.uri]
+		last, was := p.published[it.uri]
 		if len(it.diags) > 0 {
-			p.published[it.uri] = true
+			p.published[it.uri] = sum
 		} else {
 			delete(p.published, it.uri)
 		}
 		p.mu.Unlock()
-		// An empty list for a URI that never had diagnostics changes nothing.
-		if len(it.diags) == 0 && !was {
+		if len(it.diags) == 0 && !was || len(it.diags) > 0 && was && last == sum && it.version == NoVersion {
 			continue
 		}
 		if err := p.e.s.publish(ctx, it.uri, it.version, it.diags); err != nil {
@@ -176,7 +180,7 @@ func (p *publisher) closed(uri protocol.DocumentURI, v *vault, rel string) {
 // clear removes what was pushed for uri.
 func (p *publisher) clear(uri protocol.DocumentURI) {
 	p.mu.Lock()
-	was := p.published[uri]
+	_, was := p.published[uri]
 	delete(p.published, uri)
 	p.mu.Unlock()
 	if was {
@@ -186,6 +190,17 @@ func (p *publisher) clear(uri protocol.DocumentURI) {
 			}
 		})
 	}
+}
+
+// diagnosticsHash identifies a list of diagnostics, to skip sending the same
+// list twice.
+func diagnosticsHash(ds []protocol.Diagnostic) uint64 {
+	h := fnv.New64a()
+	for _, d := range ds {
+		fmt.Fprintf(h, "%d:%d-%d:%d %v %v %s\x00", d.Range.Start.Line, d.Range.Start.Character,
+			d.Range.End.Line, d.Range.End.Character, d.Severity, d.Code, d.Message)
+	}
+	return h.Sum64()
 }
 
 // convert turns analysis diagnostics into protocol ones for note f.

@@ -213,8 +213,10 @@ func (ix *Index) SetNote(n *Note) Changed {
 		// What backlinks see of a note is its headings, blocks and publish
 		// flag, and its path; when those stay (most keystrokes), backlinks
 		// need no news. A hub note has thousands of backlinks.
-		if recased || !sameFace(f.Note, n) {
-			for _, r := range ix.backlinks[f] {
+		anchors, publish := sameFace(f.Note, n)
+		for _, r := range ix.backlinks[f] {
+			// A heading or block edit matters only to links that name one.
+			if recased || !publish || !anchors && r.Link().Fragment != "" {
 				changed.add(r.From)
 			}
 		}
@@ -612,22 +614,23 @@ func (ix *Index) resolveNote(p Profile, f *File) []stored {
 // FoldedStem is Stem in lookup form.
 func (f *File) FoldedStem() string { return f.foldStem }
 
-// sameFace reports whether two versions of a note look the same to the notes
-// that link to it: same headings (text and slug), block ids and publish flag.
-func sameFace(a, b *Note) bool {
+// sameFace compares what two versions of a note show the notes that link to
+// it: its anchors (headings by text and slug, block ids) and its publish flag.
+func sameFace(a, b *Note) (anchors, publish bool) {
+	pa, pb := a.Frontmatter.Publish, b.Frontmatter.Publish
+	publish = (pa == nil) == (pb == nil) && (pa == nil || *pa == *pb)
 	if len(a.Headings) != len(b.Headings) || len(a.Blocks) != len(b.Blocks) {
-		return false
+		return false, publish
 	}
 	for i := range a.Headings {
 		if a.Headings[i].Text != b.Headings[i].Text || a.Headings[i].Slug != b.Headings[i].Slug {
-			return false
+			return false, publish
 		}
 	}
 	for i := range a.Blocks {
 		if a.Blocks[i].ID != b.Blocks[i].ID {
-			return false
+			return false, publish
 		}
 	}
-	pa, pb := a.Frontmatter.Publish, b.Frontmatter.Publish
-	return (pa == nil) == (pb == nil) && (pa == nil || *pa == *pb)
+	return true, publish
 }

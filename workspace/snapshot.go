@@ -177,3 +177,10 @@ func (s *Snapshot) Range(fn func(*File)) {
 		fn(f)
 	}
 }
+
+// RangeMissing calls fn for every missing link target, in no order.
+func (s *Snapshot) RangeMissing(fn func(Missing)) {
+	for _, m := range s.ix.missing {
+		fn(*m)
+	}
+}

@@ -1,0 +1,5 @@
+package analysis
+
+import "os"
+
+func osMkdirTemp() (string, error) { return os.MkdirTemp("", "rhizome-bench-") }
