@@ -191,34 +191,34 @@ type scored struct {
 func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
 	query := workspace.Fold(typed)
 	top := newTopK(MaxCompletions)
-	snap.Range(func(g *workspace.File) {
+	for _, e := range snap.Names() {
+		g := e.File
 		if g == f {
-			return
+			continue
 		}
-		s := match(g.FoldedStem(), query)
-		label := g.Path
-		if g.IsNote() {
-			s = max(s, match(g.FoldedTitle, query))
-			label = g.Note.Title
-		}
+		s := max(match(e.Stem, query), match(e.Title, query))
 		if s > 0 {
+			label := g.Path
+			if g.IsNote() {
+				label = g.Note.Title
+			}
 			top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: label, file: g})
 		}
-		if !g.IsNote() || query == "" {
-			return
+		if query == "" || e.Aliases == "" {
+			continue
 		}
-		for _, a := range g.Note.Frontmatter.Aliases {
-			if strings.HasPrefix(a, "#") {
-				continue
-			}
-			if s := match(workspace.Fold(a), query); s > 0 {
-				top.add(candidate{score: s * 2, label: a, file: g, alias: a})
+		for i, rest := 0, e.Aliases; rest != ""; i++ {
+			a, after, _ := strings.Cut(rest, "\x00")
+			rest = after
+			if s := match(a, query); s > 0 {
+				alias := linkableAliases(g.Note)[i]
+				top.add(candidate{score: s * 2, label: alias, file: g, alias: alias})
 			}
 		}
-	})
+	}
 	if query != "" {
-		snap.RangeMissing(func(m workspace.Missing) {
-			if s := match(workspace.Fold(m.Name), query); s > 0 {
+		snap.RangeMissing(func(folded string, m workspace.Missing) {
+			if s := match(folded, query); s > 0 {
 				top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
 			}
 		})
@@ -254,6 +254,18 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 		list.Items[i] = item
 	}
 	return list
+}
+
+// linkableAliases are a note's aliases that can name it in a link, in the
+// order of workspace.NameEntry.Aliases.
+func linkableAliases(n *workspace.Note) []string {
+	var out []string
+	for _, a := range n.Frontmatter.Aliases {
+		if !strings.HasPrefix(a, "#") {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // typedFilter makes the editor's own fuzzy filter agree with ours: it filters

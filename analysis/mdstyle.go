@@ -132,18 +132,14 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, start, off in
 	st := detectStyle(snap, f)
 	query := workspace.Fold(strings.Trim(decodeTyped(typed), "<>./"))
 	top := newTopK(MaxCompletions)
-	snap.Range(func(g *workspace.File) {
-		if g == f {
-			return
+	for _, e := range snap.Names() {
+		if e.File == f {
+			continue
 		}
-		s := match(g.FoldedStem(), query)
-		if g.IsNote() {
-			s = max(s, match(g.FoldedTitle, query))
+		if s := max(match(e.Stem, query), match(e.Title, query)); s > 0 {
+			top.add(candidate{score: s*2 + boolInt(e.File.IsNote()), label: e.File.Path, file: e.File})
 		}
-		if s > 0 {
-			top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: g.Path, file: g})
-		}
-	})
+	}
 	best, dropped := top.best()
 	list := CompletionList{Incomplete: dropped, Items: make([]CompletionItem, len(best))}
 	for i, c := range best {

@@ -67,6 +67,7 @@ type Index struct {
 	tagPages map[string]int           // folded tag or parent of a nested tag → tags under it
 	folders  map[string]int           // folded folder path → files below it
 	similar  similarCache             // typo lookup, rebuilt after names change
+	names    nameTable                // completion's scan table, rebuilt after names change
 	// missing counts wikilink targets that resolve to nothing: notes people
 	// mean to write, offered by completion.
 	missing map[string]*Missing
@@ -228,7 +229,10 @@ func (ix *Index) SetNote(n *Note) Changed {
 	f.Note = n
 	f.Path = n.Path
 	f.stem = trimNoteExt(n.Path)
-	f.FoldedTitle = fold(n.Title)
+	if title := fold(n.Title); title != f.FoldedTitle {
+		f.FoldedTitle = title
+		ix.names.entries = nil
+	}
 	f.keys = fileKeys(f)
 	ix.tagTable(f, true, pages)
 	var rekeyed []string
@@ -388,6 +392,7 @@ func sameKeys(a, b []string) bool {
 
 func (ix *Index) key(f *File) {
 	ix.similar.d = nil
+	ix.names.entries = nil
 	for _, k := range f.keys {
 		if !containsFile(ix.byName[k], f) {
 			ix.byName[k] = append(ix.byName[k], f)
@@ -399,6 +404,7 @@ func (ix *Index) unkey(f *File) { ix.unkeyWith(f, f.keys) }
 
 func (ix *Index) unkeyWith(f *File, keys []string) {
 	ix.similar.d = nil
+	ix.names.entries = nil
 	for _, k := range keys {
 		list := ix.byName[k]
 		for i, g := range list {

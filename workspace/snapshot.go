@@ -178,9 +178,10 @@ func (s *Snapshot) Range(fn func(*File)) {
 	}
 }
 
-// RangeMissing calls fn for every missing link target, in no order.
-func (s *Snapshot) RangeMissing(fn func(Missing)) {
-	for _, m := range s.ix.missing {
-		fn(*m)
+// RangeMissing calls fn for every missing link target, in no order, with
+// its name in lookup form.
+func (s *Snapshot) RangeMissing(fn func(folded string, m Missing)) {
+	for k, m := range s.ix.missing {
+		fn(k, *m)
 	}
 }
