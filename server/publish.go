@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,6 +98,18 @@ type pushItem struct {
 	diags   []protocol.Diagnostic
 }
 
+// flushBatch bounds how many notes are diagnosed before their diagnostics
+// are sent: after indexing a large vault, all of them at once would hold every
+// note's diagnostics in memory together.
+const flushBatch = 256
+
+// job is one note to diagnose.
+type job struct {
+	v      *vault
+	rel    string
+	edited bool
+}
+
 func (p *publisher) flush(ctx context.Context) {
 	p.mu.Lock()
 	pending, edited := p.pending, p.edited
@@ -103,37 +117,84 @@ func (p *publisher) flush(ctx context.Context) {
 	p.timer = nil
 	p.mu.Unlock()
 
-	pull := p.pull()
-	refresh := false
-	var items []pushItem
+	var jobs []job
 	for v, paths := range pending {
-		sev := v.severities()
-		snap := v.snapshot()
 		for rel := range paths {
-			f := snap.File(rel)
-			abs := v.abs(rel)
-			uri := p.e.s.URIForPath(abs)
-			doc := p.e.s.docs.ByPath(abs)
-			if pull && doc != nil {
-				// Another open note changed because of this one: ask the
-				// client to pull again (it pulls the edited one by itself).
-				if _, self := edited[abs]; !self {
-					refresh = true
-				}
-				continue
-			}
-			if f == nil || f.Note == nil {
-				items = append(items, pushItem{uri: uri, version: NoVersion})
-				continue
-			}
-			version := NoVersion
-			if doc != nil {
-				version = doc.Version
-			}
-			items = append(items, pushItem{uri: uri, version: version, diags: p.e.convert(f, analysis.Diagnose(snap, f, sev))})
+			_, self := edited[v.abs(rel)]
+			jobs = append(jobs, job{v, rel, self})
 		}
-		snap.Release()
 	}
+	// The note being typed in first: its squiggles should not wait for the
+	// hundreds of notes that link to it.
+	slices.SortStableFunc(jobs, func(a, b job) int {
+		switch {
+		case a.edited && !b.edited:
+			return -1
+		case b.edited && !a.edited:
+			return 1
+		}
+		return strings.Compare(a.rel, b.rel)
+	})
+	refresh := false
+	for start := 0; start < len(jobs); start += flushBatch {
+		items := p.diagnose(jobs[start:min(start+flushBatch, len(jobs))], &refresh)
+		if !p.send(ctx, items) {
+			return
+		}
+	}
+	if refresh && p.e.s.Session().Client.DiagnosticRefresh {
+		if err := p.e.s.Refresh(ctx, "diagnostic"); err != nil {
+			p.e.s.log.Debug("diagnostic refresh", zap.Error(err))
+		}
+	}
+}
+
+// diagnose computes the diagnostics of a batch of notes, one snapshot per vault.
+func (p *publisher) diagnose(jobs []job, refresh *bool) []pushItem {
+	pull := p.pull()
+	var items []pushItem
+	var snap *workspace.Snapshot
+	var snapVault *vault
+	defer func() {
+		if snap != nil {
+			snap.Release()
+		}
+	}()
+	for _, j := range jobs {
+		abs := j.v.abs(j.rel)
+		uri := p.e.s.URIForPath(abs)
+		doc := p.e.s.docs.ByPath(abs)
+		if pull && doc != nil {
+			// Another open note changed because of this one: ask the client
+			// to pull again (it pulls the edited one by itself).
+			if !j.edited {
+				*refresh = true
+			}
+			continue
+		}
+		if snapVault != j.v {
+			if snap != nil {
+				snap.Release()
+			}
+			snap, snapVault = j.v.snapshot(), j.v
+		}
+		f := snap.File(j.rel)
+		if f == nil || f.Note == nil {
+			items = append(items, pushItem{uri: uri, version: NoVersion})
+			continue
+		}
+		version := NoVersion
+		if doc != nil {
+			version = doc.Version
+		}
+		items = append(items, pushItem{uri: uri, version: version, diags: p.e.convert(f, analysis.Diagnose(snap, f, j.v.severities()))})
+	}
+	return items
+}
+
+// send publishes items that change what the client shows; false when the
+// connection failed.
+func (p *publisher) send(ctx context.Context, items []pushItem) bool {
 	for _, it := range items {
 		// Send only what changes the client's view: a hub note's edit
 		// re-diagnoses its backlinks, and most of those come out the same.
@@ -151,14 +212,10 @@ func (p *publisher) flush(ctx context.Context) {
 		}
 		if err := p.e.s.publish(ctx, it.uri, it.version, it.diags); err != nil {
 			p.e.s.log.Debug("publish", zap.Error(err))
-			return
+			return false
 		}
 	}
-	if refresh && p.e.s.Session().Client.DiagnosticRefresh {
-		if err := p.e.s.Refresh(ctx, "diagnostic"); err != nil {
-			p.e.s.log.Debug("diagnostic refresh", zap.Error(err))
-		}
-	}
+	return true
 }
 
 // opened: in pull mode the client now pulls this document's diagnostics, so a
