@@ -101,5 +101,3 @@ func fragmentText(text string, l *workspace.Link) string {
 	}
 	return ""
 }
-
-func urlUnescape(s string) (string, error) { return url.PathUnescape(s) }

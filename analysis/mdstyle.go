@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"net/url"
 	"path"
 	"strings"
 
@@ -116,8 +117,7 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, start, off in
 		if h == 0 {
 			target = f
 		} else {
-			l := workspace.Link{Kind: workspace.LinkInline, Def: -1}
-			setTarget(&l, typed[:h])
+			l := workspace.Link{Kind: workspace.LinkInline, Target: decodeTyped(typed[:h]), Def: -1}
 			if r := snap.ResolveLink(f, &l); r.Target != nil {
 				target = r.Target
 			}
@@ -157,15 +157,10 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, start, off in
 	return list
 }
 
-// setTarget fills a link's target from a destination being typed.
-func setTarget(l *workspace.Link, dest string) {
-	l.Target = decodeTyped(dest)
-}
-
 func decodeTyped(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(strings.TrimSuffix(s, ">"), "<")
-	if d, err := urlUnescape(s); err == nil {
+	if d, err := url.PathUnescape(s); err == nil {
 		return d
 	}
 	return s

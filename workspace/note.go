@@ -71,9 +71,6 @@ func (l *Link) lookupKey() string {
 	return nameKey(l.Target)
 }
 
-// HasFragmentOnly reports a link to a heading or block of its own note ([[#H]], [x](#h)).
-func (l *Link) HasFragmentOnly() bool { return l.Target == "" && l.Fragment != "" }
-
 // Heading is an ATX or setext heading.
 type Heading struct {
 	Level int

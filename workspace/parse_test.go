@@ -834,3 +834,18 @@ func TestLeadSkipsEmbeds(t *testing.T) {
 		t.Errorf("lead %q, want %q", n.Lead, want)
 	}
 }
+
+// Note.YAML gives the raw frontmatter node, with lines for every field.
+func TestNoteYAML(t *testing.T) {
+	n := NewParser().Parse("a.md", "---\ntitle: T\ncustom:\n  nested: 1\n---\nBody\n", 0)
+	root, err := n.YAML()
+	if err != nil || root == nil {
+		t.Fatalf("YAML() = %v, %v", root, err)
+	}
+	if len(root.Content) != 4 || root.Content[2].Value != "custom" || root.Content[2].Line != 2 {
+		t.Errorf("root node %+v", root.Content)
+	}
+	if none, err := NewParser().Parse("b.md", "no header\n", 0).YAML(); none != nil || err != nil {
+		t.Errorf("no frontmatter: %v, %v", none, err)
+	}
+}

@@ -50,9 +50,6 @@ func (s *Snapshot) Files() []*File {
 	return out
 }
 
-// Len is the number of files, notes included.
-func (s *Snapshot) Len() int { return len(s.ix.files) }
-
 // Resolve resolves the i-th link of f's note under the primary profile,
 // fragment included.
 func (s *Snapshot) Resolve(f *File, i int) Resolution {
