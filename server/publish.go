@@ -135,12 +135,21 @@ func (p *publisher) flush(ctx context.Context) {
 		}
 		return strings.Compare(a.rel, b.rel)
 	})
+	// The edited notes go out on their own, before any dependent is diagnosed.
+	first := 0
+	for first < len(jobs) && jobs[first].edited {
+		first++
+	}
 	refresh := false
-	for start := 0; start < len(jobs); start += flushBatch {
-		items := p.diagnose(jobs[start:min(start+flushBatch, len(jobs))], &refresh)
-		if !p.send(ctx, items) {
+	for start := 0; start < len(jobs); {
+		end := min(start+flushBatch, len(jobs))
+		if start == 0 && first > 0 {
+			end = first
+		}
+		if !p.send(ctx, p.diagnose(jobs[start:end], &refresh)) {
 			return
 		}
+		start = end
 	}
 	if refresh && p.e.s.Session().Client.DiagnosticRefresh {
 		if err := p.e.s.Refresh(ctx, "diagnostic"); err != nil {
