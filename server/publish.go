@@ -108,6 +108,7 @@ type job struct {
 	v      *vault
 	rel    string
 	edited bool
+	open   bool
 }
 
 func (p *publisher) flush(ctx context.Context) {
@@ -120,24 +121,31 @@ func (p *publisher) flush(ctx context.Context) {
 	var jobs []job
 	for v, paths := range pending {
 		for rel := range paths {
-			_, self := edited[v.abs(rel)]
-			jobs = append(jobs, job{v, rel, self})
+			abs := v.abs(rel)
+			_, self := edited[abs]
+			jobs = append(jobs, job{v, rel, self, p.e.s.docs.ByPath(abs) != nil})
 		}
 	}
-	// The note being typed in first: its squiggles should not wait for the
-	// hundreds of notes that link to it.
-	slices.SortStableFunc(jobs, func(a, b job) int {
+	// The note being typed in first, then the other open ones: squiggles in
+	// sight should not wait for the hundreds of notes that link to a hub.
+	rank := func(j job) int {
 		switch {
-		case a.edited && !b.edited:
-			return -1
-		case b.edited && !a.edited:
+		case j.edited:
+			return 0
+		case j.open:
 			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(jobs, func(a, b job) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
 		}
 		return strings.Compare(a.rel, b.rel)
 	})
-	// The edited notes go out on their own, before any dependent is diagnosed.
+	// The open notes go out on their own, before the closed ones are diagnosed.
 	first := 0
-	for first < len(jobs) && jobs[first].edited {
+	for first < len(jobs) && rank(jobs[first]) < 2 {
 		first++
 	}
 	refresh := false

@@ -72,21 +72,30 @@ func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolP
 	return root, nil
 }
 
-// workspaceSymbol finds notes by title or path, and headings by text.
+// workspaceSymbol finds notes by title or path and, for queries of three
+// characters or more, headings by text; at most maxSymbols.
 func (s *Server) workspaceSymbol(ctx context.Context, p *protocol.WorkspaceSymbolParams) ([]protocol.SymbolInformation, error) {
 	query := workspace.Fold(p.Query)
 	out := []protocol.SymbolInformation{}
 	for _, v := range s.ws.allVaults() {
 		snap := v.snapshot()
-		for _, f := range snap.Notes() {
+		names := snap.Names()
+		for _, e := range names {
 			if len(out) >= maxSymbols {
 				break
 			}
-			if strings.Contains(f.FoldedTitle, query) || strings.Contains(f.FoldedStem(), query) {
+			if f := e.File; f.IsNote() && (strings.Contains(e.Title, query) || strings.Contains(e.Stem, query)) {
 				out = append(out, protocol.SymbolInformation{Name: f.Note.Title, Kind: protocol.SymbolKindFile,
 					Location: s.ws.location(v, f, workspace.Span{}), ContainerName: f.Path})
 			}
-			if query == "" {
+		}
+		// Headings cost a fold each: only for a query that narrows them.
+		for _, e := range names {
+			if len(out) >= maxSymbols || len(query) < 3 {
+				break
+			}
+			f := e.File
+			if !f.IsNote() {
 				continue
 			}
 			for _, h := range f.Note.Headings {
