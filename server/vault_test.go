@@ -91,3 +91,20 @@ func TestSingleFileMode(t *testing.T) {
 	}
 	t.Errorf("definition in the vault found by its .obsidian marker never reached %s", want)
 }
+
+func TestContainsFolded(t *testing.T) {
+	for _, tc := range []struct {
+		s, q string
+		want bool
+	}{
+		{"Balancing Loops", "loop", true},
+		{"Balancing Loops", "loops!", false},
+		{"Café Société", "société", true},
+		{"", "a", false},
+		{"abc", "", true},
+	} {
+		if got := containsFolded(tc.s, tc.q); got != tc.want {
+			t.Errorf("containsFolded(%q, %q) = %v", tc.s, tc.q, got)
+		}
+	}
+}
