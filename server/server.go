@@ -142,7 +142,15 @@ func (s *Server) serve(ctx context.Context, in io.Reader, out io.Writer) error {
 	s.bgMu.Unlock()
 	bgDone := make(chan struct{})
 	go func() { s.bgWait.Wait(); close(bgDone) }()
-	for _, done := range []<-chan struct{}{s.conn.Done(), bgDone} {
+	// After exit, the read loop may sit in a read of stdin that Close cannot
+	// interrupt; it ends with the process, so only background work is awaited.
+	waits := []<-chan struct{}{bgDone}
+	select {
+	case <-s.exited:
+	default:
+		waits = append(waits, s.conn.Done())
+	}
+	for _, done := range waits {
 		select {
 		case <-done:
 		case <-timer.C:
