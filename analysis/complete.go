@@ -335,10 +335,45 @@ func completeFrontmatter(snap *workspace.Snapshot, f *workspace.File, off, lineS
 	typed := text[valStart:off]
 	switch key {
 	case "tags", "tag":
-		list := completeTags(snap, valStart-1, off, strings.TrimPrefix(typed, "#"))
-		return list
+		return completeTags(snap, valStart-1, off, strings.TrimPrefix(typed, "#"))
+	case "aliases", "alias":
+		return completeAliases(snap, f, workspace.Span{Start: valStart, End: off}, typed)
 	}
 	return CompletionList{}
+}
+
+// completeAliases offers, as aliases of f, the words other notes already use
+// for their links to it ([[f|these words]], [these words](f.md)) that f does
+// not answer to yet.
+func completeAliases(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string) CompletionList {
+	have := map[string]bool{workspace.Fold(f.Note.Title): true, f.FoldedStem(): true}
+	for _, a := range f.Note.Frontmatter.Aliases {
+		have[workspace.Fold(a)] = true
+	}
+	uses := map[string]int{}
+	var labels []string
+	for _, ref := range snap.Backlinks(f) {
+		label := strings.TrimSpace(ref.Link().Label)
+		k := workspace.Fold(label)
+		if label == "" || have[k] || ref.Link().Kind == workspace.LinkEmbed {
+			continue
+		}
+		if uses[k] == 0 {
+			labels = append(labels, label)
+		}
+		uses[k]++
+	}
+	query := workspace.Fold(typed)
+	var hits []scored
+	for _, l := range labels {
+		k := workspace.Fold(l)
+		if s := match(k, query); s > 0 {
+			n := uses[k]
+			hits = append(hits, scored{item: CompletionItem{Label: l, Detail: "link text in " + strconv.Itoa(n) + " " + plural(n, "link", "links"),
+				Kind: CompleteAlias, Span: span, NewText: l, FilterText: l}, score: s*100000 + min(n, 99999)})
+		}
+	}
+	return finish(hits)
 }
 
 // frontmatterKeyAt is the top-level key whose value holds lineStart.

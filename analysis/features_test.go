@@ -164,6 +164,7 @@ func TestComplete(t *testing.T) {
 		{"markdown heading slug", "Try [x](concepts/Feedback%20Loop.md#bal‸)", []string{"Balancing loops => balancing-loops"}, nil, "bal"},
 		{"tags", "Text #sys‸", []string{"systems => systems", "systems/thinking => systems/thinking"}, nil, "sys"},
 		{"frontmatter tags", "---\ntags: [sys‸\n---\n", []string{"systems => systems"}, nil, "sys"},
+		{"frontmatter aliases from link texts", "---\naliases: [‸]\n---\n# Here\n", []string{"home page => home page"}, []string{"Here => Here"}, ""},
 		{"heading marker is no tag", "#‸", nil, []string{"systems => systems"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
