@@ -217,3 +217,22 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestNewNote(t *testing.T) {
+	v, f, _ := withCursor(t, "‸[[Nope]] [x](sub/new%20idea.md) [y](../up.md) ![[gone.png]] [[folder/Deep Note]]")
+	got := map[string]string{}
+	for i, l := range f.Note.Links {
+		if p, title, ok := NewNote(v.snap, f, i); ok {
+			got[l.Target] = p + " | " + title
+		}
+	}
+	want := map[string]string{"Nope": "Nope.md | Nope", "sub/new idea.md": "sub/new idea.md | new idea", "folder/Deep Note": "folder/Deep Note.md | Deep Note"}
+	if len(got) != len(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %q", k, got[k], w)
+		}
+	}
+}

@@ -298,3 +298,37 @@ func TestPullDiagnosticsAndSettings(t *testing.T) {
 
 // utf8Len is here so the test's own position math is visibly independent.
 var _ = utf8.RuneLen
+
+func TestCodeActions(t *testing.T) {
+	caps := `{"workspace":{"workspaceEdit":{"documentChanges":true,"resourceOperations":["create","rename","delete"]}}}`
+	s := startSession(t, featureVault, caps)
+	text := s.open("index.md")
+	s.diagnosticsFor(s.uri("index.md"), hasCode("broken-link"))
+	start := strings.Index(text, "[[Missing Note]]")
+	raw, err := s.call(protocol.MethodTextDocumentCodeAction, protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: s.uri("index.md")},
+		Range:        protocol.Range{Start: s.posAt(text, start+3), End: s.posAt(text, start+3)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []struct {
+		Title string `json:"title"`
+		Edit  struct {
+			DocumentChanges []json.RawMessage `json:"documentChanges"`
+		} `json:"edit"`
+	}
+	if err := json.Unmarshal(raw, &actions); err != nil {
+		t.Fatal(err)
+	}
+	var create []json.RawMessage
+	for _, a := range actions {
+		if a.Title == "Create note Missing Note.md" {
+			create = a.Edit.DocumentChanges
+		}
+	}
+	if len(create) != 2 || !strings.Contains(string(create[0]), `"kind":"create"`) ||
+		!strings.Contains(string(create[0]), "Missing%20Note.md") || !strings.Contains(string(create[1]), `# Missing Note\n`) {
+		t.Errorf("create-note action: %s", raw)
+	}
+}
