@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 
 	"github.com/rhizome-lsp/rhizome/server"
 )
@@ -22,6 +24,12 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return 0
 		}
 		return 2
+	}
+	// The server holds one large index for its whole life, and the garbage of
+	// parsing is short-lived: a GC goal of 1.5× the live heap rather than 2×
+	// keeps the resident size down for a few percent more CPU. GOGC still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
 	}
 	log, closeLog, err := server.NewLogger(server.LogOptions{File: *logFile, Level: *logLevel, Stderr: stderr})
 	if err != nil {
