@@ -29,11 +29,14 @@ type CompletionItem struct {
 	Label         string
 	Detail        string
 	Documentation string
-	Kind          CompletionKind
-	Span          workspace.Span
-	NewText       string
-	FilterText    string
-	SortText      string
+	// Path is the vault path of the note the item names, "" for others: an
+	// editor can fetch Documentation lazily by it (completionItem/resolve).
+	Path       string
+	Kind       CompletionKind
+	Span       workspace.Span
+	NewText    string
+	FilterText string
+	SortText   string
 }
 
 // CompletionList is a capped list; Incomplete asks the editor to ask again as
@@ -234,12 +237,14 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 			item.NewText = c.name + suffix
 			item.FilterText = typedFilter(typed, c.name)
 		case c.alias != "":
+			item.Path = c.file.Path
 			item.Kind = CompleteAlias
 			item.Detail = "alias of " + c.file.Path
 			item.Documentation = c.file.Note.Description
 			item.NewText = WikiName(snap, f, c.file) + "|" + c.alias + suffix
 			item.FilterText = typedFilter(typed, c.alias)
 		case c.file.IsNote():
+			item.Path = c.file.Path
 			item.Kind = CompleteNote
 			item.Detail = c.file.Path
 			item.Documentation = c.file.Note.Description

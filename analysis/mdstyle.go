@@ -147,6 +147,7 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, start, off in
 		item := CompletionItem{Label: g.Path, Kind: CompleteFile, Span: span, SortText: sortKey(i),
 			NewText: st.write(snap, f, g), FilterText: typed + " " + g.Path}
 		if g.IsNote() {
+			item.Path = g.Path
 			item.Kind = CompleteNote
 			item.Detail = g.Note.Title
 			item.Documentation = g.Note.Description

@@ -54,6 +54,7 @@ func (s *Server) capabilities(sess *Session) ServerCapabilities {
 			CompletionProvider: &protocol.CompletionOptions{
 				// '[' for "[[", '(' for "](", '#' for headings and tags, '^' for blocks, '/' for paths.
 				TriggerCharacters: []string{"[", "(", "#", "^", "/"},
+				ResolveProvider:   true,
 			},
 			CodeActionProvider:      &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix}},
 			DocumentSymbolProvider:  true,

@@ -69,6 +69,8 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		return request(ctx, reply, req, s.references)
 	case protocol.MethodTextDocumentCompletion:
 		return request(ctx, reply, req, s.completion)
+	case protocol.MethodCompletionItemResolve:
+		return request(ctx, reply, req, s.completionResolve)
 	case protocol.MethodTextDocumentCodeAction:
 		return request(ctx, reply, req, s.codeAction)
 	case protocol.MethodTextDocumentDocumentSymbol:

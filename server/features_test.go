@@ -232,6 +232,18 @@ func TestFeaturesInBothEncodings(t *testing.T) {
 			if found.TextEdit == nil || found.TextEdit.Range != want || found.TextEdit.NewText != "Target Note]]" || want.Start.Line != uint32(line) {
 				t.Errorf("completion edit %+v, want %+v → Target Note]]", found.TextEdit, want)
 			}
+
+			// The description comes when the editor resolves the item.
+			raw, err = s.call(protocol.MethodCompletionItemResolve, found)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var resolved struct {
+				Documentation protocol.MarkupContent `json:"documentation"`
+			}
+			if err := json.Unmarshal(raw, &resolved); err != nil || resolved.Documentation.Value != "Where the links go." {
+				t.Errorf("resolved item %s (%v)", raw, err)
+			}
 		})
 	}
 }
