@@ -28,7 +28,7 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 		return []codeAction{}, nil
 	}
 	defer q.release()
-	lines := NewLineIndex(q.file.Note.Text)
+	lines := q.lines
 	enc := s.Session().Encoding
 	start, end := lines.OffsetRange(enc, p.Range)
 	out := []codeAction{}

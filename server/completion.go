@@ -26,10 +26,7 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 	}
 	defer q.release()
 	list := analysis.Complete(q.snap, q.file, q.off)
-	lines := NewLineIndex(q.file.Note.Text)
-	if q.doc != nil && q.doc.Text == q.file.Note.Text {
-		lines = q.doc.Lines
-	}
+	lines := q.lines
 	enc := s.Session().Encoding
 	out := &protocol.CompletionList{IsIncomplete: list.Incomplete, Items: make([]protocol.CompletionItem, len(list.Items))}
 	for i, it := range list.Items {

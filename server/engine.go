@@ -232,11 +232,12 @@ func (e *engine) DidSave(context.Context, protocol.DocumentURI) {}
 // query is what a feature adapter needs: the note at a position, in a
 // snapshot held until release.
 type query struct {
-	v    *vault
-	snap *workspace.Snapshot
-	file *workspace.File
-	doc  *Document
-	off  int
+	v     *vault
+	snap  *workspace.Snapshot
+	file  *workspace.File
+	doc   *Document
+	lines *LineIndex // of file's text
+	off   int
 }
 
 func (q *query) release() { q.snap.Release() }
@@ -268,11 +269,13 @@ func (e *engine) at(uri protocol.DocumentURI, pos protocol.Position) (*query, bo
 		snap.Release()
 		return nil, false
 	}
-	lines := NewLineIndex(f.Note.Text)
+	var lines *LineIndex
 	if d != nil && d.Text == f.Note.Text {
 		lines = d.Lines
+	} else {
+		lines = NewLineIndex(f.Note.Text)
 	}
-	return &query{v: v, snap: snap, file: f, doc: d, off: lines.Offset(e.s.Session().Encoding, pos)}, true
+	return &query{v: v, snap: snap, file: f, doc: d, lines: lines, off: lines.Offset(e.s.Session().Encoding, pos)}, true
 }
 
 // location converts a span of a vault file to a protocol location.
