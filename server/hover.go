@@ -18,7 +18,7 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	if h == nil {
 		return nil, nil
 	}
-	r := s.ws.rangeOf(q.file.Note.Text, h.Span)
+	r := q.lines.Range(s.Session().Encoding, h.Span.Start, h.Span.End)
 	kind := protocol.Markdown
 	if !s.Session().Client.HoverMarkdown {
 		kind = protocol.PlainText
