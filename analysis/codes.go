@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -39,8 +40,8 @@ type Code struct {
 	Fix      string
 }
 
-// Codes lists every diagnostic code rhizome emits.
-var Codes = []Code{
+// codes lists every diagnostic code rhizome emits; read it through Codes.
+var codes = []Code{
 	{"broken-link", SeverityError, "No note or file matches the link under the vault's profile.",
 		"Use the did-you-mean path (the file moved or the name has a typo), or create the note."},
 	{"broken-anchor", SeverityWarning, "The note exists but has no such heading.",
@@ -59,9 +60,12 @@ var Codes = []Code{
 		"Write the link so both tools resolve it (exact case, the path from the root)."},
 }
 
+// Codes lists every diagnostic code rhizome emits, with its default severity.
+func Codes() []Code { return slices.Clone(codes) }
+
 // codeByName finds a Code.
 func codeByName(name string) (Code, bool) {
-	for _, c := range Codes {
+	for _, c := range codes {
 		if c.Name == name {
 			return c, true
 		}
@@ -72,8 +76,8 @@ func codeByName(name string) (Code, bool) {
 // Severities resolves the configured severity of every code from a config map
 // (code → error|warning|info|hint|off). Unknown codes and levels are errors.
 func Severities(conf map[string]string) (map[string]Severity, error) {
-	out := make(map[string]Severity, len(Codes))
-	for _, c := range Codes {
+	out := make(map[string]Severity, len(codes))
+	for _, c := range codes {
 		out[c.Name] = c.Severity
 	}
 	keys := make([]string, 0, len(conf))
