@@ -22,11 +22,8 @@ func (e *engine) applySettings(raw json.RawMessage) error {
 		return nil
 	}
 	// Some editors (Helix) send the whole settings table, section and all.
-	var wrapped struct {
-		Rhizome json.RawMessage `json:"rhizome"`
-	}
-	if json.Unmarshal(raw, &wrapped) == nil && len(wrapped.Rhizome) > 0 {
-		raw = wrapped.Rhizome
+	if section, ok := rhizomeSection(raw); ok {
+		raw = section
 	}
 	var cfg workspace.Config
 	if err := json.Unmarshal(raw, &cfg); err != nil {
@@ -123,11 +120,8 @@ func (s *Server) didChangeConfiguration(ctx context.Context, p *struct {
 		if s.Session().Client.Configuration {
 			changed = e.pullSettings(ctx)
 		} else {
-			var wrapped struct {
-				Rhizome json.RawMessage `json:"rhizome"`
-			}
-			if json.Unmarshal(p.Settings, &wrapped) == nil && len(wrapped.Rhizome) > 0 {
-				if err := e.applySettings(wrapped.Rhizome); err != nil {
+			if section, ok := rhizomeSection(p.Settings); ok {
+				if err := e.applySettings(section); err != nil {
 					e.showError("rhizome: " + err.Error())
 					return
 				}
@@ -140,4 +134,15 @@ func (s *Server) didChangeConfiguration(ctx context.Context, p *struct {
 		}
 	})
 	return nil
+}
+
+// rhizomeSection is the "rhizome" member of a settings object, if it has one.
+func rhizomeSection(raw json.RawMessage) (json.RawMessage, bool) {
+	var wrapped struct {
+		Rhizome json.RawMessage `json:"rhizome"`
+	}
+	if json.Unmarshal(raw, &wrapped) != nil || len(wrapped.Rhizome) == 0 {
+		return nil, false
+	}
+	return wrapped.Rhizome, true
 }
