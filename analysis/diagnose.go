@@ -72,15 +72,10 @@ func (d *diagnoser) link(i int) {
 	if l.External || l.Kind == workspace.LinkReference {
 		return
 	}
-	cfg := d.snap.Config()
 	r := d.snap.Resolve(d.f, i)
-	var others []workspace.Resolution
-	for _, p := range cfg.Profiles[min(1, len(cfg.Profiles)):] {
-		others = append(others, d.snap.ResolveAs(p, d.f, i))
-	}
 	switch r.Status {
 	case workspace.NoSuchNote, workspace.OutsideVault:
-		d.brokenLink(l, r, others)
+		d.brokenLink(l, r, i)
 		return
 	case workspace.NoSuchHeading:
 		d.brokenAnchor(l, r)
@@ -94,11 +89,12 @@ func (d *diagnoser) link(i int) {
 	if r.OK() {
 		// An ambiguous link is already reported; the other profile's view of
 		// the same ambiguity adds nothing.
-		for _, o := range others {
+		cfg := d.snap.Config()
+		for _, p := range cfg.Profiles[min(1, len(cfg.Profiles)):] {
 			if r.Status == workspace.Ambiguous {
 				break
 			}
-			if !o.OK() {
+			if o := d.snap.ResolveAs(p, d.f, i); !o.OK() {
 				d.add("profile-mismatch", l.Span, fmt.Sprintf("%s resolves this link to %s, but %s does not: %s",
 					r.Profile, targetName(r), o.Profile, reason(l, o)))
 			}
@@ -107,7 +103,7 @@ func (d *diagnoser) link(i int) {
 	}
 }
 
-func (d *diagnoser) brokenLink(l *workspace.Link, r workspace.Resolution, others []workspace.Resolution) {
+func (d *diagnoser) brokenLink(l *workspace.Link, r workspace.Resolution, i int) {
 	target := l.Target
 	var b strings.Builder
 	if r.Status == workspace.OutsideVault {
@@ -136,10 +132,8 @@ func (d *diagnoser) brokenLink(l *workspace.Link, r workspace.Resolution, others
 			b.WriteString("; add the file to the vault or fix the name")
 		}
 	}
-	for _, o := range others {
-		if o.OK() {
-			fmt.Fprintf(&b, " (%s resolves it to %s)", o.Profile, targetName(o))
-		}
+	for _, p := range r.ResolvesUnder {
+		fmt.Fprintf(&b, " (%s resolves it to %s)", p, targetName(d.snap.ResolveAs(p, d.f, i)))
 	}
 	d.add("broken-link", l.Span, b.String(), fixes...)
 }

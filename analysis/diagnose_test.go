@@ -87,3 +87,18 @@ func TestSeveritiesConfig(t *testing.T) {
 		t.Errorf("unknown severity: err = %v", err)
 	}
 }
+
+// A link broken under the primary profile says where the other configured
+// profiles take it.
+func TestBrokenLinkNamesOtherProfiles(t *testing.T) {
+	v := buildVault(t, "-- a.md --\nSee [[feedback loop]].\n-- Feedback Loop.md --\n# Feedback Loop\n",
+		workspace.Config{Profiles: []workspace.Profile{workspace.ProfileQuartz, workspace.ProfileObsidian}})
+	f := v.file(t, "a.md")
+	if r := v.snap.Resolve(f, 0); r.OK() || len(r.ResolvesUnder) != 1 || r.ResolvesUnder[0] != workspace.ProfileObsidian {
+		t.Errorf("resolution %+v, want broken under quartz, resolving under obsidian", r)
+	}
+	diags := Diagnose(v.snap, f, defaultSeverities(t))
+	if len(diags) != 1 || diags[0].Code != "broken-link" || !strings.Contains(diags[0].Message, "(obsidian resolves it to Feedback Loop.md)") {
+		t.Errorf("diagnostics %+v", diags)
+	}
+}
