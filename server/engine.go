@@ -162,7 +162,7 @@ func (e *engine) vaultFor(path string) (*vault, string) {
 		}
 	}
 	e.mu.Unlock()
-	root, marked := findVaultRoot(filepath.Dir(path))
+	root, marked := workspace.FindVaultRoot(filepath.Dir(path))
 	v := e.addVault(root, marked)
 	if marked {
 		e.s.Go("index", func(ctx context.Context) {

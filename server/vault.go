@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -49,31 +48,6 @@ func (v *vault) severities() map[string]analysis.Severity {
 
 // snapshot opens a read view of the vault's index; call Release.
 func (v *vault) snapshot() *workspace.Snapshot { return v.ix.Load().Snapshot() }
-
-// vaultMarkers make a folder a vault root in single-file mode.
-var vaultMarkers = []string{workspace.ConfigFileName, ".obsidian", "quartz.config.ts", ".git"}
-
-// findVaultRoot walks up from dir to a folder that marks a vault. A .git at
-// the home folder or the file system root does not count: indexing a home
-// directory because it is a dotfiles repository would be a disaster.
-func findVaultRoot(dir string) (string, bool) {
-	home, _ := os.UserHomeDir()
-	for d := filepath.Clean(dir); ; {
-		for _, m := range vaultMarkers {
-			if m == ".git" && (d == home || d == filepath.Dir(d)) {
-				continue
-			}
-			if _, err := os.Stat(filepath.Join(d, m)); err == nil {
-				return d, true
-			}
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return filepath.Clean(dir), false
-		}
-		d = parent
-	}
-}
 
 // load indexes the vault from disk, then re-applies the open documents (their
 // buffers override the disk) and swaps the new index in.

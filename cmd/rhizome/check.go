@@ -165,7 +165,7 @@ func groupByVault(paths []string) ([]*vaultTarget, error) {
 			t.only = nil
 			continue
 		}
-		root := findVaultRoot(filepath.Dir(p))
+		root, _ := workspace.FindVaultRoot(filepath.Dir(p))
 		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
@@ -181,23 +181,6 @@ func groupByVault(paths []string) ([]*vaultTarget, error) {
 		}
 	}
 	return out, nil
-}
-
-// findVaultRoot walks up from dir to the folder that marks a vault.
-func findVaultRoot(dir string) string {
-	dir = filepath.Clean(dir)
-	for d := dir; ; {
-		for _, marker := range []string{".rhizome.yaml", ".obsidian", "quartz.config.ts", ".git"} {
-			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
-				return d
-			}
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return dir
-		}
-		d = parent
-	}
 }
 
 func checkConfig(root, configPath, profiles string) (workspace.Config, error) {
