@@ -20,6 +20,9 @@ import (
 // configured with only what link extraction needs; it is safe for concurrent use.
 type Parser struct {
 	md parser.Parser
+	// goldmarkOnly leaves every paragraph to goldmark's inline parser: the
+	// reference scanInline is tested against.
+	goldmarkOnly bool
 	// collectors are reused between notes: their buffers grow to fit the
 	// largest note, and each note gets exact-size copies.
 	collectors sync.Pool
@@ -39,7 +42,8 @@ func NewParser() *Parser {
 		util.Prioritized(blockIDParser{}, 610),
 	}
 	paragraphs := append(parser.DefaultParagraphTransformers(),
-		util.Prioritized(extension.NewTableParagraphTransformer(), 200))
+		util.Prioritized(extension.NewTableParagraphTransformer(), 200),
+		util.Prioritized(paragraphStash{}, 1000))
 	md := parser.NewParser(
 		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
 		parser.WithInlineParsers(inlines...),
@@ -69,18 +73,23 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 		keepParagraphs(src, content, bodyStart)
 	}
 
-	pc := parser.NewContext()
-	ends := endOffsets{}
-	pc.Set(linkEndsKey, ends)
-	pc.Set(noteTextKey, content)
-	doc := p.md.Parse(text.NewReader(src), parser.WithContext(pc))
-
 	c := p.collectors.Get().(*collector)
 	defer func() {
 		c.reset(nil, nil, "", nil) // an idle collector must not pin the last note
 		p.collectors.Put(c)
 	}()
+	ends := endOffsets{}
 	c.reset(n, src, content, ends)
+	c.md = p.md
+
+	pc := parser.NewContext()
+	pc.Set(linkEndsKey, ends)
+	pc.Set(noteTextKey, content)
+	if !p.goldmarkOnly {
+		pc.Set(collectorKey, c)
+	}
+	c.pc = pc
+	doc := p.md.Parse(text.NewReader(src), parser.WithContext(pc))
 	if fm.Present {
 		c.links = frontmatterLinks(content, fm.Span, c.links)
 		c.tags = append(c.tags, fm.Tags...)
@@ -238,12 +247,24 @@ type collector struct {
 	firstPara *ast.Paragraph
 	firstH1   string
 	buf       []byte
+
+	md parser.Parser  // for the plain text of a scanned link's label
+	pc parser.Context // the note's, for its link reference definitions
+	// Paragraphs taken from goldmark (stash.go) and their scan (scaninline.go).
+	leadSeen   bool
+	stash      []stashedBlock
+	stashLines []text.Segment // the stashed blocks' lines, end to end
+	nextStash  int
+	scan       inlineScan
+	scanBuf    []byte
 }
 
 // reset readies a pooled collector for note n, keeping its buffers.
 func (c *collector) reset(n *Note, src []byte, text string, ends endOffsets) {
+	clear(c.stash) // the placeholders and lines are the last note's
 	*c = collector{note: n, src: src, text: text, ends: ends,
-		links: c.links[:0], tags: c.tags[:0], headings: c.headings[:0], blocks: c.blocks[:0], buf: c.buf[:0], runs: c.runs[:0]}
+		links: c.links[:0], tags: c.tags[:0], headings: c.headings[:0], blocks: c.blocks[:0], buf: c.buf[:0], runs: c.runs[:0],
+		stash: c.stash[:0], stashLines: c.stashLines[:0], scan: c.scan, scanBuf: c.scanBuf[:0]}
 }
 
 func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -256,6 +277,13 @@ func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) 
 	case *ast.Paragraph:
 		if c.firstPara == nil {
 			c.firstPara = n
+		}
+		if b := c.stashed(n.Lines()); b != nil {
+			c.scanBlock(b, c.pc)
+		}
+	case *ast.TextBlock:
+		if b := c.stashed(n.Lines()); b != nil {
+			c.scanBlock(b, c.pc)
 		}
 	case *ast.LinkReferenceDefinition:
 		c.definition(n)
@@ -320,13 +348,29 @@ func (c *collector) isSetext(h *ast.Heading, end int) bool {
 }
 
 func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool) {
-	start := n.Pos()
+	end, ok := c.ends[n]
+	if !ok || n.Pos() < 0 {
+		return
+	}
+	var dest []byte
+	switch d := n.(type) {
+	case *ast.Link:
+		dest = d.Destination
+	case *ast.Image:
+		dest = d.Destination
+	}
+	if l, ok := c.markdownLinkAt(n.Pos(), end, image, ref, dest, n, Span{}); ok {
+		c.links = append(c.links, l)
+	}
+}
+
+// markdownLinkAt makes the Link for a markdown link or image from start (its
+// '[' or '!') to end. ref is its reference and dest the definition's
+// destination, for a reference link; n is goldmark's node, or nil when
+// scanInline found the link, whose label is then between the brackets at label.
+func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.ReferenceLink, dest []byte, n ast.Node, label Span) (Link, bool) {
 	if image && start > 0 && c.src[start-1] == '!' {
 		start--
-	}
-	end, ok := c.ends[n]
-	if !ok || start < 0 {
-		return
 	}
 	l := Link{Kind: LinkInline, Span: Span{start, end}, Image: image, Def: -1}
 	labelStart := start + 1
@@ -334,17 +378,24 @@ func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool)
 		labelStart++
 	}
 	labelEnd := matchBracket(c.src, labelStart-1, end)
-	if labelEnd < 0 {
-		return
+	if labelEnd < 0 || labelEnd >= end {
+		return Link{}, false
 	}
 	// The label as a reader sees it; a slice of the text when it has no markup.
 	l.Label = strings.TrimSpace(c.text[labelStart:labelEnd])
 	if strings.ContainsAny(l.Label, "*_`[]\\<!&$") {
-		l.Label = strings.TrimSpace(c.plainText(n))
+		if n != nil {
+			l.Label = strings.TrimSpace(c.plainText(n))
+		} else {
+			l.Label = strings.TrimSpace(c.plainMarkdown(c.text[label.Start:label.End]))
+		}
 	}
 	switch {
 	case ref == nil:
 		// Inline: ](dest "title")
+		if labelEnd+2 > end-1 {
+			return Link{}, false
+		}
 		ds, de := destinationSpan(c.src, labelEnd+2, end-1)
 		l.TargetSpan = Span{ds, de}
 		setURLTarget(&l, c.text[ds:de])
@@ -356,16 +407,38 @@ func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool)
 		} else {
 			l.TargetSpan = Span{labelStart, labelEnd}
 		}
-		// The destination is written at the definition; its link says it as
-		// written there, so take goldmark's copy only when there is none.
-		switch d := n.(type) {
-		case *ast.Link:
-			setURLTarget(&l, string(d.Destination))
-		case *ast.Image:
-			setURLTarget(&l, string(d.Destination))
+		// The destination is written at the definition.
+		setURLTarget(&l, string(dest))
+	}
+	return l, true
+}
+
+// plainMarkdown is the plain text of a link label with markup, parsed on its
+// own as "[label]" (brackets, so that what is read at its edges is read as in
+// a link: no tag after '[', no block id before ']'). A NUL first keeps the
+// text one paragraph ("# x" is no heading there); plainText drops it again.
+func (c *collector) plainMarkdown(s string) string {
+	src := make([]byte, 0, len(s)+3)
+	src = append(src, 0, '[')
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b == '\n' || b == '\r' {
+			src = append(src, ' ')
+		} else {
+			src = append(src, b)
 		}
 	}
-	c.links = append(c.links, l)
+	src = append(src, ']')
+	pc := parser.NewContext()
+	pc.Set(noteTextKey, string(src))
+	doc := c.md.Parse(text.NewReader(src), parser.WithContext(pc))
+	para := doc.FirstChild()
+	if para == nil {
+		return ""
+	}
+	sub := collector{src: src}
+	plain := sub.plainText(para)
+	plain = strings.TrimPrefix(plain, "[")
+	return strings.TrimSuffix(plain, "]")
 }
 
 func (c *collector) definition(d *ast.LinkReferenceDefinition) {
@@ -459,11 +532,11 @@ func (c *collector) finish() {
 			}
 		}
 	}
-	n.Links = slices.Clone(c.links)
-	n.Tags = slices.Clone(c.tags)
-	n.Blocks = slices.Clone(c.blocks)
+	n.Links = exact(c.links)
+	n.Tags = exact(c.tags)
+	n.Blocks = exact(c.blocks)
 	numberSlugs(c.headings)
-	n.Headings = slices.Clone(c.headings)
+	n.Headings = exact(c.headings)
 
 	fm := &n.Frontmatter
 	switch {
@@ -486,6 +559,15 @@ func (c *collector) finish() {
 	if n.Description == "" {
 		n.Description = n.Lead
 	}
+}
+
+// exact copies a pooled buffer to a slice of its own, nil when empty (so a
+// note does not depend on what its collector held before).
+func exact[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
 }
 
 // plainText is the text a reader sees: markers dropped, links by their label,
@@ -539,14 +621,13 @@ func matchBracket(src []byte, open, limit int) int {
 		case '\\':
 			i++
 		case '`':
+			// As goldmark: a code span closes with a run of exactly as many
+			// backticks; without one the whole opening run is text.
 			j := i
 			for j < limit && src[j] == '`' {
 				j++
 			}
-			ticks := src[i:j]
-			if k := bytes.Index(src[j:limit], ticks); k >= 0 {
-				i = j + k + len(ticks) - 1
-			}
+			i = closingTicks(src[:limit], j, j-i) - 1
 		case '[':
 			depth++
 		case ']':
@@ -557,6 +638,26 @@ func matchBracket(src []byte, open, limit int) int {
 		}
 	}
 	return -1
+}
+
+// closingTicks returns the offset just past the first run of exactly n
+// backticks in src from i, or i when there is none.
+func closingTicks(src []byte, i, n int) int {
+	for j := i; j < len(src); {
+		if src[j] != '`' {
+			j++
+			continue
+		}
+		k := j
+		for k < len(src) && src[k] == '`' {
+			k++
+		}
+		if k-j == n {
+			return k
+		}
+		j = k + 1
+	}
+	return i
 }
 
 // destinationSpan finds the destination in "( dest "title" )" between from
