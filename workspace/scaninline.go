@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +28,9 @@ type inlineScan struct {
 	segs  []text.Segment
 	start []int // buf offset of each segment
 	whole [1]text.Segment
+
+	// [lineFrom, lineTo) is within the line lineRest found last.
+	lineFrom, lineTo int
 
 	openers []bracket
 	// lastLink is where the latest link (not image) began: goldmark refuses a
@@ -105,12 +109,16 @@ func (s *inlineScan) src(i int) int {
 // lineRest is buf from i to the end of its line, the newline included, as
 // goldmark's PeekLine gives it.
 func (s *inlineScan) lineRest(i int) []byte {
-	for j := i; j < len(s.buf); j++ {
-		if s.buf[j] == '\n' {
-			return s.buf[i : j+1]
+	// Triggers come left to right: the line found last is usually i's.
+	if i < s.lineFrom || i >= s.lineTo {
+		s.lineFrom = i
+		if j := bytes.IndexByte(s.buf[i:], '\n'); j >= 0 {
+			s.lineTo = i + j + 1
+		} else {
+			s.lineTo = len(s.buf)
 		}
 	}
-	return s.buf[i:]
+	return s.buf[i:s.lineTo]
 }
 
 // prevRune is the character before buf[i] as goldmark's PrecendingCharacter
