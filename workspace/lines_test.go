@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 )
@@ -21,6 +22,15 @@ func TestLinesStarts(t *testing.T) {
 		l := NewLines(tc.text)
 		if !slices.Equal(l.starts, tc.starts) {
 			t.Errorf("NewLines(%q) starts = %v, want %v", tc.text, l.starts, tc.starts)
+		}
+	}
+}
+
+func TestSqueezeSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "  a  b\t\nc  ", "a\x00 b", "\x00", "é\u00a0ü\u2003x", "a\xffb  c", "\u0085a"} {
+		want := string(bytes.Join(bytes.Fields(bytes.ReplaceAll([]byte(s), []byte{0}, nil)), []byte(" ")))
+		if got := string(squeezeSpace([]byte(s))); got != want {
+			t.Errorf("squeezeSpace(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
@@ -41,9 +42,11 @@ func NewParser() *Parser {
 		util.Prioritized(tagParser{}, 600),
 		util.Prioritized(blockIDParser{}, 610),
 	}
-	paragraphs := append(parser.DefaultParagraphTransformers(),
+	paragraphs := []util.PrioritizedValue{
+		util.Prioritized(definitionsFirst{}, 100),
 		util.Prioritized(extension.NewTableParagraphTransformer(), 200),
-		util.Prioritized(paragraphStash{}, 1000))
+		util.Prioritized(paragraphStash{}, 1000),
+	}
 	md := parser.NewParser(
 		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
 		parser.WithInlineParsers(inlines...),
@@ -51,6 +54,27 @@ func NewParser() *Parser {
 		parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
 	)
 	return &Parser{md: md, collectors: sync.Pool{New: func() any { return new(collector) }}}
+}
+
+// definitionsFirst runs goldmark's link reference definition transformer
+// only on paragraphs that can start with a definition: it allocates a reader
+// for every paragraph it is given, and most paragraphs do not start with '['.
+type definitionsFirst struct{}
+
+func (definitionsFirst) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	lines := node.Lines()
+	if lines.Len() == 0 {
+		return
+	}
+	first := lines.At(0)
+	line := first.Value(reader.Source())
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i < len(line) && line[i] == '[' {
+		parser.LinkReferenceParagraphTransformer.Transform(node, reader, pc)
+	}
 }
 
 // Parse parses one note. It never fails: broken frontmatter is recorded on the
@@ -586,11 +610,52 @@ func exact[T any](s []T) []T {
 func (c *collector) plainText(n ast.Node) string {
 	c.buf = c.buf[:0]
 	c.appendText(n)
-	if bytes.IndexByte(c.buf, 0) >= 0 {
-		c.buf = bytes.ReplaceAll(c.buf, []byte{0}, nil)
-	}
-	return string(bytes.Join(bytes.Fields(c.buf), []byte(" ")))
+	return string(squeezeSpace(c.buf))
 }
+
+// squeezeSpace drops NUL bytes (see keepParagraphs) and turns each run of
+// white space into one space, trimming both ends, in place: what
+// bytes.Join(bytes.Fields(b), " ") gives, without its two allocations.
+func squeezeSpace(b []byte) []byte {
+	out := b[:0]
+	space := false
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c == 0 {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				space = true
+				i++
+				continue
+			}
+			if space && len(out) > 0 {
+				out = append(out, ' ')
+			}
+			space = false
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if unicode.IsSpace(r) {
+			space = true
+			i += size
+			continue
+		}
+		if space && len(out) > 0 {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, b[i:i+size]...)
+		i += size
+	}
+	return out
+}
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 func (c *collector) appendText(n ast.Node) {
 	for ch := n.FirstChild(); ch != nil; ch = ch.NextSibling() {

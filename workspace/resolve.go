@@ -109,16 +109,15 @@ func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 	// match prefers the file named exactly (an asset "a" over a note "a.md"
 	// for the link "a"), then the note without its extension; between equals
 	// ("a.md" and "a.markdown"), the first by path, whatever the table's order.
-	match := func(want string) *File {
-		w := fold(want)
+	match := func(dir, want string) *File {
 		var best *File
 		bestRank := 0
 		for _, f := range cands {
 			rank := 0
 			switch {
-			case f.foldPath == w:
+			case foldedIs(f.foldPath, dir, want):
 				rank = 2
-			case f.Note != nil && f.foldStem == w:
+			case f.Note != nil && foldedIs(f.foldStem, dir, want):
 				rank = 1
 			}
 			if rank > bestRank || (rank == bestRank && rank > 0 && f.Path < best.Path) {
@@ -135,28 +134,71 @@ func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 			r.Status = OutsideVault
 			return r
 		}
-		return found(r, match(want))
+		return found(r, match("", want))
 	case strings.HasPrefix(t, "/"):
 		r.Wanted = strings.TrimPrefix(path.Clean(t), "/")
-		return found(r, match(r.Wanted))
+		return found(r, match("", r.Wanted))
 	}
 	r.Wanted = path.Clean(t)
-	if f := match(r.Wanted); f != nil {
+	if f := match("", r.Wanted); f != nil {
 		return found(r, f)
 	}
 	if d := from.Dir(); d != "" {
-		if f := match(d + "/" + r.Wanted); f != nil {
+		if f := match(d, r.Wanted); f != nil {
 			return found(r, f)
 		}
 	}
-	suffix := "/" + fold(r.Wanted)
 	var hits []*File
 	for _, f := range cands {
-		if strings.HasSuffix(f.foldPath, suffix) || (f.Note != nil && strings.HasSuffix(f.foldStem, suffix)) {
+		if foldedHasPathSuffix(f.foldPath, r.Wanted) || (f.Note != nil && foldedHasPathSuffix(f.foldStem, r.Wanted)) {
 			hits = append(hits, f)
 		}
 	}
 	return pick(r, hits)
+}
+
+// foldedIs reports whether folded (a fold()ed path) is fold(dir + "/" +
+// name), or fold(name) when dir is "". Resolution runs this for every
+// candidate of every link: it compares in place for ASCII instead of building
+// and folding the path.
+func foldedIs(folded, dir, name string) bool {
+	if !isASCII(dir) || !isASCII(name) {
+		if dir != "" {
+			name = dir + "/" + name
+		}
+		return folded == fold(name)
+	}
+	if dir == "" {
+		return asciiFoldedEqual(folded, name)
+	}
+	return len(folded) == len(dir)+1+len(name) && folded[len(dir)] == '/' &&
+		asciiFoldedEqual(folded[:len(dir)], dir) && asciiFoldedEqual(folded[len(dir)+1:], name)
+}
+
+// foldedHasPathSuffix reports whether folded ends in "/" + fold(name).
+func foldedHasPathSuffix(folded, name string) bool {
+	if !isASCII(name) {
+		return strings.HasSuffix(folded, "/"+fold(name))
+	}
+	n := len(folded) - len(name)
+	return n > 0 && folded[n-1] == '/' && asciiFoldedEqual(folded[n:], name)
+}
+
+// asciiFoldedEqual reports whether folded is the ASCII lower case of s.
+func asciiFoldedEqual(folded, s string) bool {
+	if len(folded) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if folded[i] != c {
+			return false
+		}
+	}
+	return true
 }
 
 // quartz: links are slugs (case-sensitive, spaces as '-'). 'relative' joins to
