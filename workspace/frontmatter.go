@@ -26,27 +26,34 @@ var yamlLineRE = regexp.MustCompile(`line (\d+)`)
 // optional BOM, which start says). It returns the frontmatter and the offset
 // where the markdown body begins.
 func parseFrontmatter(text string, start int) (Frontmatter, int) {
-	var fm Frontmatter
+	return readFrontmatter(text, start, true)
+}
+
+// headerParts locates a frontmatter block in text: the YAML lines between
+// the delimiters, where yaml.v3's line 1 is taken to start, and the body.
+type headerParts struct {
+	dataStart, dataEnd int
+	yamlStart          int
+	bodyStart          int
+}
+
+// findHeader finds the frontmatter block that starts at text[start:].
+func findHeader(text string, start int) (headerParts, bool) {
 	rest := text[start:]
 	// Obsidian and Quartz only accept '---' on the very first line; adrg would
 	// also skip leading blank lines.
 	if !strings.HasPrefix(rest, "---") || !isLineEnd(rest, 3) {
-		return fm, start
+		return headerParts{}, false
 	}
-	// adrg/frontmatter reads all it is given into a buffer: give it only the
-	// header, up to the end of the first closing '---' line.
 	cut := headerEnd(rest)
 	if cut < 0 {
-		return fm, start // no closing delimiter: not frontmatter
+		return headerParts{}, false // no closing delimiter: not frontmatter
 	}
-	var data []byte
-	body, err := frontmatter.Parse(strings.NewReader(rest[:cut]), &data, rawYAML)
-	if err != nil || body == nil || len(body) == cut {
-		return fm, start
+	// adrg/frontmatter was given only rest[:cut]; splitHeader reads as it did.
+	dataStart, dataEnd, bodyOff, ok := splitHeader(rest[:cut])
+	if !ok {
+		return headerParts{}, false
 	}
-	bodyStart := start + cut - len(body)
-	fm.Present = true
-	fm.Span = Span{start, bodyStart}
 	// The YAML starts on the line after the opening '---'.
 	yamlStart := start + 3
 	for yamlStart < len(text) && (text[yamlStart] == '\r' || text[yamlStart] == '\n') {
@@ -56,26 +63,75 @@ func parseFrontmatter(text string, start int) (Frontmatter, int) {
 		}
 		yamlStart++
 	}
+	return headerParts{dataStart: start + dataStart, dataEnd: start + dataEnd,
+		yamlStart: yamlStart, bodyStart: start + bodyOff}, true
+}
+
+// readFrontmatter is parseFrontmatter; fast says whether the hand-written
+// reader may answer before yaml.v3 (tests turn it off to compare the two).
+func readFrontmatter(text string, start int, fast bool) (Frontmatter, int) {
+	h, ok := findHeader(text, start)
+	if !ok {
+		return Frontmatter{}, start
+	}
+	// A first line such as "---\r \n" puts yaml.v3's line 1 before the data;
+	// only yaml.v3's numbering can reproduce what that does to spans.
+	if fast && h.yamlStart == h.dataStart {
+		if fm, ok := readSimpleHeader(text, h.dataStart, h.dataEnd); ok {
+			fm.Present = true
+			fm.Span = Span{start, h.bodyStart}
+			return fm, h.bodyStart
+		}
+	}
+	return readYAMLHeader(text, start, h), h.bodyStart
+}
+
+// readYAMLHeader decodes the header with yaml.v3.
+func readYAMLHeader(text string, start int, h headerParts) Frontmatter {
+	fm := Frontmatter{Present: true, Span: Span{start, h.bodyStart}}
+	data := text[h.dataStart:h.dataEnd]
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		fm.Err = yamlError(text, yamlStart, len(data), err)
-		return fm, bodyStart
+	if err := yaml.Unmarshal([]byte(data), &doc); err != nil {
+		fm.Err = yamlError(text, h.yamlStart, len(data), err)
+		return fm
 	}
 	if len(doc.Content) == 0 {
-		return fm, bodyStart // empty header
+		return fm // empty header
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		fm.Problems = append(fm.Problems, FieldProblem{Span: Span{start, bodyStart},
+		fm.Problems = append(fm.Problems, FieldProblem{Span: Span{start, h.bodyStart},
 			Message: "frontmatter is not a mapping of keys to values"})
-		return fm, bodyStart
+		return fm
 	}
-	lines := newLineTable(text[:bodyStart], yamlStart)
+	lines := newLineTable(text[:h.bodyStart], h.yamlStart)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
 		fm.readField(text, lines, key, val)
 	}
-	return fm, bodyStart
+	return fm
+}
+
+// splitHeader does what adrg/frontmatter does with a header cut at the line
+// that headerEnd found, without its buffers and a string per line: the
+// opening line and the first line after it that trims to "---" delimit the
+// data. Offsets are into s.
+func splitHeader(s string) (dataStart, dataEnd, bodyOff int, ok bool) {
+	nl := strings.IndexByte(s, '\n')
+	if nl < 0 || strings.TrimSpace(s[:nl]) != "---" {
+		return 0, 0, 0, false
+	}
+	for pos := nl + 1; pos < len(s); {
+		end := len(s)
+		if i := strings.IndexByte(s[pos:], '\n'); i >= 0 {
+			end = pos + i + 1
+		}
+		if strings.TrimSpace(s[pos:end]) == "---" {
+			return nl + 1, pos, end, true
+		}
+		pos = end
+	}
+	return 0, 0, 0, false
 }
 
 // headerEnd is the offset just past the line that closes a frontmatter block
@@ -198,25 +254,37 @@ func (t lineTable) offset(line, col int) int {
 	return off
 }
 
+// quotedEnd is where the span of the quoted scalar at text[start] ends: just
+// past its closing quote on the same line, else at the line's end. A doubled
+// quote in single quotes counts as the close; spans have always ended there.
+func quotedEnd(text string, start int) int {
+	// yaml.v3 also breaks lines at a lone '\r', NEL, LS and PS, which the
+	// line table does not: a mark can then land past the header.
+	if start >= len(text) {
+		return len(text)
+	}
+	q := text[start]
+	end := start + 1
+	for end < len(text) && text[end] != '\n' {
+		if text[end] == '\\' && q == '"' {
+			end += 2
+			continue
+		}
+		if text[end] == q {
+			return end + 1
+		}
+		end++
+	}
+	return end
+}
+
 // nodeSpan is the byte span of a scalar node as written (quotes included).
 func (t lineTable) nodeSpan(n *yaml.Node) Span {
 	start := t.offset(n.Line, n.Column)
 	end := start + len(n.Value)
 	switch n.Style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
-		q := t.text[start]
-		end = start + 1
-		for end < len(t.text) && t.text[end] != '\n' {
-			if t.text[end] == '\\' && q == '"' {
-				end += 2
-				continue
-			}
-			if t.text[end] == q {
-				end++
-				break
-			}
-			end++
-		}
+		end = quotedEnd(t.text, start)
 	case yaml.LiteralStyle, yaml.FoldedStyle:
 		end = start + strings.IndexByte(t.text[start:]+"\n", '\n')
 	}
@@ -246,8 +314,7 @@ func (fm *Frontmatter) readField(text string, lines lineTable, key, val *yaml.No
 			}
 			fm.Aliases = append(fm.Aliases, a.value)
 			if strings.HasPrefix(a.value, "#") {
-				fm.Problems = append(fm.Problems, FieldProblem{Field: "aliases", Span: a.span,
-					Message: fmt.Sprintf("alias %q starts with '#': [[%s]] names a heading of the linking note, so this alias can never link here", a.value, a.value)})
+				fm.Problems = append(fm.Problems, aliasHashProblem(a.value, a.span))
 			}
 		}
 	case "tags", "tag":
@@ -260,8 +327,7 @@ func (fm *Frontmatter) readField(text string, lines lineTable, key, val *yaml.No
 		}
 	case "publish":
 		if val.Kind != yaml.ScalarNode {
-			fm.Problems = append(fm.Problems, FieldProblem{Field: "publish", Span: lines.nodeSpan(val),
-				Message: "publish should be true or false"})
+			fm.Problems = append(fm.Problems, publishShapeProblem(lines.nodeSpan(val)))
 			return
 		}
 		var b bool
@@ -271,15 +337,34 @@ func (fm *Frontmatter) readField(text string, lines lineTable, key, val *yaml.No
 		case val.Tag == "!!null":
 			return
 		default:
-			switch strings.ToLower(val.Value) {
-			case "true", "yes", "on", "y":
-				b = true
-			}
-			fm.Problems = append(fm.Problems, FieldProblem{Field: "publish", Span: lines.nodeSpan(val),
-				Message: fmt.Sprintf("publish is the string %q, not a boolean: write publish: %s without quotes", val.Value, strconv.FormatBool(b))})
+			b = truthy(val.Value)
+			fm.Problems = append(fm.Problems, publishStringProblem(val.Value, b, lines.nodeSpan(val)))
 		}
 		fm.Publish = &b
 	}
+}
+
+func aliasHashProblem(alias string, span Span) FieldProblem {
+	return FieldProblem{Field: "aliases", Span: span,
+		Message: fmt.Sprintf("alias %q starts with '#': [[%s]] names a heading of the linking note, so this alias can never link here", alias, alias)}
+}
+
+func publishShapeProblem(span Span) FieldProblem {
+	return FieldProblem{Field: "publish", Span: span, Message: "publish should be true or false"}
+}
+
+func publishStringProblem(value string, b bool, span Span) FieldProblem {
+	return FieldProblem{Field: "publish", Span: span,
+		Message: fmt.Sprintf("publish is the string %q, not a boolean: write publish: %s without quotes", value, strconv.FormatBool(b))}
+}
+
+// truthy is what a publish value that is not a YAML boolean was meant to say.
+func truthy(s string) bool {
+	switch strings.ToLower(s) {
+	case "true", "yes", "on", "y":
+		return true
+	}
+	return false
 }
 
 func scalarString(n *yaml.Node) string {
