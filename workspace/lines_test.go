@@ -3,6 +3,7 @@ package workspace
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,15 @@ func TestSqueezeSpace(t *testing.T) {
 		want := string(bytes.Join(bytes.Fields(bytes.ReplaceAll([]byte(s), []byte{0}, nil)), []byte(" ")))
 		if got := string(squeezeSpace([]byte(s))); got != want {
 			t.Errorf("squeezeSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestCollapseSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "é b", "a\u00a0 b", "Heading Two"} {
+		want := strings.Join(strings.Fields(s), " ")
+		if got := collapseSpace(s); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

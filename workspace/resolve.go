@@ -4,6 +4,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Status says how a link resolved.
@@ -427,7 +428,7 @@ func FindHeading(p Profile, n *Note, frag string) *Heading {
 				return h
 			}
 		default:
-			if fold(collapseSpace(h.Text)) == folded || frag == h.Slug || slug == h.Slug {
+			if foldedText(folded, h.Text) || frag == h.Slug || slug == h.Slug {
 				return h
 			}
 		}
@@ -435,4 +436,35 @@ func FindHeading(p Profile, n *Note, frag string) *Heading {
 	return nil
 }
 
-func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+// collapseSpace turns runs of white space into one space and trims the ends.
+func collapseSpace(s string) string {
+	if collapsed(s) {
+		return s // headings' text already is: no copy for each link that names one
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// collapsed reports whether s has only single ASCII spaces between words.
+func collapsed(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+		case c < ' ' || c >= utf8.RuneSelf:
+			return false // a control or a non-ASCII character, which may be a space
+		}
+	}
+	return true
+}
+
+// foldedText reports whether fold(collapseSpace(text)) is folded, without
+// building it when text is ASCII.
+func foldedText(folded, text string) bool {
+	text = collapseSpace(text)
+	if isASCII(text) {
+		return asciiFoldedEqual(folded, text)
+	}
+	return fold(text) == folded
+}
