@@ -16,9 +16,9 @@ import (
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
-// debounce is how long diagnostics wait after the last change: long enough to
-// batch a burst of keystrokes or watched-file events, short enough to feel
-// immediate.
+// debounce is how long diagnostics wait after the last change of a burst
+// (watched-file events from a checkout, an editor's multi-cursor edit). The
+// first change after a pause goes out at once: keystrokes come far slower.
 const debounce = 10 * time.Millisecond
 
 // publisher pushes diagnostics. Changes mark notes; a short timer after the
@@ -34,7 +34,12 @@ type publisher struct {
 	// for those by itself, so they need no refresh request.
 	edited    map[string]struct{}
 	timer     *time.Timer
+	lastMark  time.Time
 	published map[protocol.DocumentURI]uint64 // URI → hash of its last non-empty push
+
+	// flushing lets one flush run at a time, so that an older flush never
+	// publishes after a newer one.
+	flushing sync.Mutex
 }
 
 func newPublisher(e *engine) *publisher {
@@ -67,10 +72,16 @@ func (p *publisher) schedule(v *vault, changed workspace.Changed) {
 	for path := range changed {
 		set[path] = struct{}{}
 	}
-	if p.timer == nil {
-		p.timer = time.AfterFunc(debounce, func() { p.e.s.Go("diagnostics", p.flush) })
-	} else {
+	now := time.Now()
+	idle := now.Sub(p.lastMark) >= debounce
+	p.lastMark = now
+	switch {
+	case p.timer != nil:
 		p.timer.Reset(debounce)
+	case idle:
+		p.e.s.Go("diagnostics", p.flush)
+	default:
+		p.timer = time.AfterFunc(debounce, func() { p.e.s.Go("diagnostics", p.flush) })
 	}
 }
 
@@ -112,6 +123,8 @@ type job struct {
 }
 
 func (p *publisher) flush(ctx context.Context) {
+	p.flushing.Lock()
+	defer p.flushing.Unlock()
 	p.mu.Lock()
 	pending, edited := p.pending, p.edited
 	p.pending, p.edited = map[*vault]map[string]struct{}{}, map[string]struct{}{}
@@ -120,6 +133,11 @@ func (p *publisher) flush(ctx context.Context) {
 
 	var jobs []job
 	for v, paths := range pending {
+		if v.scan && !v.loaded.Load() {
+			// Against a half-loaded index most links would look broken;
+			// every note is diagnosed once the load completes (all).
+			continue
+		}
 		for rel := range paths {
 			abs := v.abs(rel)
 			_, self := edited[abs]
