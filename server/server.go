@@ -31,6 +31,9 @@ type Options struct {
 	// publish diagnostics and report progress through it. Nil gives an engine that
 	// ignores every event.
 	NewEngine func(*Server) Engine
+	// NoCache turns off the on-disk cache of parsed notes (workspace.NoteCache)
+	// that lets a restart on an unchanged vault skip parsing.
+	NoCache bool
 
 	// testMethods adds methods to the dispatch switch. Unexported: tests only.
 	testMethods map[string]jsonrpc2.Handler

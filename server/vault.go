@@ -6,6 +6,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
 
 	"github.com/rhizome-lsp/rhizome/analysis"
 	"github.com/rhizome-lsp/rhizome/workspace"
@@ -50,15 +53,18 @@ func (v *vault) severities() map[string]analysis.Severity {
 func (v *vault) snapshot() *workspace.Snapshot { return v.ix.Load().Snapshot() }
 
 // load indexes the vault from disk, then re-applies the open documents (their
-// buffers override the disk) and swaps the new index in.
+// buffers override the disk) and swaps the new index in. Unless turned off,
+// notes unchanged since the last session come from the note cache, which is
+// written back in the background once the index is in place.
 func (e *engine) load(ctx context.Context, v *vault, progress func(parsed, total int)) (workspace.LoadReport, error) {
 	cfg := e.effectiveConfig(v)
-	ix, report, err := workspace.LoadWithProgress(ctx, v.root, cfg, e.parser, progress)
+	cache := e.openCache(v)
+	ix, report, err := workspace.LoadWithOptions(ctx, v.root, cfg, e.parser,
+		workspace.LoadOptions{Progress: progress, Cache: cache})
 	if err != nil {
 		return report, err
 	}
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	for _, d := range e.s.Documents() {
 		if rel, ok := v.rel(d.Path); ok && d.Path != "" && workspace.IsNotePath(rel) {
 			ix.SetNote(e.parser.Parse(rel, d.Text, d.Version))
@@ -66,5 +72,43 @@ func (e *engine) load(ctx context.Context, v *vault, progress func(parsed, total
 	}
 	v.ix.Store(ix)
 	v.loaded.Store(true)
+	v.mu.Unlock()
+	if cache != nil {
+		e.s.log.Info("note cache", zap.String("root", v.root), zap.Int("cached", report.Cached), zap.Int("notes", report.Notes))
+		e.s.Go("save note cache", func(ctx context.Context) { e.saveCache(ctx, v, cache) })
+	}
 	return report, nil
+}
+
+// openCache opens the vault's note cache; nil when it is turned off or has
+// nowhere to live. A cache that cannot be read is logged and loads as empty.
+func (e *engine) openCache(v *vault) *workspace.NoteCache {
+	if e.s.opts.NoCache || !v.scan {
+		return nil
+	}
+	dir, err := workspace.NoteCacheDir(v.root)
+	if err != nil {
+		e.s.log.Warn("note cache", zap.String("root", v.root), zap.Error(err))
+		return nil
+	}
+	cache, err := workspace.OpenNoteCache(dir)
+	if err != nil {
+		e.s.log.Warn("note cache", zap.String("root", v.root), zap.Error(err))
+	}
+	e.s.log.Debug("note cache", zap.String("dir", dir), zap.Int("entries", cache.Len()))
+	return cache
+}
+
+// saveCache writes the note cache after a load. It runs beside the first
+// requests, so they are not kept waiting for a file nobody needs until the
+// next start; a failure only costs that start its speed.
+func (e *engine) saveCache(ctx context.Context, v *vault, cache *workspace.NoteCache) {
+	start := time.Now()
+	wrote, err := cache.Save(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		e.s.log.Warn("note cache not saved", zap.String("root", v.root), zap.Error(err))
+	case wrote:
+		e.s.log.Info("note cache saved", zap.String("root", v.root), zap.Duration("took", time.Since(start)))
+	}
 }

@@ -1,12 +1,16 @@
 package workspace
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // MaxNoteSize bounds the notes rhizome parses: a bigger ".md" is a data dump
@@ -16,17 +20,28 @@ const MaxNoteSize = 8 << 20
 // LoadReport says what loading a vault found besides notes.
 type LoadReport struct {
 	Notes, Files int
-	Problems     []ScanProblem
+	// Cached is how many of the notes came from LoadOptions.Cache unparsed.
+	Cached   int
+	Problems []ScanProblem
+}
+
+// LoadOptions are the optional parts of LoadWithOptions.
+type LoadOptions struct {
+	// Progress, when set, is called (from any goroutine) as notes are parsed,
+	// with the count parsed so far and the total.
+	Progress func(parsed, total int)
+	// Cache, when set, gives the notes whose files have not changed since it
+	// was written, and records every note read for its Save.
+	Cache *NoteCache
 }
 
 // Load scans root, reads and parses every note on all cores, and builds the index.
 func Load(ctx context.Context, root string, cfg Config, p *Parser) (*Index, LoadReport, error) {
-	return LoadWithProgress(ctx, root, cfg, p, nil)
+	return LoadWithOptions(ctx, root, cfg, p, LoadOptions{})
 }
 
-// LoadWithProgress is Load that also calls progress (from any goroutine) as
-// notes are parsed, with the count parsed so far and the total.
-func LoadWithProgress(ctx context.Context, root string, cfg Config, p *Parser, progress func(parsed, total int)) (*Index, LoadReport, error) {
+// LoadWithOptions is Load with progress reports and a cache of parsed notes.
+func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, opts LoadOptions) (*Index, LoadReport, error) {
 	scan, err := ScanVault(ctx, root, cfg.Ignore)
 	if err != nil {
 		return nil, LoadReport{}, fmt.Errorf("scan %s: %w", root, err)
@@ -45,29 +60,65 @@ func LoadWithProgress(ctx context.Context, root string, cfg Config, p *Parser, p
 			assets = append(assets, fi.Path)
 		}
 	}
-	notes, problems := parseFiles(ctx, p, todo, progress)
+	notes, cached, problems := parseFiles(ctx, p, todo, opts.Progress, opts.Cache)
 	report.Problems = append(report.Problems, problems...)
 	if err := ctx.Err(); err != nil {
 		return nil, report, err
 	}
 	ix := NewIndex(cfg)
 	ix.Bulk(notes, assets)
-	report.Notes, report.Files = len(notes), len(notes)+len(assets)
+	report.Notes, report.Files, report.Cached = len(notes), len(notes)+len(assets), cached
 	return ix, report, nil
 }
 
 // ParseFiles reads and parses notes in parallel. A file that cannot be read
 // is reported and left out.
 func ParseFiles(ctx context.Context, p *Parser, files []FileInfo) ([]*Note, []ScanProblem) {
-	return parseFiles(ctx, p, files, nil)
+	notes, _, problems := parseFiles(ctx, p, files, nil, nil)
+	return notes, problems
+}
+
+// readNote reads a file into a buffer of exactly its size, which becomes the
+// note's text (os.ReadFile's has room to spare: 512 bytes for a small note).
+// The size is the scan's; a file that has grown since is read to its end.
+func readNote(fi FileInfo) ([]byte, error) {
+	f, err := os.Open(fi.Abs)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, fi.Size)
+	n, err := io.ReadFull(f, buf)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return bytes.Clone(buf[:n]), nil // shrunk since the scan
+	}
+	if err != nil {
+		return nil, err
+	}
+	var more [1]byte
+	if m, _ := f.Read(more[:]); m > 0 {
+		rest, err := io.ReadAll(f)
+		return append(append(buf, more[0]), rest...), err
+	}
+	return buf, nil
 }
 
 // progressEvery is how many notes pass between progress calls.
 const progressEvery = 256
 
-func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(parsed, total int)) ([]*Note, []ScanProblem) {
+// parseFiles reads and parses files on all cores. With a cache, a note whose
+// path, size and content hash match an entry is decoded instead of parsed
+// (the file is read either way: a Note holds its text), and every note read
+// is recorded in the cache for its Save. cached counts the decoded notes.
+func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(parsed, total int), cache *NoteCache) (_ []*Note, cached int, _ []ScanProblem) {
 	notes := make([]*Note, len(files))
 	errs := make([]error, len(files))
+	var hashes []uint32
+	var reused [][]byte
+	if cache != nil {
+		hashes = make([]uint32, len(files))
+		reused = make([][]byte, len(files))
+	}
 	var wg sync.WaitGroup
 	var next sync.Mutex
 	i := 0
@@ -83,12 +134,21 @@ func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(
 				if j >= len(files) {
 					return
 				}
-				data, err := os.ReadFile(files[j].Abs)
+				data, err := readNote(files[j])
 				if err != nil {
 					errs[j] = err
 					continue
 				}
-				notes[j] = p.Parse(files[j].Path, string(data), 0)
+				// The buffer is never written again and becomes the note's
+				// text: taking it as is saves copying every note once.
+				text := unsafe.String(unsafe.SliceData(data), len(data))
+				if cache != nil {
+					hashes[j] = contentHash(data)
+					notes[j], reused[j] = cache.lookup(files[j].Path, hashes[j], text)
+				}
+				if notes[j] == nil {
+					notes[j] = p.Parse(files[j].Path, text, 0)
+				}
 				if progress != nil && (j+1)%progressEvery == 0 {
 					progress(j+1, len(files))
 				}
@@ -96,6 +156,14 @@ func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(
 		}()
 	}
 	wg.Wait()
+	if cache != nil && ctx.Err() == nil {
+		cache.record(files, notes, hashes, reused)
+		for _, r := range reused {
+			if r != nil {
+				cached++
+			}
+		}
+	}
 	var out []*Note
 	var problems []ScanProblem
 	for j, n := range notes {
@@ -109,5 +177,5 @@ func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(
 			out = append(out, n)
 		}
 	}
-	return out, problems
+	return out, cached, problems
 }

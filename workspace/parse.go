@@ -81,18 +81,6 @@ func (definitionsFirst) Transform(node *ast.Paragraph, reader text.Reader, pc pa
 // note and the body is still parsed; invalid UTF-8, NUL bytes and CRLF are
 // taken as they are.
 func (p *Parser) Parse(notePath, content string, version int32) *Note {
-	return p.parse(notePath, content, []byte(content), version)
-}
-
-// ParseBuffer is Parse of a note read into data, which it overwrites: the
-// buffer a file was read into serves as goldmark's copy of the text (see
-// parse), which saves copying every note twice while a vault loads.
-func (p *Parser) ParseBuffer(notePath string, data []byte, version int32) *Note {
-	return p.parse(notePath, string(data), data, version)
-}
-
-// parse parses content; src holds the same bytes, to be blanked for goldmark.
-func (p *Parser) parse(notePath, content string, src []byte, version int32) *Note {
 	n := &Note{Path: notePath, Text: content, Version: version}
 	start := 0
 	if strings.HasPrefix(content, "\uFEFF") {
@@ -103,6 +91,7 @@ func (p *Parser) parse(notePath, content string, src []byte, version int32) *Not
 
 	// goldmark sees a copy in which frontmatter, %% comments %% and Templater
 	// <% %> are blanked to spaces (newlines kept), so offsets stay those of text.
+	src := []byte(content)
 	blank(src, 0, bodyStart)
 	if blankComments(src, bodyStart) {
 		keepParagraphs(src, content, bodyStart)

@@ -207,19 +207,3 @@ func BenchmarkParseGoldmarkOnly(b *testing.B) {
 		p.Parse("concepts/Collective Decision Making.md", text, 1)
 	}
 }
-
-// TestParseBuffer: parsing from a buffer the parser may overwrite gives the
-// note Parse gives, and the note's text is the buffer as it was read.
-func TestParseBuffer(t *testing.T) {
-	p := NewParser()
-	for _, s := range parseSeeds {
-		buf := []byte(s)
-		got := p.ParseBuffer("dir/note.md", buf, 1)
-		if want := p.Parse("dir/note.md", s, 1); !reflect.DeepEqual(got, want) {
-			t.Errorf("ParseBuffer(%q) differs from Parse", s)
-		}
-		if got.Text != s {
-			t.Errorf("ParseBuffer(%q).Text = %q", s, got.Text)
-		}
-	}
-}

@@ -126,10 +126,15 @@ function timeCheck(a, dir) {
 	return { bestS: Math.min(...times), allS: times, ...last };
 }
 
+// rhizome keeps its note cache here rather than in the user's cache folder,
+// so that a session starts cold when the benchmark says so.
+const cacheDir = (a) => path.join(a.benchDir, 'cache');
+
 function servers(a) {
 	const list = [{
 		name: 'rhizome', command: a.rhizome, args: ['serve'], pull: false, peer: false,
 		indexSignal: 'progress', triggers: ['[', '(', '#', '^', '/'],
+		env: { RHIZOME_CACHE_DIR: cacheDir(a) }, restart: true,
 	}];
 	if (a.peer || (a.servers && a.servers.includes('peer'))) {
 		list.push({
@@ -142,6 +147,17 @@ function servers(a) {
 }
 
 // Reduce a session to the figures of the table.
+// How many notes a rhizome session took from its note cache, of how many,
+// from its log line "note cache" {…, "cached": N, "notes": M}.
+function cachedNotes(logFile) {
+	try {
+		const m = /\tnote cache\t.*"cached": (\d+), "notes": (\d+)/.exec(fs.readFileSync(logFile, 'utf8'));
+		return m ? { cached: Number(m[1]), notes: Number(m[2]) } : { cached: null, notes: null };
+	} catch {
+		return { cached: null, notes: null };
+	}
+}
+
 function figures(s) {
 	const f = { errors: s.errors, exit: s.exit };
 	f.initializeMs = s.phases.initializeMs ?? null;
@@ -151,6 +167,14 @@ function figures(s) {
 	f.indexSymbols = s.phases.indexSymbols ?? null;
 	f.initialDiagnosticsS = s.phases.initialDiagnosticsMs != null ? s.phases.initialDiagnosticsMs / 1000 : null;
 	f.initialDiagnosticsUris = s.phases.initialDiagnosticsUris ?? null;
+	if (s.restart) {
+		const r = s.restart;
+		f.restart = {
+			indexS: r.phases.indexMs != null ? r.phases.indexMs / 1000 : null, indexTimedOutS: r.phases.indexTimedOutS ?? null,
+			peakMB: r.rss?.peakMB ?? null, cpuS: r.rss?.cpuS ?? null, cached: r.cached, notes: r.notes,
+			errors: r.errors, interference: r.interference, quiet: r.quiet,
+		};
+	}
 	f.latency = {};
 	for (const [k, v] of Object.entries(s.latency)) {
 		const sm = summary(v.samples);
@@ -193,8 +217,10 @@ function best(runs) {
 		indexTimedOutS: ok.every((r) => r.indexS === null) ? minOf((r) => r.indexTimedOutS) : null,
 		indexSignal: ok[0]?.indexSignal, indexSymbols: ok.find((r) => r.indexSymbols !== null)?.indexSymbols ?? null,
 		initialDiagnosticsS: minOf((r) => r.initialDiagnosticsS), initialDiagnosticsUris: ok.find((r) => r.initialDiagnosticsUris)?.initialDiagnosticsUris ?? null,
-		peakMB: minOf((r) => r.rss?.peakMB), cpuS: minOf((r) => r.rss?.cpuS), shutdownMs: minOf((r) => r.shutdownMs), exitMs: minOf((r) => r.exitMs), latency: {}, edit: null,
-		errors: [...new Set(ok.flatMap((r) => r.errors))],
+		peakMB: minOf((r) => r.rss?.peakMB), cpuS: minOf((r) => r.rss?.cpuS),
+		restartIndexS: minOf((r) => r.restart?.indexS), restartPeakMB: minOf((r) => r.restart?.peakMB),
+		restartCached: ok.find((r) => r.restart)?.restart ?? null, shutdownMs: minOf((r) => r.shutdownMs), exitMs: minOf((r) => r.exitMs), latency: {}, edit: null,
+		errors: [...new Set(ok.flatMap((r) => [...r.errors, ...(r.restart?.errors || []).map((e) => `restart: ${e}`)]))],
 	};
 	const names = [...new Set(ok.flatMap((r) => Object.keys(r.latency)))];
 	for (const k of names) {
@@ -241,6 +267,10 @@ function rows() {
 	add('runs made (figures: best of them)', (x, name, res) => res.runsMade?.[name] ?? null, '');
 	add('spawn → initialize reply', (x) => x.initializeMs, 'ms');
 	add('spawn → index complete', (x) => x.indexS ?? (x.indexTimedOutS ? `timed out after ${x.indexTimedOutS} s` : null), 's', { 10000: 1.0, 50000: 5.0 });
+	// The same vault again, unchanged, with rhizome's note cache from the first
+	// session; the peer has no cache: its figure is its cold index time.
+	add('restart → index complete (peer: cold, no cache)', (x, name) => (name === 'peer' ? x.indexS : x.restartIndexS), 's', { 50000: 0.5 });
+	add('restart: notes from the cache', (x, name) => (name === 'peer' || !x.restartCached ? null : `${x.restartCached.cached ?? '?'}/${x.restartCached.notes ?? '?'}`), '');
 	add('spawn → all notes\' diagnostics pushed', (x) => x.initialDiagnosticsS, 's');
 	for (const k of REQS) {
 		const t = k.startsWith('completion') && k !== 'completion [[abc' ? 5 : (k === 'definition' || k === 'hover') ? 2 : null;
@@ -257,6 +287,7 @@ function rows() {
 	add('… of which unchanged (median)', (x) => x.edit?.unchangedPerEdit?.p50, '');
 	add('dependent flagged right', (x) => x.edit ? `${x.edit.depCorrect}/${x.edit.iterations}` : null, '');
 	add('peak RSS (VmHWM)', (x) => x.peakMB, 'MB', { 10000: 250, 50000: 1024 });
+	add('restart: peak RSS (VmHWM)', (x, name) => (name === 'peer' ? null : x.restartPeakMB), 'MB');
 	add('server CPU time', (x) => x.cpuS, 's');
 	add('shutdown reply, exit → process gone', (x) => (x.shutdownMs == null ? null : `${fmt(x.shutdownMs, 'ms')}, ${fmt(x.exitMs, 'ms')}`), '');
 	add('rhizome check (best of 3 per run)', (x, name, res) => (name === 'rhizome' ? res.check?.bestS : null), 's');
@@ -385,6 +416,10 @@ async function main() {
 					continue;
 				}
 				process.stderr.write(`${n} notes: ${srv.name} run ${r}/${a.runs} ...`);
+				if (srv.restart) {
+					// Every first session starts cold, whatever ran before it.
+					fs.rmSync(cacheDir(a), { recursive: true, force: true });
+				}
 				const t = performance.now();
 				const s = await runSession({
 					server: srv, root: dir, plan,
@@ -394,11 +429,23 @@ async function main() {
 						loopBudgetMs: a.loopBudgetS * 1000, requestTimeoutMs: a.requestTimeoutS * 1000, editTimeoutMs: a.editTimeoutS * 1000, quietWaitMs: a.quietWaitS * 1000,
 					},
 				});
+				if (srv.restart && !s.errors.length) {
+					// Start it again on the unchanged vault: its note cache, written in
+					// the background after the first session's index, is warm now.
+					const logFile = path.join(a.benchDir, 'logs', `${srv.name}-${n}-run${r}-restart.log`);
+					s.restart = await runSession({
+						server: srv, root: dir, plan, logFile,
+						opts: { phaseTimeoutMs: a.phaseTimeoutS * 1000, quietWaitMs: a.quietWaitS * 1000, indexOnly: true },
+					});
+					Object.assign(s.restart, cachedNotes(logFile));
+				}
 				const f = figures(s);
 				took[srv.name] = Math.max(took[srv.name] || 0, (performance.now() - t) / 1000);
 				(runs[srv.name] ||= []).push(f);
 				process.stderr.write(` ${((performance.now() - t) / 1000).toFixed(1)} s` +
-					` (index ${f.indexS != null ? f.indexS.toFixed(2) + ' s' : 'n/a'}, peak ${f.rss ? f.rss.peakMB.toFixed(0) : '?'} MB, others used ${f.interference ? f.interference.otherCores.toFixed(2) : '?'} cores${f.errors.length ? ', errors: ' + f.errors.join('; ') : ''})\n`);
+					` (index ${f.indexS != null ? f.indexS.toFixed(2) + ' s' : 'n/a'}` +
+					(f.restart ? `, restart ${f.restart.indexS != null ? f.restart.indexS.toFixed(2) + ' s' : 'n/a'} with ${f.restart.cached ?? '?'} notes cached, peak ${f.restart.peakMB?.toFixed(0) ?? '?'} MB` : '') +
+					`, peak ${f.rss ? f.rss.peakMB.toFixed(0) : '?'} MB, others used ${f.interference ? f.interference.otherCores.toFixed(2) : '?'} cores${f.errors.length ? ', errors: ' + f.errors.join('; ') : ''})\n`);
 			}
 		}
 	}

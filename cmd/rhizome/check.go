@@ -56,6 +56,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	profile := fs.String("profile", "", "resolution profiles, comma-separated, first is primary: obsidian, quartz, commonmark")
 	configPath := fs.String("config", "", "config file to use instead of <vault>/.rhizome.yaml")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file (for go tool pprof)")
+	// Off by default: a linter run in CI or by hand should not write to the
+	// user's cache folder unless asked.
+	useCache := fs.Bool("cache", false, "reuse and update the cache of parsed notes that rhizome serve keeps (in the user's cache folder, or $RHIZOME_CACHE_DIR)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, checkUsage)
 		fs.PrintDefaults()
@@ -104,10 +107,20 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 		progress.set("indexing " + t.display)
-		ix, report, err := workspace.Load(ctx, t.root, cfg, parser)
+		var cache *workspace.NoteCache
+		if *useCache {
+			cache = openCache(t.root, stderr, progress)
+		}
+		ix, report, err := workspace.LoadWithOptions(ctx, t.root, cfg, parser, workspace.LoadOptions{Cache: cache})
 		if err != nil {
 			fmt.Fprintf(stderr, "rhizome check: %v\n", err)
 			return 2
+		}
+		if cache != nil {
+			if _, err := cache.Save(ctx); err != nil {
+				progress.clear()
+				fmt.Fprintf(stderr, "rhizome check: %v\n", err)
+			}
 		}
 		for _, p := range report.Problems {
 			progress.clear()
@@ -137,6 +150,24 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return 0
+}
+
+// openCache opens the note cache of the vault at root. A cache that cannot
+// be used is reported and the vault is parsed as without one: it never fails
+// the check.
+func openCache(root string, stderr io.Writer, progress *progress) *workspace.NoteCache {
+	dir, err := workspace.NoteCacheDir(root)
+	if err != nil {
+		progress.clear()
+		fmt.Fprintf(stderr, "rhizome check: %v\n", err)
+		return nil
+	}
+	cache, err := workspace.OpenNoteCache(dir)
+	if err != nil {
+		progress.clear()
+		fmt.Fprintf(stderr, "rhizome check: %v\n", err)
+	}
+	return cache
 }
 
 // vaultTarget is one vault to load, and the notes in it to report on (all when empty).

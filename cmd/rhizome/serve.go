@@ -17,6 +17,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.SetOutput(stderr)
 	logFile := fs.String("log-file", "", "append the log to this file instead of stderr")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	noCache := fs.Bool("no-cache", false, "do not read or write the cache of parsed notes (in the user's cache folder, or $RHIZOME_CACHE_DIR)")
 	// Editors often pass --stdio; stdio is the only transport, so accept it.
 	fs.Bool("stdio", true, "speak LSP over stdin/stdout (the default and only transport)")
 	if err := fs.Parse(args); err != nil {
@@ -37,7 +38,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 2
 	}
 	defer closeLog()
-	err = server.Run(ctx, stdin, stdout, server.Options{Logger: log, Version: version})
+	err = server.Run(ctx, stdin, stdout, server.Options{Logger: log, Version: version, NoCache: *noCache})
 	switch {
 	case err == nil:
 		return 0

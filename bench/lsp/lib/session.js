@@ -15,6 +15,9 @@ const peerhost = require('./peerhost');
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Thrown to end an opts.indexOnly session once the index is complete.
+class IndexOnly extends Error {}
+
 class TimeoutError extends Error {
 	constructor(what, ms) {
 		super(`${what}: timed out after ${(ms / 1000).toFixed(0)} s`);
@@ -195,7 +198,7 @@ async function runSession(cfg) {
 	const busy0 = machineBusyS();
 	const self0 = process.cpuUsage();
 	const t0 = now();
-	const proc = spawn(server.command, server.args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: server.cwd || process.cwd() });
+	const proc = spawn(server.command, server.args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: server.cwd || process.cwd(), env: { ...process.env, ...server.env } });
 	const log = fs.createWriteStream(logFile);
 	proc.stderr.pipe(log);
 	let exited = null;
@@ -334,6 +337,10 @@ async function runSession(cfg) {
 			}
 		}
 		res.phases.indexCounters = { ...st.counters };
+		if (opts.indexOnly) {
+			// A restart: only how soon the index is back (and at what memory).
+			throw new IndexOnly();
+		}
 
 		// 3. open the notes the requests are made in, the hub and a dependent.
 		const toOpen = [...new Set([...plan.notes, ...(plan.linkNotes || []), plan.hub.hub, plan.hub.dependent])];
@@ -410,7 +417,9 @@ async function runSession(cfg) {
 		// 5. edit -> diagnostics: rename a heading of the hub back and forth.
 		res.edit = await editLoop({ conn, ev, st, server, plan, hubUri, depUri, open, request, opts });
 	} catch (e) {
-		res.errors.push(String(e.message || e));
+		if (!(e instanceof IndexOnly)) {
+			res.errors.push(String(e.message || e));
+		}
 		if (ev.closed) {
 			alive = false;
 		}

@@ -1,0 +1,104 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// TestMain keeps the note caches of every test's vaults in a temporary
+// folder: the server's default is the user's cache folder.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "rhizome-server-test-cache-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("RHIZOME_CACHE_DIR", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// startOn initializes a server with the real engine on an existing vault.
+func startOn(t *testing.T, root string, noCache bool) *harness {
+	t.Helper()
+	h := newHarness(t, withRealEngine(), func(o *Options) { o.NoCache = noCache })
+	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"rootUri":"`+string(fileURIOf(root))+`","capabilities":{}}`)); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	h.notify(protocol.MethodInitialized, struct{}{})
+	return h
+}
+
+// waitLog waits until the server's log has every one of parts on one line.
+func (h *harness) waitLog(parts ...string) string {
+	h.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(h.logs.String(), "\n") {
+			all := true
+			for _, p := range parts {
+				all = all && strings.Contains(line, p)
+			}
+			if all {
+				return line
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.t.Fatalf("no log line with %q in:\n%s", parts, h.logs.String())
+	return ""
+}
+
+// The first session writes the cache once its index is in place; the next
+// one on the unchanged vault takes every note from it and writes nothing;
+// --no-cache neither reads nor writes it.
+func TestNoteCacheAcrossSessions(t *testing.T) {
+	root := writeVault(t, map[string]string{"a.md": "See [[b]] and [[b#Top]].\n", "b.md": "# Top\n"})
+	dir, err := workspace.NoteCacheDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "notes.cache")
+
+	first := startOn(t, root, false)
+	first.waitLog("note cache", `"cached": 0, "notes": 2`)
+	first.waitLog("note cache saved")
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatalf("no cache after the first session: %v", err)
+	}
+
+	second := startOn(t, root, false)
+	second.waitLog("note cache", `"cached": 2, "notes": 2`)
+	uri := fileURIOf(filepath.Join(root, "a.md"))
+	second.openText(uri, "See [[b]] and [[b#Top]].\n")
+	if locs := second.definitionAt(uri, "See [[b]] and [[b#Top]].\n", "[[b#T"); len(locs) != 1 || locs[0].URI != fileURIOf(filepath.Join(root, "b.md")) {
+		t.Errorf("definition from cached notes: %+v", locs)
+	}
+	if again, err := os.Stat(file); err != nil || !os.SameFile(fi, again) {
+		t.Errorf("the second session rewrote the cache of an unchanged vault (%v)", err)
+	}
+
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	off := startOn(t, root, true)
+	off.waitLog("indexed", `"notes": 2`)
+	time.Sleep(50 * time.Millisecond) // a save would start right after the index
+	if strings.Contains(off.logs.String(), "note cache") {
+		t.Errorf("NoCache still used the cache:\n%s", off.logs.String())
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Error("NoCache wrote a cache")
+	}
+}

@@ -1,0 +1,783 @@
+package workspace
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// The note cache keeps the parsed notes of a vault on disk, so that a restart
+// on an unchanged vault decodes them instead of parsing the markdown again.
+// It is only a cache: deleting it, or any damage to it, costs one cold parse.
+//
+// One file per vault, written whole to a temporary file and renamed over the
+// old one, so a reader sees either version and never half of one:
+//
+//	magic    "rhizome note cache\n"
+//	uvarint  cacheFormat
+//	uvarint  parserVersion
+//	uvarint  len, bytes: buildID (Go, rhizome and dependency versions)
+//	entries, each: uvarint len, body, uint32 crc32c(body) little-endian
+//	body:    uvarint len, path (vault-relative) · uvarint size · varint mtime
+//	         (Unix ns) · uint32 crc32c of the file · the encoded Note
+//
+// An entry whose checksum does not match is skipped; the length prefix lets
+// the reader go on to the next one. A header that differs in any way drops
+// the whole file.
+
+const (
+	// parserVersion names what Parser.Parse puts in a Note. Whoever changes
+	// the parser's output (a new field, another rule, a fix that moves a span
+	// or changes a string) must bump it, or restarts will serve notes parsed
+	// by the old rules until their files change.
+	parserVersion = 1
+
+	// cacheFormat is the layout of the cache file and of an encoded Note.
+	cacheFormat = 1
+
+	cacheMagic    = "rhizome note cache\n"
+	cacheFileName = "notes.cache"
+)
+
+// castagnoli is CRC-32C, which amd64 (SSE 4.2) and arm64 compute in hardware
+// at several GB/s: hashing every note of a 250 MB vault costs a few
+// milliseconds, next to the hundreds it takes to read them.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// contentHash identifies a note's bytes. A cache entry is reused when path,
+// size and this hash match. CRC-32C is enough because nothing here is
+// adversarial (a vault's owner gains nothing by fooling their own cache): an
+// edited note with the same size has a 1 in 2^32 chance of matching its old
+// entry, and a CRC detects every change of up to 32 consecutive bits, which
+// covers the typo fixed in place. Even then, the note's spans are checked
+// against its new text, so a stale entry can misplace a link, never crash.
+func contentHash(data []byte) uint32 { return crc32.Checksum(data, castagnoli) }
+
+// buildID goes into the header beside parserVersion: the parser's output also
+// depends on goldmark, the YAML decoder and Go's Unicode tables, and a new
+// rhizome release may change the parser without anyone remembering to bump
+// parserVersion. A rebuild costs one cold start.
+var buildID = sync.OnceValue(func() string {
+	var b strings.Builder
+	b.WriteString(runtime.Version())
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fmt.Fprintf(&b, " %s@%s", bi.Main.Path, bi.Main.Version)
+		for _, d := range bi.Deps {
+			if d.Replace != nil {
+				d = d.Replace
+			}
+			fmt.Fprintf(&b, " %s@%s", d.Path, d.Version)
+		}
+	}
+	return b.String()
+})
+
+// NoteCacheDir is where the note cache of the vault at root lives:
+// $RHIZOME_CACHE_DIR, or rhizome in the user's cache folder (os.UserCacheDir),
+// then a folder named by a hash of root's absolute path, so that vaults never
+// share a cache and nothing is written inside a vault.
+func NoteCacheDir(root string) (string, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return "", fmt.Errorf("note cache for %s: %w", root, err)
+	}
+	base := os.Getenv("RHIZOME_CACHE_DIR")
+	if base == "" {
+		user, err := os.UserCacheDir()
+		if err != nil {
+			return "", fmt.Errorf("note cache: %w", err)
+		}
+		base = filepath.Join(user, "rhizome")
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(base, hex.EncodeToString(sum[:8])), nil
+}
+
+// NoteCache is the on-disk cache of one vault's parsed notes, for one load:
+// OpenNoteCache reads it, a load (LoadOptions.Cache) takes what still matches
+// the files and records what it read, and Save writes that back when it
+// differs from what was read.
+type NoteCache struct {
+	dir string
+	// entries is what the file held, by path. Read-only once opened, so the
+	// load's workers look entries up without a lock.
+	entries map[string]cacheEntry
+	// valid is false when there was no usable file: Save then always writes.
+	valid bool
+	// damaged counts entries skipped because their checksum or framing was wrong.
+	damaged int
+
+	mu   sync.Mutex
+	next []cacheRecord // set by the load, written by Save
+}
+
+// cacheEntry is one entry as read from the file. note aliases the file's
+// bytes; a decoded Note copies what it keeps, so it never pins them.
+type cacheEntry struct {
+	size  int64
+	mtime int64
+	hash  uint32
+	note  []byte // the encoded Note
+}
+
+// cacheRecord is one note as the last load read it.
+type cacheRecord struct {
+	path  string
+	size  int64
+	mtime int64
+	hash  uint32
+	note  *Note
+	enc   []byte // the entry's encoded Note when it was reused; nil when parsed
+	fresh bool   // the stored entry, if any, differs (parsed, or another mtime)
+}
+
+// OpenNoteCache reads the note cache in dir (see NoteCacheDir). It always
+// returns a cache to load with: an empty one when there is no file yet, when
+// the file is from another version of rhizome (both expected, no error), or
+// when it cannot be read (the error says why). Damaged entries are skipped and
+// reported in the error; the intact ones are still used.
+func OpenNoteCache(dir string) (*NoteCache, error) {
+	c := &NoteCache{dir: dir}
+	data, err := os.ReadFile(filepath.Join(dir, cacheFileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("note cache: %w", err)
+	}
+	entries, damaged, ok := readCacheFile(data)
+	if !ok {
+		return c, nil
+	}
+	c.entries, c.damaged, c.valid = entries, damaged, true
+	if damaged > 0 {
+		return c, fmt.Errorf("note cache %s: %d damaged entries skipped", filepath.Join(dir, cacheFileName), damaged)
+	}
+	return c, nil
+}
+
+// Len is the number of usable entries read from the file.
+func (c *NoteCache) Len() int { return len(c.entries) }
+
+// readCacheFile parses a cache file. ok is false when the header is not this
+// build's; entries then is nil.
+func readCacheFile(data []byte) (entries map[string]cacheEntry, damaged int, ok bool) {
+	rest, ok := readCacheHeader(data)
+	if !ok {
+		return nil, 0, false
+	}
+	// A typical entry is some hundreds of bytes: size the map once.
+	entries = make(map[string]cacheEntry, len(rest)/512)
+	for len(rest) > 0 {
+		n, k := binary.Uvarint(rest)
+		if k <= 0 || n > uint64(len(rest)-k) || uint64(len(rest)-k)-n < 4 {
+			// A broken length: nothing after it can be framed.
+			damaged++
+			break
+		}
+		body := rest[k : k+int(n)]
+		sum := binary.LittleEndian.Uint32(rest[k+int(n):])
+		rest = rest[k+int(n)+4:]
+		if crc32.Checksum(body, castagnoli) != sum {
+			damaged++
+			continue
+		}
+		path, e, ok := readEntryHead(body)
+		if !ok {
+			damaged++
+			continue
+		}
+		entries[path] = e
+	}
+	return entries, damaged, true
+}
+
+func readCacheHeader(data []byte) ([]byte, bool) {
+	if !bytes.HasPrefix(data, []byte(cacheMagic)) {
+		return nil, false
+	}
+	d := decoder{b: data, i: len(cacheMagic)}
+	if d.uvarint() != cacheFormat || d.uvarint() != parserVersion {
+		return nil, false
+	}
+	n := d.uvarint()
+	if d.bad || n > uint64(len(d.b)-d.i) || string(d.b[d.i:d.i+int(n)]) != buildID() {
+		return nil, false
+	}
+	return data[d.i+int(n):], true
+}
+
+func readEntryHead(body []byte) (string, cacheEntry, bool) {
+	d := decoder{b: body}
+	n := d.uvarint()
+	if d.bad || n > uint64(len(body)-d.i) {
+		return "", cacheEntry{}, false
+	}
+	path := string(body[d.i : d.i+int(n)])
+	d.i += int(n)
+	e := cacheEntry{size: int64(d.uvarint()), mtime: d.varint()}
+	if d.bad || len(body)-d.i < 4 {
+		return "", cacheEntry{}, false
+	}
+	e.hash = binary.LittleEndian.Uint32(body[d.i:])
+	e.note = body[d.i+4:]
+	return path, e, true
+}
+
+// lookup returns the cached Note for the file at path when its entry has the
+// same size and content hash, decoded over text (the file's content, which
+// becomes the Note's Text). The mtime is not compared: a file touched without
+// being changed (a sync tool, a checkout) keeps its entry, and one changed
+// within the same mtime tick is still caught by its hash. It is safe for
+// concurrent use.
+func (c *NoteCache) lookup(path string, hash uint32, text string) (*Note, []byte) {
+	if c == nil {
+		return nil, nil
+	}
+	e, ok := c.entries[path]
+	if !ok || e.size != int64(len(text)) || e.hash != hash {
+		return nil, nil
+	}
+	n, err := decodeNote(e.note, path, text)
+	if err != nil {
+		return nil, nil
+	}
+	return n, e.note
+}
+
+// record keeps what a load read, for Save. files, notes, hashes and reused
+// are parallel; a nil note is a file that could not be read.
+func (c *NoteCache) record(files []FileInfo, notes []*Note, hashes []uint32, reused [][]byte) {
+	next := make([]cacheRecord, 0, len(files))
+	for j, n := range notes {
+		if n == nil {
+			continue
+		}
+		r := cacheRecord{path: files[j].Path, size: int64(len(n.Text)), mtime: files[j].ModTime.UnixNano(),
+			hash: hashes[j], note: n, enc: reused[j]}
+		e, ok := c.entries[r.path]
+		r.fresh = r.enc == nil || !ok || e.mtime != r.mtime
+		next = append(next, r)
+	}
+	c.mu.Lock()
+	c.next = next
+	c.mu.Unlock()
+}
+
+// Save writes the notes of the last load to the cache file when they differ
+// from what was read: a note parsed or touched, a note gone, a damaged or
+// missing file. It reports whether it wrote. The file is written to a
+// temporary name and renamed, so a crash or a cancelled ctx leaves the old
+// one; no fsync, since a file cut short by a power loss fails its checksums
+// and costs one cold start.
+func (c *NoteCache) Save(ctx context.Context) (bool, error) {
+	c.mu.Lock()
+	next := c.next
+	c.mu.Unlock()
+	if next == nil {
+		return false, nil // nothing loaded through this cache
+	}
+	changed := !c.valid || c.damaged > 0 || len(next) != len(c.entries)
+	for i := 0; !changed && i < len(next); i++ {
+		changed = next[i].fresh
+	}
+	if !changed {
+		return false, nil
+	}
+	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		return false, fmt.Errorf("note cache: %w", err)
+	}
+	removeStaleTemps(c.dir)
+	f, err := os.CreateTemp(c.dir, "notes-*.tmp")
+	if err != nil {
+		return false, fmt.Errorf("note cache: %w", err)
+	}
+	tmp := f.Name()
+	err = writeCache(ctx, f, next)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(c.dir, cacheFileName))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return false, fmt.Errorf("note cache %s: %w", c.dir, err)
+	}
+	return true, nil
+}
+
+// removeStaleTemps deletes temporary files that a killed process left. A
+// recent one may be another rhizome's save in progress (two editors on one
+// vault), so it is left alone.
+func removeStaleTemps(dir string) {
+	old, _ := filepath.Glob(filepath.Join(dir, "notes-*.tmp"))
+	for _, p := range old {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(p)
+		}
+	}
+}
+
+func writeCache(ctx context.Context, f *os.File, records []cacheRecord) error {
+	w := bufio.NewWriterSize(f, 1<<20)
+	hdr := []byte(cacheMagic)
+	hdr = binary.AppendUvarint(hdr, cacheFormat)
+	hdr = binary.AppendUvarint(hdr, parserVersion)
+	hdr = appendBytes(hdr, buildID())
+	if _, err := w.Write(hdr); err != nil {
+		return err
+	}
+	var enc encoder
+	var body, frame []byte
+	for i, r := range records {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		body = appendBytes(body[:0], r.path)
+		body = binary.AppendUvarint(body, uint64(r.size))
+		body = binary.AppendVarint(body, r.mtime)
+		body = binary.LittleEndian.AppendUint32(body, r.hash)
+		if r.enc != nil {
+			body = append(body, r.enc...)
+		} else {
+			body = enc.appendNote(body, r.note)
+		}
+		frame = binary.AppendUvarint(frame[:0], uint64(len(body)))
+		frame = append(frame, body...)
+		frame = binary.LittleEndian.AppendUint32(frame, crc32.Checksum(body, castagnoli))
+		if _, err := w.Write(frame); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
+}
+
+func appendBytes(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// A string in an encoded Note is a uvarint whose low 3 bits say what follows.
+// Most of a Note's strings are slices of its Text (link targets, labels, tag
+// names) or of its Path (a title from the file name): those are stored as
+// offsets and decoded as slices of the freshly read text, so a decoded Note
+// holds no more memory than a parsed one. Other strings (decoded %20 targets,
+// plain-text labels, slugs, YAML values) are stored once per Note as bytes;
+// a repeat, or a slice of one (a link's key, cut from its decoded target), is
+// a reference to it.
+const (
+	strEmpty      = iota // the uvarint is 0
+	strText              // >>3 is the offset in Text; then uvarint length
+	strPath              // >>3 is the offset in Path; then uvarint length
+	strBytes             // >>3 is the length; then the bytes; becomes the next table entry
+	strTable             // >>3 is a table entry
+	strTableSlice        // >>3 is a table entry; then uvarint offset, uvarint length
+)
+
+// tableSliceWindow is how many recent table entries a string is checked to be
+// a slice of: a link's key follows its target, so a few are enough.
+const tableSliceWindow = 8
+
+// encoder appends Notes. Its buffers are reused from one Note to the next.
+type encoder struct {
+	b          []byte
+	text, path string
+	table      map[string]int
+	list       []string
+}
+
+func (e *encoder) appendNote(b []byte, n *Note) []byte {
+	if e.table == nil {
+		e.table = map[string]int{}
+	}
+	clear(e.table)
+	*e = encoder{b: b, text: n.Text, path: n.Path, table: e.table, list: e.list[:0]}
+	e.varint(int64(n.Version))
+
+	fm := &n.Frontmatter
+	flags := uint64(0)
+	if fm.Present {
+		flags |= 1
+	}
+	if fm.Err != nil {
+		flags |= 2
+	}
+	if fm.Publish != nil {
+		flags |= 4
+		if *fm.Publish {
+			flags |= 8
+		}
+	}
+	e.uvarint(flags)
+	e.span(fm.Span)
+	if fm.Err != nil {
+		e.varint(int64(fm.Err.Line))
+		e.span(fm.Err.Span)
+		e.str(fm.Err.Message)
+	}
+	e.str(fm.Title)
+	e.str(fm.Description)
+	e.count(len(fm.Aliases), fm.Aliases == nil)
+	for _, a := range fm.Aliases {
+		e.str(a)
+	}
+	e.tags(fm.Tags)
+	e.count(len(fm.Problems), fm.Problems == nil)
+	for _, p := range fm.Problems {
+		e.str(p.Field)
+		e.span(p.Span)
+		e.str(p.Message)
+	}
+
+	e.str(n.Title)
+	e.str(n.Description)
+	e.str(n.Lead)
+	e.span(n.LeadSpan)
+	e.count(len(n.Headings), n.Headings == nil)
+	for _, h := range n.Headings {
+		e.varint(int64(h.Level))
+		e.str(h.Text)
+		e.str(h.Slug)
+		e.span(h.Span)
+		e.span(h.TextSpan)
+	}
+	e.count(len(n.Blocks), n.Blocks == nil)
+	for _, bl := range n.Blocks {
+		e.str(bl.ID)
+		e.span(bl.Span)
+	}
+	e.tags(n.Tags)
+	e.count(len(n.Links), n.Links == nil)
+	for i := range n.Links {
+		l := &n.Links[i]
+		f := uint64(l.Kind) << 3
+		if l.Wiki {
+			f |= 1
+		}
+		if l.Image {
+			f |= 2
+		}
+		if l.External {
+			f |= 4
+		}
+		e.uvarint(f)
+		e.span(l.Span)
+		e.span(l.TargetSpan)
+		e.str(l.Target)
+		e.str(l.Fragment)
+		e.str(l.Label)
+		e.str(l.Ref)
+		e.varint(int64(l.Def))
+		e.str(l.key)
+	}
+	b = e.b
+	e.b, e.text, e.path = nil, "", ""
+	clear(e.list) // do not pin the last Note's strings
+	return b
+}
+
+func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+
+// count writes a slice's length, keeping nil apart from empty so that a
+// decoded Note is deeply equal to the parsed one.
+func (e *encoder) count(n int, isNil bool) {
+	if isNil {
+		e.uvarint(0)
+		return
+	}
+	e.uvarint(uint64(n) + 1)
+}
+
+func (e *encoder) span(s Span) {
+	e.varint(int64(s.Start))
+	e.varint(int64(s.End) - int64(s.Start))
+}
+
+func (e *encoder) tags(ts []Tag) {
+	e.count(len(ts), ts == nil)
+	for _, t := range ts {
+		e.str(t.Name)
+		e.span(t.Span)
+		if t.InFrontmatter {
+			e.uvarint(1)
+		} else {
+			e.uvarint(0)
+		}
+	}
+}
+
+func (e *encoder) str(s string) {
+	if s == "" {
+		e.uvarint(strEmpty)
+		return
+	}
+	if off, ok := sliceOf(e.text, s); ok {
+		e.uvarint(uint64(off)<<3 | strText)
+		e.uvarint(uint64(len(s)))
+		return
+	}
+	if off, ok := sliceOf(e.path, s); ok {
+		e.uvarint(uint64(off)<<3 | strPath)
+		e.uvarint(uint64(len(s)))
+		return
+	}
+	if k, ok := e.table[s]; ok {
+		e.uvarint(uint64(k)<<3 | strTable)
+		return
+	}
+	for k := max(0, len(e.list)-tableSliceWindow); k < len(e.list); k++ {
+		if off, ok := sliceOf(e.list[k], s); ok {
+			e.uvarint(uint64(k)<<3 | strTableSlice)
+			e.uvarint(uint64(off))
+			e.uvarint(uint64(len(s)))
+			return
+		}
+	}
+	e.table[s] = len(e.list)
+	e.list = append(e.list, s)
+	e.uvarint(uint64(len(s))<<3 | strBytes)
+	e.b = append(e.b, s...)
+}
+
+// sliceOf reports whether s shares outer's memory (is a slice of it, not
+// merely equal to a part of it), and at which offset. Comparing addresses is
+// the only way to know; the pointers are only compared, never made.
+func sliceOf(outer, s string) (int, bool) {
+	if len(s) == 0 || len(outer) == 0 {
+		return 0, false
+	}
+	o := uintptr(unsafe.Pointer(unsafe.StringData(outer)))
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	if p < o || p-o > uintptr(len(outer)-len(s)) || len(s) > len(outer) {
+		return 0, false
+	}
+	return int(p - o), true
+}
+
+// errBadNote is any encoded Note that does not decode over the given text.
+var errBadNote = errors.New("note cache: malformed entry")
+
+// decoder reads an encoded Note; bad sticks once anything is out of range, so
+// the reads need no check each, and the end result is discarded.
+type decoder struct {
+	b          []byte
+	i          int
+	bad        bool
+	text, path string
+	table      []string
+}
+
+// decodeNote decodes b as the Note at path whose content is text. Every
+// string is rebuilt from text, path or b (copied), every span checked against
+// text: whatever b holds, the result is a Note a parse could have produced
+// over text, or an error; never a panic.
+func decodeNote(b []byte, path, text string) (*Note, error) {
+	d := decoder{b: b, text: text, path: path}
+	n := &Note{Path: path, Text: text}
+	n.Version = int32(d.varint())
+
+	fm := &n.Frontmatter
+	flags := d.uvarint()
+	fm.Present = flags&1 != 0
+	fm.Span = d.span()
+	if flags&2 != 0 {
+		fm.Err = &FrontmatterError{Line: int(d.varint()), Span: d.span(), Message: d.str()}
+	}
+	if flags&4 != 0 {
+		p := flags&8 != 0
+		fm.Publish = &p
+	}
+	fm.Title = d.str()
+	fm.Description = d.str()
+	if k, ok := d.count(1); ok {
+		fm.Aliases = make([]string, k)
+		for i := range fm.Aliases {
+			fm.Aliases[i] = d.str()
+		}
+	}
+	fm.Tags = d.tags()
+	if k, ok := d.count(3); ok {
+		fm.Problems = make([]FieldProblem, k)
+		for i := range fm.Problems {
+			fm.Problems[i] = FieldProblem{Field: d.str(), Span: d.span(), Message: d.str()}
+		}
+	}
+
+	n.Title = d.str()
+	n.Description = d.str()
+	n.Lead = d.str()
+	n.LeadSpan = d.span()
+	if k, ok := d.count(7); ok {
+		n.Headings = make([]Heading, k)
+		for i := range n.Headings {
+			n.Headings[i] = Heading{Level: int(d.varint()), Text: d.str(), Slug: d.str(), Span: d.span(), TextSpan: d.span()}
+		}
+	}
+	if k, ok := d.count(3); ok {
+		n.Blocks = make([]Block, k)
+		for i := range n.Blocks {
+			n.Blocks[i] = Block{ID: d.str(), Span: d.span()}
+		}
+	}
+	n.Tags = d.tags()
+	if k, ok := d.count(11); ok {
+		n.Links = make([]Link, k)
+		for i := range n.Links {
+			l := &n.Links[i]
+			f := d.uvarint()
+			l.Kind = LinkKind(f >> 3)
+			if f>>3 > 0xff {
+				d.bad = true
+			}
+			l.Wiki, l.Image, l.External = f&1 != 0, f&2 != 0, f&4 != 0
+			l.Span = d.span()
+			l.TargetSpan = d.span()
+			l.Target = d.str()
+			l.Fragment = d.str()
+			l.Label = d.str()
+			l.Ref = d.str()
+			def := d.varint()
+			if def < -1 || def >= int64(k) {
+				d.bad = true
+			}
+			l.Def = int(def)
+			l.key = d.str()
+			if d.bad {
+				break
+			}
+		}
+	}
+	if d.bad || d.i != len(d.b) {
+		return nil, errBadNote
+	}
+	return n, nil
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.bad {
+		return 0
+	}
+	v, k := binary.Uvarint(d.b[d.i:])
+	if k <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.i += k
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.bad {
+		return 0
+	}
+	v, k := binary.Varint(d.b[d.i:])
+	if k <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.i += k
+	return v
+}
+
+// count reads a slice length; ok is false for a nil slice. minSize is the
+// fewest bytes one element takes, so a damaged length cannot allocate more
+// than the entry could hold.
+func (d *decoder) count(minSize int) (int, bool) {
+	v := d.uvarint()
+	if v == 0 || d.bad {
+		return 0, false
+	}
+	if v-1 > uint64(len(d.b)-d.i)/uint64(minSize) {
+		d.bad = true
+		return 0, false
+	}
+	return int(v - 1), true
+}
+
+func (d *decoder) span() Span {
+	start := d.varint()
+	length := d.varint()
+	if start < 0 || length < 0 || start > int64(len(d.text)) || length > int64(len(d.text))-start {
+		d.bad = true
+		return Span{}
+	}
+	return Span{int(start), int(start + length)}
+}
+
+func (d *decoder) tags() []Tag {
+	k, ok := d.count(3)
+	if !ok {
+		return nil
+	}
+	ts := make([]Tag, k)
+	for i := range ts {
+		ts[i] = Tag{Name: d.str(), Span: d.span(), InFrontmatter: d.uvarint() != 0}
+	}
+	return ts
+}
+
+func (d *decoder) str() string {
+	v := d.uvarint()
+	switch v & 7 {
+	case strEmpty:
+		if v != 0 {
+			d.bad = true
+		}
+		return ""
+	case strText:
+		return d.slice(d.text, v>>3, d.uvarint())
+	case strPath:
+		return d.slice(d.path, v>>3, d.uvarint())
+	case strBytes:
+		n := v >> 3
+		if d.bad || n > uint64(len(d.b)-d.i) {
+			d.bad = true
+			return ""
+		}
+		s := string(d.b[d.i : d.i+int(n)])
+		d.i += int(n)
+		d.table = append(d.table, s)
+		return s
+	case strTable:
+		if v>>3 >= uint64(len(d.table)) {
+			d.bad = true
+			return ""
+		}
+		return d.table[v>>3]
+	case strTableSlice:
+		k := v >> 3
+		off, n := d.uvarint(), d.uvarint()
+		if k >= uint64(len(d.table)) {
+			d.bad = true
+			return ""
+		}
+		return d.slice(d.table[k], off, n)
+	}
+	d.bad = true
+	return ""
+}
+
+func (d *decoder) slice(s string, off, n uint64) string {
+	if d.bad || off > uint64(len(s)) || n > uint64(len(s))-off {
+		d.bad = true
+		return ""
+	}
+	return s[off : off+n]
+}

@@ -1,0 +1,676 @@
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rhizome-lsp/rhizome/bench/vaultgen"
+)
+
+var cacheTestConfig = Config{Profiles: []Profile{ProfileObsidian}}
+
+// loadCached loads root through the cache in dir, as the server does.
+func loadCached(t testing.TB, root, dir string) (*NoteCache, map[string]*Note, LoadReport) {
+	t.Helper()
+	c, err := OpenNoteCache(dir)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	ix, rep, err := LoadWithOptions(context.Background(), root, cacheTestConfig, NewParser(), LoadOptions{Cache: c})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	return c, indexNotes(ix), rep
+}
+
+func indexNotes(ix *Index) map[string]*Note {
+	s := ix.Snapshot()
+	defer s.Release()
+	out := map[string]*Note{}
+	for _, f := range s.Notes() {
+		out[f.Path] = f.Note
+	}
+	return out
+}
+
+func save(t testing.TB, c *NoteCache) bool {
+	t.Helper()
+	wrote, err := c.Save(context.Background())
+	if err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	return wrote
+}
+
+// sameNotes asserts that every note of got is deeply equal to want's (every
+// field, unexported ones included) and holds its Text and Path the same way:
+// a string sliced from them in one is the same slice in the other, so a
+// decoded note takes no more memory than a parsed one.
+func sameNotes(t *testing.T, got, want map[string]*Note) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d notes, want %d", len(got), len(want))
+	}
+	bad := 0
+	for p, w := range want {
+		g := got[p]
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("%s: decoded note differs from the parse:\n got %+v\nwant %+v", p, g, w)
+			bad++
+		} else if gs, ws := stringShape(g), stringShape(w); !slices.Equal(gs, ws) {
+			t.Errorf("%s: strings held differently:\n got %v\nwant %v", p, gs, ws)
+			bad++
+		}
+		if bad > 5 {
+			t.Fatal("too many differences")
+		}
+	}
+}
+
+// stringShape says, for every string of a note in field order, whether it is
+// a slice of the note's Text or Path and where.
+func stringShape(n *Note) []string {
+	var out []string
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.String:
+			s := v.String()
+			if off, ok := sliceOf(n.Text, s); ok {
+				out = append(out, fmt.Sprintf("text[%d:%d]", off, off+len(s)))
+			} else if off, ok := sliceOf(n.Path, s); ok {
+				out = append(out, fmt.Sprintf("path[%d:%d]", off, off+len(s)))
+			} else {
+				out = append(out, "own")
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if f := v.Type().Field(i); v.Type() != reflect.TypeFor[Note]() || f.Name != "Text" && f.Name != "Path" {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Pointer:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		}
+	}
+	walk(reflect.ValueOf(n).Elem())
+	return out
+}
+
+// cacheGardens is ../shared/gardens beside the repository, as in gardens_test.go.
+func cacheGardens(t *testing.T) []string {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "gardens"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Logf("SKIP the real gardens: not at %s: %v", dir, err)
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
+
+// TestNoteCacheRoundTrip builds the cache of real, test and generated vaults,
+// loads them again through it and compares every note to the first load's
+// parse. (The comparison is with that parse, not another: whether an empty
+// slice is nil depends on the parser's pooled buffers, and the cache keeps
+// whichever the parse produced.)
+func TestNoteCacheRoundTrip(t *testing.T) {
+	vaults := []string{filepath.Join("..", "examples", "garden"), filepath.Join("testdata", "scan", "vault")}
+	resolve, _ := filepath.Glob(filepath.Join("testdata", "resolve", "*"))
+	vaults = append(vaults, resolve...)
+	vaults = append(vaults, cacheGardens(t)...)
+	gen := t.TempDir()
+	if _, err := vaultgen.Generate(gen, vaultgen.Options{Notes: 2000, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	vaults = append(vaults, gen)
+	for _, root := range vaults {
+		name := filepath.Base(root)
+		if root == gen {
+			name = "generated-2000"
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			c, parsed, rep := loadCached(t, root, dir)
+			if rep.Notes == 0 || rep.Cached != 0 || c.Len() != 0 {
+				t.Fatalf("first load: %d notes, %d cached, %d entries; want notes, nothing cached", rep.Notes, rep.Cached, c.Len())
+			}
+			if !save(t, c) {
+				t.Fatal("a missing cache was not written")
+			}
+			c, decoded, rep := loadCached(t, root, dir)
+			if c.Len() != len(parsed) || rep.Cached != rep.Notes || rep.Notes != len(parsed) {
+				t.Fatalf("second load: %d entries, %d of %d notes cached; want all %d", c.Len(), rep.Cached, rep.Notes, len(parsed))
+			}
+			sameNotes(t, decoded, parsed)
+			if save(t, c) {
+				t.Error("an unchanged vault rewrote its cache")
+			}
+		})
+	}
+}
+
+// TestNoteCacheEncodeParsed round-trips the parser's own test inputs and
+// fuzz corpus, where the odd cases live (escaped targets, broken YAML, CRLF,
+// invalid UTF-8).
+func TestNoteCacheEncodeParsed(t *testing.T) {
+	texts := slices.Clone(parseSeeds)
+	texts = append(texts,
+		"---\ntitle: Über\ndescription: d\naliases: [x, \"#y\"]\npublish: false\ntags: [a, b]\n---\n# H1\n\n[x](a%20b.md#Sec%20One) [y](caf%C3%A9.md) [[Ab C|l]]\n",
+		"---\ntitle: [unclosed\n---\nbody [[x]]\n", "# Same\n\n## Same\n\ntext\n", "[a]: <b c.md> \"t\"\n[x][a] [a][]\r\n",
+		"\uFEFF---\npublish: yes\n---\n![[i.png|100]] #tag/sub ^blk\n", "bad \xff utf8 [[\xfe]]\n")
+	corpus, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParse", "*"))
+	for _, f := range corpus {
+		if s, ok := readFuzzString(t, f); ok {
+			texts = append(texts, s)
+		}
+	}
+	p := NewParser()
+	var e encoder
+	for _, text := range texts {
+		for _, path := range []string{"dir/Some Note.md", "a.md"} {
+			n := p.Parse(path, text, 3)
+			b := e.appendNote(nil, n)
+			d, err := decodeNote(b, path, text)
+			if err != nil {
+				t.Fatalf("%q: %v", text, err)
+			}
+			if !reflect.DeepEqual(d, n) {
+				t.Fatalf("%q:\n got %+v\nwant %+v", text, d, n)
+			}
+			if gs, ws := stringShape(d), stringShape(n); !slices.Equal(gs, ws) {
+				t.Fatalf("%q: strings held differently:\n got %v\nwant %v", text, gs, ws)
+			}
+		}
+	}
+}
+
+// readFuzzString reads a "go test fuzz v1" file holding one string.
+func readFuzzString(t *testing.T, file string) (string, bool) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lit, ok := strings.Cut(strings.TrimSpace(string(data)), "\nstring(")
+	if !ok {
+		return "", false
+	}
+	var s string
+	if _, err := fmt.Sscanf(strings.TrimSuffix(lit, ")"), "%q", &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// TestNoteCacheCoversNote lists every field a Note holds. A field added to
+// Note or to a type inside it fails this test until the encoder (cache.go)
+// writes it and parserVersion is bumped.
+func TestNoteCacheCoversNote(t *testing.T) {
+	var got []string
+	seen := map[reflect.Type]bool{}
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || seen[typ] {
+			return
+		}
+		seen[typ] = true
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			got = append(got, fmt.Sprintf("%s.%s %s", typ.Name(), f.Name, f.Type))
+			walk(prefix, f.Type)
+		}
+	}
+	walk("", reflect.TypeFor[Note]())
+	want := []string{
+		"Note.Path string", "Note.Text string", "Note.Version int32", "Note.Frontmatter workspace.Frontmatter",
+		"Frontmatter.Present bool", "Frontmatter.Span workspace.Span", "Span.Start int", "Span.End int",
+		"Frontmatter.Err *workspace.FrontmatterError",
+		"FrontmatterError.Line int", "FrontmatterError.Span workspace.Span", "FrontmatterError.Message string",
+		"Frontmatter.Title string", "Frontmatter.Description string", "Frontmatter.Aliases []string",
+		"Frontmatter.Tags []workspace.Tag", "Tag.Name string", "Tag.Span workspace.Span", "Tag.InFrontmatter bool",
+		"Frontmatter.Publish *bool", "Frontmatter.Problems []workspace.FieldProblem",
+		"FieldProblem.Field string", "FieldProblem.Span workspace.Span", "FieldProblem.Message string",
+		"Note.Title string", "Note.Description string", "Note.Lead string", "Note.LeadSpan workspace.Span",
+		"Note.Headings []workspace.Heading", "Heading.Level int", "Heading.Text string", "Heading.Slug string",
+		"Heading.Span workspace.Span", "Heading.TextSpan workspace.Span",
+		"Note.Blocks []workspace.Block", "Block.ID string", "Block.Span workspace.Span",
+		"Note.Tags []workspace.Tag", "Note.Links []workspace.Link",
+		"Link.Kind workspace.LinkKind", "Link.Span workspace.Span", "Link.TargetSpan workspace.Span",
+		"Link.Target string", "Link.Fragment string", "Link.Label string", "Link.Wiki bool", "Link.Image bool",
+		"Link.External bool", "Link.Ref string", "Link.Def int", "Link.key string",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Note's fields changed: update appendNote and decodeNote in cache.go, bump parserVersion, then this list.\n got %q\nwant %q", got, want)
+	}
+}
+
+// writeNotes writes files under a new vault folder.
+func writeNotes(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for p, text := range files {
+		full := filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+var smallVault = map[string]string{
+	"a.md":       "# A\n\nSee [[b]] and [[c]].\n",
+	"b.md":       "---\ntitle: Bee\naliases: [bb]\n---\nBack to [A](a.md#a).\n",
+	"c.md":       "# C\n\n#tag ^id\n",
+	"sub/d.md":   "[x](../a%20b.md) [[a|label]]\n",
+	"image.png":  "png",
+	"sub/e.md":   "plain\n",
+	"f.markdown": "[[e]]\n",
+}
+
+// freshParses parses every note of root with a parser of its own.
+func freshParses(t *testing.T, root string) map[string]*Note {
+	t.Helper()
+	ix, _, err := Load(context.Background(), root, cacheTestConfig, NewParser())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return indexNotes(ix)
+}
+
+// A file changed in place, same size and same mtime, is parsed again: the
+// cache goes by content, not by the file's times. A file only touched is not.
+func TestNoteCacheChangedFile(t *testing.T) {
+	root := writeNotes(t, smallVault)
+	dir := t.TempDir()
+	c, _, _ := loadCached(t, root, dir)
+	save(t, c)
+
+	a := filepath.Join(root, "a.md")
+	fi, err := os.Stat(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(smallVault["a.md"], "[[c]]", "[[e]]", 1)
+	if len(changed) != len(smallVault["a.md"]) {
+		t.Fatal("the edit must keep the size")
+	}
+	if err := os.WriteFile(a, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(a, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	touched := filepath.Join(root, "c.md")
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(touched, later, later); err != nil {
+		t.Fatal(err)
+	}
+
+	c, notes, rep := loadCached(t, root, dir)
+	if rep.Cached != rep.Notes-1 {
+		t.Errorf("%d of %d notes cached, want all but a.md", rep.Cached, rep.Notes)
+	}
+	if got := notes["a.md"].Links[1].Target; got != "e" {
+		t.Errorf("a.md's second link is to %q, want the edited e", got)
+	}
+	for p, n := range freshParses(t, root) {
+		// Against an independent parse; nil and empty slices may differ there.
+		if n.Text != notes[p].Text || len(n.Links) != len(notes[p].Links) || !reflect.DeepEqual(n.Frontmatter, notes[p].Frontmatter) ||
+			(len(n.Links) > 0 && !reflect.DeepEqual(n.Links, notes[p].Links)) {
+			t.Errorf("%s differs from a fresh parse", p)
+		}
+	}
+	if !save(t, c) {
+		t.Fatal("a changed note did not rewrite the cache")
+	}
+	// The touched file's new mtime is stored, so the next start finds nothing to write.
+	c, _, rep = loadCached(t, root, dir)
+	if rep.Cached != rep.Notes {
+		t.Errorf("after the rewrite %d of %d notes cached", rep.Cached, rep.Notes)
+	}
+	if save(t, c) {
+		t.Error("nothing changed, yet the cache was rewritten")
+	}
+}
+
+// A removed note's entry is dropped on save; a new note is added.
+func TestNoteCacheRemovedFile(t *testing.T) {
+	root := writeNotes(t, smallVault)
+	dir := t.TempDir()
+	c, _, _ := loadCached(t, root, dir)
+	save(t, c)
+	if err := os.Remove(filepath.Join(root, "c.md")); err != nil {
+		t.Fatal(err)
+	}
+	c, _, rep := loadCached(t, root, dir)
+	if rep.Cached != rep.Notes {
+		t.Errorf("%d of %d notes cached", rep.Cached, rep.Notes)
+	}
+	if !save(t, c) {
+		t.Fatal("a removed note did not rewrite the cache")
+	}
+	c, err := OpenNoteCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.entries["c.md"]; ok || c.Len() != rep.Notes {
+		t.Errorf("after saving: %d entries (c.md there: %v), want %d", c.Len(), ok, rep.Notes)
+	}
+	if err := os.WriteFile(filepath.Join(root, "new.md"), []byte("[[a]]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, _, rep = loadCached(t, root, dir)
+	if rep.Cached != rep.Notes-1 || !save(t, c) {
+		t.Errorf("with a new note: %d of %d cached, want all but one, and a rewrite", rep.Cached, rep.Notes)
+	}
+}
+
+// A header from another parser, format or build drops the whole cache.
+func TestNoteCacheVersionMismatch(t *testing.T) {
+	root := writeNotes(t, smallVault)
+	dir := t.TempDir()
+	c, _, _ := loadCached(t, root, dir)
+	save(t, c)
+	file := filepath.Join(dir, cacheFileName)
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := func(format, parser uint64, build string) []byte {
+		b := []byte(cacheMagic)
+		b = binary.AppendUvarint(b, format)
+		b = binary.AppendUvarint(b, parser)
+		return appendBytes(b, build)
+	}
+	rest, ok := readCacheHeader(good)
+	if !ok || !bytes.HasPrefix(good, header(cacheFormat, parserVersion, buildID())) {
+		t.Fatal("the written header does not read back")
+	}
+	for name, h := range map[string][]byte{
+		"parser version": header(cacheFormat, parserVersion+1, buildID()),
+		"format":         header(cacheFormat+1, parserVersion, buildID()),
+		"build":          header(cacheFormat, parserVersion, buildID()+" other@v1"),
+		"magic":          append([]byte("RHIZOME"), header(cacheFormat, parserVersion, buildID())[7:]...),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(file, append(h, rest...), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c, _, rep := loadCached(t, root, dir)
+			if c.Len() != 0 || rep.Cached != 0 {
+				t.Errorf("%d entries, %d notes cached from a mismatched cache", c.Len(), rep.Cached)
+			}
+			if !save(t, c) {
+				t.Error("a mismatched cache was not replaced")
+			}
+		})
+	}
+}
+
+// A cache cut short or with a flipped bit anywhere loads what is intact
+// (damaged entries are skipped, never trusted), the vault loads whole and
+// right, and the next save repairs the file.
+func TestNoteCacheDamaged(t *testing.T) {
+	root := writeNotes(t, smallVault)
+	want := freshParses(t, root)
+	dir := t.TempDir()
+	c, _, _ := loadCached(t, root, dir)
+	save(t, c)
+	file := filepath.Join(dir, cacheFileName)
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewParser()
+	check := func(t *testing.T, damaged []byte) {
+		if err := os.WriteFile(file, damaged, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := OpenNoteCache(dir) // the error only reports the damage
+		ix, rep, err := LoadWithOptions(context.Background(), root, cacheTestConfig, p, LoadOptions{Cache: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := indexNotes(ix)
+		if len(got) != len(want) || rep.Cached > c.Len() {
+			t.Fatalf("%d notes (%d cached, %d entries), want %d", len(got), rep.Cached, c.Len(), len(want))
+		}
+		for p, n := range want {
+			if g := got[p]; g.Text != n.Text || !reflect.DeepEqual(g.Frontmatter, n.Frontmatter) || len(g.Links) != len(n.Links) ||
+				(len(n.Links) > 0 && !reflect.DeepEqual(g.Links, n.Links)) || g.Title != n.Title {
+				t.Fatalf("%s loaded wrong from a damaged cache", p)
+			}
+		}
+		if !save(t, c) {
+			t.Fatal("a damaged cache was not rewritten")
+		}
+		if c, err := OpenNoteCache(dir); err != nil || c.Len() != len(want) {
+			t.Fatalf("after the rewrite: %d entries, %v", c.Len(), err)
+		}
+	}
+	t.Run("truncated", func(t *testing.T) {
+		for n := 0; n < len(good); n += max(1, len(good)/97) {
+			check(t, good[:n])
+		}
+	})
+	t.Run("bit flipped", func(t *testing.T) {
+		for i := 0; i < len(good); i += max(1, len(good)/149) {
+			b := slices.Clone(good)
+			b[i] ^= 1 << (i % 8)
+			check(t, b)
+		}
+	})
+	t.Run("one damaged entry", func(t *testing.T) {
+		b := slices.Clone(good)
+		b[len(b)-10] ^= 0x40 // inside the last entry
+		if err := os.WriteFile(file, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := OpenNoteCache(dir)
+		if err == nil || c.Len() != len(want)-1 {
+			t.Errorf("%d entries, error %v; want all but one, and the damage reported", c.Len(), err)
+		}
+		check(t, b)
+	})
+}
+
+// A cache folder that cannot be made or written only loses the cache.
+func TestNoteCacheUnwritable(t *testing.T) {
+	root := writeNotes(t, smallVault)
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A folder below a regular file: unwritable even for root. Opening it
+	// reports the error; the load goes on without a cache.
+	c, err := OpenNoteCache(filepath.Join(blocker, "cache"))
+	if err == nil || c == nil {
+		t.Fatalf("open: %v, %v", c, err)
+	}
+	_, rep, err := LoadWithOptions(context.Background(), root, cacheTestConfig, NewParser(), LoadOptions{Cache: c})
+	if err != nil || rep.Notes == 0 || rep.Cached != 0 {
+		t.Fatalf("load: %d notes, %d cached, %v", rep.Notes, rep.Cached, err)
+	}
+	if wrote, err := c.Save(context.Background()); wrote || err == nil {
+		t.Errorf("save into an impossible folder: wrote %v, error %v", wrote, err)
+	}
+}
+
+func TestNoteCacheDir(t *testing.T) {
+	base := t.TempDir()
+	t.Setenv("RHIZOME_CACHE_DIR", base)
+	a, err := NoteCacheDir("testdata/scan/vault")
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs("testdata/scan/vault")
+	a2, _ := NoteCacheDir(abs)
+	b, _ := NoteCacheDir("testdata/scan")
+	if filepath.Dir(a) != base || a != a2 || a == b {
+		t.Errorf("cache folders %s, %s, %s under %s: want one per vault, the same for both spellings", a, a2, b, base)
+	}
+	t.Setenv("RHIZOME_CACHE_DIR", "")
+	user, err := os.UserCacheDir()
+	if err != nil {
+		t.Skip(err)
+	}
+	if d, _ := NoteCacheDir(abs); filepath.Dir(d) != filepath.Join(user, "rhizome") {
+		t.Errorf("default cache folder %s, want one under %s", d, filepath.Join(user, "rhizome"))
+	}
+}
+
+// Save after a cancelled load writes nothing; Save with a cancelled context
+// leaves the old file.
+func TestNoteCacheCancelled(t *testing.T) {
+	root := writeNotes(t, smallVault)
+	dir := t.TempDir()
+	c, _ := OpenNoteCache(dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := LoadWithOptions(ctx, root, cacheTestConfig, NewParser(), LoadOptions{Cache: c}); err == nil {
+		t.Fatal("a cancelled load succeeded")
+	}
+	if wrote, err := c.Save(context.Background()); wrote || err != nil {
+		t.Errorf("after a cancelled load: wrote %v, %v", wrote, err)
+	}
+	c, _, _ = loadCached(t, root, dir)
+	if wrote, err := c.Save(ctx); wrote || err == nil {
+		t.Errorf("cancelled save: wrote %v, %v", wrote, err)
+	}
+	if tmps, _ := filepath.Glob(filepath.Join(dir, "*")); len(tmps) != 0 {
+		t.Errorf("a cancelled save left %v", tmps)
+	}
+}
+
+// FuzzDecodeCache feeds damaged cache files and note encodings to the
+// decoder: it must never panic, and whatever it accepts must be a note
+// whose spans lie in its text and which encodes back to itself. It also
+// round-trips the parse of the fuzzed text.
+func FuzzDecodeCache(f *testing.F) {
+	p := NewParser()
+	root := filepath.Join("..", "examples", "garden")
+	texts := map[string]string{}
+	dir := f.TempDir()
+	c, err := OpenNoteCache(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	ix, _, err := LoadWithOptions(context.Background(), root, cacheTestConfig, p, LoadOptions{Cache: c})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := c.Save(context.Background()); err != nil {
+		f.Fatal(err)
+	}
+	file, err := os.ReadFile(filepath.Join(dir, cacheFileName))
+	if err != nil {
+		f.Fatal(err)
+	}
+	var e encoder
+	for path, n := range indexNotes(ix) {
+		texts[path] = n.Text
+		f.Add(e.appendNote(nil, n), n.Text)
+	}
+	f.Add(file, "")
+	f.Add(file[:len(file)/2], "")
+	for _, s := range parseSeeds {
+		f.Add(e.appendNote(nil, p.Parse("dir/note.md", s, 0)), s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, text string) {
+		var e encoder
+		entries, _, _ := readCacheFile(data)
+		for path, en := range entries {
+			tx, ok := texts[path]
+			if !ok {
+				tx = text
+			}
+			if n, err := decodeNote(en.note, path, tx); err == nil {
+				checkDecoded(t, &e, n)
+			}
+		}
+		if n, err := decodeNote(data, "dir/note.md", text); err == nil {
+			checkDecoded(t, &e, n)
+		}
+		if len(text) < 4096 {
+			n := p.Parse("dir/note.md", text, 0)
+			d, err := decodeNote(e.appendNote(nil, n), n.Path, n.Text)
+			if err != nil || !reflect.DeepEqual(d, n) {
+				t.Fatalf("parse of %q does not round-trip: %v\n got %+v\nwant %+v", text, err, d, n)
+			}
+		}
+	})
+}
+
+func checkDecoded(t *testing.T, e *encoder, n *Note) {
+	t.Helper()
+	ok := func(s Span) {
+		if s.Start < 0 || s.Start > s.End || s.End > len(n.Text) {
+			t.Fatalf("span %v out of a text of %d bytes", s, len(n.Text))
+		}
+	}
+	ok(n.Frontmatter.Span)
+	ok(n.LeadSpan)
+	for _, l := range n.Links {
+		ok(l.Span)
+		ok(l.TargetSpan)
+		if l.Def < -1 || l.Def >= len(n.Links) {
+			t.Fatalf("Def %d of %d links", l.Def, len(n.Links))
+		}
+	}
+	for _, h := range n.Headings {
+		ok(h.Span)
+		ok(h.TextSpan)
+	}
+	again, err := decodeNote(e.appendNote(nil, n), n.Path, n.Text)
+	if err != nil || !reflect.DeepEqual(again, n) {
+		t.Fatalf("a decoded note does not encode back to itself: %v\n got %+v\nwant %+v", err, again, n)
+	}
+}
+
+// A note read with the size the scan saw is still read whole when it has
+// grown or shrunk since.
+func TestReadNoteSizeChanged(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "n.md")
+	for _, tc := range []struct {
+		scanned int64
+		text    string
+	}{{5, "hello"}, {3, "hello"}, {0, "hello"}, {9, "hello"}, {5, ""}, {0, ""}} {
+		if err := os.WriteFile(file, []byte(tc.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readNote(FileInfo{Abs: file, Size: tc.scanned})
+		// Unchanged, the buffer is exactly the note: no spare room pinned by its text.
+		if err != nil || string(got) != tc.text || tc.scanned == int64(len(tc.text)) && cap(got) != len(got) {
+			t.Errorf("scanned %d bytes of %q: read %q (cap %d), %v", tc.scanned, tc.text, got, cap(got), err)
+		}
+	}
+}
