@@ -22,6 +22,14 @@ type File struct {
 	// so completion over a large vault does not fold every title per keystroke.
 	FoldedTitle string
 	keys        []string // name keys under which the file is found
+
+	// resolved holds the note's link resolutions, parallel to Note.Links,
+	// without fragments (those are checked when asked: a heading edit must
+	// not re-resolve every backlink). backlinks are the links that resolve
+	// to this file. Both are the index's, read and written under its lock;
+	// fields rather than maps keyed by file, which cost a lookup per link.
+	resolved  []stored
+	backlinks []LinkRef
 }
 
 // IsNote reports whether the file is a markdown note.
@@ -53,16 +61,11 @@ type Index struct {
 	mu  sync.RWMutex
 	cfg Config
 
-	files  map[string]*File   // folded path → file
-	byName map[string][]*File // nameKey → files found under it (names, index folders, aliases)
-	// resolved holds each note's link resolutions, parallel to Note.Links,
-	// without fragments (those are checked when asked: a heading edit must not
-	// re-resolve every backlink).
-	resolved  map[*File][]stored
-	backlinks map[*File][]LinkRef
-	// mentions maps a nameKey to the notes with a link under that key: when a
-	// file with the key appears or goes, only those notes re-resolve.
-	mentions map[string][]*File
+	files map[string]*File // folded path → file
+	// byName holds, under each nameKey, the files found by it and the notes
+	// whose links use it: one lookup serves a link's resolution and its place
+	// in the table.
+	byName   map[string]*nameEntry
 	tags     map[string]map[*File]int // folded tag → notes → uses
 	tagPages map[string]int           // folded tag or parent of a nested tag → tags under it
 	folders  map[string]int           // folded folder path → files below it
@@ -71,6 +74,39 @@ type Index struct {
 	// missing counts wikilink targets that resolve to nothing: notes people
 	// mean to write, offered by completion.
 	missing map[string]*Missing
+}
+
+// nameEntry is what the index holds under one nameKey.
+type nameEntry struct {
+	files []*File // found under the key: names, index folders, aliases
+	// mentions are the notes with a link under the key: when a file with the
+	// key appears or goes, only those notes re-resolve.
+	mentions []*File
+}
+
+// named returns the files found under key k.
+func (ix *Index) named(k string) []*File {
+	if e := ix.byName[k]; e != nil {
+		return e.files
+	}
+	return nil
+}
+
+// entry returns the entry of key k, made when there is none.
+func (ix *Index) entry(k string) *nameEntry {
+	e := ix.byName[k]
+	if e == nil {
+		e = &nameEntry{}
+		ix.byName[k] = e
+	}
+	return e
+}
+
+// dropIfEmpty forgets k when nothing is under it any more.
+func (ix *Index) dropIfEmpty(k string, e *nameEntry) {
+	if len(e.files) == 0 && len(e.mentions) == 0 {
+		delete(ix.byName, k)
+	}
 }
 
 // Missing is a link target no file answers, and how many links name it.
@@ -84,16 +120,13 @@ type Missing struct {
 // NewIndex returns an empty index.
 func NewIndex(cfg Config) *Index {
 	return &Index{
-		cfg:       cfg,
-		files:     map[string]*File{},
-		byName:    map[string][]*File{},
-		resolved:  map[*File][]stored{},
-		backlinks: map[*File][]LinkRef{},
-		mentions:  map[string][]*File{},
-		tags:      map[string]map[*File]int{},
-		tagPages:  map[string]int{},
-		folders:   map[string]int{},
-		missing:   map[string]*Missing{},
+		cfg:      cfg,
+		files:    map[string]*File{},
+		byName:   map[string]*nameEntry{},
+		tags:     map[string]map[*File]int{},
+		tagPages: map[string]int{},
+		folders:  map[string]int{},
+		missing:  map[string]*Missing{},
 	}
 }
 
@@ -169,7 +202,21 @@ func (ix *Index) resolveAll() {
 			ix.tagTable(f, true, nil)
 		}
 	}
-	results := make([][]stored, len(notes))
+	// The tables are emptied first: the workers below take pointers to the
+	// name entries that remain.
+	for _, f := range ix.files {
+		f.backlinks = nil
+	}
+	for k, e := range ix.byName {
+		e.mentions = nil
+		ix.dropIfEmpty(k, e)
+	}
+	ix.missing = map[string]*Missing{}
+	type result struct {
+		stored  []stored
+		entries []*nameEntry
+	}
+	results := make([]result, len(notes))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	next := make(chan int, len(notes))
@@ -182,18 +229,23 @@ func (ix *Index) resolveAll() {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = ix.resolveNote(ix.cfg.Primary(), notes[i])
+				f := notes[i]
+				results[i].stored = ix.resolveNote(ix.cfg.Primary(), f)
+				entries := make([]*nameEntry, len(f.Note.Links))
+				for j := range f.Note.Links {
+					if l := &f.Note.Links[j]; !l.External && l.Target != "" {
+						entries[j] = ix.byName[l.lookupKey()]
+					}
+				}
+				results[i].entries = entries
 			}
 		}()
 	}
 	wg.Wait()
-	ix.resolved = make(map[*File][]stored, len(notes))
-	ix.backlinks = map[*File][]LinkRef{}
-	ix.mentions = map[string][]*File{}
-	ix.missing = map[string]*Missing{}
 	for i, f := range notes {
-		ix.resolved[f] = results[i]
-		ix.linkTables(f, true)
+		f.resolved = results[i].stored
+		ix.addLinks(f, results[i].entries)
+		results[i] = result{}
 	}
 }
 
@@ -215,7 +267,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 		// flag, and its path; when those stay (most keystrokes), backlinks
 		// need no news. A hub note has thousands of backlinks.
 		anchors, publish := sameFace(f.Note, n)
-		for _, r := range ix.backlinks[f] {
+		for _, r := range f.backlinks {
 			// A heading or block edit matters only to links that name one.
 			if recased || !publish || !anchors && r.Link().Fragment != "" {
 				changed.add(r.From)
@@ -241,7 +293,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 		ix.key(f)
 		rekeyed = append(oldKeys, f.keys...)
 	}
-	ix.resolved[f] = ix.resolveNote(ix.cfg.Primary(), f)
+	f.resolved = ix.resolveNote(ix.cfg.Primary(), f)
 	ix.linkTables(f, true)
 	// Every table is up to date: now re-resolve the notes whose links may
 	// lead elsewhere (names that appeared or went, tag pages and folder
@@ -280,9 +332,9 @@ func (ix *Index) Remove(p string) Changed {
 	if f.Note != nil {
 		ix.linkTables(f, false)
 		ix.tagTable(f, false, pages)
-		delete(ix.resolved, f)
+		f.resolved = nil
 	}
-	for _, r := range ix.backlinks[f] {
+	for _, r := range f.backlinks {
 		changed.add(r.From)
 	}
 	delete(ix.files, f.foldPath)
@@ -394,8 +446,8 @@ func (ix *Index) key(f *File) {
 	ix.similar.d = nil
 	ix.names.entries = nil
 	for _, k := range f.keys {
-		if !containsFile(ix.byName[k], f) {
-			ix.byName[k] = append(ix.byName[k], f)
+		if e := ix.entry(k); !containsFile(e.files, f) {
+			e.files = append(e.files, f)
 		}
 	}
 }
@@ -406,18 +458,20 @@ func (ix *Index) unkeyWith(f *File, keys []string) {
 	ix.similar.d = nil
 	ix.names.entries = nil
 	for _, k := range keys {
-		list := ix.byName[k]
-		for i, g := range list {
+		e := ix.byName[k]
+		if e == nil {
+			continue
+		}
+		for i, g := range e.files {
 			if g == f {
-				list = append(list[:i:i], list[i+1:]...)
+				e.files = append(e.files[:i:i], e.files[i+1:]...)
 				break
 			}
 		}
-		if len(list) == 0 {
-			delete(ix.byName, k)
-		} else {
-			ix.byName[k] = list
+		if len(e.files) == 0 {
+			e.files = nil
 		}
+		ix.dropIfEmpty(k, e)
 	}
 }
 
@@ -435,15 +489,19 @@ func (ix *Index) reresolveMentions(keys []string, changed Changed) {
 	seen := map[*File]bool{}
 	for _, k := range keys {
 		// linkTables below edits the list being walked: walk a copy.
-		for _, g := range append([]*File(nil), ix.mentions[k]...) {
+		var mentions []*File
+		if e := ix.byName[k]; e != nil {
+			mentions = append(mentions, e.mentions...)
+		}
+		for _, g := range mentions {
 			if seen[g] || g.Note == nil {
 				continue
 			}
 			seen[g] = true
-			old := ix.resolved[g]
+			old := g.resolved
 			ix.linkTables(g, false)
 			now := ix.resolveNote(ix.cfg.Primary(), g)
-			ix.resolved[g] = now
+			g.resolved = now
 			ix.linkTables(g, true)
 			if !sameResolutions(old, now) {
 				changed.add(g)
@@ -466,55 +524,80 @@ func sameResolutions(a, b []stored) bool {
 
 // linkTables adds (or removes) f's links to the backlink and mention tables.
 func (ix *Index) linkTables(f *File, add bool) {
+	if add {
+		ix.addLinks(f, nil)
+		return
+	}
 	n := f.Note
-	res := ix.resolved[f]
+	res := f.resolved
 	for i := range n.Links {
 		l := &n.Links[i]
 		if l.External || l.Target == "" {
 			continue
 		}
 		k := l.lookupKey()
-		list := ix.mentions[k]
-		if add {
-			// A note's links are added in one go, so a repeat of the same key
-			// sits at the end of the list.
-			if len(list) == 0 || list[len(list)-1] != f {
-				ix.mentions[k] = append(list, f)
-			}
-		} else if len(list) > 0 {
-			kept := list[:0]
-			for _, g := range list {
+		if e := ix.byName[k]; e != nil && len(e.mentions) > 0 {
+			kept := e.mentions[:0]
+			for _, g := range e.mentions {
 				if g != f {
 					kept = append(kept, g)
 				}
 			}
 			if len(kept) == 0 {
-				delete(ix.mentions, k)
-			} else {
-				ix.mentions[k] = kept
+				kept = nil
 			}
+			e.mentions = kept
+			ix.dropIfEmpty(k, e)
 		}
 		if i < len(res) && res[i].status == NoSuchNote && l.Wiki {
-			ix.countMissing(l.Target, add)
+			ix.countMissing(l.Target, false)
 		}
 		if i < len(res) && res[i].target != nil {
 			t := res[i].target
-			if add {
-				ix.backlinks[t] = append(ix.backlinks[t], LinkRef{f, i})
-			} else {
-				list := ix.backlinks[t]
-				kept := list[:0]
-				for _, r := range list {
-					if r.From != f {
-						kept = append(kept, r)
-					}
-				}
-				if len(kept) == 0 {
-					delete(ix.backlinks, t)
-				} else {
-					ix.backlinks[t] = kept
+			kept := t.backlinks[:0]
+			for _, r := range t.backlinks {
+				if r.From != f {
+					kept = append(kept, r)
 				}
 			}
+			if len(kept) == 0 {
+				kept = nil
+			}
+			t.backlinks = kept
+		}
+	}
+}
+
+// addLinks adds f's links to the backlink and mention tables. entries, when
+// given, are the name entries of f's links, looked up while resolving in
+// parallel (nil where a link has none yet): building a large index then does
+// no lookup per link here, where only one core works.
+func (ix *Index) addLinks(f *File, entries []*nameEntry) {
+	n := f.Note
+	res := f.resolved
+	for i := range n.Links {
+		l := &n.Links[i]
+		if l.External || l.Target == "" {
+			continue
+		}
+		var e *nameEntry
+		if i < len(entries) {
+			e = entries[i]
+		}
+		if e == nil {
+			e = ix.entry(l.lookupKey())
+		}
+		// A note's links are added in one go, so a repeat of the same key
+		// sits at the end of the list.
+		if len(e.mentions) == 0 || e.mentions[len(e.mentions)-1] != f {
+			e.mentions = append(e.mentions, f)
+		}
+		if i < len(res) && res[i].status == NoSuchNote && l.Wiki {
+			ix.countMissing(l.Target, true)
+		}
+		if i < len(res) && res[i].target != nil {
+			t := res[i].target
+			t.backlinks = append(t.backlinks, LinkRef{f, i})
 		}
 	}
 }

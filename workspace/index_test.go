@@ -426,7 +426,7 @@ func indexState(ix *Index) map[string]string {
 		b.Reset()
 		fmt.Fprintf(&b, "stem=%s keys=%v\n", f.Stem(), f.keys)
 		if f.Note != nil {
-			res := s.ix.resolved[f]
+			res := f.resolved
 			for i := range f.Note.Links {
 				st := "-"
 				if i < len(res) {
@@ -451,11 +451,16 @@ func indexState(ix *Index) map[string]string {
 	out["#missing"] = fmt.Sprint(s.Missing())
 	out["#folders"] = fmt.Sprint(s.ix.folders)
 	out["#tagPages"] = fmt.Sprint(s.ix.tagPages)
-	for k, fs := range s.ix.byName {
-		out["#byName "+k] = fmt.Sprint(sortedPaths(fs))
-	}
-	for k, fs := range s.ix.mentions {
-		out["#mentions "+k] = fmt.Sprint(sortedPaths(fs))
+	for k, e := range s.ix.byName {
+		if len(e.files) == 0 && len(e.mentions) == 0 {
+			out["#empty entry "+k] = "kept" // an entry with nothing under it is a leak
+		}
+		if len(e.files) > 0 {
+			out["#byName "+k] = fmt.Sprint(sortedPaths(e.files))
+		}
+		if len(e.mentions) > 0 {
+			out["#mentions "+k] = fmt.Sprint(sortedPaths(e.mentions))
+		}
 	}
 	return out
 }

@@ -105,7 +105,7 @@ func isRelative(t string) bool {
 // shortest path ending in the target. Case-insensitive, '.md' optional.
 func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 	t := strings.TrimSuffix(l.Target, "/")
-	cands := ix.byName[l.lookupKey()]
+	cands := ix.named(l.lookupKey())
 	r := Resolution{Status: NoSuchNote, Profile: ProfileObsidian}
 	// match prefers the file named exactly (an asset "a" over a note "a.md"
 	// for the link "a"), then the note without its extension; between equals
@@ -211,7 +211,7 @@ func asciiFoldedEqual(folded, s string) bool {
 func (ix *Index) resolveQuartz(from *File, l *Link) Resolution {
 	r := Resolution{Status: NoSuchNote, Profile: ProfileQuartz}
 	t := strings.TrimSuffix(l.Target, "/")
-	cands := ix.byName[l.lookupKey()]
+	cands := ix.named(l.lookupKey())
 	// match prefers the file at the slug, then a folder's index note, then a
 	// note with that alias; between equals (two notes with one alias), the
 	// first by path, whatever the table's order.
@@ -335,7 +335,7 @@ func (ix *Index) resolveCommonMark(from *File, l *Link) Resolution {
 	}
 	r.Wanted = want
 	w := nfc(want)
-	for _, f := range ix.byName[l.lookupKey()] {
+	for _, f := range ix.named(l.lookupKey()) {
 		if nfc(f.Path) == w {
 			return found(r, f)
 		}

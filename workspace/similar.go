@@ -13,9 +13,12 @@ type nameDeletes struct {
 	byDelete map[string][]string // deletion variant → name keys
 }
 
-func buildNameDeletes(byName map[string][]*File) *nameDeletes {
+func buildNameDeletes(byName map[string]*nameEntry) *nameDeletes {
 	d := &nameDeletes{byDelete: make(map[string][]string, len(byName)*8)}
-	for k := range byName {
+	for k, e := range byName {
+		if len(e.files) == 0 {
+			continue // only mentioned: no file to suggest
+		}
 		for _, v := range deletes(k) {
 			d.byDelete[v] = append(d.byDelete[v], k)
 		}
@@ -68,7 +71,7 @@ func (s *Snapshot) Similar(name string, limit int) []*File {
 			if dist > 2 {
 				continue
 			}
-			for _, f := range ix.byName[k] {
+			for _, f := range ix.named(k) {
 				hits = append(hits, hit{f, dist})
 			}
 		}

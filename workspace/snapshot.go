@@ -56,7 +56,7 @@ func (s *Snapshot) Resolve(f *File, i int) Resolution {
 	l := &f.Note.Links[i]
 	p := s.ix.cfg.Primary()
 	var r Resolution
-	if res := s.ix.resolved[f]; i < len(res) && res[i].status == Resolved && res[i].target != nil {
+	if res := f.resolved; i < len(res) && res[i].status == Resolved && res[i].target != nil {
 		// The common case, from the index; anything else is resolved again for
 		// the details (few links are broken, and those are asked about rarely).
 		r = Resolution{Status: Resolved, Profile: linkProfile(p, l), Target: res[i].target}
@@ -92,7 +92,7 @@ func (s *Snapshot) ResolveLink(from *File, l *Link) Resolution {
 
 // Backlinks lists the links that resolve to f, sorted by source path and position.
 func (s *Snapshot) Backlinks(f *File) []LinkRef {
-	out := append([]LinkRef(nil), s.ix.backlinks[f]...)
+	out := append([]LinkRef(nil), f.backlinks...)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].From.Path != out[j].From.Path {
 			return out[i].From.Path < out[j].From.Path
@@ -103,11 +103,11 @@ func (s *Snapshot) Backlinks(f *File) []LinkRef {
 }
 
 // BacklinkCount is len(Backlinks(f)) without the copy.
-func (s *Snapshot) BacklinkCount(f *File) int { return len(s.ix.backlinks[f]) }
+func (s *Snapshot) BacklinkCount(f *File) int { return len(f.backlinks) }
 
 // ByName lists the files found under a name (case-insensitive; also index
 // notes by folder name and notes by alias).
-func (s *Snapshot) ByName(name string) []*File { return s.ix.byName[nameKey(name)] }
+func (s *Snapshot) ByName(name string) []*File { return s.ix.named(nameKey(name)) }
 
 // Tags lists every tag with the number of notes using it, by name.
 func (s *Snapshot) Tags() []TagCount {
