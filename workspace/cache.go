@@ -45,7 +45,7 @@ const (
 	// the parser's output (a new field, another rule, a fix that moves a span
 	// or changes a string) must bump it, or restarts will serve notes parsed
 	// by the old rules until their files change.
-	parserVersion = 1
+	parserVersion = 2
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
 	cacheFormat = 1
@@ -657,7 +657,7 @@ func decodeNote(b []byte, path, text string) (*Note, error) {
 			if def < -1 || def >= int64(k) {
 				d.bad = true
 			}
-			l.Def = int(def)
+			l.Def = int32(def)
 			l.key = d.str()
 			if d.bad {
 				break

@@ -261,9 +261,9 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		"Heading.Span workspace.Span", "Heading.TextSpan workspace.Span",
 		"Note.Blocks []workspace.Block", "Block.ID string", "Block.Span workspace.Span",
 		"Note.Tags []workspace.Tag", "Note.Links []workspace.Link",
-		"Link.Kind workspace.LinkKind", "Link.Span workspace.Span", "Link.TargetSpan workspace.Span",
-		"Link.Target string", "Link.Fragment string", "Link.Label string", "Link.Wiki bool", "Link.Image bool",
-		"Link.External bool", "Link.Ref string", "Link.Def int", "Link.key string",
+		"Link.Kind workspace.LinkKind", "Link.Wiki bool", "Link.Image bool", "Link.External bool", "Link.Def int32",
+		"Link.Span workspace.Span", "Link.TargetSpan workspace.Span",
+		"Link.Target string", "Link.Fragment string", "Link.Label string", "Link.Ref string", "Link.key string",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Note's fields changed: update appendNote and decodeNote in cache.go, bump parserVersion, then this list.\n got %q\nwant %q", got, want)
@@ -642,7 +642,7 @@ func checkDecoded(t *testing.T, e *encoder, n *Note) {
 	for _, l := range n.Links {
 		ok(l.Span)
 		ok(l.TargetSpan)
-		if l.Def < -1 || l.Def >= len(n.Links) {
+		if l.Def < -1 || int(l.Def) >= len(n.Links) {
 			t.Fatalf("Def %d of %d links", l.Def, len(n.Links))
 		}
 	}

@@ -515,7 +515,7 @@ func sameResolutions(a, b []stored) bool {
 		return false
 	}
 	for i := range a {
-		if a[i].status != b[i].status || a[i].target != b[i].target || len(a[i].candidates) != len(b[i].candidates) {
+		if a[i].status != b[i].status || a[i].target != b[i].target || a[i].candidates != b[i].candidates {
 			return false
 		}
 	}
@@ -679,11 +679,13 @@ func (ix *Index) countTagPages(k string, delta int, pages pageChanges) {
 }
 
 // stored is what the index keeps of a link's resolution: enough for
-// backlinks and change detection, a third of a Resolution's size. The rest is
-// recomputed when asked (see Snapshot.Resolve).
+// backlinks and change detection, two words. The rest is recomputed when
+// asked (see Snapshot.Resolve).
 type stored struct {
-	target     *File
-	candidates []*File
+	target *File
+	// candidates counts an ambiguous link's candidates: a change in that
+	// count changes its diagnostic.
+	candidates int32
 	status     Status
 }
 
@@ -695,7 +697,7 @@ func (ix *Index) resolveNote(p Profile, f *File) []stored {
 	out := make([]stored, len(links))
 	for i := range links {
 		r := ix.resolvePath(p, f, &links[i])
-		out[i] = stored{target: r.Target, candidates: r.Candidates, status: r.Status}
+		out[i] = stored{target: r.Target, candidates: int32(len(r.Candidates)), status: r.Status}
 	}
 	return out
 }

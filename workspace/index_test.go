@@ -430,7 +430,7 @@ func indexState(ix *Index) map[string]string {
 			for i := range f.Note.Links {
 				st := "-"
 				if i < len(res) {
-					st = fmt.Sprintf("%v %v %d", res[i].status, filePath(res[i].target), len(res[i].candidates))
+					st = fmt.Sprintf("%v %v %d", res[i].status, filePath(res[i].target), res[i].candidates)
 				}
 				fmt.Fprintf(&b, "link %d: %s | stored %s\n", i, describeResolution(s.Resolve(f, i)), st)
 			}

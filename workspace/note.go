@@ -35,9 +35,19 @@ func (k LinkKind) String() string {
 	return "unknown"
 }
 
-// Link is one link as written in a note.
+// Link is one link as written in a note. (A vault holds hundreds of
+// thousands: the small fields come first, packed into one word.)
 type Link struct {
 	Kind LinkKind
+	// Wiki is true for wikilink syntax (also for embeds and frontmatter [[x]]),
+	// whose targets are note names rather than URLs.
+	Wiki bool
+	// Image is true for ![..](..) and ![[..]].
+	Image bool
+	// External marks URLs with a scheme (https:, mailto:, …): kept, never resolved.
+	External bool
+	// Def is the index in Note.Links of the definition a reference use points to, or -1.
+	Def int32
 	// Span covers the whole link; TargetSpan the target as written (path and
 	// fragment, without label or brackets). For a reference use it is the label
 	// that names the definition.
@@ -48,17 +58,8 @@ type Link struct {
 	Target   string
 	Fragment string
 	Label    string
-	// Wiki is true for wikilink syntax (also for embeds and frontmatter [[x]]),
-	// whose targets are note names rather than URLs.
-	Wiki bool
-	// Image is true for ![..](..) and ![[..]].
-	Image bool
-	// External marks URLs with a scheme (https:, mailto:, …): kept, never resolved.
-	External bool
 	// Ref is the normalised reference label for LinkReference and LinkDefinition.
 	Ref string
-	// Def is the index in Note.Links of the definition a reference use points to, or -1.
-	Def int
 
 	key string // nameKey(Target), computed while parsing (in parallel) rather than per lookup
 }

@@ -552,7 +552,7 @@ func (c *collector) finish() {
 		}
 		if c.links[i].Kind == LinkReference {
 			if d, ok := defs[c.links[i].Ref]; ok {
-				c.links[i].Def = d
+				c.links[i].Def = int32(d)
 			}
 		}
 	}

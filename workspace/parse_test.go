@@ -101,7 +101,7 @@ func checkSpans(t testing.TB, n *Note) {
 		ok("link", l.Span)
 		ok("link target", l.TargetSpan)
 		inside("link target", l.TargetSpan, l.Span)
-		if l.Def >= len(n.Links) || (l.Def >= 0 && n.Links[l.Def].Kind != LinkDefinition) {
+		if int(l.Def) >= len(n.Links) || (l.Def >= 0 && n.Links[l.Def].Kind != LinkDefinition) {
 			t.Fatalf("link %d: Def %d is not a definition", i, l.Def)
 		}
 		if i > 0 && n.Links[i-1].Span.Start > l.Span.Start {
