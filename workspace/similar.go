@@ -1,40 +1,71 @@
 package workspace
 
 import (
+	"cmp"
+	"hash/maphash"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // nameDeletes finds names one typo away: every name is filed under itself and
 // each string made by deleting one of its characters (a symmetric-delete
-// index), so a lookup costs a few map reads instead of a scan of the vault.
+// index), so a lookup costs a few binary searches instead of a scan of the
+// vault. Variants are filed by hash, in one sorted slice: a map of the
+// variant strings held 80 MB at 50,000 notes. A hash collision only adds a
+// candidate, which the edit distance then judges like any other.
 type nameDeletes struct {
-	byDelete map[string][]string // deletion variant → name keys
+	seed    maphash.Seed
+	keys    []string // name keys that have files
+	entries []deleteEntry
+}
+
+// deleteEntry files keys[key] under the hash of one of its variants.
+type deleteEntry struct {
+	hash uint64
+	key  uint32
 }
 
 func buildNameDeletes(byName map[string]*nameEntry) *nameDeletes {
-	d := &nameDeletes{byDelete: make(map[string][]string, len(byName)*8)}
+	d := &nameDeletes{seed: maphash.MakeSeed()}
 	for k, e := range byName {
-		if len(e.files) == 0 {
-			continue // only mentioned: no file to suggest
-		}
-		for _, v := range deletes(k) {
-			d.byDelete[v] = append(d.byDelete[v], k)
+		if len(e.files) > 0 {
+			d.keys = append(d.keys, k)
 		}
 	}
+	sort.Strings(d.keys) // the same index whatever the map's order
+	for i, k := range d.keys {
+		d.eachDelete(k, func(h uint64) { d.entries = append(d.entries, deleteEntry{h, uint32(i)}) })
+	}
+	slices.SortFunc(d.entries, func(a, b deleteEntry) int { return cmp.Compare(a.hash, b.hash) })
 	return d
 }
 
-// deletes is the word and every variant with one rune removed.
-func deletes(s string) []string {
-	rs := []rune(s)
-	out := make([]string, 0, len(rs)+1)
-	out = append(out, s)
-	for i := range rs {
-		out = append(out, string(rs[:i])+string(rs[i+1:]))
+// eachDelete calls fn with the hash of s and of every variant of s with one
+// rune removed, without building the variants.
+func (d *nameDeletes) eachDelete(s string, fn func(uint64)) {
+	var h maphash.Hash
+	h.SetSeed(d.seed)
+	h.WriteString(s)
+	fn(h.Sum64())
+	for i := 0; i < len(s); {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		h.Reset()
+		h.WriteString(s[:i])
+		h.WriteString(s[i+size:])
+		fn(h.Sum64())
+		i += size
 	}
-	return out
+}
+
+// lookup calls fn with every key filed under hash h.
+func (d *nameDeletes) lookup(h uint64, fn func(string)) {
+	i, _ := slices.BinarySearchFunc(d.entries, h, func(e deleteEntry, h uint64) int { return cmp.Compare(e.hash, h) })
+	for ; i < len(d.entries) && d.entries[i].hash == h; i++ {
+		fn(d.keys[d.entries[i].key])
+	}
 }
 
 // similarCache is built on first use and dropped when names change.
@@ -61,21 +92,21 @@ func (s *Snapshot) Similar(name string, limit int) []*File {
 		dist int
 	}
 	var hits []hit
-	for _, v := range deletes(key) {
-		for _, k := range d.byDelete[v] {
+	d.eachDelete(key, func(h uint64) {
+		d.lookup(h, func(k string) {
 			if seen[k] || k == key {
-				continue
+				return
 			}
 			seen[k] = true
 			dist := Distance(key, k)
 			if dist > 2 {
-				continue
+				return
 			}
 			for _, f := range ix.named(k) {
 				hits = append(hits, hit{f, dist})
 			}
-		}
-	}
+		})
+	})
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].dist != hits[j].dist {
 			return hits[i].dist < hits[j].dist
