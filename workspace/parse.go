@@ -105,6 +105,7 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 	ends := endOffsets{}
 	c.reset(n, src, content, ends)
 	c.md = p.md
+	c.slices = !p.goldmarkOnly
 
 	pc := parser.NewContext()
 	pc.Set(linkEndsKey, ends)
@@ -274,6 +275,8 @@ type collector struct {
 
 	md parser.Parser  // for the plain text of a scanned link's label
 	pc parser.Context // the note's, for its link reference definitions
+	// slices lets plainSlice answer (off for the goldmark-only reference).
+	slices bool
 	// Paragraphs taken from goldmark (stash.go) and their scan (scaninline.go).
 	leadSeen   bool
 	stash      []stashedBlock
@@ -351,8 +354,12 @@ func (c *collector) heading(h *ast.Heading) {
 	if c.isSetext(h, end) {
 		end = lineEnd(c.src, nextLine(c.src, end))
 	}
-	txt := strings.TrimSpace(c.plainText(h))
-	c.headings = append(c.headings, Heading{Level: h.Level, Text: txt, Span: Span{start, end}, TextSpan: trimSpan(c.src, textSpan)})
+	inner := trimSpan(c.src, textSpan)
+	txt, ok := c.plainSlice(inner)
+	if !ok {
+		txt = strings.TrimSpace(c.plainText(h))
+	}
+	c.headings = append(c.headings, Heading{Level: h.Level, Text: txt, Span: Span{start, end}, TextSpan: inner})
 	if h.Level == 1 && c.firstH1 == "" {
 		c.firstH1 = txt
 	}
@@ -583,6 +590,20 @@ func (c *collector) finish() {
 	if n.Description == "" {
 		n.Description = n.Lead
 	}
+}
+
+// plainSlice is the text at s when a reader sees it as written: no markup,
+// nothing blanked, single spaces. It is then a slice of the note's text
+// rather than a copy (a vault has hundreds of thousands of headings).
+func (c *collector) plainSlice(s Span) (string, bool) {
+	if !c.slices || s.Start >= s.End {
+		return "", false
+	}
+	raw := c.text[s.Start:s.End]
+	if !collapsed(raw) || strings.ContainsAny(raw, "*_`[]\\<!&$^%~") || string(c.src[s.Start:s.End]) != raw {
+		return "", false
+	}
+	return raw, true
 }
 
 // exact copies a pooled buffer to a slice of its own, nil when empty (so a
