@@ -194,7 +194,28 @@ type scored struct {
 func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
 	query := workspace.Fold(typed)
 	top := newTopK(MaxCompletions)
+	if query == "" {
+		// Nothing typed: every file matches alike and the order is by title,
+		// which the index keeps; the first hundred are the answer.
+		for _, g := range snap.FilesByTitle() {
+			if g == f {
+				continue
+			}
+			if len(top.heap) == top.k {
+				top.total++ // one more than fits: the list is incomplete
+				break
+			}
+			label := g.Path
+			if g.IsNote() {
+				label = g.Note.Title
+			}
+			top.add(candidate{score: 2 + boolInt(g.IsNote()), label: label, file: g})
+		}
+	}
 	for _, e := range snap.Names() {
+		if query == "" {
+			break
+		}
 		g := e.File
 		if g == f {
 			continue

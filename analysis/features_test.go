@@ -205,6 +205,29 @@ func TestCompleteCapsLargeLists(t *testing.T) {
 	}
 }
 
+// TestCompleteEmptyTakesFirstByTitle: after "[[" alone, the answer is the
+// first hundred notes by title (then other files by path), the note being
+// edited left out, and it says there are more.
+func TestCompleteEmptyTakesFirstByTitle(t *testing.T) {
+	var b strings.Builder
+	for i := MaxCompletions + 20; i > 0; i-- { // written in reverse order
+		b.WriteString("-- dir" + itoa3(i%3) + "/file" + itoa3(i) + ".md --\n# Note " + itoa3(i) + "\n")
+	}
+	b.WriteString("-- asset.png --\n")
+	b.WriteString("-- Aardvark.md --\n[[‸\n")
+	v := buildVault(t, b.String(), workspace.Config{})
+	f, off := v.at(t)
+	list := Complete(v.snap, f, off)
+	if len(list.Items) != MaxCompletions || !list.Incomplete {
+		t.Fatalf("%d items, incomplete=%v; want %d, true", len(list.Items), list.Incomplete, MaxCompletions)
+	}
+	for i, it := range list.Items {
+		if want := "Note " + itoa3(i+1); it.Label != want {
+			t.Fatalf("item %d is %q, want %q (the editing note and the image come after)", i, it.Label, want)
+		}
+	}
+}
+
 func itoa3(i int) string {
 	return string(rune('a'+i/100%26)) + string(rune('a'+i/10%10)) + string(rune('a'+i%10))
 }

@@ -289,7 +289,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 	f.stem = trimNoteExt(n.Path)
 	if title := fold(n.Title); title != f.FoldedTitle {
 		f.FoldedTitle = title
-		ix.names.entries = nil
+		ix.names.reset()
 	}
 	f.keys = fileKeys(f)
 	ix.tagTable(f, true, pages)
@@ -450,7 +450,7 @@ func sameKeys(a, b []string) bool {
 
 func (ix *Index) key(f *File) {
 	ix.similar.d = nil
-	ix.names.entries = nil
+	ix.names.reset()
 	for _, k := range f.keys {
 		if e := ix.entry(k); !containsFile(e.files, f) {
 			e.files = append(e.files, f)
@@ -462,7 +462,7 @@ func (ix *Index) unkey(f *File) { ix.unkeyWith(f, f.keys) }
 
 func (ix *Index) unkeyWith(f *File, keys []string) {
 	ix.similar.d = nil
-	ix.names.entries = nil
+	ix.names.reset()
 	for _, k := range keys {
 		e := ix.byName[k]
 		if e == nil {

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -21,6 +22,51 @@ type NameEntry struct {
 type nameTable struct {
 	mu      sync.Mutex
 	entries []NameEntry
+	byTitle []*File // see FilesByTitle
+}
+
+// reset drops the table; the index holds its write lock.
+func (t *nameTable) reset() {
+	t.mu.Lock()
+	t.entries, t.byTitle = nil, nil
+	t.mu.Unlock()
+}
+
+// FilesByTitle lists the notes by title, then the other files by path: the
+// order completion offers them in before anything is typed, kept so that
+// "[[" in a large vault takes the first hundred instead of ranking them all.
+func (s *Snapshot) FilesByTitle() []*File {
+	ix := s.ix
+	ix.names.mu.Lock()
+	defer ix.names.mu.Unlock()
+	if ix.names.byTitle == nil {
+		list := make([]*File, 0, len(ix.files))
+		for _, f := range ix.files {
+			list = append(list, f)
+		}
+		slices.SortFunc(list, func(a, b *File) int {
+			if a.IsNote() != b.IsNote() {
+				if a.IsNote() {
+					return -1
+				}
+				return 1
+			}
+			if c := strings.Compare(a.label(), b.label()); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Path, b.Path)
+		})
+		ix.names.byTitle = list
+	}
+	return ix.names.byTitle
+}
+
+// label is what completion shows for f: a note's title, else its path.
+func (f *File) label() string {
+	if f.Note != nil {
+		return f.Note.Title
+	}
+	return f.Path
 }
 
 // Names lists every file with its folded names, in no particular order.
