@@ -156,7 +156,12 @@ func wikiCloser(after string) string {
 
 // match scores how well a query fits a candidate (both folded): 0 is no
 // match; prefix beats word start beats substring beats subsequence.
-func match(cand, query string) int {
+func match(cand, query string) int { return matchAbove(cand, query, 0) }
+
+// matchAbove is match when only a score above floor can matter: a
+// subsequence (score 1) is not looked for when floor is 1 or more, which
+// saves a scan of every name once a hundred names contain the query.
+func matchAbove(cand, query string, floor int) int {
 	if query == "" {
 		return 1
 	}
@@ -169,17 +174,19 @@ func match(cand, query string) int {
 	case i > 0:
 		return 2
 	}
-	// Subsequence: "fdbk" finds "feedback".
-	j := 0
-	for k := 0; k < len(cand) && j < len(query); k++ {
-		if cand[k] == query[j] {
-			j++
+	if floor >= 1 {
+		return 0
+	}
+	// Subsequence: "fdbk" finds "feedback" (a vectorised search per letter).
+	rest := cand
+	for j := 0; j < len(query); j++ {
+		k := strings.IndexByte(rest, query[j])
+		if k < 0 {
+			return 0
 		}
+		rest = rest[k+1:]
 	}
-	if j == len(query) {
-		return 1
-	}
-	return 0
+	return 1
 }
 
 func isWordRune(c byte) bool {
@@ -220,7 +227,13 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 		if g == f {
 			continue
 		}
-		s := max(match(e.Stem, query), match(e.Title, query))
+		// Once the kept hundred all contain the query (score 4 and up), a
+		// subsequence match (at most 3) cannot get in.
+		floor := 0
+		if len(top.heap) == top.k && top.heap[0].score >= 4 {
+			floor = 1
+		}
+		s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
 		if s > 0 {
 			label := g.Path
 			if g.IsNote() {

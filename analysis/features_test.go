@@ -259,3 +259,26 @@ func TestNewNote(t *testing.T) {
 		}
 	}
 }
+
+func TestMatch(t *testing.T) {
+	for _, tc := range []struct {
+		cand, query string
+		floor, want int
+	}{
+		{"feedback", "", 0, 1},
+		{"feedback", "feed", 0, 4},
+		{"feedback loop", "loop", 0, 3},
+		{"feedback", "back", 0, 2},
+		{"feedback", "fdbk", 0, 1},
+		{"feedback", "fdbk", 1, 0}, // a subsequence is not looked for above floor 0
+		{"feedback", "kbdf", 0, 0},
+		{"feedback", "fee", 1, 4},
+		{"aab", "ab", 0, 2},
+		{"axbxc", "abc", 0, 1},
+		{"ab", "abc", 0, 0},
+	} {
+		if got := matchAbove(tc.cand, tc.query, tc.floor); got != tc.want {
+			t.Errorf("matchAbove(%q, %q, %d) = %d, want %d", tc.cand, tc.query, tc.floor, got, tc.want)
+		}
+	}
+}
