@@ -16,6 +16,7 @@ type File struct {
 	Note *Note
 
 	stem     string // Path without a note extension
+	dir      string // Dir(), kept: every relative link asks
 	foldPath string
 	foldStem string
 	// FoldedTitle is the note's title in lookup form (lower case, NFC), kept
@@ -36,8 +37,11 @@ type File struct {
 func (f *File) IsNote() bool { return f.Note != nil }
 
 // Dir is the file's folder ("" at the vault root).
-func (f *File) Dir() string {
-	if d := path.Dir(f.Path); d != "." {
+func (f *File) Dir() string { return f.dir }
+
+// dirOf is the folder of a vault path, "" at the root.
+func dirOf(p string) string {
+	if d := path.Dir(p); d != "." {
 		return d
 	}
 	return ""
@@ -236,14 +240,8 @@ func (ix *Index) resolveAll(fresh bool) {
 			defer wg.Done()
 			for i := range next {
 				f := notes[i]
-				results[i].stored = ix.resolveNote(ix.cfg.Primary(), f)
-				entries := make([]*nameEntry, len(f.Note.Links))
-				for j := range f.Note.Links {
-					if l := &f.Note.Links[j]; !l.External && l.Target != "" {
-						entries[j] = ix.byName[l.lookupKey()]
-					}
-				}
-				results[i].entries = entries
+				results[i].entries = make([]*nameEntry, len(f.Note.Links))
+				results[i].stored = ix.resolveNoteWith(ix.cfg.Primary(), f, results[i].entries)
 			}
 		}()
 	}
@@ -286,6 +284,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 	oldKeys := f.keys
 	f.Note = n
 	f.Path = n.Path
+	f.dir = dirOf(n.Path)
 	f.stem = trimNoteExt(n.Path)
 	if title := fold(n.Title); title != f.FoldedTitle {
 		f.FoldedTitle = title
@@ -368,7 +367,7 @@ func (ix *Index) Rename(oldPath string, n *Note, newPath string) Changed {
 }
 
 func (ix *Index) insert(p string, pages pageChanges) *File {
-	f := &File{Path: p, stem: trimNoteExt(p), foldPath: fold(p)}
+	f := &File{Path: p, dir: dirOf(p), stem: trimNoteExt(p), foldPath: fold(p)}
 	f.foldStem = fold(f.stem)
 	ix.files[f.foldPath] = f
 	ix.countFolders(f, 1, pages)
@@ -705,13 +704,27 @@ type stored struct {
 }
 
 func (ix *Index) resolveNote(p Profile, f *File) []stored {
+	return ix.resolveNoteWith(p, f, nil)
+}
+
+// resolveNoteWith resolves f's links and, when entries is given (one per
+// link), records the name entry each link was looked up in.
+func (ix *Index) resolveNoteWith(p Profile, f *File, entries []*nameEntry) []stored {
 	links := f.Note.Links
 	if len(links) == 0 {
 		return nil
 	}
 	out := make([]stored, len(links))
 	for i := range links {
-		r := ix.resolvePath(p, f, &links[i])
+		l := &links[i]
+		var e *nameEntry
+		if !l.External && l.Target != "" {
+			e = ix.byName[l.lookupKey()]
+		}
+		if entries != nil {
+			entries[i] = e
+		}
+		r := ix.resolveWith(p, f, l, e)
 		out[i] = stored{target: r.Target, candidates: int32(len(r.Candidates)), status: r.Status}
 	}
 	return out

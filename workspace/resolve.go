@@ -56,6 +56,20 @@ type Resolution struct {
 
 // resolvePath resolves the path part of a link under profile p.
 func (ix *Index) resolvePath(p Profile, from *File, l *Link) Resolution {
+	var e *nameEntry
+	if !l.External && l.Target != "" {
+		e = ix.byName[l.lookupKey()]
+	}
+	return ix.resolveWith(p, from, l, e)
+}
+
+// resolveWith is resolvePath with the link's name entry (nil: none) already
+// looked up, which building an index also needs.
+func (ix *Index) resolveWith(p Profile, from *File, l *Link, e *nameEntry) Resolution {
+	var cands []*File
+	if e != nil {
+		cands = e.files
+	}
 	if l.External {
 		return Resolution{Status: External, Profile: p}
 	}
@@ -65,11 +79,11 @@ func (ix *Index) resolvePath(p Profile, from *File, l *Link) Resolution {
 	}
 	switch p {
 	case ProfileQuartz:
-		return ix.resolveQuartz(from, l)
+		return ix.resolveQuartz(from, l, cands)
 	case ProfileCommonMark:
-		return ix.resolveCommonMark(from, l)
+		return ix.resolveCommonMark(from, l, cands)
 	default:
-		return ix.resolveObsidian(from, l)
+		return ix.resolveObsidian(from, l, cands)
 	}
 }
 
@@ -103,9 +117,8 @@ func isRelative(t string) bool {
 // obsidian: './' and '../' relative to the file only; '/' from the root;
 // otherwise the exact vault path, then the note's own folder, then the
 // shortest path ending in the target. Case-insensitive, '.md' optional.
-func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
+func (ix *Index) resolveObsidian(from *File, l *Link, cands []*File) Resolution {
 	t := strings.TrimSuffix(l.Target, "/")
-	cands := ix.named(l.lookupKey())
 	r := Resolution{Status: NoSuchNote, Profile: ProfileObsidian}
 	// match prefers the file named exactly (an asset "a" over a note "a.md"
 	// for the link "a"), then the note without its extension; between equals
@@ -113,12 +126,13 @@ func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 	match := func(dir, want string) *File {
 		var best *File
 		bestRank := 0
+		ascii := isASCII(dir) && isASCII(want)
 		for _, f := range cands {
 			rank := 0
 			switch {
-			case foldedIs(f.foldPath, dir, want):
+			case foldedIs(f.foldPath, dir, want, ascii):
 				rank = 2
-			case f.Note != nil && foldedIs(f.foldStem, dir, want):
+			case f.Note != nil && foldedIs(f.foldStem, dir, want, ascii):
 				rank = 1
 			}
 			if rank > bestRank || (rank == bestRank && rank > 0 && f.Path < best.Path) {
@@ -150,8 +164,9 @@ func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 		}
 	}
 	var hits []*File
+	ascii := isASCII(r.Wanted)
 	for _, f := range cands {
-		if foldedHasPathSuffix(f.foldPath, r.Wanted) || (f.Note != nil && foldedHasPathSuffix(f.foldStem, r.Wanted)) {
+		if foldedHasPathSuffix(f.foldPath, r.Wanted, ascii) || (f.Note != nil && foldedHasPathSuffix(f.foldStem, r.Wanted, ascii)) {
 			hits = append(hits, f)
 		}
 	}
@@ -160,10 +175,10 @@ func (ix *Index) resolveObsidian(from *File, l *Link) Resolution {
 
 // foldedIs reports whether folded (a fold()ed path) is fold(dir + "/" +
 // name), or fold(name) when dir is "". Resolution runs this for every
-// candidate of every link: it compares in place for ASCII instead of building
-// and folding the path.
-func foldedIs(folded, dir, name string) bool {
-	if !isASCII(dir) || !isASCII(name) {
+// candidate of every link: it compares in place for ASCII (ascii says dir
+// and name are) instead of building and folding the path.
+func foldedIs(folded, dir, name string, ascii bool) bool {
+	if !ascii {
 		if dir != "" {
 			name = dir + "/" + name
 		}
@@ -176,9 +191,10 @@ func foldedIs(folded, dir, name string) bool {
 		asciiFoldedEqual(folded[:len(dir)], dir) && asciiFoldedEqual(folded[len(dir)+1:], name)
 }
 
-// foldedHasPathSuffix reports whether folded ends in "/" + fold(name).
-func foldedHasPathSuffix(folded, name string) bool {
-	if !isASCII(name) {
+// foldedHasPathSuffix reports whether folded ends in "/" + fold(name);
+// ascii says name is.
+func foldedHasPathSuffix(folded, name string, ascii bool) bool {
+	if !ascii {
 		return strings.HasSuffix(folded, "/"+fold(name))
 	}
 	n := len(folded) - len(name)
@@ -208,10 +224,9 @@ func asciiFoldedEqual(folded, s string) bool {
 // pages too, in their note's folder. Where no file is, Quartz may still
 // generate a page: a tag page (tags/<tag>) or a folder listing, whose
 // index.md, if the folder has one, is the note shown there.
-func (ix *Index) resolveQuartz(from *File, l *Link) Resolution {
+func (ix *Index) resolveQuartz(from *File, l *Link, cands []*File) Resolution {
 	r := Resolution{Status: NoSuchNote, Profile: ProfileQuartz}
 	t := strings.TrimSuffix(l.Target, "/")
-	cands := ix.named(l.lookupKey())
 	// match prefers the file at the slug, then a folder's index note, then a
 	// note with that alias; between equals (two notes with one alias), the
 	// first by path, whatever the table's order.
@@ -318,7 +333,7 @@ func (ix *Index) quartzPage(slug string) string {
 
 // commonmark (GitHub): markdown links are paths relative to the file, or to
 // the repository root with '/'; exact, case-sensitive, extension included.
-func (ix *Index) resolveCommonMark(from *File, l *Link) Resolution {
+func (ix *Index) resolveCommonMark(from *File, l *Link, cands []*File) Resolution {
 	r := Resolution{Status: NoSuchNote, Profile: ProfileCommonMark}
 	t := strings.TrimSuffix(l.Target, "/")
 	var want string
@@ -335,7 +350,7 @@ func (ix *Index) resolveCommonMark(from *File, l *Link) Resolution {
 	}
 	r.Wanted = want
 	w := nfc(want)
-	for _, f := range ix.named(l.lookupKey()) {
+	for _, f := range cands {
 		if nfc(f.Path) == w {
 			return found(r, f)
 		}
