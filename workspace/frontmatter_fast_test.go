@@ -21,45 +21,21 @@ func claimsFast(text string, start int) bool {
 	return ok
 }
 
-// checkSameFrontmatter compares parseFrontmatter with yaml.v3 alone and with
-// the reader as it was before (adrg/frontmatter and yaml.v3), and reports
-// whether the fast path answered.
+// checkSameFrontmatter compares parseFrontmatter with the yaml.v3 path alone
+// and reports whether the fast path answered.
 func checkSameFrontmatter(t *testing.T, name, text string) bool {
 	t.Helper()
 	start := bomStart(text)
 	got, gotBody := parseFrontmatter(text, start)
-	viaYAML, yamlBody := readFrontmatter(text, start, false)
-	want, wantBody, ok := legacyOrPanic(text, start)
-	if !ok {
-		// The reader before indexed past the header when yaml.v3 and the line
-		// table disagreed on line breaks; only the two paths of today compare.
-		want, wantBody = viaYAML, yamlBody
-		if claimsFast(text, start) {
-			t.Errorf("%s: the fast path answered a header the reader before panicked on: %q", name, header(text))
-		}
-	}
-	if gotBody != wantBody || yamlBody != wantBody {
-		t.Errorf("%s: body at %d (yaml.v3 only: %d), before: %d", name, gotBody, yamlBody, wantBody)
-	}
-	if !reflect.DeepEqual(viaYAML, want) {
-		t.Errorf("%s: yaml.v3 path differs from before:\n got %s\nwant %s", name, dumpFrontmatter(viaYAML), dumpFrontmatter(want))
+	want, wantBody := readFrontmatter(text, start, false)
+	if gotBody != wantBody {
+		t.Errorf("%s: body at %d, yaml.v3 only: %d", name, gotBody, wantBody)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: parseFrontmatter (fast path %v) differs from yaml.v3:\n got %s\nwant %s\ntext %q",
 			name, claimsFast(text, start), dumpFrontmatter(got), dumpFrontmatter(want), header(text))
 	}
 	return claimsFast(text, start)
-}
-
-// legacyOrPanic runs the reader before the fast path, which could panic.
-func legacyOrPanic(text string, start int) (fm Frontmatter, body int, ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	fm, body = legacyParseFrontmatter(text, start)
-	return fm, body, true
 }
 
 func dumpFrontmatter(fm Frontmatter) string {

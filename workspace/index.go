@@ -3,6 +3,7 @@ package workspace
 import (
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -542,16 +543,7 @@ func (ix *Index) linkTables(f *File, add bool) {
 		}
 		k := l.lookupKey()
 		if e := ix.byName[k]; e != nil && len(e.mentions) > 0 {
-			kept := e.mentions[:0]
-			for _, g := range e.mentions {
-				if g != f {
-					kept = append(kept, g)
-				}
-			}
-			if len(kept) == 0 {
-				kept = nil
-			}
-			e.mentions = kept
+			e.mentions = without(e.mentions, func(g *File) bool { return g == f })
 			ix.dropIfEmpty(k, e)
 		}
 		if i < len(res) && res[i].status == NoSuchNote && l.Wiki {
@@ -559,18 +551,18 @@ func (ix *Index) linkTables(f *File, add bool) {
 		}
 		if i < len(res) && res[i].target != nil {
 			t := res[i].target
-			kept := t.backlinks[:0]
-			for _, r := range t.backlinks {
-				if r.From != f {
-					kept = append(kept, r)
-				}
-			}
-			if len(kept) == 0 {
-				kept = nil
-			}
-			t.backlinks = kept
+			t.backlinks = without(t.backlinks, func(r LinkRef) bool { return r.From == f })
 		}
 	}
+}
+
+// without deletes the elements drop matches, in place; nil when none remain.
+func without[T any](s []T, drop func(T) bool) []T {
+	s = slices.DeleteFunc(s, drop)
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 // addLinks adds f's links to the backlink and mention tables. entries, when
