@@ -418,7 +418,7 @@ func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.Referenc
 		if n != nil {
 			l.Label = strings.TrimSpace(c.plainText(n))
 		} else {
-			l.Label = strings.TrimSpace(c.plainMarkdown(c.text[label.Start:label.End]))
+			l.Label = strings.TrimSpace(c.plainMarkdown(string(c.src[label.Start:label.End])))
 		}
 	}
 	switch {
@@ -444,7 +444,8 @@ func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.Referenc
 	return l, true
 }
 
-// plainMarkdown is the plain text of a link label with markup, parsed on its
+// plainMarkdown is the plain text of a link label with markup (as goldmark
+// sees it: comments blanked), parsed on its
 // own as "[label]" (brackets, so that what is read at its edges is read as in
 // a link: no tag after '[', no block id before ']'). A NUL at the start of
 // each line keeps the text one paragraph ("# x" is no heading there);
