@@ -390,7 +390,7 @@ func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool)
 	case *ast.Image:
 		dest = d.Destination
 	}
-	if l, ok := c.markdownLinkAt(n.Pos(), end, image, ref, dest, n, Span{}); ok {
+	if l, ok := c.markdownLinkAt(n.Pos(), end, image, ref, dest, n, nil); ok {
 		c.links = append(c.links, l)
 	}
 }
@@ -398,8 +398,9 @@ func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool)
 // markdownLinkAt makes the Link for a markdown link or image from start (its
 // '[' or '!') to end. ref is its reference and dest the definition's
 // destination, for a reference link; n is goldmark's node, or nil when
-// scanInline found the link, whose label is then between the brackets at label.
-func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.ReferenceLink, dest []byte, n ast.Node, label Span) (Link, bool) {
+// scanInline found the link, whose label is then label (the lines between
+// the brackets as goldmark reads them: blanked, without container markers).
+func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.ReferenceLink, dest []byte, n ast.Node, label []byte) (Link, bool) {
 	if image && start > 0 && c.src[start-1] == '!' {
 		start--
 	}
@@ -418,7 +419,7 @@ func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.Referenc
 		if n != nil {
 			l.Label = strings.TrimSpace(c.plainText(n))
 		} else {
-			l.Label = strings.TrimSpace(c.plainMarkdown(string(c.src[label.Start:label.End])))
+			l.Label = strings.TrimSpace(c.plainMarkdown(string(label)))
 		}
 	}
 	switch {

@@ -315,7 +315,7 @@ func (s *inlineScan) closeBracket(i int) int {
 	if !o.image {
 		s.lastLink = o.start
 	}
-	l, ok := s.c.markdownLinkAt(s.src(o.start), s.src(end), o.image, ref, dest, nil, Span{s.src(o.end), s.src(i)})
+	l, ok := s.c.markdownLinkAt(s.src(o.start), s.src(end), o.image, ref, dest, nil, s.buf[o.end:i])
 	if ok {
 		s.links = append(s.links, l)
 	}
