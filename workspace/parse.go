@@ -448,16 +448,17 @@ func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.Referenc
 // plainMarkdown is the plain text of a link label with markup (as goldmark
 // sees it: comments blanked), parsed on its
 // own as "[label]" (brackets, so that what is read at its edges is read as in
-// a link: no tag after '[', no block id before ']'). A NUL at the start of
-// each line keeps the text one paragraph ("# x" is no heading there);
-// plainText drops them again.
+// a link: no tag after '[', no block id before ']'). A NUL first keeps the
+// text one paragraph ("# x" is no heading there); plainText drops it again.
 func (c *collector) plainMarkdown(s string) string {
 	src := make([]byte, 0, len(s)+8)
 	src = append(src, 0, '[')
 	for i := 0; i < len(s); i++ {
 		src = append(src, s[i])
-		if b := s[i]; b == '\n' || b == '\r' && (i+1 == len(s) || s[i+1] != '\n') {
-			src = append(src, 0) // nor does any later line start a block
+		if s[i] == '\n' {
+			// Nor does a later line start a block: indented four columns, a
+			// line only continues a paragraph, and goldmark drops the indent.
+			src = append(src, "    "...)
 		}
 	}
 	src = append(src, ']')
