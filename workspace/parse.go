@@ -464,6 +464,12 @@ func (c *collector) plainMarkdown(s string) string {
 	src = append(src, ']')
 	pc := parser.NewContext()
 	pc.Set(noteTextKey, string(src))
+	if c.pc != nil {
+		// An image in the label may name the note's definitions: ![x][ref].
+		for _, r := range c.pc.References() {
+			pc.AddReference(r)
+		}
+	}
 	doc := c.md.Parse(text.NewReader(src), parser.WithContext(pc))
 	para := doc.FirstChild()
 	if para == nil {

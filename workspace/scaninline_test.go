@@ -127,6 +127,7 @@ func TestScanInlineCases(t *testing.T) {
 		"%% [[hidden]] %% [[shown]] <% tp.date %> [a](b.md)",
 		"&amp; [a&b](c.md) [\\*x\\*](y.md)",
 		"tab\tbefore [a](b.md)\n\tindented [[c]]",
+		"[![x][img] *y*](a.md) [a\n# b *c*](d.md) [%% c %% *d*](e.md)\n\n[img]: i.png",
 	}
 	for _, body := range cases {
 		sameParse(t, fast, slow, "case.md", "Lead paragraph.\n\n"+body+"\n")
