@@ -22,7 +22,7 @@ import (
 type Parser struct {
 	md parser.Parser
 	// goldmarkOnly leaves every paragraph to goldmark's inline parser: the
-	// reference scanInline is tested against.
+	// reference the inline scan is tested against.
 	goldmarkOnly bool
 	// collectors are reused between notes: their buffers grow to fit the
 	// largest note, and each note gets exact-size copies.
@@ -398,7 +398,7 @@ func (c *collector) markdownLink(n ast.Node, ref *ast.ReferenceLink, image bool)
 // markdownLinkAt makes the Link for a markdown link or image from start (its
 // '[' or '!') to end. ref is its reference and dest the definition's
 // destination, for a reference link; n is goldmark's node, or nil when
-// scanInline found the link, whose label is then label (the lines between
+// the inline scan found the link, whose label is then label (the lines between
 // the brackets as goldmark reads them: blanked, without container markers).
 func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.ReferenceLink, dest []byte, n ast.Node, label []byte) (Link, bool) {
 	if image && start > 0 && c.src[start-1] == '!' {

@@ -11,7 +11,7 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// scanInline finds in a stashed paragraph what goldmark's inline parsers
+// The inline scan (scanBlock) finds in a stashed paragraph what goldmark's inline parsers
 // configured in NewParser would: it visits the same trigger characters left to
 // right and applies each parser's rule in priority order (code span,
 // wikilink, link, autolink, math, tag, block id), with goldmark's link

@@ -11,7 +11,7 @@ import (
 // bracket: half of all indexing time went there, for paragraphs whose only
 // interest to rhizome is their links. So paragraphs are taken from goldmark
 // once their block structure is final — their lines swapped for an empty
-// placeholder goldmark skips — and scanInline reads them instead, with the
+// placeholder goldmark skips — and the inline scan reads them instead, with the
 // same rules (see scaninline.go). goldmark keeps what needs its tree: the lead
 // paragraph (whose plain text is the note's lead), headings, table cells, and
 // paragraphs where raw HTML may be.
@@ -65,7 +65,7 @@ func (paragraphStash) Transform(node *ast.Paragraph, reader text.Reader, pc pars
 	c.stash = append(c.stash, stashedBlock{placeholder: placeholderOf(node.Lines()), lines: kept})
 }
 
-// scannable says whether scanInline reads these lines exactly as goldmark
+// scannable says whether the inline scan reads these lines exactly as goldmark
 // would: no tab padding and no '<' that could open raw HTML (autolinks are
 // fine).
 func scannable(src []byte, lines *text.Segments) bool {
