@@ -116,6 +116,9 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 			}
 			e.s.log.Error("indexing", zap.String("root", v.root), zap.Error(err))
 			e.showError(fmt.Sprintf("rhizome: cannot index %s: %v", v.root, err))
+			// Its load is over: its open notes are diagnosed against what the
+			// index has, rather than held back as if it were still loading.
+			v.loaded.Store(true)
 			continue
 		}
 		for _, prob := range report.Problems {

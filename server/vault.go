@@ -27,7 +27,7 @@ type vault struct {
 
 	fileCfg workspace.Config // .rhizome.yaml + detection
 	scan    bool             // false: only open documents, no folder to scan
-	loaded  atomic.Bool
+	loaded  atomic.Bool      // its load has ended (until then, nothing of it is published)
 }
 
 // rel is path relative to the vault, '/'-separated; ok is false outside it.

@@ -108,3 +108,23 @@ func TestContainsFolded(t *testing.T) {
 		}
 	}
 }
+
+// A vault whose folder cannot be read still diagnoses its open notes: its
+// failed load has ended, and nothing waits for it any more.
+func TestFailedLoadStillDiagnosesOpenNotes(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "gone") // never created: the scan fails
+	h := startOn(t, root, true)
+	h.waitLog("indexing", "gone")
+	uri := fileURIOf(filepath.Join(root, "a.md"))
+	h.openText(uri, "See [[Nope]].\n")
+	for {
+		m := h.nextFromServer(protocol.MethodTextDocumentPublishDiagnostics)
+		var p protocol.PublishDiagnosticsParams
+		if err := json.Unmarshal(m.params, &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.URI == uri && len(p.Diagnostics) == 1 && p.Diagnostics[0].Code == "broken-link" {
+			return
+		}
+	}
+}
