@@ -212,11 +212,7 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 				top.total++ // one more than fits: the list is incomplete
 				break
 			}
-			label := g.Path
-			if g.IsNote() {
-				label = g.Note.Title
-			}
-			top.add(candidate{score: 2 + boolInt(g.IsNote()), label: label, file: g})
+			top.add(candidate{score: 2 + boolInt(g.IsNote()), label: g.Label(), file: g})
 		}
 	}
 	for _, e := range snap.Names() {
@@ -235,11 +231,7 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 		}
 		s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
 		if s > 0 {
-			label := g.Path
-			if g.IsNote() {
-				label = g.Note.Title
-			}
-			top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: label, file: g})
+			top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: g.Label(), file: g})
 		}
 		if query == "" || e.Aliases == "" {
 			continue

@@ -468,6 +468,7 @@ func (ix *Index) unkeyWith(f *File, keys []string) {
 		if e == nil {
 			continue
 		}
+		// A new array, not an edit in place: ByName hands these lists out.
 		for i, g := range e.files {
 			if g == f {
 				e.files = append(e.files[:i:i], e.files[i+1:]...)

@@ -51,7 +51,7 @@ func (s *Snapshot) FilesByTitle() []*File {
 				}
 				return 1
 			}
-			if c := strings.Compare(a.label(), b.label()); c != 0 {
+			if c := strings.Compare(a.Label(), b.Label()); c != 0 {
 				return c
 			}
 			return strings.Compare(a.Path, b.Path)
@@ -61,8 +61,9 @@ func (s *Snapshot) FilesByTitle() []*File {
 	return ix.names.byTitle
 }
 
-// label is what completion shows for f: a note's title, else its path.
-func (f *File) label() string {
+// Label is what completion shows for f, and sorts by: a note's title, else
+// its path.
+func (f *File) Label() string {
 	if f.Note != nil {
 		return f.Note.Title
 	}
