@@ -54,18 +54,21 @@ const MaxCompletions = 100
 // "[[note#", blocks after "#^", paths after "](", tags after "#", tag values
 // in frontmatter.
 func Complete(snap *workspace.Snapshot, f *workspace.File, off int) CompletionList {
-	text := f.Note.Text
+	text, err := snap.Text(f)
+	if err != nil {
+		return CompletionList{}
+	}
 	off = min(max(off, 0), len(text))
 	lineStart := strings.LastIndexAny(text[:off], "\n\r") + 1
 	line := text[lineStart:off]
 	if fm := f.Note.Frontmatter; fm.Present && off >= fm.Span.Start && off < fm.Span.End {
-		return completeFrontmatter(snap, f, off, lineStart)
+		return completeFrontmatter(snap, f, text, off, lineStart)
 	}
 	if open := strings.LastIndex(line, "[["); open >= 0 && !strings.Contains(line[open:], "]]") {
-		return completeWiki(snap, f, lineStart+open+2, off)
+		return completeWiki(snap, f, text, lineStart+open+2, off)
 	}
 	if open := strings.LastIndex(line, "]("); open >= 0 && !strings.ContainsAny(line[open+2:], ") ") {
-		return completeMarkdown(snap, f, lineStart+open+2, off)
+		return completeMarkdown(snap, f, text, lineStart+open+2, off)
 	}
 	if start, ok := tagStart(line); ok {
 		return completeTags(snap, lineStart+start, off, text[lineStart+start+1:off])
@@ -112,8 +115,7 @@ func targetEnd(text string, off int, stops string) int {
 	return off
 }
 
-func completeWiki(snap *workspace.Snapshot, f *workspace.File, start, off int) CompletionList {
-	text := f.Note.Text
+func completeWiki(snap *workspace.Snapshot, f *workspace.File, text string, start, off int) CompletionList {
 	typed := text[start:off]
 	if strings.ContainsRune(typed, '|') {
 		return CompletionList{} // a label is prose
@@ -134,7 +136,7 @@ func completeWiki(snap *workspace.Snapshot, f *workspace.File, start, off int) C
 		}
 		frag := text[fragStart:off]
 		if strings.HasPrefix(frag, "^") {
-			return completeBlocks(target, span, frag[1:], suffix)
+			return completeBlocks(snap, target, span, frag[1:], suffix)
 		}
 		return completeHeadings(target, span, frag, true, suffix)
 	}
@@ -327,17 +329,30 @@ func completeHeadings(target *workspace.File, span workspace.Span, typed string,
 	return finish(hits)
 }
 
-func completeBlocks(target *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
+func completeBlocks(snap *workspace.Snapshot, target *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
 	var hits []scored
+	// The block's line documents it; the target's text is read back when it
+	// is not kept, and the items go without it when it cannot be.
+	if len(target.Note.Blocks) == 0 {
+		return CompletionList{}
+	}
+	text, err := snap.Text(target)
 	for i, b := range target.Note.Blocks {
 		if !strings.HasPrefix(strings.ToLower(b.ID), strings.ToLower(typed)) {
 			continue
 		}
 		hits = append(hits, scored{item: CompletionItem{Label: "^" + b.ID, Detail: target.Path, Kind: CompleteBlock,
-			Documentation: blockText(target.Note, &target.Note.Blocks[i]), Span: span, NewText: "^" + b.ID + suffix,
+			Documentation: docOf(text, err, &target.Note.Blocks[i]), Span: span, NewText: "^" + b.ID + suffix,
 			FilterText: "^" + b.ID, SortText: sortKey(i)}, score: 1})
 	}
 	return finish(hits)
+}
+
+func docOf(text string, err error, b *workspace.Block) string {
+	if err != nil {
+		return ""
+	}
+	return blockText(text, b)
 }
 
 func completeTags(snap *workspace.Snapshot, hash, off int, typed string) CompletionList {
@@ -355,8 +370,7 @@ func completeTags(snap *workspace.Snapshot, hash, off int, typed string) Complet
 
 // completeFrontmatter offers tags in a tags: field, and the note's own names
 // in an aliases: field.
-func completeFrontmatter(snap *workspace.Snapshot, f *workspace.File, off, lineStart int) CompletionList {
-	text := f.Note.Text
+func completeFrontmatter(snap *workspace.Snapshot, f *workspace.File, text string, off, lineStart int) CompletionList {
 	key := frontmatterKeyAt(text, f.Note.Frontmatter.Span.Start, lineStart)
 	line := text[lineStart:off]
 	valStart := lineStart + strings.LastIndexAny(line, ":-[,") + 1

@@ -27,7 +27,7 @@ type Fix struct {
 // frontmatter. sev gives each code's severity (see Severities); codes at
 // SeverityOff are not reported.
 func Diagnose(snap *workspace.Snapshot, f *workspace.File, sev map[string]Severity) []Diagnostic {
-	d := diagnoser{snap: snap, f: f, sev: sev, text: f.Note.Text}
+	d := diagnoser{snap: snap, f: f, sev: sev}
 	d.frontmatter()
 	for i := range f.Note.Links {
 		d.link(i)
@@ -39,7 +39,6 @@ type diagnoser struct {
 	snap *workspace.Snapshot
 	f    *workspace.File
 	sev  map[string]Severity
-	text string
 	out  []Diagnostic
 }
 
@@ -121,7 +120,7 @@ func (d *diagnoser) brokenLink(l *workspace.Link, r workspace.Resolution, i int)
 		names := make([]string, len(sameName))
 		for j, f := range sameName {
 			names[j] = f.Path
-			newText := TargetText(d.snap, d.f, l, f) + fragmentText(d.text, l)
+			newText := TargetText(d.snap, d.f, l, f) + fragmentText(l)
 			fixes = append(fixes, Fix{Title: "Link to " + f.Path, Span: l.TargetSpan, NewText: newText})
 		}
 		fmt.Fprintf(&b, "; did you mean %s?", strings.Join(quoteAll(names), " or "))
@@ -187,7 +186,7 @@ func (d *diagnoser) brokenAnchor(l *workspace.Link, r workspace.Resolution) {
 // fragmentFix rewrites l's fragment to name h: the heading text in a
 // wikilink, its slug in a markdown link.
 func (d *diagnoser) fragmentFix(l *workspace.Link, h workspace.Heading) Fix {
-	raw := d.text[l.TargetSpan.Start:l.TargetSpan.End]
+	raw := l.Raw
 	hash := strings.IndexByte(raw, '#')
 	frag := h.Slug
 	if l.Wiki {
@@ -221,7 +220,7 @@ func (d *diagnoser) ambiguous(l *workspace.Link, r workspace.Resolution) {
 	for j, c := range r.Candidates {
 		names[j] = c.Path
 		fixes = append(fixes, Fix{Title: "Link to " + c.Path, Span: l.TargetSpan,
-			NewText: TargetText(d.snap, d.f, l, c) + fragmentText(d.text, l)})
+			NewText: TargetText(d.snap, d.f, l, c) + fragmentText(l)})
 	}
 	msg := fmt.Sprintf("%q matches %d files: %s", l.Target, len(names), strings.Join(names, ", "))
 	if r.Target != nil {

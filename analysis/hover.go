@@ -63,12 +63,18 @@ func hoverLink(snap *workspace.Snapshot, f *workspace.File, i int, sev map[strin
 	fmt.Fprintf(&b, "### %s\n\n", tn.Title)
 	switch {
 	case r.Heading != nil:
-		if s := section(tn, r.Heading); s != "" {
-			fmt.Fprintf(&b, "%s\n\n", s)
+		// The target's text is read back when it is not kept; without it
+		// (changed on disk, unreadable) the hover still names the note.
+		if text, err := snap.Text(t); err == nil {
+			if s := section(text, tn, r.Heading); s != "" {
+				fmt.Fprintf(&b, "%s\n\n", s)
+			}
 		}
 	case r.Block != nil:
-		if s := blockText(tn, r.Block); s != "" {
-			fmt.Fprintf(&b, "%s\n\n", s)
+		if text, err := snap.Text(t); err == nil {
+			if s := blockText(text, r.Block); s != "" {
+				fmt.Fprintf(&b, "%s\n\n", s)
+			}
 		}
 	default:
 		if tn.Description != "" {
@@ -85,9 +91,9 @@ func hoverLink(snap *workspace.Snapshot, f *workspace.File, i int, sev map[strin
 
 // section is the text under heading h up to the next heading of its level or
 // higher, cut at maxSection bytes.
-func section(n *workspace.Note, h *workspace.Heading) string {
+func section(text string, n *workspace.Note, h *workspace.Heading) string {
 	start := h.Span.End
-	end := len(n.Text)
+	end := len(text)
 	found := false
 	for i := range n.Headings {
 		o := &n.Headings[i]
@@ -100,18 +106,18 @@ func section(n *workspace.Note, h *workspace.Heading) string {
 			break
 		}
 	}
-	return truncate(strings.TrimSpace(n.Text[start:end]), maxSection)
+	return truncate(strings.TrimSpace(text[start:end]), maxSection)
 }
 
 // blockText is the line a ^block id ends.
-func blockText(n *workspace.Note, b *workspace.Block) string {
-	start := strings.LastIndexByte(n.Text[:b.Span.Start], '\n') + 1
-	line := strings.TrimSpace(n.Text[start:b.Span.Start])
+func blockText(text string, b *workspace.Block) string {
+	start := strings.LastIndexByte(text[:b.Span.Start], '\n') + 1
+	line := strings.TrimSpace(text[start:b.Span.Start])
 	if line == "" {
 		// An id on its own line names the block above it.
 		prevEnd := max(start-1, 0)
-		prevStart := strings.LastIndexByte(n.Text[:prevEnd], '\n') + 1
-		line = strings.TrimSpace(n.Text[prevStart:prevEnd])
+		prevStart := strings.LastIndexByte(text[:prevEnd], '\n') + 1
+		line = strings.TrimSpace(text[prevStart:prevEnd])
 	}
 	return truncate(line, maxSection)
 }

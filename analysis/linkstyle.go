@@ -33,7 +33,7 @@ func TargetText(snap *workspace.Snapshot, from *workspace.File, l *workspace.Lin
 	case !strings.Contains(written, "/") && from.Dir() == target.Dir():
 		p = path.Base(p)
 	}
-	return encodeDest(p, rawDest(from.Note.Text, l))
+	return encodeDest(p, rawDest(l))
 }
 
 // WikiName is the shortest name by which a wikilink from `from` reaches
@@ -55,8 +55,8 @@ func WikiName(snap *workspace.Snapshot, from *workspace.File, target *workspace.
 }
 
 // rawDest is the destination as written in the source, fragment excluded.
-func rawDest(text string, l *workspace.Link) string {
-	raw := text[l.TargetSpan.Start:l.TargetSpan.End]
+func rawDest(l *workspace.Link) string {
+	raw := l.Raw
 	if h := strings.IndexByte(raw, '#'); h >= 0 {
 		raw = raw[:h]
 	}
@@ -94,8 +94,8 @@ func relPath(fromDir, to string) string {
 }
 
 // fragmentText is the fragment part of l as written, with its '#', or "".
-func fragmentText(text string, l *workspace.Link) string {
-	raw := text[l.TargetSpan.Start:l.TargetSpan.End]
+func fragmentText(l *workspace.Link) string {
+	raw := l.Raw
 	if h := strings.IndexByte(raw, '#'); h >= 0 {
 		return raw[h:]
 	}

@@ -55,8 +55,7 @@ func detectStyle(snap *workspace.Snapshot, f *workspace.File) pathStyle {
 			} else {
 				noExt++
 			}
-			raw := g.Note.Text[l.TargetSpan.Start:l.TargetSpan.End]
-			if strings.HasPrefix(raw, "<") {
+			if strings.HasPrefix(l.Raw, "<") {
 				brackets++
 			}
 		}
@@ -109,8 +108,7 @@ func (st pathStyle) write(snap *workspace.Snapshot, f, target *workspace.File) s
 	return encodeDest(p, "")
 }
 
-func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, start, off int) CompletionList {
-	text := f.Note.Text
+func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, text string, start, off int) CompletionList {
 	typed := text[start:off]
 	if h := strings.IndexByte(typed, '#'); h >= 0 {
 		var target *workspace.File

@@ -190,7 +190,13 @@ func (e *engine) docVault(uri protocol.DocumentURI) (*vault, string, bool) {
 // setText parses text as the note at rel and updates the index; the notes
 // whose diagnostics may have changed are scheduled.
 func (e *engine) setText(v *vault, rel, text string, version int32) {
-	n := e.parser.Parse(rel, text, version)
+	e.setNote(v, e.parser.Parse(rel, text, version))
+}
+
+// setNote puts n in the index and schedules the notes whose diagnostics may
+// have changed.
+func (e *engine) setNote(v *vault, n *workspace.Note) {
+	rel := n.Path
 	v.mu.Lock()
 	changed := v.ix.Load().SetNote(n)
 	v.mu.Unlock()
@@ -226,7 +232,8 @@ func (e *engine) DidClose(ctx context.Context, uri protocol.DocumentURI) {
 		e.diags.clear(uri)
 		return
 	}
-	e.setText(v, rel, string(data), 0)
+	// A closed note keeps no text: the disk has it.
+	e.setNote(v, e.parser.ParseFile(rel, string(data)))
 	e.diags.closed(uri, v, rel)
 }
 
@@ -272,11 +279,9 @@ func (e *engine) at(uri protocol.DocumentURI, pos protocol.Position) (*query, bo
 		snap.Release()
 		return nil, false
 	}
-	var lines *LineIndex
+	lines := LineIndexOf(f.Note.Lines)
 	if d != nil && d.Text == f.Note.Text {
 		lines = d.Lines
-	} else {
-		lines = NewLineIndex(f.Note.Text)
 	}
 	return &query{v: v, snap: snap, file: f, doc: d, lines: lines, off: lines.Offset(e.s.Session().Encoding, pos)}, true
 }
@@ -284,15 +289,17 @@ func (e *engine) at(uri protocol.DocumentURI, pos protocol.Position) (*query, bo
 // location converts a span of a vault file to a protocol location.
 func (e *engine) location(v *vault, f *workspace.File, span workspace.Span) protocol.Location {
 	abs := v.abs(f.Path)
-	text := ""
+	var r protocol.Range // a file that is not a note is linked to as a whole
 	if f.Note != nil {
-		text = f.Note.Text
+		r = e.rangeOf(f.Note, span)
 	}
-	return protocol.Location{URI: e.s.URIForPath(abs), Range: e.rangeOf(text, span)}
+	return protocol.Location{URI: e.s.URIForPath(abs), Range: r}
 }
 
-func (e *engine) rangeOf(text string, span workspace.Span) protocol.Range {
-	return NewLineIndex(text).Range(e.s.Session().Encoding, span.Start, span.End)
+// rangeOf converts a span of n to a protocol range, by n's own line table:
+// the note's text need not be in memory.
+func (e *engine) rangeOf(n *workspace.Note, span workspace.Span) protocol.Range {
+	return LineIndexOf(n.Lines).Range(e.s.Session().Encoding, span.Start, span.End)
 }
 
 // allVaults lists the vaults.

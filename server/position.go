@@ -1,7 +1,7 @@
 package server
 
 import (
-	"unicode/utf8"
+	"math"
 
 	"go.lsp.dev/protocol"
 
@@ -25,57 +25,37 @@ const (
 //
 // Lines end at "\n", "\r\n" or a lone "\r", as the LSP specification says. An
 // invalid UTF-8 byte counts as one unit in both encodings: it is what a client
-// shows as U+FFFD, one UTF-16 unit, and one byte of our text.
+// shows as U+FFFD, one UTF-16 unit, and one byte of our text. It needs no text:
+// workspace.Lines knows where the lines and the multibyte characters are.
 type LineIndex struct {
-	lines *workspace.Lines // line starts, shared with the check command's positions
+	lines *workspace.Lines // shared with the note, or the check command's positions
 }
 
-// NewLineIndex indexes the line starts of text.
+// NewLineIndex indexes text.
 func NewLineIndex(text string) *LineIndex {
 	return &LineIndex{lines: workspace.NewLines(text)}
 }
 
-// Text returns the indexed text.
-func (x *LineIndex) Text() string { return x.lines.Text() }
+// LineIndexOf wraps the Lines a note already has, without indexing its text
+// again (which a note read from disk no longer holds). A nil Lines, which no
+// parsed note has, is taken as an empty text's rather than crashing the
+// server.
+func LineIndexOf(l *workspace.Lines) *LineIndex {
+	if l == nil {
+		l = workspace.NewLines("")
+	}
+	return &LineIndex{lines: l}
+}
 
 // LineCount is the number of lines; a text ending in a line break has an empty
 // last line after it.
 func (x *LineIndex) LineCount() int { return x.lines.Count() }
 
-// lineBounds returns the byte range of line's content, without its terminator.
-func (x *LineIndex) lineBounds(line int) (start, end int) {
-	return x.lines.Start(line), x.lines.End(line)
-}
-
-// units is how many code units of enc one decoded character takes.
-func units(enc Encoding, r rune, size int) int {
-	if enc == UTF8 {
-		return size
-	}
-	if r >= 0x10000 {
-		return 2 // a surrogate pair
-	}
-	return 1
-}
-
 // Position converts a byte offset to a position in enc. An offset past the end
 // clamps to the end, one inside a line terminator to the end of that line's
 // content, and one inside a multibyte character to the character's start.
 func (x *LineIndex) Position(enc Encoding, offset int) protocol.Position {
-	text := x.lines.Text()
-	offset = max(0, min(offset, len(text)))
-	line := x.lines.Line(offset)
-	start, end := x.lineBounds(line)
-	offset = min(offset, end)
-	col := 0
-	for off := start; off < offset; {
-		r, size := utf8.DecodeRuneInString(text[off:end])
-		if off+size > offset {
-			break
-		}
-		col += units(enc, r, size)
-		off += size
-	}
+	line, col := x.lines.Position(offset, enc != UTF8)
 	return protocol.Position{Line: uint32(line), Character: uint32(col)}
 }
 
@@ -84,23 +64,16 @@ func (x *LineIndex) Position(enc Encoding, offset int) protocol.Position {
 // end of the line's content, and a character inside a multibyte character (or a
 // surrogate pair) gives the character's start.
 func (x *LineIndex) Offset(enc Encoding, p protocol.Position) int {
-	text := x.lines.Text()
-	if int64(p.Line) >= int64(x.lines.Count()) {
-		return len(text)
+	return x.lines.Offset(toInt(p.Line), toInt(p.Character), enc != UTF8)
+}
+
+// toInt converts v without letting it wrap negative where int has 32 bits:
+// a huge line or character must clamp to the end, not to the start.
+func toInt(v uint32) int {
+	if uint64(v) > math.MaxInt {
+		return math.MaxInt
 	}
-	start, end := x.lineBounds(int(p.Line))
-	want := int64(p.Character)
-	off, col := start, int64(0)
-	for off < end {
-		r, size := utf8.DecodeRuneInString(text[off:end])
-		u := int64(units(enc, r, size))
-		if col+u > want {
-			break
-		}
-		col += u
-		off += size
-	}
-	return off
+	return int(v)
 }
 
 // Range converts the byte range [start, end) to a protocol range in enc.

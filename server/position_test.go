@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
 // sample has every line ending and characters of 2, 3 and 4 UTF-8 bytes.
@@ -118,6 +120,36 @@ func TestInvalidUTF8(t *testing.T) {
 	}
 }
 
+// TestLineIndexOf wraps a note's Lines as it is: the same answers as
+// indexing the text again, without doing so.
+func TestLineIndexOf(t *testing.T) {
+	l := workspace.NewLines(sample)
+	x, y := LineIndexOf(l), NewLineIndex(sample)
+	if x.lines != l {
+		t.Fatal("LineIndexOf indexed the text again")
+	}
+	for off := -1; off <= len(sample)+1; off++ {
+		for _, enc := range []Encoding{UTF8, UTF16} {
+			if p, q := x.Position(enc, off), y.Position(enc, off); p != q {
+				t.Errorf("%s: Position(%d) = %v, want %v", enc, off, p, q)
+			}
+		}
+	}
+	for line := range uint32(8) {
+		for char := range uint32(8) {
+			for _, enc := range []Encoding{UTF8, UTF16} {
+				if o, p := x.Offset(enc, pos(line, char)), y.Offset(enc, pos(line, char)); o != p {
+					t.Errorf("%s: Offset(%d:%d) = %d, want %d", enc, line, char, o, p)
+				}
+			}
+		}
+	}
+	// No note lacks its Lines, but a server must not crash if one did.
+	if n := LineIndexOf(nil); n.LineCount() != 1 || n.Offset(UTF16, pos(3, 3)) != 0 || n.Position(UTF8, 5) != pos(0, 0) {
+		t.Errorf("LineIndexOf(nil) is not an empty text's")
+	}
+}
+
 func TestRange(t *testing.T) {
 	x := NewLineIndex(sample)
 	r := x.Range(UTF16, 5, 20)
@@ -162,7 +194,7 @@ func FuzzPosition(f *testing.F) {
 			t.Fatalf("round trip %d → %v → %d in %q", offset, p, got, text)
 		}
 		// The character count, done directly.
-		start, _ := x.lineBounds(int(p.Line))
+		start := x.lines.Start(int(p.Line))
 		want := offset - start
 		if enc == UTF16 {
 			want = len(utf16.Encode([]rune(text[start:offset])))

@@ -300,7 +300,7 @@ func (e *engine) convert(f *workspace.File, diags []analysis.Diagnostic) []proto
 	if len(diags) == 0 {
 		return nil
 	}
-	lines := NewLineIndex(f.Note.Text)
+	lines := LineIndexOf(f.Note.Lines)
 	enc := e.s.Session().Encoding
 	out := make([]protocol.Diagnostic, len(diags))
 	for i, d := range diags {

@@ -20,7 +20,7 @@ func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolP
 	}
 	defer q.release()
 	n := q.file.Note
-	lines := NewLineIndex(n.Text)
+	lines := LineIndexOf(n.Lines)
 	enc := s.Session().Encoding
 	// Build the tree with a stack of open headings by level.
 	root := []protocol.DocumentSymbol{}
@@ -33,7 +33,7 @@ func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolP
 	parents := map[*protocol.DocumentSymbol]*protocol.DocumentSymbol{}
 	for i := range n.Headings {
 		h := &n.Headings[i]
-		end := len(n.Text)
+		end := n.Size
 		for j := i + 1; j < len(n.Headings); j++ {
 			if n.Headings[j].Level <= h.Level {
 				end = n.Headings[j].Span.Start

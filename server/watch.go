@@ -106,7 +106,7 @@ func (e *engine) fileChanged(path string, deleted bool) {
 			e.s.log.Warn("reading changed file", zap.String("path", path), zap.Error(err))
 			return
 		}
-		n := e.parser.Parse(rel, string(data), 0)
+		n := e.parser.ParseFile(rel, string(data))
 		v.mu.Lock()
 		changed = v.ix.Load().SetNote(n)
 		v.mu.Unlock()

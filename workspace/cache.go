@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -34,11 +35,20 @@ import (
 //	uvarint  len, bytes: buildID (Go, rhizome and dependency versions)
 //	entries, each: uvarint len, body, uint32 crc32c(body) little-endian
 //	body:    uvarint len, path (vault-relative) · uvarint size · varint mtime
-//	         (Unix ns) · uint32 crc32c of the file · the encoded Note
+//	         (Unix ns) · uint32 crc32c of the file · byte 1 when the mtime
+//	         can be trusted · the encoded Note
 //
 // An entry whose checksum does not match is skipped; the length prefix lets
 // the reader go on to the next one. A header that differs in any way drops
 // the whole file.
+//
+// An encoded Note holds everything the index keeps of it, so a note whose
+// file has the size and mtime of its entry is not read at all: a restart on
+// an unchanged vault reads one file, not thousands. The mtime is trusted only
+// when it was older than the load that recorded it by more than any file
+// system's clock tick (mtimeSlack): a file can be rewritten within its own
+// tick without its mtime moving, and then only its hash tells. Every other
+// entry is checked by reading the file and comparing size and hash.
 
 const (
 	// parserVersion names what Parser.Parse puts in a Note. Whoever changes
@@ -48,10 +58,13 @@ const (
 	parserVersion = 2
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
-	cacheFormat = 1
+	cacheFormat = 2
 
 	cacheMagic    = "rhizome note cache\n"
 	cacheFileName = "notes.cache"
+
+	// mtimeSlack is the coarsest mtime resolution in use (FAT's 2 s).
+	mtimeSlack = 2 * time.Second
 )
 
 // castagnoli is CRC-32C, which amd64 (SSE 4.2) and arm64 compute in hardware
@@ -126,24 +139,27 @@ type NoteCache struct {
 	next []cacheRecord // set by the load, written by Save
 }
 
-// cacheEntry is one entry as read from the file. note aliases the file's
-// bytes; a decoded Note copies what it keeps, so it never pins them.
+// cacheEntry is one entry as read from the file, its note decoded: the
+// file's bytes are not kept (a decoded Note copies what it keeps), so a
+// restart does not hold the whole file beside the index it builds.
 type cacheEntry struct {
-	size  int64
-	mtime int64
-	hash  uint32
-	note  []byte // the encoded Note
+	size   int64
+	mtime  int64
+	hash   uint32
+	stable bool // the mtime may be trusted (see the file format above)
+	note   *Note
 }
 
 // cacheRecord is one note as the last load read it.
 type cacheRecord struct {
-	path  string
-	size  int64
-	mtime int64
-	hash  uint32
-	note  *Note
-	enc   []byte // the entry's encoded Note when it was reused; nil when parsed
-	fresh bool   // the stored entry, if any, differs (parsed, or another mtime)
+	path   string
+	size   int64
+	mtime  int64
+	hash   uint32
+	stable bool
+	note   *Note
+	cached bool // the note came from the entry, not from a parse
+	fresh  bool // the stored entry, if any, differs (parsed, another mtime or stability)
 }
 
 // OpenNoteCache reads the note cache in dir (see NoteCacheDir). It always
@@ -174,15 +190,20 @@ func OpenNoteCache(dir string) (*NoteCache, error) {
 // Len is the number of usable entries read from the file.
 func (c *NoteCache) Len() int { return len(c.entries) }
 
-// readCacheFile parses a cache file. ok is false when the header is not this
-// build's; entries then is nil.
+// readCacheFile parses a cache file and decodes its notes on all cores. ok
+// is false when the header is not this build's; entries then is nil.
 func readCacheFile(data []byte) (entries map[string]cacheEntry, damaged int, ok bool) {
 	rest, ok := readCacheHeader(data)
 	if !ok {
 		return nil, 0, false
 	}
-	// A typical entry is some hundreds of bytes: size the map once.
-	entries = make(map[string]cacheEntry, len(rest)/512)
+	type framed struct {
+		path string
+		e    cacheEntry
+		enc  []byte
+	}
+	// A typical entry is some hundreds of bytes: size the list once.
+	list := make([]framed, 0, len(rest)/1024)
 	for len(rest) > 0 {
 		n, k := binary.Uvarint(rest)
 		if k <= 0 || n > uint64(len(rest)-k) || uint64(len(rest)-k)-n < 4 {
@@ -197,12 +218,42 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, damaged int, ok 
 			damaged++
 			continue
 		}
-		path, e, ok := readEntryHead(body)
+		path, e, enc, ok := readEntryHead(body)
 		if !ok {
 			damaged++
 			continue
 		}
-		entries[path] = e
+		list = append(list, framed{path, e, enc})
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(64)) - 64
+				if i >= len(list) {
+					return
+				}
+				for j := i; j < min(i+64, len(list)); j++ {
+					f := &list[j]
+					// nil when it does not decode: counted as damaged below.
+					f.e.note, _ = decodeNote(f.enc, f.path, int(f.e.size))
+					f.enc = nil
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	entries = make(map[string]cacheEntry, len(list))
+	for _, f := range list {
+		if f.e.note == nil {
+			damaged++
+			continue
+		}
+		f.e.note.Sum = f.e.hash
+		entries[f.path] = f.e
 	}
 	return entries, damaged, true
 }
@@ -222,56 +273,67 @@ func readCacheHeader(data []byte) ([]byte, bool) {
 	return data[d.i+int(n):], true
 }
 
-func readEntryHead(body []byte) (string, cacheEntry, bool) {
+// readEntryHead reads an entry's body up to its encoded note, enc.
+func readEntryHead(body []byte) (_ string, _ cacheEntry, enc []byte, _ bool) {
 	d := decoder{b: body}
 	n := d.uvarint()
 	if d.bad || n > uint64(len(body)-d.i) {
-		return "", cacheEntry{}, false
+		return "", cacheEntry{}, nil, false
 	}
 	path := string(body[d.i : d.i+int(n)])
 	d.i += int(n)
 	e := cacheEntry{size: int64(d.uvarint()), mtime: d.varint()}
-	if d.bad || len(body)-d.i < 4 {
-		return "", cacheEntry{}, false
+	if d.bad || len(body)-d.i < 5 || body[d.i+4] > 1 || e.size < 0 || e.size > MaxNoteSize {
+		return "", cacheEntry{}, nil, false
 	}
 	e.hash = binary.LittleEndian.Uint32(body[d.i:])
-	e.note = body[d.i+4:]
-	return path, e, true
+	e.stable = body[d.i+4] == 1
+	return path, e, body[d.i+5:], true
+}
+
+// unchanged returns the cached Note for fi without reading the file, when
+// its entry has fi's size and a trusted mtime equal to fi's. It is safe for
+// concurrent use.
+func (c *NoteCache) unchanged(fi FileInfo) *Note {
+	if c == nil {
+		return nil
+	}
+	e, ok := c.entries[fi.Path]
+	if !ok || !e.stable || e.size != fi.Size || e.mtime != fi.ModTime.UnixNano() {
+		return nil
+	}
+	return e.note
 }
 
 // lookup returns the cached Note for the file at path when its entry has the
-// same size and content hash, decoded over text (the file's content, which
-// becomes the Note's Text). The mtime is not compared: a file touched without
-// being changed (a sync tool, a checkout) keeps its entry, and one changed
-// within the same mtime tick is still caught by its hash. It is safe for
-// concurrent use.
-func (c *NoteCache) lookup(path string, hash uint32, text string) (*Note, []byte) {
+// same size and content hash. The mtime is not compared: a file touched
+// without being changed (a sync tool, a checkout) keeps its entry, and one
+// changed within the same mtime tick is still caught by its hash. It is safe
+// for concurrent use.
+func (c *NoteCache) lookup(path string, size int, hash uint32) *Note {
 	if c == nil {
-		return nil, nil
+		return nil
 	}
 	e, ok := c.entries[path]
-	if !ok || e.size != int64(len(text)) || e.hash != hash {
-		return nil, nil
+	if !ok || e.size != int64(size) || e.hash != hash {
+		return nil
 	}
-	n, err := decodeNote(e.note, path, text)
-	if err != nil {
-		return nil, nil
-	}
-	return n, e.note
+	return e.note
 }
 
-// record keeps what a load read, for Save. files, notes, hashes and reused
-// are parallel; a nil note is a file that could not be read.
-func (c *NoteCache) record(files []FileInfo, notes []*Note, hashes []uint32, reused [][]byte) {
+// record keeps what a load that started at start read, for Save. files,
+// notes and cached are parallel; a nil note is a file that could not be read.
+func (c *NoteCache) record(start time.Time, files []FileInfo, notes []*Note, cached []bool) {
 	next := make([]cacheRecord, 0, len(files))
 	for j, n := range notes {
 		if n == nil {
 			continue
 		}
-		r := cacheRecord{path: files[j].Path, size: int64(len(n.Text)), mtime: files[j].ModTime.UnixNano(),
-			hash: hashes[j], note: n, enc: reused[j]}
+		mtime := files[j].ModTime
+		r := cacheRecord{path: files[j].Path, size: int64(n.Size), mtime: mtime.UnixNano(),
+			hash: n.Sum, stable: start.Sub(mtime) > mtimeSlack, note: n, cached: cached[j]}
 		e, ok := c.entries[r.path]
-		r.fresh = r.enc == nil || !ok || e.mtime != r.mtime
+		r.fresh = !r.cached || !ok || e.mtime != r.mtime || e.stable != r.stable
 		next = append(next, r)
 	}
 	c.mu.Lock()
@@ -353,11 +415,12 @@ func writeCache(ctx context.Context, f *os.File, records []cacheRecord) error {
 		body = binary.AppendUvarint(body, uint64(r.size))
 		body = binary.AppendVarint(body, r.mtime)
 		body = binary.LittleEndian.AppendUint32(body, r.hash)
-		if r.enc != nil {
-			body = append(body, r.enc...)
+		if r.stable {
+			body = append(body, 1)
 		} else {
-			body = enc.appendNote(body, r.note)
+			body = append(body, 0)
 		}
+		body = enc.appendNote(body, r.note)
 		frame = binary.AppendUvarint(frame[:0], uint64(len(body)))
 		frame = append(frame, body...)
 		frame = binary.LittleEndian.AppendUint32(frame, crc32.Checksum(body, castagnoli))
@@ -373,17 +436,18 @@ func appendBytes(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// A string in an encoded Note is a uvarint whose low 3 bits say what follows.
-// Most of a Note's strings are slices of its Text (link targets, labels, tag
-// names) or of its Path (a title from the file name): those are stored as
-// offsets and decoded as slices of the freshly read text, so a decoded Note
-// holds no more memory than a parsed one. Other strings (decoded %20 targets,
-// plain-text labels, slugs, YAML values) are stored once per Note as bytes;
-// a repeat, or a slice of one (a link's key, cut from its decoded target), is
-// a reference to it.
+// An encoded Note starts with its kept strings end to end (Note.kept, see
+// dropText), decoded as one string. A string in it is a uvarint whose low 3
+// bits say what follows. Most of a Note's strings are slices of the kept
+// strings (link targets, labels, tag names) or of its Path (a title from the
+// file name): those are stored as offsets and decoded as slices, so a decoded
+// Note holds no more memory than a parsed one. Other strings (decoded %20
+// targets, plain-text labels, slugs, YAML values) are stored once per Note as
+// bytes; a repeat, or a slice of one (a link's key, cut from its decoded
+// target), is a reference to it.
 const (
 	strEmpty      = iota // the uvarint is 0
-	strText              // >>3 is the offset in Text; then uvarint length
+	strText              // >>3 is the offset in the kept strings; then uvarint length
 	strPath              // >>3 is the offset in Path; then uvarint length
 	strBytes             // >>3 is the length; then the bytes; becomes the next table entry
 	strTable             // >>3 is a table entry
@@ -407,8 +471,19 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 		e.table = map[string]int{}
 	}
 	clear(e.table)
-	*e = encoder{b: b, text: n.Text, path: n.Path, table: e.table, list: e.list[:0]}
+	kept := n.kept
+	if n.Text != "" {
+		kept = n.Text // not expected (a load's notes have dropped it), but as good
+	}
+	*e = encoder{b: b, text: kept, path: n.Path, table: e.table, list: e.list[:0]}
+	e.b = appendBytes(e.b, kept)
 	e.varint(int64(n.Version))
+	if n.InvalidUTF8 {
+		e.uvarint(1)
+	} else {
+		e.uvarint(0)
+	}
+	e.lines(n.Lines)
 
 	fm := &n.Frontmatter
 	flags := uint64(0)
@@ -482,7 +557,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 		e.str(l.Target)
 		e.str(l.Fragment)
 		e.str(l.Label)
-		e.str(l.Ref)
+		e.str(l.Raw)
 		e.varint(int64(l.Def))
 		e.str(l.key)
 	}
@@ -571,7 +646,7 @@ func sliceOf(outer, s string) (int, bool) {
 	return int(p - o), true
 }
 
-// errBadNote is any encoded Note that does not decode over the given text.
+// errBadNote is any encoded Note that does not decode to one of the given size.
 var errBadNote = errors.New("note cache: malformed entry")
 
 // decoder reads an encoded Note; bad sticks once anything is out of range, so
@@ -580,21 +655,34 @@ type decoder struct {
 	b          []byte
 	i          int
 	bad        bool
-	text, path string
+	text, path string // the kept strings and the path, which strings slice
+	size       int    // of the note's text, which every span lies within
 	table      []string
 }
 
-// decodeNote decodes b as the Note at path whose content is text. Every
-// string is rebuilt from text, path or b (copied), every span checked against
-// text: whatever b holds, the result is a Note a parse could have produced
-// over text, or an error; never a panic.
-func decodeNote(b []byte, path, text string) (*Note, error) {
-	d := decoder{b: b, text: text, path: path}
-	n := &Note{Path: path, Text: text}
+// decodeNote decodes b as the Note at path whose text is size bytes long.
+// Every string is rebuilt from b (copied) or path, every span checked
+// against size: whatever b holds, the result is a Note without its text
+// whose offsets are all within it, or an error; never a panic.
+func decodeNote(b []byte, path string, size int) (*Note, error) {
+	d := decoder{b: b, path: path, size: size}
+	k := d.uvarint()
+	if d.bad || k > uint64(len(b)-d.i) {
+		return nil, errBadNote
+	}
+	d.text = string(b[d.i : d.i+int(k)])
+	d.i += int(k)
+	n := &Note{Path: path, kept: d.text, Size: size}
 	n.Version = int32(d.varint())
+	flags := d.uvarint()
+	if flags > 1 {
+		d.bad = true
+	}
+	n.InvalidUTF8 = flags&1 != 0
+	n.Lines = d.lines(size)
 
 	fm := &n.Frontmatter
-	flags := d.uvarint()
+	flags = d.uvarint()
 	fm.Present = flags&1 != 0
 	fm.Span = d.span()
 	if flags&2 != 0 {
@@ -652,7 +740,7 @@ func decodeNote(b []byte, path, text string) (*Note, error) {
 			l.Target = d.str()
 			l.Fragment = d.str()
 			l.Label = d.str()
-			l.Ref = d.str()
+			l.Raw = d.str()
 			def := d.varint()
 			if def < -1 || def >= int64(k) {
 				d.bad = true
@@ -714,7 +802,7 @@ func (d *decoder) count(minSize int) (int, bool) {
 func (d *decoder) span() Span {
 	start := d.varint()
 	length := d.varint()
-	if start < 0 || length < 0 || start > int64(len(d.text)) || length > int64(len(d.text))-start {
+	if start < 0 || length < 0 || start > int64(d.size) || length > int64(d.size)-start {
 		d.bad = true
 		return Span{}
 	}

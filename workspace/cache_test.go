@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -52,9 +53,9 @@ func save(t testing.TB, c *NoteCache) bool {
 }
 
 // sameNotes asserts that every note of got is deeply equal to want's (every
-// field, unexported ones included) and holds its Text and Path the same way:
-// a string sliced from them in one is the same slice in the other, so a
-// decoded note takes no more memory than a parsed one.
+// field, unexported ones included) and holds its kept strings and Path the
+// same way: a string sliced from them in one is the same slice in the other,
+// so a decoded note takes no more memory than a parsed one.
 func sameNotes(t *testing.T, got, want map[string]*Note) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -77,7 +78,7 @@ func sameNotes(t *testing.T, got, want map[string]*Note) {
 }
 
 // stringShape says, for every string of a note in field order, whether it is
-// a slice of the note's Text or Path and where.
+// a slice of the note's kept strings (or Text) or Path and where.
 func stringShape(n *Note) []string {
 	var out []string
 	var walk func(v reflect.Value)
@@ -85,7 +86,9 @@ func stringShape(n *Note) []string {
 		switch v.Kind() {
 		case reflect.String:
 			s := v.String()
-			if off, ok := sliceOf(n.Text, s); ok {
+			if off, ok := sliceOf(n.kept, s); ok {
+				out = append(out, fmt.Sprintf("kept[%d:%d]", off, off+len(s)))
+			} else if off, ok := sliceOf(n.Text, s); ok {
 				out = append(out, fmt.Sprintf("text[%d:%d]", off, off+len(s)))
 			} else if off, ok := sliceOf(n.Path, s); ok {
 				out = append(out, fmt.Sprintf("path[%d:%d]", off, off+len(s)))
@@ -94,7 +97,7 @@ func stringShape(n *Note) []string {
 			}
 		case reflect.Struct:
 			for i := range v.NumField() {
-				if f := v.Type().Field(i); v.Type() != reflect.TypeFor[Note]() || f.Name != "Text" && f.Name != "Path" {
+				if f := v.Type().Field(i); v.Type() != reflect.TypeFor[Note]() || f.Name != "Text" && f.Name != "Path" && f.Name != "kept" && f.Name != "Lines" {
 					walk(v.Field(i))
 				}
 			}
@@ -146,6 +149,10 @@ func TestNoteCacheRoundTrip(t *testing.T) {
 	if _, err := vaultgen.Generate(gen, vaultgen.Options{Notes: 2000, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
+	// Settled, as a real vault's files are: a file written within the last
+	// seconds is read and hashed on every load until its mtime has settled,
+	// and its entry is rewritten once then.
+	settle(t, gen)
 	vaults = append(vaults, gen)
 	for _, root := range vaults {
 		name := filepath.Base(root)
@@ -192,12 +199,13 @@ func TestNoteCacheEncodeParsed(t *testing.T) {
 	var e encoder
 	for _, text := range texts {
 		for _, path := range []string{"dir/Some Note.md", "a.md"} {
-			n := p.Parse(path, text, 3)
+			n := p.ParseFile(path, text)
 			b := e.appendNote(nil, n)
-			d, err := decodeNote(b, path, text)
+			d, err := decodeNote(b, path, len(text))
 			if err != nil {
 				t.Fatalf("%q: %v", text, err)
 			}
+			d.Sum = n.Sum // the entry's, beside the encoded note
 			if !reflect.DeepEqual(d, n) {
 				t.Fatalf("%q:\n got %+v\nwant %+v", text, d, n)
 			}
@@ -205,6 +213,21 @@ func TestNoteCacheEncodeParsed(t *testing.T) {
 				t.Fatalf("%q: strings held differently:\n got %v\nwant %v", text, gs, ws)
 			}
 		}
+	}
+}
+
+// settle dates every file under root an hour back.
+func settle(t *testing.T, root string) {
+	t.Helper()
+	old := time.Now().Add(-time.Hour)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			err = os.Chtimes(p, old, old)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -248,7 +271,10 @@ func TestNoteCacheCoversNote(t *testing.T) {
 	}
 	walk("", reflect.TypeFor[Note]())
 	want := []string{
-		"Note.Path string", "Note.Text string", "Note.Version int32", "Note.Frontmatter workspace.Frontmatter",
+		"Note.Path string", "Note.Text string", "Note.Version int32", "Note.Size int", "Note.Sum uint32",
+		"Note.Lines *workspace.Lines", "Lines.starts []int32", "Lines.wide []uint32", "Lines.more *workspace.linesMore",
+		"linesMore.crlf []uint64", "linesMore.text string", "Lines.size int",
+		"Note.InvalidUTF8 bool", "Note.kept string", "Note.Frontmatter workspace.Frontmatter",
 		"Frontmatter.Present bool", "Frontmatter.Span workspace.Span", "Span.Start int", "Span.End int",
 		"Frontmatter.Err *workspace.FrontmatterError",
 		"FrontmatterError.Line int", "FrontmatterError.Span workspace.Span", "FrontmatterError.Message string",
@@ -263,7 +289,7 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		"Note.Tags []workspace.Tag", "Note.Links []workspace.Link",
 		"Link.Kind workspace.LinkKind", "Link.Wiki bool", "Link.Image bool", "Link.External bool", "Link.Def int32",
 		"Link.Span workspace.Span", "Link.TargetSpan workspace.Span",
-		"Link.Target string", "Link.Fragment string", "Link.Label string", "Link.Ref string", "Link.key string",
+		"Link.Target string", "Link.Fragment string", "Link.Label string", "Link.Raw string", "Link.key string",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Note's fields changed: update appendNote and decodeNote in cache.go, bump parserVersion, then this list.\n got %q\nwant %q", got, want)
@@ -344,7 +370,7 @@ func TestNoteCacheChangedFile(t *testing.T) {
 	}
 	for p, n := range freshParses(t, root) {
 		// Against an independent parse; nil and empty slices may differ there.
-		if n.Text != notes[p].Text || len(n.Links) != len(notes[p].Links) || !reflect.DeepEqual(n.Frontmatter, notes[p].Frontmatter) ||
+		if n.Size != notes[p].Size || n.Sum != notes[p].Sum || len(n.Links) != len(notes[p].Links) || !reflect.DeepEqual(n.Frontmatter, notes[p].Frontmatter) ||
 			(len(n.Links) > 0 && !reflect.DeepEqual(n.Links, notes[p].Links)) {
 			t.Errorf("%s differs from a fresh parse", p)
 		}
@@ -359,6 +385,50 @@ func TestNoteCacheChangedFile(t *testing.T) {
 	}
 	if save(t, c) {
 		t.Error("nothing changed, yet the cache was rewritten")
+	}
+}
+
+// A note whose file has the size and the settled mtime of its entry comes
+// from the cache without the file being read: an edit that keeps both (which
+// no editor does to a file hours old) goes unseen, which shows nothing was
+// read. Another size, or another mtime, is read and checked.
+func TestNoteCacheTrustsSettledMtime(t *testing.T) {
+	root := writeNotes(t, smallVault)
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for p := range smallVault {
+		if err := os.Chtimes(filepath.Join(root, filepath.FromSlash(p)), old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	c, _, _ := loadCached(t, root, dir)
+	save(t, c)
+	rewrite := func(p, text string, mtime time.Time) {
+		t.Helper()
+		file := filepath.Join(root, p)
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(file, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same := strings.Replace(smallVault["a.md"], "[[c]]", "[[e]]", 1)
+	rewrite("a.md", same, old)
+	rewrite("c.md", smallVault["c.md"]+"more [[a]]\n", old)
+	rewrite("sub/e.md", "PLAIN\n", old.Add(time.Minute))
+	_, notes, rep := loadCached(t, root, dir)
+	if got := notes["a.md"].Links[1].Target; got != "c" {
+		t.Errorf("a.md (same size, same settled mtime): second link to %q, want the cached c", got)
+	}
+	if len(notes["c.md"].Links) != 1 {
+		t.Errorf("c.md (new size): %d links, want the new one", len(notes["c.md"].Links))
+	}
+	if notes["sub/e.md"].Lead != "PLAIN" {
+		t.Errorf("sub/e.md (new mtime): lead %q, want the new text", notes["sub/e.md"].Lead)
+	}
+	if rep.Cached != rep.Notes-2 {
+		t.Errorf("%d of %d notes cached, want all but c.md and sub/e.md", rep.Cached, rep.Notes)
 	}
 }
 
@@ -465,7 +535,7 @@ func TestNoteCacheDamaged(t *testing.T) {
 			t.Fatalf("%d notes (%d cached, %d entries), want %d", len(got), rep.Cached, c.Len(), len(want))
 		}
 		for p, n := range want {
-			if g := got[p]; g.Text != n.Text || !reflect.DeepEqual(g.Frontmatter, n.Frontmatter) || len(g.Links) != len(n.Links) ||
+			if g := got[p]; g.Size != n.Size || g.Sum != n.Sum || !reflect.DeepEqual(g.Frontmatter, n.Frontmatter) || len(g.Links) != len(n.Links) ||
 				(len(n.Links) > 0 && !reflect.DeepEqual(g.Links, n.Links)) || g.Title != n.Title {
 				t.Fatalf("%s loaded wrong from a damaged cache", p)
 			}
@@ -578,7 +648,6 @@ func TestNoteCacheCancelled(t *testing.T) {
 func FuzzDecodeCache(f *testing.F) {
 	p := NewParser()
 	root := filepath.Join("..", "examples", "garden")
-	texts := map[string]string{}
 	dir := f.TempDir()
 	c, err := OpenNoteCache(dir)
 	if err != nil {
@@ -597,32 +666,36 @@ func FuzzDecodeCache(f *testing.F) {
 	}
 	var e encoder
 	for path, n := range indexNotes(ix) {
-		texts[path] = n.Text
-		f.Add(e.appendNote(nil, n), n.Text)
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(path)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(e.appendNote(nil, n), string(data))
 	}
 	f.Add(file, "")
 	f.Add(file[:len(file)/2], "")
 	for _, s := range parseSeeds {
-		f.Add(e.appendNote(nil, p.Parse("dir/note.md", s, 0)), s)
+		f.Add(e.appendNote(nil, p.ParseFile("dir/note.md", s)), s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, text string) {
 		var e encoder
 		entries, _, _ := readCacheFile(data)
-		for path, en := range entries {
-			tx, ok := texts[path]
-			if !ok {
-				tx = text
+		for _, en := range entries {
+			if en.note.Size != int(en.size) {
+				t.Fatalf("an entry of %d bytes decoded to a note of %d", en.size, en.note.Size)
 			}
-			if n, err := decodeNote(en.note, path, tx); err == nil {
-				checkDecoded(t, &e, n)
-			}
+			en.note.Sum = 0 // the entry's, not the encoding's
+			checkDecoded(t, &e, en.note)
 		}
-		if n, err := decodeNote(data, "dir/note.md", text); err == nil {
+		if n, err := decodeNote(data, "dir/note.md", len(text)); err == nil {
 			checkDecoded(t, &e, n)
 		}
 		if len(text) < 4096 {
-			n := p.Parse("dir/note.md", text, 0)
-			d, err := decodeNote(e.appendNote(nil, n), n.Path, n.Text)
+			n := p.ParseFile("dir/note.md", text)
+			d, err := decodeNote(e.appendNote(nil, n), n.Path, n.Size)
+			if d != nil {
+				d.Sum = n.Sum
+			}
 			if err != nil || !reflect.DeepEqual(d, n) {
 				t.Fatalf("parse of %q does not round-trip: %v\n got %+v\nwant %+v", text, err, d, n)
 			}
@@ -633,9 +706,12 @@ func FuzzDecodeCache(f *testing.F) {
 func checkDecoded(t *testing.T, e *encoder, n *Note) {
 	t.Helper()
 	ok := func(s Span) {
-		if s.Start < 0 || s.Start > s.End || s.End > len(n.Text) {
-			t.Fatalf("span %v out of a text of %d bytes", s, len(n.Text))
+		if s.Start < 0 || s.Start > s.End || s.End > n.Size {
+			t.Fatalf("span %v out of a text of %d bytes", s, n.Size)
 		}
+	}
+	if n.Text != "" || n.Lines == nil || n.Lines.Len() != n.Size {
+		t.Fatalf("a decoded note of %d bytes holds text %q and lines %v", n.Size, n.Text, n.Lines)
 	}
 	ok(n.Frontmatter.Span)
 	ok(n.LeadSpan)
@@ -650,14 +726,14 @@ func checkDecoded(t *testing.T, e *encoder, n *Note) {
 		ok(h.Span)
 		ok(h.TextSpan)
 	}
-	again, err := decodeNote(e.appendNote(nil, n), n.Path, n.Text)
+	again, err := decodeNote(e.appendNote(nil, n), n.Path, n.Size)
 	if err != nil || !reflect.DeepEqual(again, n) {
 		t.Fatalf("a decoded note does not encode back to itself: %v\n got %+v\nwant %+v", err, again, n)
 	}
 }
 
 // A note read with the size the scan saw is still read whole when it has
-// grown or shrunk since.
+// grown or shrunk since, into the buffer given when it is big enough.
 func TestReadNoteSizeChanged(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "n.md")
 	for _, tc := range []struct {
@@ -667,10 +743,14 @@ func TestReadNoteSizeChanged(t *testing.T) {
 		if err := os.WriteFile(file, []byte(tc.text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		got, err := readNote(FileInfo{Abs: file, Size: tc.scanned})
-		// Unchanged, the buffer is exactly the note: no spare room pinned by its text.
-		if err != nil || string(got) != tc.text || tc.scanned == int64(len(tc.text)) && cap(got) != len(got) {
-			t.Errorf("scanned %d bytes of %q: read %q (cap %d), %v", tc.scanned, tc.text, got, cap(got), err)
+		got, err := readNote(FileInfo{Abs: file, Size: tc.scanned}, nil)
+		if err != nil || string(got) != tc.text {
+			t.Errorf("scanned %d bytes of %q: read %q, %v", tc.scanned, tc.text, got, err)
+		}
+		buf := make([]byte, 16)
+		got, err = readNote(FileInfo{Abs: file, Size: tc.scanned}, buf)
+		if err != nil || string(got) != tc.text || tc.scanned <= 16 && len(got) > 0 && &got[0] != &buf[0] {
+			t.Errorf("scanned %d bytes of %q into a buffer: read %q, %v", tc.scanned, tc.text, got, err)
 		}
 	}
 }

@@ -94,14 +94,17 @@ func TestRealGardens(t *testing.T) {
 			details := map[string]string{}
 			s := ix.Snapshot()
 			for _, f := range s.Notes() {
-				lines := workspace.NewLines(f.Note.Text)
+				text, err := s.Text(f)
+				if err != nil {
+					t.Fatal(err)
+				}
 				for i, l := range f.Note.Links {
 					r := s.Resolve(f, i)
 					if r.OK() {
 						continue
 					}
-					line, _ := lines.LineCol(l.Span.Start)
-					key := fmt.Sprintf("%s:%d %s", f.Path, line, f.Note.Text[l.Span.Start:l.Span.End])
+					line, _ := f.Note.Lines.LineCol(l.Span.Start)
+					key := fmt.Sprintf("%s:%d %s", f.Path, line, text[l.Span.Start:l.Span.End])
 					got = append(got, key)
 					details[key] = fmt.Sprintf("%s (%s, wanted %q)", l.Kind, r.Status, r.Wanted)
 				}

@@ -118,11 +118,14 @@ func resolutionReport(ix *Index) string {
 	defer s.Release()
 	var b strings.Builder
 	for _, f := range s.Notes() {
-		lines := NewLines(f.Note.Text)
+		text, err := s.Text(f)
+		if err != nil {
+			panic(err)
+		}
 		for i, l := range f.Note.Links {
-			line, col := lines.LineCol(l.Span.Start)
+			line, col := f.Note.Lines.LineCol(l.Span.Start)
 			fmt.Fprintf(&b, "%s:%d:%d %s %s -> %s\n", visible(f.Path), line, col, l.Kind,
-				quoteVisible(f.Note.Text[l.Span.Start:l.Span.End]), describeResolution(s.Resolve(f, i)))
+				quoteVisible(text[l.Span.Start:l.Span.End]), describeResolution(s.Resolve(f, i)))
 		}
 	}
 	return b.String()

@@ -65,6 +65,9 @@ func (r LinkRef) Link() *Link { return &r.From.Note.Links[r.Index] }
 type Index struct {
 	mu  sync.RWMutex
 	cfg Config
+	// root is the vault's folder, from which Snapshot.Text reads the notes
+	// that do not keep their text; "" for an index built in memory.
+	root string
 
 	files map[string]*File // folded path → file
 	// byName holds, under each nameKey, the files found by it and the notes
@@ -590,7 +593,7 @@ func (ix *Index) addLinks(f *File, entries []*nameEntry, intern bool) {
 			// A new index's notes are not shared yet: a link whose key was
 			// made while parsing (not sliced from the text) takes the entry's,
 			// and the copies go (30 MB at 50,000 notes).
-			if _, inText := sliceOf(n.Text, l.key); !inText {
+			if !n.holds(l.key) {
 				l.key = e.key
 			}
 		}

@@ -1,15 +1,15 @@
 package workspace
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
-	"unicode/utf8"
+	"time"
 	"unsafe"
 )
 
@@ -66,6 +66,10 @@ func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, op
 		return nil, report, err
 	}
 	ix := NewIndex(cfg)
+	ix.root = root
+	if abs, err := filepath.Abs(root); err == nil {
+		ix.root = abs // the notes are read back later, whatever the working folder is then
+	}
 	ix.Bulk(notes, assets)
 	report.Notes, report.Files, report.Cached = len(notes), len(notes)+len(assets), cached
 	return ix, report, nil
@@ -78,22 +82,26 @@ func ParseFiles(ctx context.Context, p *Parser, files []FileInfo) ([]*Note, []Sc
 	return notes, problems
 }
 
-// readNote reads a file into a buffer of exactly its size, which becomes the
-// note's text (os.ReadFile's has room to spare: 512 bytes for a small note).
-// The size is the scan's; a file that has grown since is read to its end.
-func readNote(fi FileInfo) ([]byte, error) {
+// readNote reads a file into buf, grown when it is too small: a load reads
+// every note into one buffer per worker, since a parsed note keeps none of
+// its text. The size is the scan's; a file that has grown since is read to
+// its end, one that has shrunk is read as it is now.
+func readNote(fi FileInfo, buf []byte) ([]byte, error) {
 	f, err := os.Open(fi.Abs)
 	if err != nil {
-		return nil, err
+		return buf, err
 	}
 	defer f.Close()
-	buf := make([]byte, fi.Size)
+	if int64(cap(buf)) < fi.Size {
+		buf = make([]byte, fi.Size)
+	}
+	buf = buf[:fi.Size]
 	n, err := io.ReadFull(f, buf)
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return bytes.Clone(buf[:n]), nil // shrunk since the scan
+		return buf[:n], nil // shrunk since the scan
 	}
 	if err != nil {
-		return nil, err
+		return buf, err
 	}
 	var more [1]byte
 	if m, _ := f.Read(more[:]); m > 0 {
@@ -103,21 +111,41 @@ func readNote(fi FileInfo) ([]byte, error) {
 	return buf, nil
 }
 
+// readAndParse reads fi into *buf and takes its note from the cache when the
+// cache holds this content (cached is then true), or parses it.
+func readAndParse(p *Parser, fi FileInfo, cache *NoteCache, buf *[]byte) (_ *Note, cached bool, _ error) {
+	data, err := readNote(fi, *buf)
+	*buf = data
+	if err != nil {
+		return nil, false, err
+	}
+	// The note does not keep its text (parseFile drops it), so the buffer
+	// is parsed as is, then read into again.
+	text := unsafe.String(unsafe.SliceData(data), len(data))
+	sum := contentHash(data)
+	if cache != nil {
+		if n := cache.lookup(fi.Path, len(data), sum); n != nil {
+			return n, true, nil
+		}
+	}
+	return p.parseFile(fi.Path, text, sum), false, nil
+}
+
 // progressEvery is how many notes pass between progress calls.
 const progressEvery = 256
 
-// parseFiles reads and parses files on all cores. With a cache, a note whose
-// path, size and content hash match an entry is decoded instead of parsed
-// (the file is read either way: a Note holds its text), and every note read
-// is recorded in the cache for its Save. cached counts the decoded notes.
+// parseFiles reads and parses files on all cores, keeping no note's text.
+// With a cache, a note whose entry has the file's size and a trusted mtime
+// is decoded without reading the file, one whose size and content hash match
+// is decoded instead of parsed, and every note read is recorded in the cache
+// for its Save. cached counts the decoded notes.
 func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(parsed, total int), cache *NoteCache) (_ []*Note, cached int, _ []ScanProblem) {
+	start := time.Now()
 	notes := make([]*Note, len(files))
 	errs := make([]error, len(files))
-	var hashes []uint32
-	var reused [][]byte
+	var fromCache []bool
 	if cache != nil {
-		hashes = make([]uint32, len(files))
-		reused = make([][]byte, len(files))
+		fromCache = make([]bool, len(files))
 	}
 	var wg sync.WaitGroup
 	var next sync.Mutex
@@ -126,6 +154,7 @@ func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte
 			for ctx.Err() == nil {
 				next.Lock()
 				j := i
@@ -134,20 +163,13 @@ func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(
 				if j >= len(files) {
 					return
 				}
-				data, err := readNote(files[j])
-				if err != nil {
-					errs[j] = err
-					continue
+				notes[j] = cache.unchanged(files[j])
+				hit := notes[j] != nil
+				if !hit {
+					notes[j], hit, errs[j] = readAndParse(p, files[j], cache, &buf)
 				}
-				// The buffer is never written again and becomes the note's
-				// text: taking it as is saves copying every note once.
-				text := unsafe.String(unsafe.SliceData(data), len(data))
 				if cache != nil {
-					hashes[j] = contentHash(data)
-					notes[j], reused[j] = cache.lookup(files[j].Path, hashes[j], text)
-				}
-				if notes[j] == nil {
-					notes[j] = p.Parse(files[j].Path, text, 0)
+					fromCache[j] = hit
 				}
 				if progress != nil && (j+1)%progressEvery == 0 {
 					progress(j+1, len(files))
@@ -157,9 +179,9 @@ func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(
 	}
 	wg.Wait()
 	if cache != nil && ctx.Err() == nil {
-		cache.record(files, notes, hashes, reused)
-		for _, r := range reused {
-			if r != nil {
+		cache.record(start, files, notes, fromCache)
+		for _, hit := range fromCache {
+			if hit {
 				cached++
 			}
 		}
@@ -171,7 +193,7 @@ func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(
 		case errs[j] != nil:
 			problems = append(problems, ScanProblem{Path: files[j].Path, Err: fmt.Errorf("read: %w", errs[j])})
 		case n != nil:
-			if !utf8.ValidString(n.Text) {
+			if n.InvalidUTF8 {
 				problems = append(problems, ScanProblem{Path: n.Path, Err: fmt.Errorf("not valid UTF-8: parsed as is")})
 			}
 			out = append(out, n)

@@ -58,8 +58,9 @@ type Link struct {
 	Target   string
 	Fragment string
 	Label    string
-	// Ref is the normalised reference label for LinkReference and LinkDefinition.
-	Ref string
+	// Raw is the target as written: the text at TargetSpan, kept because the
+	// note's text may not be (a fix or a rename rewrites it in its own style).
+	Raw string
 
 	key string // nameKey(Target), computed while parsing (in parallel) rather than per lookup
 }
@@ -128,9 +129,25 @@ type Frontmatter struct {
 // Note is one parsed markdown file. A Note is immutable once parsed: an edit
 // produces a new Note, so readers may keep one without locks.
 type Note struct {
-	Path    string // vault-relative, '/'-separated, as on disk
+	Path string // vault-relative, '/'-separated, as on disk
+	// Text is the content of a note parsed from an editor's buffer. A note
+	// read from disk (Parser.ParseFile, the note cache) does not keep it:
+	// the disk has it, and the text of every note is most of a large vault's
+	// memory. Its strings are then copied into one small buffer, and
+	// Snapshot.Text reads the text back when a feature needs more.
 	Text    string
 	Version int32
+	// Size is the text's length in bytes and Sum its CRC-32C (ParseFile
+	// only), by which a re-read checks that the file is still what was parsed.
+	Size int
+	Sum  uint32
+	// Lines maps the text's byte offsets to lines and columns, text or not.
+	Lines *Lines
+	// InvalidUTF8 is set when the text is not valid UTF-8 (it is parsed as is).
+	InvalidUTF8 bool
+
+	// kept holds the strings of a note without Text, end to end.
+	kept string
 
 	Frontmatter Frontmatter
 	Title       string

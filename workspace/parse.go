@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -89,19 +90,22 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 	fm, bodyStart := parseFrontmatter(content, start)
 	n.Frontmatter = fm
 
-	// goldmark sees a copy in which frontmatter, %% comments %% and Templater
-	// <% %> are blanked to spaces (newlines kept), so offsets stay those of text.
-	src := []byte(content)
-	blank(src, 0, bodyStart)
-	if blankComments(src, bodyStart) {
-		keepParagraphs(src, content, bodyStart)
-	}
-
 	c := p.collectors.Get().(*collector)
 	defer func() {
 		c.reset(nil, nil, "", nil) // an idle collector must not pin the last note
 		p.collectors.Put(c)
 	}()
+	// goldmark sees a copy in which frontmatter, %% comments %% and Templater
+	// <% %> are blanked to spaces (newlines kept), so offsets stay those of
+	// text. The copy is the collector's, reused: nothing made while parsing
+	// points into it (strings are cut from content, or copied).
+	src := append(c.srcBuf[:0], content...)
+	c.srcBuf = src
+	blank(src, 0, bodyStart)
+	if blankComments(src, bodyStart) {
+		keepParagraphs(src, content, bodyStart)
+	}
+
 	ends := endOffsets{}
 	c.reset(n, src, content, ends)
 	c.md = p.md
@@ -121,6 +125,24 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 	}
 	_ = ast.Walk(doc, c.visit)
 	c.finish()
+	n.Size = len(content)
+	n.Lines = NewLines(content)
+	n.InvalidUTF8 = !utf8.ValidString(content)
+	return n
+}
+
+// ParseFile parses content read from the note file at notePath. The note
+// does not keep the text (see Note.Text): a re-read is checked against its
+// Size and Sum.
+func (p *Parser) ParseFile(notePath, content string) *Note {
+	return p.parseFile(notePath, content, contentHash(unsafe.Slice(unsafe.StringData(content), len(content))))
+}
+
+// parseFile is ParseFile with the content's hash already known.
+func (p *Parser) parseFile(notePath, content string, sum uint32) *Note {
+	n := p.Parse(notePath, content, 0)
+	n.Sum = sum
+	n.dropText()
 	return n
 }
 
@@ -259,12 +281,14 @@ func indentWidth(c byte, col int) int {
 
 // collector gathers what a walk over the goldmark AST finds.
 type collector struct {
-	note  *Note
-	src   []byte
-	text  string // the note's text: link strings are sliced from it, not copied
-	ends  endOffsets
-	links []Link
-	tags  []Tag
+	note *Note
+	src  []byte
+	text string // the note's text: link strings are sliced from it, not copied
+	// srcBuf is the buffer src is copied into, kept from one note to the next.
+	srcBuf []byte
+	ends   endOffsets
+	links  []Link
+	tags   []Tag
 
 	headings  []Heading
 	runs      []Span // text left as text, where bare URLs are looked for
@@ -289,7 +313,7 @@ type collector struct {
 // reset readies a pooled collector for note n, keeping its buffers.
 func (c *collector) reset(n *Note, src []byte, text string, ends endOffsets) {
 	clear(c.stash) // the placeholders and lines are the last note's
-	*c = collector{note: n, src: src, text: text, ends: ends,
+	*c = collector{note: n, src: src, text: text, ends: ends, srcBuf: c.srcBuf,
 		links: c.links[:0], tags: c.tags[:0], headings: c.headings[:0], blocks: c.blocks[:0], buf: c.buf[:0], runs: c.runs[:0],
 		stash: c.stash[:0], stashLines: c.stashLines[:0], scan: c.scan, scanBuf: c.scanBuf[:0]}
 }
@@ -433,7 +457,7 @@ func (c *collector) markdownLinkAt(start, end int, image bool, ref *ast.Referenc
 		setURLTarget(&l, c.text[ds:de])
 	default:
 		l.Kind = LinkReference
-		l.Ref = string(util.ToLinkReference(ref.Value))
+		l.Raw = string(util.ToLinkReference(ref.Value)) // the label, until finish
 		if ref.Type == ast.ReferenceLinkFull {
 			l.TargetSpan = Span{labelEnd + 2, end - 1}
 		} else {
@@ -511,7 +535,7 @@ func (c *collector) definition(d *ast.LinkReferenceDefinition) {
 		}
 	}
 	l := Link{Kind: LinkDefinition, Span: Span{start, trimEnd(c.src, start, end)}, TargetSpan: Span{ds, de},
-		Ref: string(util.ToLinkReference(d.Label)), Label: c.text[start+1 : labelEnd], Def: -1}
+		Raw: string(util.ToLinkReference(d.Label)), Label: c.text[start+1 : labelEnd], Def: -1}
 	setURLTarget(&l, c.text[ds:de])
 	c.links = append(c.links, l)
 }
@@ -550,27 +574,30 @@ func (c *collector) finish() {
 		slices.SortStableFunc(c.links, byStart)
 	}
 	// Reference uses point at their definition (the first of a label wins, as
-	// in CommonMark), wherever it is in the note.
+	// in CommonMark), wherever it is in the note. Until here, the Raw of a
+	// definition or a reference use holds its normalised label.
 	var defs map[string]int
 	for i, l := range c.links {
 		if l.Kind == LinkDefinition {
 			if defs == nil {
 				defs = map[string]int{}
 			}
-			if _, dup := defs[l.Ref]; !dup {
-				defs[l.Ref] = i
+			if _, dup := defs[l.Raw]; !dup {
+				defs[l.Raw] = i
 			}
 		}
 	}
 	for i := range c.links {
-		if l := &c.links[i]; !l.External && l.Target != "" {
+		l := &c.links[i]
+		if !l.External && l.Target != "" {
 			l.key = nameKey(l.Target)
 		}
-		if c.links[i].Kind == LinkReference {
-			if d, ok := defs[c.links[i].Ref]; ok {
-				c.links[i].Def = int32(d)
+		if l.Kind == LinkReference {
+			if d, ok := defs[l.Raw]; ok {
+				l.Def = int32(d)
 			}
 		}
+		l.Raw = c.text[l.TargetSpan.Start:l.TargetSpan.End]
 	}
 	n.Links = exact(c.links)
 	n.Tags = exact(c.tags)

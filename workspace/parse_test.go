@@ -11,7 +11,7 @@ import (
 // The parser tests describe what a note yields as short strings, each quoting
 // the text under a span (text[span]), so a wrong offset shows as wrong text:
 //
-//	link:    kind "whole link" ts="target as written" [t="Target"] [f="Fragment"] [l="Label"] [ext] [img] [ref="r" def]
+//	link:    kind "whole link" ts="target as written" [t="Target"] [f="Fragment"] [l="Label"] [ext] [img] [def="label of its definition"]
 //	heading: H2 "whole heading" text="text span" "Text" #slug
 //	tag:     #name "span" [fm]
 //	block:   ^id "span"
@@ -36,11 +36,12 @@ func linkString(n *Note, l Link) string {
 	if l.Image {
 		b.WriteString(" img")
 	}
-	if l.Ref != "" {
-		fmt.Fprintf(&b, " ref=%q", l.Ref)
-	}
 	if l.Def >= 0 {
-		b.WriteString(" def")
+		// The label of the definition it uses: the first of its label.
+		fmt.Fprintf(&b, " def=%q", n.Links[l.Def].Label)
+	}
+	if l.Raw != n.Text[l.TargetSpan.Start:l.TargetSpan.End] {
+		fmt.Fprintf(&b, " raw=%q (not the text at TargetSpan)", l.Raw)
 	}
 	return b.String()
 }
@@ -228,13 +229,13 @@ func TestParseLinks(t *testing.T) {
 		text: "[x][ref] [ref][] [Ref] ![pic][img] [nodef][missing]\n\n" +
 			"[ref]: path.md \"title\"\n[img]: <a b.png>\n[Ref]: dup.md\n",
 		links: []string{
-			`reference "[x][ref]" ts="ref" t="path.md" l="x" ref="ref" def`,
-			`reference "[ref][]" ts="ref" t="path.md" l="ref" ref="ref" def`,
-			`reference "[Ref]" ts="Ref" t="path.md" l="Ref" ref="ref" def`,
-			`reference "![pic][img]" ts="img" t="a b.png" l="pic" img ref="img" def`,
-			`definition "[ref]: path.md \"title\"" ts="path.md" t="path.md" l="ref" ref="ref"`,
-			`definition "[img]: <a b.png>" ts="<a b.png>" t="a b.png" l="img" ref="img"`,
-			`definition "[Ref]: dup.md" ts="dup.md" t="dup.md" l="Ref" ref="ref"`,
+			`reference "[x][ref]" ts="ref" t="path.md" l="x" def="ref"`,
+			`reference "[ref][]" ts="ref" t="path.md" l="ref" def="ref"`,
+			`reference "[Ref]" ts="Ref" t="path.md" l="Ref" def="ref"`,
+			`reference "![pic][img]" ts="img" t="a b.png" l="pic" img def="img"`,
+			`definition "[ref]: path.md \"title\"" ts="path.md" t="path.md" l="ref"`,
+			`definition "[img]: <a b.png>" ts="<a b.png>" t="a b.png" l="img"`,
+			`definition "[Ref]: dup.md" ts="dup.md" t="dup.md" l="Ref"`,
 		},
 		check: func(t *testing.T, n *Note) {
 			// The first definition of a label wins, as in CommonMark.
@@ -246,8 +247,8 @@ func TestParseLinks(t *testing.T) {
 		name: "definition inside a quote, title on the next line",
 		text: "> [q]: q.md\n\n[multi]:\n  multi.md\n  \"Title\"\n",
 		links: []string{
-			`definition "[q]: q.md" ts="q.md" t="q.md" l="q" ref="q"`,
-			`definition "[multi]:\n  multi.md\n  \"Title\"" ts="multi.md" t="multi.md" l="multi" ref="multi"`,
+			`definition "[q]: q.md" ts="q.md" t="q.md" l="q"`,
+			`definition "[multi]:\n  multi.md\n  \"Title\"" ts="multi.md" t="multi.md" l="multi"`,
 		},
 	}, {
 		name: "autolinks and bare URLs are external",
@@ -653,7 +654,7 @@ func TestParseOddFiles(t *testing.T) {
 		links: []string{
 			`wiki "[[a|b]]" ts="a" t="a" l="b"`,
 			`inline "[c](c.md)" ts="c.md" t="c.md" l="c"`,
-			`definition "[r]: r.md" ts="r.md" t="r.md" l="r" ref="r"`,
+			`definition "[r]: r.md" ts="r.md" t="r.md" l="r"`,
 		},
 		headings: []string{`H1 "# Head" text="Head" "Head" #head`, `H1 "Set\r\n===" text="Set" "Set" #set`},
 		tags:     []string{`#x "x" fm`, `#t "#t"`},

@@ -1,0 +1,42 @@
+package workspace
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"unsafe"
+)
+
+// Text returns the text of f's note: the one a note parsed from an editor's
+// buffer keeps, or else the file's, read back from disk. The file must still
+// hold what was indexed (same size and hash): a file changed since is an
+// error until the index has its new version.
+func (s *Snapshot) Text(f *File) (string, error) {
+	n := f.Note
+	switch {
+	case n == nil:
+		return "", fmt.Errorf("%s is not a note", f.Path)
+	case n.Text != "" || n.Size == 0:
+		return n.Text, nil
+	case s.ix.root == "":
+		return "", fmt.Errorf("%s: the note's text is not kept and its vault has no folder", f.Path)
+	}
+	data, err := os.ReadFile(filepath.Join(s.ix.root, filepath.FromSlash(f.Path)))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", f.Path, err)
+	}
+	if len(data) != n.Size || contentHash(data) != n.Sum {
+		return "", fmt.Errorf("%s has changed on disk since it was indexed", f.Path)
+	}
+	return unsafe.String(unsafe.SliceData(data), len(data)), nil
+}
+
+// holds reports whether s is a slice of the note's memory: its text or the
+// buffer of its kept strings.
+func (n *Note) holds(s string) bool {
+	if _, ok := sliceOf(n.Text, s); ok {
+		return true
+	}
+	_, ok := sliceOf(n.kept, s)
+	return ok
+}
