@@ -48,7 +48,9 @@ import (
 // when it was older than the load that recorded it by more than any file
 // system's clock tick (mtimeSlack): a file can be rewritten within its own
 // tick without its mtime moving, and then only its hash tells. Every other
-// entry is checked by reading the file and comparing size and hash.
+// entry is checked by reading the file and comparing size and hash. The
+// cache file is read whole and its notes decoded on all cores when it is
+// opened; its bytes are dropped then, not held beside the index being built.
 
 const (
 	// parserVersion names what Parser.Parse puts in a Note. Whoever changes
@@ -72,13 +74,14 @@ const (
 // milliseconds, next to the hundreds it takes to read them.
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// contentHash identifies a note's bytes. A cache entry is reused when path,
-// size and this hash match. CRC-32C is enough because nothing here is
-// adversarial (a vault's owner gains nothing by fooling their own cache): an
-// edited note with the same size has a 1 in 2^32 chance of matching its old
-// entry, and a CRC detects every change of up to 32 consecutive bits, which
-// covers the typo fixed in place. Even then, the note's spans are checked
-// against its new text, so a stale entry can misplace a link, never crash.
+// contentHash identifies a note's bytes: a cache entry whose mtime cannot be
+// trusted is reused when path, size and this hash match, and Snapshot.Text
+// checks a note read back against it. CRC-32C is enough because nothing here
+// is adversarial (a vault's owner gains nothing by fooling their own cache):
+// an edited note with the same size has a 1 in 2^32 chance of matching its
+// old entry, and a CRC detects every change of up to 32 consecutive bits,
+// which covers the typo fixed in place. Even then, the note's spans are
+// checked against its size, so a stale entry can misplace a link, never crash.
 func contentHash(data []byte) uint32 { return crc32.Checksum(data, castagnoli) }
 
 // buildID goes into the header beside parserVersion: the parser's output also
