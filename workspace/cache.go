@@ -33,6 +33,8 @@ import (
 //	uvarint  cacheFormat
 //	uvarint  parserVersion
 //	uvarint  len, bytes: buildID (Go, rhizome and dependency versions)
+//	index image: uvarint len, body (see image.go), uint32 crc32c(body);
+//	         len 0 and no checksum when there is none
 //	entries, each: uvarint len, body, uint32 crc32c(body) little-endian
 //	body:    uvarint len, path (vault-relative) · uvarint size · varint mtime
 //	         (Unix ns) · uint32 crc32c of the file · byte 1 when the mtime
@@ -60,7 +62,7 @@ const (
 	parserVersion = 2
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
-	cacheFormat = 2
+	cacheFormat = 3
 
 	cacheMagic    = "rhizome note cache\n"
 	cacheFileName = "notes.cache"
@@ -137,9 +139,18 @@ type NoteCache struct {
 	valid bool
 	// damaged counts entries skipped because their checksum or framing was wrong.
 	damaged int
+	// ordered is the entries' notes in the file's order, which the index
+	// image counts; image is the image's body as read. Both are nil when
+	// the file had no usable image or a damaged entry.
+	ordered []*Note
+	image   []byte
 
 	mu   sync.Mutex
 	next []cacheRecord // set by the load, written by Save
+	// nextImage is the image Save writes with next; rewrite says it differs
+	// from the file's, so Save writes even when no note changed.
+	nextImage []byte
+	rewrite   bool
 }
 
 // cacheEntry is one entry as read from the file, its note decoded: the
@@ -151,6 +162,7 @@ type cacheEntry struct {
 	hash   uint32
 	stable bool // the mtime may be trusted (see the file format above)
 	note   *Note
+	ord    int // its place in the file
 }
 
 // cacheRecord is one note as the last load read it.
@@ -179,11 +191,14 @@ func OpenNoteCache(dir string) (*NoteCache, error) {
 	if err != nil {
 		return c, fmt.Errorf("note cache: %w", err)
 	}
-	entries, damaged, ok := readCacheFile(data)
+	entries, ordered, image, damaged, ok := readCacheFile(data)
 	if !ok {
 		return c, nil
 	}
 	c.entries, c.damaged, c.valid = entries, damaged, true
+	if damaged == 0 && image != nil {
+		c.ordered, c.image = ordered, image
+	}
 	if damaged > 0 {
 		return c, fmt.Errorf("note cache %s: %d damaged entries skipped", filepath.Join(dir, cacheFileName), damaged)
 	}
@@ -193,12 +208,19 @@ func OpenNoteCache(dir string) (*NoteCache, error) {
 // Len is the number of usable entries read from the file.
 func (c *NoteCache) Len() int { return len(c.entries) }
 
-// readCacheFile parses a cache file and decodes its notes on all cores. ok
-// is false when the header is not this build's; entries then is nil.
-func readCacheFile(data []byte) (entries map[string]cacheEntry, damaged int, ok bool) {
+// readCacheFile parses a cache file and decodes its notes on all cores:
+// entries by path, their notes in the file's order, and the index image's
+// body (a copy; nil when there is none or it is damaged, which counts as
+// damage). ok is false when the header is not this build's; the rest is
+// then empty.
+func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note, image []byte, damaged int, ok bool) {
 	rest, ok := readCacheHeader(data)
 	if !ok {
-		return nil, 0, false
+		return nil, nil, nil, 0, false
+	}
+	image, rest, imageOK := readImageFrame(rest)
+	if !imageOK {
+		damaged++
 	}
 	type framed struct {
 		path string
@@ -250,15 +272,40 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, damaged int, ok 
 	}
 	wg.Wait()
 	entries = make(map[string]cacheEntry, len(list))
+	ordered = make([]*Note, 0, len(list))
 	for _, f := range list {
 		if f.e.note == nil {
 			damaged++
 			continue
 		}
 		f.e.note.Sum = f.e.hash
+		f.e.ord = len(ordered)
 		entries[f.path] = f.e
+		ordered = append(ordered, f.e.note)
 	}
-	return entries, damaged, true
+	return entries, ordered, image, damaged, true
+}
+
+// readImageFrame reads the index image's frame at the start of rest and
+// returns a copy of its body (nil when there is none) and what follows. ok
+// is false when the frame is damaged; the entries after a readable length
+// are still read.
+func readImageFrame(rest []byte) (image, after []byte, ok bool) {
+	n, k := binary.Uvarint(rest)
+	switch {
+	case k <= 0 || n > uint64(len(rest)-k):
+		return nil, nil, false // nothing after it can be framed either
+	case n == 0:
+		return nil, rest[k:], true
+	case uint64(len(rest)-k)-n < 4:
+		return nil, nil, false
+	}
+	body := rest[k : k+int(n)]
+	after = rest[k+int(n)+4:]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(rest[k+int(n):]) {
+		return nil, after, false
+	}
+	return bytes.Clone(body), after, true
 }
 
 func readCacheHeader(data []byte) ([]byte, bool) {
@@ -352,12 +399,12 @@ func (c *NoteCache) record(start time.Time, files []FileInfo, notes []*Note, cac
 // and costs one cold start.
 func (c *NoteCache) Save(ctx context.Context) (bool, error) {
 	c.mu.Lock()
-	next := c.next
+	next, image, rewrite := c.next, c.nextImage, c.rewrite
 	c.mu.Unlock()
 	if next == nil {
 		return false, nil // nothing loaded through this cache
 	}
-	changed := !c.valid || c.damaged > 0 || len(next) != len(c.entries)
+	changed := !c.valid || c.damaged > 0 || rewrite || len(next) != len(c.entries)
 	for i := 0; !changed && i < len(next); i++ {
 		changed = next[i].fresh
 	}
@@ -373,7 +420,7 @@ func (c *NoteCache) Save(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("note cache: %w", err)
 	}
 	tmp := f.Name()
-	err = writeCache(ctx, f, next)
+	err = writeCache(ctx, f, next, image)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -399,12 +446,17 @@ func removeStaleTemps(dir string) {
 	}
 }
 
-func writeCache(ctx context.Context, f *os.File, records []cacheRecord) error {
+func writeCache(ctx context.Context, f *os.File, records []cacheRecord, image []byte) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	hdr := []byte(cacheMagic)
 	hdr = binary.AppendUvarint(hdr, cacheFormat)
 	hdr = binary.AppendUvarint(hdr, parserVersion)
 	hdr = appendBytes(hdr, buildID())
+	hdr = binary.AppendUvarint(hdr, uint64(len(image)))
+	if len(image) > 0 {
+		hdr = append(hdr, image...)
+		hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(image, castagnoli))
+	}
 	if _, err := w.Write(hdr); err != nil {
 		return err
 	}

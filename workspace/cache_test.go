@@ -679,7 +679,15 @@ func FuzzDecodeCache(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, text string) {
 		var e encoder
-		entries, _, _ := readCacheFile(data)
+		entries, ordered, image, _, _ := readCacheFile(data)
+		// Whatever the image holds, building from it fails or succeeds; it
+		// never panics.
+		if img, err := decodeImage(image); err == nil {
+			buildFromImage(cacheTestConfig, img, ordered)
+		}
+		if img, err := decodeImage(data); err == nil {
+			buildFromImage(cacheTestConfig, img, ordered)
+		}
 		for _, en := range entries {
 			if en.note.Size != int(en.size) {
 				t.Fatalf("an entry of %d bytes decoded to a note of %d", en.size, en.note.Size)

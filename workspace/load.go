@@ -21,8 +21,13 @@ const MaxNoteSize = 8 << 20
 type LoadReport struct {
 	Notes, Files int
 	// Cached is how many of the notes came from LoadOptions.Cache unparsed.
-	Cached   int
-	Problems []ScanProblem
+	Cached int
+	// FromImage says the index was built from the cache's index image, its
+	// links not resolved again; ImageEdits counts the files that differed
+	// from the image, applied to it as edits.
+	FromImage  bool
+	ImageEdits int
+	Problems   []ScanProblem
 }
 
 // LoadOptions are the optional parts of LoadWithOptions.
@@ -42,8 +47,10 @@ func Load(ctx context.Context, root string, cfg Config, p *Parser) (*Index, Load
 
 // LoadWithOptions is Load with progress reports and a cache of parsed notes.
 func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, opts LoadOptions) (*Index, LoadReport, error) {
+	image := opts.Cache.startImage(cfg)
 	scan, err := ScanVault(ctx, root, cfg.Ignore)
 	if err != nil {
+		image.wait() // it reads the cache's notes, which the caller may reuse
 		return nil, LoadReport{}, fmt.Errorf("scan %s: %w", root, err)
 	}
 	report := LoadReport{Problems: scan.Problems}
@@ -63,14 +70,22 @@ func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, op
 	notes, cached, problems := parseFiles(ctx, p, todo, opts.Progress, opts.Cache)
 	report.Problems = append(report.Problems, problems...)
 	if err := ctx.Err(); err != nil {
+		image.wait() // it reads the cache's notes, which the caller may reuse
 		return nil, report, err
 	}
-	ix := NewIndex(cfg)
+	ix, edits := image.finish(opts.Cache, notes, assets)
+	report.FromImage, report.ImageEdits = ix != nil, edits
+	if ix == nil {
+		ix = NewIndex(cfg)
+		ix.Bulk(notes, assets)
+	}
+	if opts.Cache != nil {
+		opts.Cache.recordImage(ix, cfg, assets, report.FromImage && edits == 0)
+	}
 	ix.root = root
 	if abs, err := filepath.Abs(root); err == nil {
 		ix.root = abs // the notes are read back later, whatever the working folder is then
 	}
-	ix.Bulk(notes, assets)
 	report.Notes, report.Files, report.Cached = len(notes), len(notes)+len(assets), cached
 	return ix, report, nil
 }

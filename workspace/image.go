@@ -1,0 +1,391 @@
+package workspace
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// The index image is the part of the note cache that lets a restart skip
+// resolving links, which at 50,000 notes is most of a restart's time (1.5
+// million lookups, each a few cache misses). It holds, for the notes of the
+// cache file in their order and the vault's other files, every link's
+// lookup key and resolution under the primary profile, by ordinal:
+//
+//	uvarint len, config (JSON of the Config it was resolved under)
+//	uvarint notes (the cache file's entries, in order)
+//	uvarint assets, each: uvarint len, path
+//	uvarint keys, uvarint len, the keys end to end, then each key's length
+//	links: for each note, for each of its links: uvarint key+1 (0: none),
+//	       uvarint target+1 (0: none; notes, then assets), uvarint
+//	       status | candidates<<3
+//
+// A load whose files match the image, or differ from it in a few notes,
+// builds the index from it and applies the differences as edits; any other
+// load resolves every link, as without a cache.
+
+// imageConfig is the form in which an image names the Config it was
+// resolved under: all of it, so a setting that one day affects resolution
+// cannot be forgotten here (a changed severity costs one full resolve).
+func imageConfig(cfg Config) string {
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return "" // cannot happen for this struct; "" never matches a written image
+	}
+	return string(b)
+}
+
+// indexImage is an image read from the cache file, its links not yet decoded.
+type indexImage struct {
+	config string
+	notes  int
+	assets []string
+	keys   []string
+	links  []byte
+}
+
+var errBadImage = errors.New("note cache: malformed index image")
+
+// decodeImage reads an image body. The strings are copied out of b.
+func decodeImage(b []byte) (*indexImage, error) {
+	d := decoder{b: b}
+	img := &indexImage{}
+	n := d.uvarint()
+	if d.bad || n > uint64(len(b)-d.i) {
+		return nil, errBadImage
+	}
+	img.config = string(b[d.i : d.i+int(n)])
+	d.i += int(n)
+	img.notes = int(d.uvarint())
+	if k, ok := d.count(1); ok {
+		img.assets = make([]string, k)
+		for i := range img.assets {
+			n := d.uvarint()
+			if d.bad || n > uint64(len(b)-d.i) {
+				return nil, errBadImage
+			}
+			img.assets[i] = string(b[d.i : d.i+int(n)])
+			d.i += int(n)
+		}
+	}
+	nkeys, _ := d.count(1)
+	size := d.uvarint()
+	if d.bad || size > uint64(len(b)-d.i) {
+		return nil, errBadImage
+	}
+	// One allocation for every key: the index's name entries keep them.
+	blob := string(b[d.i : d.i+int(size)])
+	d.i += int(size)
+	img.keys = make([]string, nkeys)
+	off := uint64(0)
+	for i := range img.keys {
+		n := d.uvarint()
+		if d.bad || n > uint64(len(blob))-off {
+			return nil, errBadImage
+		}
+		img.keys[i] = blob[off : off+n]
+		off += n
+	}
+	if d.bad || off != uint64(len(blob)) || img.notes > len(b) {
+		return nil, errBadImage
+	}
+	img.links = b[d.i:]
+	return img, nil
+}
+
+// encodeImage captures ix as an image for the notes of records, in their
+// order, and assets. It fails when the index does not hold exactly those
+// notes (two paths that differ in case only share a File).
+func encodeImage(ix *Index, cfg Config, records []cacheRecord, assets []string) ([]byte, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	ord := make(map[*File]uint64, len(records)+len(assets))
+	files := make([]*File, 0, len(records))
+	for _, r := range records {
+		f := ix.files[fold(r.path)]
+		if f == nil || f.Note != r.note {
+			return nil, fmt.Errorf("index image: %s is not the index's note", r.path)
+		}
+		ord[f] = uint64(len(ord)) + 1
+		files = append(files, f)
+	}
+	for _, p := range assets {
+		f := ix.files[fold(p)]
+		if f == nil || f.Note != nil {
+			return nil, fmt.Errorf("index image: %s is not the index's file", p)
+		}
+		ord[f] = uint64(len(ord)) + 1
+	}
+	if len(ord) != len(ix.files) {
+		return nil, fmt.Errorf("index image: %d files given, the index has %d", len(ord), len(ix.files))
+	}
+	b := appendBytes(nil, imageConfig(cfg))
+	b = binary.AppendUvarint(b, uint64(len(records)))
+	b = binary.AppendUvarint(b, uint64(len(assets))+1)
+	for _, p := range assets {
+		b = appendBytes(b, p)
+	}
+	keyOrd := make(map[*nameEntry]uint64, len(ix.byName))
+	keys := make([]string, 0, len(ix.byName))
+	size := 0
+	for k, e := range ix.byName {
+		keyOrd[e] = uint64(len(keys)) + 1
+		keys = append(keys, k)
+		size += len(k)
+	}
+	b = binary.AppendUvarint(b, uint64(len(keys))+1)
+	b = binary.AppendUvarint(b, uint64(size))
+	for _, k := range keys {
+		b = append(b, k...)
+	}
+	for _, k := range keys {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+	}
+	for _, f := range files {
+		links := f.Note.Links
+		if len(f.resolved) != len(links) && len(links) > 0 {
+			return nil, fmt.Errorf("index image: %s has %d resolutions for %d links", f.Path, len(f.resolved), len(links))
+		}
+		for i := range links {
+			l := &links[i]
+			k := uint64(0)
+			if !l.External && l.Target != "" {
+				e := ix.byName[l.lookupKey()]
+				if k = keyOrd[e]; k == 0 {
+					return nil, fmt.Errorf("index image: a link of %s has no name entry", f.Path)
+				}
+			}
+			s := f.resolved[i]
+			t := uint64(0)
+			if s.target != nil {
+				if t = ord[s.target]; t == 0 {
+					return nil, fmt.Errorf("index image: a link of %s leads outside the index", f.Path)
+				}
+			}
+			b = binary.AppendUvarint(b, k)
+			b = binary.AppendUvarint(b, t)
+			b = binary.AppendUvarint(b, uint64(s.status)|uint64(s.candidates)<<3)
+		}
+	}
+	return b, nil
+}
+
+// buildFromImage makes the index an image describes: notes are the cache
+// file's notes in its order, which the image's ordinals count. Nothing is
+// resolved; the tables are filled from the stored resolutions as Bulk fills
+// them from fresh ones. An image that does not fit the notes is an error
+// (the caller then resolves as usual).
+func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) {
+	if img.notes != len(notes) {
+		return nil, fmt.Errorf("index image: %d notes, the cache has %d", img.notes, len(notes))
+	}
+	ix := NewIndex(cfg)
+	files := make([]*File, 0, len(notes)+len(img.assets))
+	for _, n := range notes {
+		f := ix.insert(n.Path, nil)
+		f.Note = n
+		f.FoldedTitle = fold(n.Title)
+		f.keys = fileKeys(f)
+		ix.key(f)
+		files = append(files, f)
+	}
+	for _, p := range img.assets {
+		f := ix.insert(p, nil)
+		f.keys = fileKeys(f)
+		ix.key(f)
+		files = append(files, f)
+	}
+	if len(ix.files) != len(files) {
+		return nil, errors.New("index image: two files share a path")
+	}
+	entries := make([]*nameEntry, len(img.keys))
+	for i, k := range img.keys {
+		entries[i] = ix.entry(k)
+	}
+	d := decoder{b: img.links}
+	var scratch []*nameEntry
+	for _, f := range files[:len(notes)] {
+		links := f.Note.Links
+		if len(links) == 0 {
+			ix.tagTable(f, true, nil)
+			continue
+		}
+		res := make([]stored, len(links))
+		scratch = slices0(scratch, len(links))
+		for i := range links {
+			l := &links[i]
+			k, t, s := d.uvarint(), d.uvarint(), d.uvarint()
+			if d.bad || k > uint64(len(entries)) || t > uint64(len(files)) || s&7 > uint64(OutsideVault) || s>>3 > uint64(len(files)) {
+				return nil, errBadImage
+			}
+			if k > 0 {
+				e := entries[k-1]
+				// The image and the notes were written together and share
+				// a checksum; the length is checked, not the bytes, whose
+				// reads would be a cache miss per link.
+				if l.External || l.Target == "" || l.key != "" && len(l.key) != len(e.key) {
+					return nil, fmt.Errorf("index image: a link of %s has another key", f.Path)
+				}
+				scratch[i] = e
+			} else if !l.External && l.Target != "" {
+				return nil, fmt.Errorf("index image: a link of %s has no key", f.Path)
+			}
+			if t > 0 {
+				res[i].target = files[t-1]
+			}
+			res[i].status = Status(s & 7)
+			res[i].candidates = int32(s >> 3)
+		}
+		f.resolved = res
+		ix.addLinks(f, scratch, true)
+		ix.tagTable(f, true, nil)
+	}
+	if d.i != len(d.b) {
+		return nil, errBadImage
+	}
+	for k, e := range ix.byName {
+		ix.dropIfEmpty(k, e) // none in an image written by encodeImage
+	}
+	return ix, nil
+}
+
+// slices0 returns s resized to n zeroed elements, reusing its array.
+func slices0[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// imageDiffLimit is how many files a load may differ from the image in and
+// still start from it: each difference is an edit, which re-resolves the
+// links its names touch, and past some thousands a full resolve is cheaper.
+func imageDiffLimit(notes int) int { return max(64, notes/8) }
+
+// imageBuild is an index being built from the cache's image while the
+// load scans the vault: building needs only the cache, and on two cores the
+// scan and the build take one each.
+type imageBuild struct {
+	done chan struct{}
+	ix   *Index
+	err  error
+}
+
+// startImage starts building the index the cache's image describes, when
+// there is one for cfg; nil when there is none.
+func (c *NoteCache) startImage(cfg Config) *imageBuild {
+	if c == nil || c.image == nil {
+		return nil
+	}
+	img, err := decodeImage(c.image)
+	if err != nil || img.config != imageConfig(cfg) {
+		return nil
+	}
+	b := &imageBuild{done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		b.ix, b.err = buildFromImage(cfg, img, c.ordered)
+	}()
+	return b
+}
+
+// wait waits for the build to end, and returns its error (nil without a build).
+func (b *imageBuild) wait() error {
+	if b == nil {
+		return errors.New("index image: none")
+	}
+	<-b.done
+	return b.err
+}
+
+// finish waits for the image's index and brings it to the load's files:
+// files gone, files new and notes changed are applied as edits, which it
+// counts. It returns nil when the image cannot serve (it
+// did not fit, or the files differ in too many places); the load then
+// resolves every link.
+func (b *imageBuild) finish(c *NoteCache, notes []*Note, assets []string) (_ *Index, edits int) {
+	if b.wait() != nil {
+		return nil, 0
+	}
+	seen := make([]bool, len(c.ordered))
+	var changed []*Note
+	for _, n := range notes {
+		e, ok := c.entries[n.Path]
+		if ok {
+			seen[e.ord] = true
+		}
+		if !ok || e.note != n {
+			changed = append(changed, n)
+		}
+	}
+	var gone, added []string
+	for i, s := range seen {
+		if !s {
+			gone = append(gone, c.ordered[i].Path)
+		}
+	}
+	was := map[string]bool{}
+	for _, f := range b.ix.files {
+		if f.Note == nil {
+			was[f.Path] = true
+		}
+	}
+	for _, p := range assets {
+		if !was[p] {
+			added = append(added, p)
+		}
+		delete(was, p)
+	}
+	for p := range was {
+		gone = append(gone, p)
+	}
+	edits = len(changed) + len(gone) + len(added)
+	if edits > imageDiffLimit(len(notes)) {
+		return nil, 0
+	}
+	ix := b.ix
+	for _, p := range gone {
+		ix.Remove(p)
+	}
+	for _, p := range added {
+		ix.SetFile(p)
+	}
+	for _, n := range changed {
+		ix.SetNote(n)
+	}
+	return ix, edits
+}
+
+// recordImage keeps, for Save, the image of the index a load built from
+// the notes it recorded (record) and assets. An index built from the file's
+// image without a difference keeps that image, when the notes are recorded
+// in the file's order; any other is captured anew, and Save then writes.
+func (c *NoteCache) recordImage(ix *Index, cfg Config, assets []string, exact bool) {
+	c.mu.Lock()
+	next := c.next
+	c.mu.Unlock()
+	if exact && len(next) == len(c.ordered) {
+		same := true
+		for i, r := range next {
+			if r.note != c.ordered[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			c.mu.Lock()
+			c.nextImage, c.rewrite = c.image, false
+			c.mu.Unlock()
+			return
+		}
+	}
+	image, err := encodeImage(ix, cfg, next, assets)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// Without an image (an index whose files cannot be counted), the notes
+	// are still saved; the next start resolves every link again.
+	c.nextImage, c.rewrite = image, err == nil
+}
