@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // The index image is the part of the note cache that lets a restart skip
@@ -173,28 +176,35 @@ func encodeImage(ix *Index, cfg Config, records []cacheRecord, assets []string) 
 
 // buildFromImage makes the index an image describes: notes are the cache
 // file's notes in its order, which the image's ordinals count. Nothing is
-// resolved; the tables are filled from the stored resolutions as Bulk fills
-// them from fresh ones. An image that does not fit the notes is an error
-// (the caller then resolves as usual).
+// resolved; the tables are filled from the stored resolutions, as Bulk fills
+// them from fresh ones, on all cores: the files' keys are computed in
+// parallel, tags are counted beside the links, and each worker appends the
+// backlinks and mentions of its share of the files and keys. An image that
+// does not fit the notes is an error (the caller then resolves as usual).
 func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) {
 	if img.notes != len(notes) {
 		return nil, fmt.Errorf("index image: %d notes, the cache has %d", img.notes, len(notes))
 	}
-	ix := NewIndex(cfg)
-	files := make([]*File, 0, len(notes)+len(img.assets))
-	for _, n := range notes {
-		f := ix.insert(n.Path, nil)
-		f.Note = n
-		f.FoldedTitle = fold(n.Title)
+	ix := newIndexSized(cfg, len(notes)+len(img.assets), len(img.keys))
+	files := make([]*File, len(notes)+len(img.assets))
+	parallel(len(files), func(i int) {
+		if i < len(notes) {
+			n := notes[i]
+			f := newFile(n.Path)
+			f.Note = n
+			f.FoldedTitle = fold(n.Title)
+			f.keys = fileKeys(f)
+			files[i] = f
+			return
+		}
+		f := newFile(img.assets[i-len(notes)])
 		f.keys = fileKeys(f)
+		files[i] = f
+	})
+	for _, f := range files {
+		ix.files[f.foldPath] = f
+		ix.countFolders(f, 1, nil)
 		ix.key(f)
-		files = append(files, f)
-	}
-	for _, p := range img.assets {
-		f := ix.insert(p, nil)
-		f.keys = fileKeys(f)
-		ix.key(f)
-		files = append(files, f)
 	}
 	if len(ix.files) != len(files) {
 		return nil, errors.New("index image: two files share a path")
@@ -203,51 +213,169 @@ func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) 
 	for i, k := range img.keys {
 		entries[i] = ix.entry(k)
 	}
+
+	// The links' part of the image, read in order: resolutions into each
+	// note's table, key and target ordinals for the tables. One array holds
+	// every note's resolutions; each note's part is capped, so an edit that
+	// replaces them cannot write into a neighbour's.
+	first := make([]int, len(notes)+1) // each note's first link, in all
+	for i, n := range notes {
+		first[i+1] = first[i] + len(n.Links)
+	}
+	all := make([]stored, first[len(notes)])
+	keyOrd := make([]uint32, len(all))
+	tgtOrd := make([]uint32, len(all))
 	d := decoder{b: img.links}
-	var scratch []*nameEntry
-	for _, f := range files[:len(notes)] {
-		links := f.Note.Links
-		if len(links) == 0 {
-			ix.tagTable(f, true, nil)
+	for n, f := range files[:len(notes)] {
+		if first[n] == first[n+1] {
 			continue
 		}
-		res := make([]stored, len(links))
-		scratch = slices0(scratch, len(links))
-		for i := range links {
-			l := &links[i]
-			k, t, s := d.uvarint(), d.uvarint(), d.uvarint()
-			if d.bad || k > uint64(len(entries)) || t > uint64(len(files)) || s&7 > uint64(OutsideVault) || s>>3 > uint64(len(files)) {
+		res := all[first[n]:first[n+1]:first[n+1]]
+		for i := range res {
+			key, t, s := d.uvarint(), d.uvarint(), d.uvarint()
+			if d.bad || key > uint64(len(entries)) || t > uint64(len(files)) || s&7 > uint64(OutsideVault) || s>>3 > uint64(len(files)) {
 				return nil, errBadImage
-			}
-			if k > 0 {
-				e := entries[k-1]
-				// The image and the notes were written together and share
-				// a checksum; the length is checked, not the bytes, whose
-				// reads would be a cache miss per link.
-				if l.External || l.Target == "" || l.key != "" && len(l.key) != len(e.key) {
-					return nil, fmt.Errorf("index image: a link of %s has another key", f.Path)
-				}
-				scratch[i] = e
-			} else if !l.External && l.Target != "" {
-				return nil, fmt.Errorf("index image: a link of %s has no key", f.Path)
 			}
 			if t > 0 {
 				res[i].target = files[t-1]
 			}
 			res[i].status = Status(s & 7)
 			res[i].candidates = int32(s >> 3)
+			keyOrd[first[n]+i] = uint32(key)
+			tgtOrd[first[n]+i] = uint32(t)
 		}
 		f.resolved = res
-		ix.addLinks(f, scratch, true)
-		ix.tagTable(f, true, nil)
 	}
 	if d.i != len(d.b) {
 		return nil, errBadImage
 	}
+
+	tags := make(chan struct{})
+	go func() {
+		defer close(tags)
+		for _, f := range files[:len(notes)] {
+			ix.tagTable(f, true, nil)
+		}
+	}()
+	// Each link's key is checked against its entry's and takes the
+	// entry's copy (the note's own goes), as Bulk does.
+	var bad atomic.Bool
+	parallel(len(notes), func(i int) {
+		n := notes[i]
+		for j := range n.Links {
+			l := &n.Links[j]
+			key := keyOrd[first[i]+j]
+			if key == 0 {
+				if !l.External && l.Target != "" {
+					bad.Store(true)
+				}
+				continue
+			}
+			e := entries[key-1]
+			// The image and the notes were written together and share a
+			// checksum; the length is checked, not the bytes.
+			if l.External || l.Target == "" || l.key != "" && len(l.key) != len(e.key) {
+				bad.Store(true)
+				continue
+			}
+			if l.key != "" && !n.holds(l.key) {
+				l.key = e.key
+			}
+		}
+	})
+	if bad.Load() {
+		<-tags
+		return nil, errors.New("index image: a link's key is not the image's")
+	}
+	ix.linkTablesFrom(files[:len(notes)], files, entries, first, keyOrd, tgtOrd)
+	<-tags
 	for k, e := range ix.byName {
 		ix.dropIfEmpty(k, e) // none in an image written by encodeImage
 	}
 	return ix, nil
+}
+
+// linkTablesFrom fills the backlinks, mentions and missing names of the
+// links of notes, whose key and target ordinals (in entries and files) are
+// keyOrd and tgtOrd from first[i] for notes[i]. The lists are counted first,
+// then filled in one array each, capped per list: appending to 1.5 million
+// lists one element at a time is most of what building from an image would
+// cost otherwise.
+func (ix *Index) linkTablesFrom(notes, files []*File, entries []*nameEntry, first []int, keyOrd, tgtOrd []uint32) {
+	nback := make([]int32, len(files))
+	nment := make([]int32, len(entries))
+	last := make([]int32, len(entries)) // the last note (+1) counted for a key
+	for i := range notes {
+		for at := first[i]; at < first[i+1]; at++ {
+			key := keyOrd[at]
+			if key == 0 {
+				continue // external, or to its own note: in no table, as in addLinks
+			}
+			if last[key-1] != int32(i)+1 {
+				last[key-1] = int32(i) + 1
+				nment[key-1]++
+			}
+			if t := tgtOrd[at]; t != 0 {
+				nback[t-1]++
+			}
+		}
+	}
+	backs := make([]LinkRef, 0, len(keyOrd))
+	for i, f := range files {
+		if nback[i] > 0 {
+			f.backlinks = backs[len(backs) : len(backs) : len(backs)+int(nback[i])]
+			backs = backs[:len(backs)+int(nback[i])]
+		}
+	}
+	ments := make([]*File, 0, len(keyOrd))
+	for i, e := range entries {
+		if nment[i] > 0 {
+			e.mentions = ments[len(ments) : len(ments) : len(ments)+int(nment[i])]
+			ments = ments[:len(ments)+int(nment[i])]
+		}
+	}
+	for i, f := range notes {
+		links := f.Note.Links
+		for j := range links {
+			at := first[i] + j
+			key := keyOrd[at]
+			if key == 0 {
+				continue
+			}
+			if e := entries[key-1]; len(e.mentions) == 0 || e.mentions[len(e.mentions)-1] != f {
+				e.mentions = append(e.mentions, f)
+			}
+			if t := tgtOrd[at]; t != 0 {
+				files[t-1].backlinks = append(files[t-1].backlinks, LinkRef{f, j})
+			}
+			if f.resolved[j].status == NoSuchNote && links[j].Wiki {
+				ix.countMissing(links[j].Target, true)
+			}
+		}
+	}
+}
+
+// parallel calls fn(i) for every i below n on all cores, in chunks.
+func parallel(n int, fn func(i int)) {
+	const chunk = 64
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(chunk)) - chunk
+				if i >= n {
+					return
+				}
+				for j := i; j < min(i+chunk, n); j++ {
+					fn(j)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // slices0 returns s resized to n zeroed elements, reusing its array.

@@ -130,11 +130,15 @@ type Missing struct {
 }
 
 // NewIndex returns an empty index.
-func NewIndex(cfg Config) *Index {
+func NewIndex(cfg Config) *Index { return newIndexSized(cfg, 0, 0) }
+
+// newIndexSized is NewIndex with room for files files and names name keys:
+// growing the maps from nothing rehashes them a dozen times at 50,000 notes.
+func newIndexSized(cfg Config, files, names int) *Index {
 	return &Index{
 		cfg:      cfg,
-		files:    map[string]*File{},
-		byName:   map[string]*nameEntry{},
+		files:    make(map[string]*File, files),
+		byName:   make(map[string]*nameEntry, names),
 		tags:     map[string]map[*File]int{},
 		tagPages: map[string]int{},
 		folders:  map[string]int{},
@@ -371,10 +375,16 @@ func (ix *Index) Rename(oldPath string, n *Note, newPath string) Changed {
 }
 
 func (ix *Index) insert(p string, pages pageChanges) *File {
-	f := &File{Path: p, dir: dirOf(p), stem: trimNoteExt(p), foldPath: fold(p)}
-	f.foldStem = fold(f.stem)
+	f := newFile(p)
 	ix.files[f.foldPath] = f
 	ix.countFolders(f, 1, pages)
+	return f
+}
+
+// newFile makes the File at vault path p, outside any index.
+func newFile(p string) *File {
+	f := &File{Path: p, dir: dirOf(p), stem: trimNoteExt(p), foldPath: fold(p)}
+	f.foldStem = fold(f.stem)
 	return f
 }
 
