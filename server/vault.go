@@ -74,6 +74,9 @@ func (e *engine) load(ctx context.Context, v *vault, progress func(parsed, total
 	v.loaded.Store(true)
 	v.mu.Unlock()
 	if cache != nil {
+		if err := cache.Err(); err != nil {
+			e.s.log.Warn("note cache", zap.String("root", v.root), zap.Error(err))
+		}
 		e.s.log.Info("note cache", zap.String("root", v.root), zap.Int("cached", report.Cached), zap.Int("notes", report.Notes),
 			zap.Bool("fromImage", report.FromImage), zap.Int("imageEdits", report.ImageEdits))
 		e.s.Go("save note cache", func(ctx context.Context) { e.saveCache(ctx, v, cache) })
@@ -81,8 +84,8 @@ func (e *engine) load(ctx context.Context, v *vault, progress func(parsed, total
 	return report, nil
 }
 
-// openCache opens the vault's note cache; nil when it is turned off or has
-// nowhere to live. A cache that cannot be read is logged and loads as empty.
+// openCache starts reading the vault's note cache; nil when it is turned off
+// or has nowhere to live. A cache that cannot be read loads as empty.
 func (e *engine) openCache(v *vault) *workspace.NoteCache {
 	if e.s.opts.NoCache || !v.scan {
 		return nil
@@ -92,12 +95,9 @@ func (e *engine) openCache(v *vault) *workspace.NoteCache {
 		e.s.log.Warn("note cache", zap.String("root", v.root), zap.Error(err))
 		return nil
 	}
-	cache, err := workspace.OpenNoteCache(dir)
-	if err != nil {
-		e.s.log.Warn("note cache", zap.String("root", v.root), zap.Error(err))
-	}
-	e.s.log.Debug("note cache", zap.String("dir", dir), zap.Int("entries", cache.Len()))
-	return cache
+	// Read in the background: the load scans the vault meanwhile, and
+	// says what the read found once it has waited for it.
+	return workspace.StartNoteCache(dir)
 }
 
 // saveCache writes the note cache after a load. It runs beside the first

@@ -132,6 +132,10 @@ func NoteCacheDir(root string) (string, error) {
 // differs from what was read.
 type NoteCache struct {
 	dir string
+	// ready is closed once the file has been read into the fields below
+	// and err; nil for a cache made whole.
+	ready chan struct{}
+	err   error
 	// entries is what the file held, by path. Read-only once opened, so the
 	// load's workers look entries up without a lock.
 	entries map[string]cacheEntry
@@ -183,30 +187,63 @@ type cacheRecord struct {
 // when it cannot be read (the error says why). Damaged entries are skipped and
 // reported in the error; the intact ones are still used.
 func OpenNoteCache(dir string) (*NoteCache, error) {
-	c := &NoteCache{dir: dir}
-	data, err := os.ReadFile(filepath.Join(dir, cacheFileName))
+	c := StartNoteCache(dir)
+	return c, c.Err()
+}
+
+// StartNoteCache is OpenNoteCache reading in the background: it returns at
+// once, and a load waits for the cache only once it has started scanning the
+// vault, which then goes on beside the decoding. Err says how the read went.
+func StartNoteCache(dir string) *NoteCache {
+	c := &NoteCache{dir: dir, ready: make(chan struct{})}
+	go func() {
+		defer close(c.ready)
+		c.err = c.read()
+	}()
+	return c
+}
+
+// Err waits for the cache file to be read and returns what went wrong, as
+// OpenNoteCache does.
+func (c *NoteCache) Err() error {
+	c.wait()
+	return c.err
+}
+
+// wait waits for the cache file to be read.
+func (c *NoteCache) wait() {
+	if c != nil && c.ready != nil {
+		<-c.ready
+	}
+}
+
+func (c *NoteCache) read() error {
+	data, err := os.ReadFile(filepath.Join(c.dir, cacheFileName))
 	if errors.Is(err, fs.ErrNotExist) {
-		return c, nil
+		return nil
 	}
 	if err != nil {
-		return c, fmt.Errorf("note cache: %w", err)
+		return fmt.Errorf("note cache: %w", err)
 	}
 	entries, ordered, image, damaged, ok := readCacheFile(data)
 	if !ok {
-		return c, nil
+		return nil
 	}
 	c.entries, c.damaged, c.valid = entries, damaged, true
 	if damaged == 0 && image != nil {
 		c.ordered, c.image = ordered, image
 	}
 	if damaged > 0 {
-		return c, fmt.Errorf("note cache %s: %d damaged entries skipped", filepath.Join(dir, cacheFileName), damaged)
+		return fmt.Errorf("note cache %s: %d damaged entries skipped", filepath.Join(c.dir, cacheFileName), damaged)
 	}
-	return c, nil
+	return nil
 }
 
 // Len is the number of usable entries read from the file.
-func (c *NoteCache) Len() int { return len(c.entries) }
+func (c *NoteCache) Len() int {
+	c.wait()
+	return len(c.entries)
+}
 
 // readCacheFile parses a cache file and decodes its notes on all cores:
 // entries by path, their notes in the file's order, and the index image's
@@ -374,6 +411,7 @@ func (c *NoteCache) lookup(path string, size int, hash uint32) *Note {
 // record keeps what a load that started at start read, for Save. files,
 // notes and cached are parallel; a nil note is a file that could not be read.
 func (c *NoteCache) record(start time.Time, files []FileInfo, notes []*Note, cached []bool) {
+	c.wait()
 	next := make([]cacheRecord, 0, len(files))
 	for j, n := range notes {
 		if n == nil {
@@ -398,6 +436,7 @@ func (c *NoteCache) record(start time.Time, files []FileInfo, notes []*Note, cac
 // one; no fsync, since a file cut short by a power loss fails its checksums
 // and costs one cold start.
 func (c *NoteCache) Save(ctx context.Context) (bool, error) {
+	c.wait()
 	c.mu.Lock()
 	next, image, rewrite := c.next, c.nextImage, c.rewrite
 	c.mu.Unlock()

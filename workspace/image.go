@@ -405,6 +405,7 @@ type imageBuild struct {
 // startImage starts building the index the cache's image describes, when
 // there is one for cfg; nil when there is none.
 func (c *NoteCache) startImage(cfg Config) *imageBuild {
+	c.wait()
 	if c == nil || c.image == nil {
 		return nil
 	}

@@ -47,8 +47,17 @@ func Load(ctx context.Context, root string, cfg Config, p *Parser) (*Index, Load
 
 // LoadWithOptions is Load with progress reports and a cache of parsed notes.
 func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, opts LoadOptions) (*Index, LoadReport, error) {
+	// The scan goes on while the cache is read and its image built: the
+	// one waits on the disk and the system, the others on the cores.
+	var scan ScanResult
+	var err error
+	scanned := make(chan struct{})
+	go func() {
+		defer close(scanned)
+		scan, err = ScanVault(ctx, root, cfg.Ignore)
+	}()
 	image := opts.Cache.startImage(cfg)
-	scan, err := ScanVault(ctx, root, cfg.Ignore)
+	<-scanned
 	if err != nil {
 		image.wait() // it reads the cache's notes, which the caller may reuse
 		return nil, LoadReport{}, fmt.Errorf("scan %s: %w", root, err)
@@ -160,6 +169,7 @@ func parseFiles(ctx context.Context, p *Parser, files []FileInfo, progress func(
 	errs := make([]error, len(files))
 	var fromCache []bool
 	if cache != nil {
+		cache.wait()
 		fromCache = make([]bool, len(files))
 	}
 	var wg sync.WaitGroup
