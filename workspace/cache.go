@@ -198,6 +198,7 @@ func StartNoteCache(dir string) *NoteCache {
 	c := &NoteCache{dir: dir, ready: make(chan struct{})}
 	go func() {
 		defer close(c.ready)
+		defer pauseGC()()
 		c.err = c.read()
 	}()
 	return c
@@ -218,7 +219,7 @@ func (c *NoteCache) wait() {
 }
 
 func (c *NoteCache) read() error {
-	data, err := os.ReadFile(filepath.Join(c.dir, cacheFileName))
+	data, release, err := mapFile(filepath.Join(c.dir, cacheFileName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -226,6 +227,7 @@ func (c *NoteCache) read() error {
 		return fmt.Errorf("note cache: %w", err)
 	}
 	entries, ordered, image, damaged, ok := readCacheFile(data)
+	release()
 	if !ok {
 		return nil
 	}
@@ -248,9 +250,16 @@ func (c *NoteCache) Len() int {
 // readCacheFile parses a cache file and decodes its notes on all cores:
 // entries by path, their notes in the file's order, and the index image's
 // body (a copy; nil when there is none or it is damaged, which counts as
-// damage). ok is false when the header is not this build's; the rest is
-// then empty.
+// damage). ok is false when the header is not this build's, or data could
+// not be read to its end (a mapped file cut short faults); the rest is then
+// empty. Nothing returned refers to data.
 func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note, image []byte, damaged int, ok bool) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if recover() != nil {
+			entries, ordered, image, damaged, ok = nil, nil, nil, 0, false
+		}
+	}()
 	rest, ok := readCacheHeader(data)
 	if !ok {
 		return nil, nil, nil, 0, false
@@ -259,10 +268,13 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 	if !imageOK {
 		damaged++
 	}
+	// The frames are found here, by their lengths alone; the workers check
+	// each one's checksum and decode it.
 	type framed struct {
+		body []byte
+		sum  uint32
 		path string
 		e    cacheEntry
-		enc  []byte
 	}
 	// A typical entry is some hundreds of bytes: size the list once.
 	list := make([]framed, 0, len(rest)/1024)
@@ -273,26 +285,22 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 			damaged++
 			break
 		}
-		body := rest[k : k+int(n)]
-		sum := binary.LittleEndian.Uint32(rest[k+int(n):])
+		list = append(list, framed{body: rest[k : k+int(n)], sum: binary.LittleEndian.Uint32(rest[k+int(n):])})
 		rest = rest[k+int(n)+4:]
-		if crc32.Checksum(body, castagnoli) != sum {
-			damaged++
-			continue
-		}
-		path, e, enc, ok := readEntryHead(body)
-		if !ok {
-			damaged++
-			continue
-		}
-		list = append(list, framed{path, e, enc})
 	}
 	var wg sync.WaitGroup
 	var next atomic.Int64
+	var faulted atomic.Bool
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() {
+				if recover() != nil {
+					faulted.Store(true)
+				}
+			}()
 			for {
 				i := int(next.Add(64)) - 64
 				if i >= len(list) {
@@ -300,14 +308,26 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 				}
 				for j := i; j < min(i+64, len(list)); j++ {
 					f := &list[j]
+					body := f.body
+					f.body = nil
+					if crc32.Checksum(body, castagnoli) != f.sum {
+						continue // no note: counted as damaged below
+					}
+					path, e, enc, ok := readEntryHead(body)
+					if !ok {
+						continue
+					}
 					// nil when it does not decode: counted as damaged below.
-					f.e.note, _ = decodeNote(f.enc, f.path, int(f.e.size))
-					f.enc = nil
+					e.note, _ = decodeNote(enc, path, int(e.size))
+					f.path, f.e = path, e
 				}
 			}
 		}()
 	}
 	wg.Wait()
+	if faulted.Load() {
+		return nil, nil, nil, 0, false
+	}
 	entries = make(map[string]cacheEntry, len(list))
 	ordered = make([]*Note, 0, len(list))
 	for _, f := range list {

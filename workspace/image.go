@@ -416,6 +416,7 @@ func (c *NoteCache) startImage(cfg Config) *imageBuild {
 	b := &imageBuild{done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
+		defer pauseGC()()
 		b.ix, b.err = buildFromImage(cfg, img, c.ordered)
 	}()
 	return b
