@@ -19,7 +19,9 @@ var gcPause struct {
 // the index from its image. Collecting while such a heap grows from nothing
 // to hundreds of megabytes marks it again at each doubling (eight times at
 // 50,000 notes) and finds next to no garbage. A phase that parses does not
-// pause: parsing makes garbage.
+// pause: parsing makes garbage. A phase that follows another takes its pause
+// before the other's ends: turning the collector off waits for a collection
+// in progress, and one starts as soon as it is back on.
 func pauseGC() (resume func()) {
 	gcPause.Lock()
 	if gcPause.n == 0 {

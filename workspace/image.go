@@ -405,18 +405,27 @@ type imageBuild struct {
 // startImage starts building the index the cache's image describes, when
 // there is one for cfg; nil when there is none.
 func (c *NoteCache) startImage(cfg Config) *imageBuild {
+	if c == nil {
+		return nil
+	}
+	// The collector's pause is taken before the read's ends, so that it is
+	// not turned back on in between (turning it off again waits for the
+	// collection that started meanwhile).
+	resume := pauseGC()
 	c.wait()
-	if c == nil || c.image == nil {
+	if c.image == nil {
+		resume()
 		return nil
 	}
 	img, err := decodeImage(c.image)
 	if err != nil || img.config != imageConfig(cfg) {
+		resume()
 		return nil
 	}
 	b := &imageBuild{done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
-		defer pauseGC()()
+		defer resume()
 		b.ix, b.err = buildFromImage(cfg, img, c.ordered)
 	}()
 	return b
