@@ -35,6 +35,9 @@ import (
 //	uvarint  len, bytes: buildID (Go, rhizome and dependency versions)
 //	index image: uvarint len, body (see image.go), uint32 crc32c(body);
 //	         len 0 and no checksum when there is none
+//	link keys: uvarint len, body, uint32 crc32c(body); body: the lookup
+//	         keys of every note's links (see appendStrings), which the
+//	         notes name by number
 //	entries, each: uvarint len, body, uint32 crc32c(body) little-endian
 //	body:    uvarint len, path (vault-relative) · uvarint size · varint mtime
 //	         (Unix ns) · uint32 crc32c of the file · byte 1 when the mtime
@@ -62,7 +65,7 @@ const (
 	parserVersion = 2
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
-	cacheFormat = 3
+	cacheFormat = 4
 
 	cacheMagic    = "rhizome note cache\n"
 	cacheFileName = "notes.cache"
@@ -268,6 +271,11 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 	if !imageOK {
 		damaged++
 	}
+	keyFrame, rest, keysOK := readFrame(rest)
+	keys, err := decodeStrings(keyFrame)
+	if !keysOK || err != nil {
+		return nil, nil, nil, 0, false // no note can be decoded without it
+	}
 	// The frames are found here, by their lengths alone; the workers check
 	// each one's checksum and decode it.
 	type framed struct {
@@ -318,7 +326,7 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 						continue
 					}
 					// nil when it does not decode: counted as damaged below.
-					e.note, _ = decodeNote(enc, path, int(e.size))
+					e.note, _ = decodeNote(enc, path, int(e.size), keys)
 					f.path, f.e = path, e
 				}
 			}
@@ -348,6 +356,18 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 // is false when the frame is damaged; the entries after a readable length
 // are still read.
 func readImageFrame(rest []byte) (image, after []byte, ok bool) {
+	body, after, ok := readFrame(rest)
+	if !ok || len(body) == 0 {
+		return nil, after, ok
+	}
+	return bytes.Clone(body), after, true
+}
+
+// readFrame reads a frame (uvarint len, body, crc32c unless len is 0) at the
+// start of rest: its body, in rest, and what follows it. ok is false when
+// the frame is damaged; after is then what follows a readable length, nil
+// when there is none.
+func readFrame(rest []byte) (body, after []byte, ok bool) {
 	n, k := binary.Uvarint(rest)
 	switch {
 	case k <= 0 || n > uint64(len(rest)-k):
@@ -357,12 +377,73 @@ func readImageFrame(rest []byte) (image, after []byte, ok bool) {
 	case uint64(len(rest)-k)-n < 4:
 		return nil, nil, false
 	}
-	body := rest[k : k+int(n)]
+	body = rest[k : k+int(n)]
 	after = rest[k+int(n)+4:]
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(rest[k+int(n):]) {
 		return nil, after, false
 	}
-	return bytes.Clone(body), after, true
+	return body, after, true
+}
+
+// appendStrings appends a list of strings as one block, which decodeStrings
+// turns back into strings sharing one allocation: uvarint count+1, uvarint
+// total length, the strings end to end, then each one's length.
+func appendStrings(b []byte, list []string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(list))+1)
+	size := 0
+	for _, s := range list {
+		size += len(s)
+	}
+	b = binary.AppendUvarint(b, uint64(size))
+	for _, s := range list {
+		b = append(b, s...)
+	}
+	for _, s := range list {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+	}
+	return b
+}
+
+// decodeStrings reads what appendStrings wrote, all of b, and returns the
+// strings, copied out of b into one allocation. An empty b is an empty list.
+func decodeStrings(b []byte) ([]string, error) {
+	list, n, err := readStrings(b)
+	if err == nil && n != len(b) {
+		err = errBadStrings
+	}
+	return list, err
+}
+
+var errBadStrings = errors.New("note cache: malformed string list")
+
+// readStrings is decodeStrings for a list at the start of b; used is how
+// many bytes it took.
+func readStrings(b []byte) (_ []string, used int, _ error) {
+	if len(b) == 0 {
+		return nil, 0, nil
+	}
+	d := decoder{b: b}
+	count, _ := d.count(1)
+	size := d.uvarint()
+	if d.bad || size > uint64(len(b)-d.i) {
+		return nil, 0, errBadStrings
+	}
+	blob := string(b[d.i : d.i+int(size)])
+	d.i += int(size)
+	list := make([]string, count)
+	off := uint64(0)
+	for i := range list {
+		n := d.uvarint()
+		if d.bad || n > uint64(len(blob))-off {
+			return nil, 0, errBadStrings
+		}
+		list[i] = blob[off : off+n]
+		off += n
+	}
+	if off != uint64(len(blob)) {
+		return nil, 0, errBadStrings
+	}
+	return list, d.i, nil
 }
 
 func readCacheHeader(data []byte) ([]byte, bool) {
@@ -516,10 +597,22 @@ func writeCache(ctx context.Context, f *os.File, records []cacheRecord, image []
 		hdr = append(hdr, image...)
 		hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(image, castagnoli))
 	}
+	// The link keys are numbered before any note is written: a decoded
+	// link takes its key from the one table instead of a string of its own
+	// (a million and a half of them at 50,000 notes).
+	enc := encoder{keyIDs: map[string]uint32{}}
+	for _, r := range records {
+		for i := range r.note.Links {
+			enc.keyID(r.note.Links[i].key)
+		}
+	}
+	keys := appendStrings(nil, enc.keys)
+	hdr = binary.AppendUvarint(hdr, uint64(len(keys)))
+	hdr = append(hdr, keys...)
+	hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(keys, castagnoli))
 	if _, err := w.Write(hdr); err != nil {
 		return err
 	}
-	var enc encoder
 	var body, frame []byte
 	for i, r := range records {
 		if i%1024 == 0 && ctx.Err() != nil {
@@ -576,8 +669,12 @@ const tableSliceWindow = 8
 type encoder struct {
 	b          []byte
 	text, path string
-	table      map[string]int
-	list       []string
+	// keyIDs numbers the link keys of every Note the encoder writes, in
+	// keys; they outlast each Note.
+	keyIDs map[string]uint32
+	keys   []string
+	table  map[string]int
+	list   []string
 }
 
 func (e *encoder) appendNote(b []byte, n *Note) []byte {
@@ -589,7 +686,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 	if n.Text != "" {
 		kept = n.Text // not expected (a load's notes have dropped it), but as good
 	}
-	*e = encoder{b: b, text: kept, path: n.Path, table: e.table, list: e.list[:0]}
+	*e = encoder{b: b, text: kept, path: n.Path, table: e.table, list: e.list[:0], keyIDs: e.keyIDs, keys: e.keys}
 	e.b = appendBytes(e.b, kept)
 	e.varint(int64(n.Version))
 	if n.InvalidUTF8 {
@@ -673,12 +770,29 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 		e.str(l.Label)
 		e.str(l.Raw)
 		e.varint(int64(l.Def))
-		e.str(l.key)
+		e.uvarint(uint64(e.keyID(l.key)))
 	}
 	b = e.b
 	e.b, e.text, e.path = nil, "", ""
 	clear(e.list) // do not pin the last Note's strings
 	return b
+}
+
+// keyID is the number of a link key in the encoder's table, 0 for none.
+func (e *encoder) keyID(k string) uint32 {
+	if k == "" {
+		return 0
+	}
+	if e.keyIDs == nil {
+		e.keyIDs = map[string]uint32{}
+	}
+	id, ok := e.keyIDs[k]
+	if !ok {
+		e.keys = append(e.keys, k)
+		id = uint32(len(e.keys))
+		e.keyIDs[k] = id
+	}
+	return id
 }
 
 func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
@@ -772,14 +886,16 @@ type decoder struct {
 	text, path string // the kept strings and the path, which strings slice
 	size       int    // of the note's text, which every span lies within
 	table      []string
+	keys       []string // the file's link keys
 }
 
-// decodeNote decodes b as the Note at path whose text is size bytes long.
-// Every string is rebuilt from b (copied) or path, every span checked
-// against size: whatever b holds, the result is a Note without its text
-// whose offsets are all within it, or an error; never a panic.
-func decodeNote(b []byte, path string, size int) (*Note, error) {
-	d := decoder{b: b, path: path, size: size}
+// decodeNote decodes b as the Note at path whose text is size bytes long,
+// its links' keys numbered in keys. Every string is rebuilt from b (copied),
+// path or keys, every span checked against size: whatever b holds, the
+// result is a Note without its text whose offsets are all within it, or an
+// error; never a panic.
+func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
+	d := decoder{b: b, path: path, size: size, keys: keys}
 	k := d.uvarint()
 	if d.bad || k > uint64(len(b)-d.i) {
 		return nil, errBadNote
@@ -860,7 +976,11 @@ func decodeNote(b []byte, path string, size int) (*Note, error) {
 				d.bad = true
 			}
 			l.Def = int32(def)
-			l.key = d.str()
+			if k := d.uvarint(); k > uint64(len(d.keys)) {
+				d.bad = true
+			} else if k > 0 {
+				l.key = d.keys[k-1]
+			}
 			if d.bad {
 				break
 			}

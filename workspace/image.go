@@ -72,28 +72,16 @@ func decodeImage(b []byte) (*indexImage, error) {
 			d.i += int(n)
 		}
 	}
-	nkeys, _ := d.count(1)
-	size := d.uvarint()
-	if d.bad || size > uint64(len(b)-d.i) {
+	if d.bad || img.notes > len(b) {
 		return nil, errBadImage
 	}
 	// One allocation for every key: the index's name entries keep them.
-	blob := string(b[d.i : d.i+int(size)])
-	d.i += int(size)
-	img.keys = make([]string, nkeys)
-	off := uint64(0)
-	for i := range img.keys {
-		n := d.uvarint()
-		if d.bad || n > uint64(len(blob))-off {
-			return nil, errBadImage
-		}
-		img.keys[i] = blob[off : off+n]
-		off += n
-	}
-	if d.bad || off != uint64(len(blob)) || img.notes > len(b) {
+	keys, used, err := readStrings(b[d.i:])
+	if err != nil {
 		return nil, errBadImage
 	}
-	img.links = b[d.i:]
+	img.keys = keys
+	img.links = b[d.i+used:]
 	return img, nil
 }
 
@@ -131,20 +119,11 @@ func encodeImage(ix *Index, cfg Config, records []cacheRecord, assets []string) 
 	}
 	keyOrd := make(map[*nameEntry]uint64, len(ix.byName))
 	keys := make([]string, 0, len(ix.byName))
-	size := 0
 	for k, e := range ix.byName {
 		keyOrd[e] = uint64(len(keys)) + 1
 		keys = append(keys, k)
-		size += len(k)
 	}
-	b = binary.AppendUvarint(b, uint64(len(keys))+1)
-	b = binary.AppendUvarint(b, uint64(size))
-	for _, k := range keys {
-		b = append(b, k...)
-	}
-	for _, k := range keys {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-	}
+	b = appendStrings(b, keys)
 	for _, f := range files {
 		links := f.Note.Links
 		if len(f.resolved) != len(links) && len(links) > 0 {
@@ -257,36 +236,10 @@ func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) 
 			ix.tagTable(f, true, nil)
 		}
 	}()
-	// Each link's key is checked against its entry's and takes the
-	// entry's copy (the note's own goes), as Bulk does.
-	var bad atomic.Bool
-	parallel(len(notes), func(i int) {
-		n := notes[i]
-		for j := range n.Links {
-			l := &n.Links[j]
-			key := keyOrd[first[i]+j]
-			if key == 0 {
-				if !l.External && l.Target != "" {
-					bad.Store(true)
-				}
-				continue
-			}
-			e := entries[key-1]
-			// The image and the notes were written together and share a
-			// checksum; the length is checked, not the bytes.
-			if l.External || l.Target == "" || l.key != "" && len(l.key) != len(e.key) {
-				bad.Store(true)
-				continue
-			}
-			if l.key != "" && !n.holds(l.key) {
-				l.key = e.key
-			}
-		}
-	})
-	if bad.Load() {
-		<-tags
-		return nil, errors.New("index image: a link's key is not the image's")
-	}
+	// The links' keys are not checked against the image's: both were
+	// written by one Save, under checksums, and reading every link again
+	// would cost a cache miss each. The decoded keys share the cache file's
+	// table, so there is nothing to intern either.
 	ix.linkTablesFrom(files[:len(notes)], files, entries, first, keyOrd, tgtOrd)
 	<-tags
 	for k, e := range ix.byName {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // syncDisk makes root hold exactly the model's files.
@@ -201,5 +202,31 @@ func TestIndexImageTooManyEdits(t *testing.T) {
 	}
 	if d := diffStates(indexState(freshLoad(t, root, cacheTestConfig)), indexState(ix)); d != "" {
 		t.Fatalf("index differs from a fresh one:\n%s", d)
+	}
+}
+
+// A note taken from the cache holds no key of its own: the links of every
+// note that name one target share one string, the cache file's.
+func TestNoteCacheSharesLinkKeys(t *testing.T) {
+	root := writeNotes(t, map[string]string{
+		"a.md": "[[Some Target]] and [[Other]]\n",
+		"b.md": "again [[some target]]\n",
+		"c.md": "[x](Some%20Target.md)\n",
+	})
+	dir := t.TempDir()
+	loadThrough(t, root, dir, cacheTestConfig)
+	ix, rep := loadThrough(t, root, dir, cacheTestConfig)
+	if rep.Cached != 3 {
+		t.Fatalf("%d of 3 notes from the cache", rep.Cached)
+	}
+	notes := indexNotes(ix)
+	keys := []string{notes["a.md"].Links[0].key, notes["b.md"].Links[0].key, notes["c.md"].Links[0].key}
+	for i, k := range keys {
+		if k != "some-target" {
+			t.Fatalf("link key %d is %q, want some-target", i, k)
+		}
+		if unsafe.StringData(k) != unsafe.StringData(keys[0]) {
+			t.Errorf("the key of note %d is a string of its own, not the shared one", i)
+		}
 	}
 }
