@@ -136,9 +136,15 @@ func NoteCacheDir(root string) (string, error) {
 type NoteCache struct {
 	dir string
 	// ready is closed once the file has been read into the fields below
-	// and err; nil for a cache made whole.
-	ready chan struct{}
-	err   error
+	// and err; nil for a cache made whole. framed is closed earlier, once
+	// the file's image and its entries' paths are known (framedImage and
+	// framedPaths, unchecked until ready), or it turned out there are none.
+	ready       chan struct{}
+	err         error
+	framed      chan struct{}
+	framedOnce  sync.Once
+	framedImage []byte
+	framedPaths []string
 	// entries is what the file held, by path. Read-only once opened, so the
 	// load's workers look entries up without a lock.
 	entries map[string]cacheEntry
@@ -198,9 +204,10 @@ func OpenNoteCache(dir string) (*NoteCache, error) {
 // once, and a load waits for the cache only once it has started scanning the
 // vault, which then goes on beside the decoding. Err says how the read went.
 func StartNoteCache(dir string) *NoteCache {
-	c := &NoteCache{dir: dir, ready: make(chan struct{})}
+	c := &NoteCache{dir: dir, ready: make(chan struct{}), framed: make(chan struct{})}
 	go func() {
 		defer close(c.ready)
+		defer c.framedOnce.Do(func() { close(c.framed) })
 		defer pauseGC()()
 		c.err = c.read()
 	}()
@@ -221,15 +228,27 @@ func (c *NoteCache) wait() {
 	}
 }
 
+// waitFramed waits for the file's image and paths (see framed).
+func (c *NoteCache) waitFramed() {
+	if c != nil && c.framed != nil {
+		<-c.framed
+	}
+}
+
 func (c *NoteCache) read() error {
-	data, release, err := mapFile(filepath.Join(c.dir, cacheFileName))
+	data, release, drop, err := mapFile(filepath.Join(c.dir, cacheFileName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("note cache: %w", err)
 	}
-	entries, ordered, image, damaged, ok := readCacheFile(data)
+	entries, ordered, image, damaged, ok := readCacheFile(data, func(image []byte, paths []string) {
+		c.framedOnce.Do(func() {
+			c.framedImage, c.framedPaths = image, paths
+			close(c.framed)
+		})
+	}, drop)
 	release()
 	if !ok {
 		return nil
@@ -255,8 +274,12 @@ func (c *NoteCache) Len() int {
 // body (a copy; nil when there is none or it is damaged, which counts as
 // damage). ok is false when the header is not this build's, or data could
 // not be read to its end (a mapped file cut short faults); the rest is then
-// empty. Nothing returned refers to data.
-func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note, image []byte, damaged int, ok bool) {
+// empty. Nothing returned refers to data. framed, when set, is called with
+// the image and the entries' paths in order before the notes are decoded
+// (an entry found damaged later makes both worthless), so that building
+// from the image can start. read, when set, is told each stretch of data
+// that has been decoded and will not be read again.
+func readCacheFile(data []byte, framed func(image []byte, paths []string), read func(from, to int)) (entries map[string]cacheEntry, ordered []*Note, image []byte, damaged int, ok bool) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if recover() != nil {
@@ -278,14 +301,16 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 	}
 	// The frames are found here, by their lengths alone; the workers check
 	// each one's checksum and decode it.
-	type framed struct {
-		body []byte
-		sum  uint32
-		path string
-		e    cacheEntry
+	type frame struct {
+		body     []byte // after the path
+		sum      uint32 // of the whole body
+		path     string
+		e        cacheEntry
+		from, to int // in data
 	}
 	// A typical entry is some hundreds of bytes: size the list once.
-	list := make([]framed, 0, len(rest)/1024)
+	list := make([]frame, 0, len(rest)/1024)
+	var paths []string
 	for len(rest) > 0 {
 		n, k := binary.Uvarint(rest)
 		if k <= 0 || n > uint64(len(rest)-k) || uint64(len(rest)-k)-n < 4 {
@@ -293,8 +318,16 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 			damaged++
 			break
 		}
-		list = append(list, framed{body: rest[k : k+int(n)], sum: binary.LittleEndian.Uint32(rest[k+int(n):])})
+		body := rest[k : k+int(n)]
+		at := len(data) - len(rest)
+		f := frame{body: body, sum: binary.LittleEndian.Uint32(rest[k+int(n):]), from: at, to: at + k + int(n) + 4}
+		f.path, _, _ = entryPath(body) // checked with the sum, by the workers
+		list = append(list, f)
+		paths = append(paths, f.path)
 		rest = rest[k+int(n)+4:]
+	}
+	if framed != nil {
+		framed(image, paths)
 	}
 	var wg sync.WaitGroup
 	var next atomic.Int64
@@ -321,13 +354,20 @@ func readCacheFile(data []byte) (entries map[string]cacheEntry, ordered []*Note,
 					if crc32.Checksum(body, castagnoli) != f.sum {
 						continue // no note: counted as damaged below
 					}
-					path, e, enc, ok := readEntryHead(body)
+					_, rest, ok := entryPath(body)
+					if !ok {
+						continue
+					}
+					e, enc, ok := readEntryHead(rest)
 					if !ok {
 						continue
 					}
 					// nil when it does not decode: counted as damaged below.
-					e.note, _ = decodeNote(enc, path, int(e.size), keys)
-					f.path, f.e = path, e
+					e.note, _ = decodeNote(enc, f.path, int(e.size), keys)
+					f.e = e
+				}
+				if read != nil {
+					read(list[i].from, list[min(i+64, len(list))-1].to)
 				}
 			}
 		}()
@@ -461,22 +501,26 @@ func readCacheHeader(data []byte) ([]byte, bool) {
 	return data[d.i+int(n):], true
 }
 
-// readEntryHead reads an entry's body up to its encoded note, enc.
-func readEntryHead(body []byte) (_ string, _ cacheEntry, enc []byte, _ bool) {
-	d := decoder{b: body}
-	n := d.uvarint()
-	if d.bad || n > uint64(len(body)-d.i) {
-		return "", cacheEntry{}, nil, false
+// entryPath reads the path an entry's body starts with, and what follows.
+func entryPath(body []byte) (_ string, rest []byte, _ bool) {
+	n, k := binary.Uvarint(body)
+	if k <= 0 || n > uint64(len(body)-k) {
+		return "", nil, false
 	}
-	path := string(body[d.i : d.i+int(n)])
-	d.i += int(n)
+	return string(body[k : k+int(n)]), body[k+int(n):], true
+}
+
+// readEntryHead reads an entry's body after its path up to its encoded
+// note, enc.
+func readEntryHead(rest []byte) (_ cacheEntry, enc []byte, _ bool) {
+	d := decoder{b: rest}
 	e := cacheEntry{size: int64(d.uvarint()), mtime: d.varint()}
-	if d.bad || len(body)-d.i < 5 || body[d.i+4] > 1 || e.size < 0 || e.size > MaxNoteSize {
-		return "", cacheEntry{}, nil, false
+	if d.bad || len(rest)-d.i < 5 || rest[d.i+4] > 1 || e.size < 0 || e.size > MaxNoteSize {
+		return cacheEntry{}, nil, false
 	}
-	e.hash = binary.LittleEndian.Uint32(body[d.i:])
-	e.stable = body[d.i+4] == 1
-	return path, e, body[d.i+5:], true
+	e.hash = binary.LittleEndian.Uint32(rest[d.i:])
+	e.stable = rest[d.i+4] == 1
+	return e, rest[d.i+5:], true
 }
 
 // unchanged returns the cached Note for fi without reading the file, when

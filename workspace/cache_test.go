@@ -684,7 +684,7 @@ func FuzzDecodeCache(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, text string) {
 		var e encoder
-		entries, ordered, image, _, _ := readCacheFile(data)
+		entries, ordered, image, _, _ := readCacheFile(data, nil, nil)
 		// Whatever the image holds, building from it fails or succeeds; it
 		// never panics.
 		if img, err := decodeImage(image); err == nil {

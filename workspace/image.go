@@ -20,9 +20,10 @@ import (
 //	uvarint notes (the cache file's entries, in order)
 //	uvarint assets, each: uvarint len, path
 //	uvarint keys, uvarint len, the keys end to end, then each key's length
-//	links: for each note, for each of its links: uvarint key+1 (0: none),
-//	       uvarint target+1 (0: none; notes, then assets), uvarint
-//	       status | candidates<<3
+//	uvarint  links in all
+//	links: for each note, uvarint its links, then for each: uvarint key+1
+//	       (0: none), uvarint target+1 (0: none; notes, then assets),
+//	       uvarint status | candidates<<3
 //
 // A load whose files match the image, or differ from it in a few notes,
 // builds the index from it and applies the differences as edits; any other
@@ -45,6 +46,7 @@ type indexImage struct {
 	notes  int
 	assets []string
 	keys   []string
+	total  uint64 // links in all
 	links  []byte
 }
 
@@ -81,7 +83,12 @@ func decodeImage(b []byte) (*indexImage, error) {
 		return nil, errBadImage
 	}
 	img.keys = keys
-	img.links = b[d.i+used:]
+	d.i += used
+	img.total = d.uvarint()
+	if d.bad || img.total > uint64(len(b)-d.i)/3 {
+		return nil, errBadImage
+	}
+	img.links = b[d.i:]
 	return img, nil
 }
 
@@ -124,11 +131,17 @@ func encodeImage(ix *Index, cfg Config, records []cacheRecord, assets []string) 
 		keys = append(keys, k)
 	}
 	b = appendStrings(b, keys)
+	total := 0
+	for _, f := range files {
+		total += len(f.Note.Links)
+	}
+	b = binary.AppendUvarint(b, uint64(total))
 	for _, f := range files {
 		links := f.Note.Links
 		if len(f.resolved) != len(links) && len(links) > 0 {
 			return nil, fmt.Errorf("index image: %s has %d resolutions for %d links", f.Path, len(f.resolved), len(links))
 		}
+		b = binary.AppendUvarint(b, uint64(len(links)))
 		for i := range links {
 			l := &links[i]
 			k := uint64(0)
@@ -154,36 +167,57 @@ func encodeImage(ix *Index, cfg Config, records []cacheRecord, assets []string) 
 }
 
 // buildFromImage makes the index an image describes: notes are the cache
-// file's notes in its order, which the image's ordinals count. Nothing is
-// resolved; the tables are filled from the stored resolutions, as Bulk fills
-// them from fresh ones, on all cores: the files' keys are computed in
-// parallel, tags are counted beside the links, and each worker appends the
-// backlinks and mentions of its share of the files and keys. An image that
-// does not fit the notes is an error (the caller then resolves as usual).
+// file's notes in its order, which the image's ordinals count. It is
+// startFromImage and then finish, one after the other.
 func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) {
-	if img.notes != len(notes) {
-		return nil, fmt.Errorf("index image: %d notes, the cache has %d", img.notes, len(notes))
+	paths := make([]string, len(notes))
+	for i, n := range notes {
+		paths[i] = n.Path
 	}
-	ix := newIndexSized(cfg, len(notes)+len(img.assets), len(img.keys))
-	files := make([]*File, len(notes)+len(img.assets))
+	p, err := startFromImage(cfg, img, paths)
+	if err != nil {
+		return nil, err
+	}
+	return p.finish(notes)
+}
+
+// imagePart is an index built from an image before its notes are decoded:
+// every file, resolution, backlink and mention is in place, by path alone;
+// finish adds the notes and what is read from them (names, tags, the names
+// of missing notes).
+type imagePart struct {
+	ix      *Index
+	img     *indexImage
+	files   []*File // the notes in the image's order, then the assets
+	notes   int
+	first   []int    // each note's first link, in all its links
+	missing [][2]int // the wikilinks to no note, as note and link, if wikilinks
+}
+
+// startFromImage builds what an image says without the notes, whose paths
+// are paths in the image's order, so that it goes on beside their decoding.
+// Nothing is resolved; the tables are filled from the stored resolutions,
+// as Bulk fills them from fresh ones. An image that does not fit is an
+// error (the caller then resolves as usual).
+func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, error) {
+	if img.notes != len(paths) {
+		return nil, fmt.Errorf("index image: %d notes, the cache has %d", img.notes, len(paths))
+	}
+	ix := newIndexSized(cfg, len(paths)+len(img.assets), len(img.keys))
+	p := &imagePart{ix: ix, img: img, notes: len(paths), files: make([]*File, len(paths)+len(img.assets))}
+	files := p.files
 	parallel(len(files), func(i int) {
-		if i < len(notes) {
-			n := notes[i]
-			f := newFile(n.Path)
-			f.Note = n
-			f.FoldedTitle = fold(n.Title)
-			f.keys = fileKeys(f)
-			files[i] = f
+		if i < len(paths) {
+			files[i] = newFile(paths[i])
 			return
 		}
-		f := newFile(img.assets[i-len(notes)])
+		f := newFile(img.assets[i-len(paths)])
 		f.keys = fileKeys(f)
 		files[i] = f
 	})
 	for _, f := range files {
 		ix.files[f.foldPath] = f
 		ix.countFolders(f, 1, nil)
-		ix.key(f)
 	}
 	if len(ix.files) != len(files) {
 		return nil, errors.New("index image: two files share a path")
@@ -192,24 +226,26 @@ func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) 
 	for i, k := range img.keys {
 		entries[i] = ix.entry(k)
 	}
+	for _, f := range files[len(paths):] {
+		ix.key(f)
+	}
 
 	// The links' part of the image, read in order: resolutions into each
 	// note's table, key and target ordinals for the tables. One array holds
 	// every note's resolutions; each note's part is capped, so an edit that
 	// replaces them cannot write into a neighbour's.
-	first := make([]int, len(notes)+1) // each note's first link, in all
-	for i, n := range notes {
-		first[i+1] = first[i] + len(n.Links)
-	}
-	all := make([]stored, first[len(notes)])
+	d := decoder{b: img.links}
+	p.first = make([]int, len(paths)+1)
+	all := make([]stored, img.total)
 	keyOrd := make([]uint32, len(all))
 	tgtOrd := make([]uint32, len(all))
-	d := decoder{b: img.links}
-	for n, f := range files[:len(notes)] {
-		if first[n] == first[n+1] {
-			continue
+	for n, f := range files[:len(paths)] {
+		k := d.uvarint()
+		if d.bad || k > uint64(len(all)-p.first[n]) {
+			return nil, errBadImage
 		}
-		res := all[first[n]:first[n+1]:first[n+1]]
+		p.first[n+1] = p.first[n] + int(k)
+		res := all[p.first[n]:p.first[n+1]:p.first[n+1]]
 		for i := range res {
 			key, t, s := d.uvarint(), d.uvarint(), d.uvarint()
 			if d.bad || key > uint64(len(entries)) || t > uint64(len(files)) || s&7 > uint64(OutsideVault) || s>>3 > uint64(len(files)) {
@@ -220,15 +256,44 @@ func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) 
 			}
 			res[i].status = Status(s & 7)
 			res[i].candidates = int32(s >> 3)
-			keyOrd[first[n]+i] = uint32(key)
-			tgtOrd[first[n]+i] = uint32(t)
+			keyOrd[p.first[n]+i] = uint32(key)
+			tgtOrd[p.first[n]+i] = uint32(t)
+			if res[i].status == NoSuchNote && key != 0 {
+				p.missing = append(p.missing, [2]int{n, i})
+			}
 		}
-		f.resolved = res
+		if len(res) > 0 {
+			f.resolved = res
+		}
 	}
-	if d.i != len(d.b) {
+	if d.i != len(d.b) || p.first[len(paths)] != len(all) {
 		return nil, errBadImage
 	}
+	// The links' keys are not checked against the image's: both were
+	// written by one Save, under checksums, and reading every link again
+	// would cost a cache miss each. The decoded keys share the cache file's
+	// table, so there is nothing to intern either.
+	linkTablesFrom(files[:len(paths)], files, entries, p.first, keyOrd, tgtOrd)
+	return p, nil
+}
 
+// finish adds the decoded notes, which must be the image's in its order.
+func (p *imagePart) finish(notes []*Note) (*Index, error) {
+	if len(notes) != p.notes {
+		return nil, fmt.Errorf("index image: %d notes, the cache has %d", p.notes, len(notes))
+	}
+	ix, files := p.ix, p.files
+	for i, n := range notes {
+		if n.Path != files[i].Path || len(n.Links) != p.first[i+1]-p.first[i] {
+			return nil, fmt.Errorf("index image: %s is not the image's note", n.Path)
+		}
+	}
+	parallel(len(notes), func(i int) {
+		f, n := files[i], notes[i]
+		f.Note = n
+		f.FoldedTitle = fold(n.Title)
+		f.keys = fileKeys(f)
+	})
 	tags := make(chan struct{})
 	go func() {
 		defer close(tags)
@@ -236,11 +301,14 @@ func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) 
 			ix.tagTable(f, true, nil)
 		}
 	}()
-	// The links' keys are not checked against the image's: both were
-	// written by one Save, under checksums, and reading every link again
-	// would cost a cache miss each. The decoded keys share the cache file's
-	// table, so there is nothing to intern either.
-	ix.linkTablesFrom(files[:len(notes)], files, entries, first, keyOrd, tgtOrd)
+	for _, f := range files[:len(notes)] {
+		ix.key(f)
+	}
+	for _, at := range p.missing {
+		if l := &notes[at[0]].Links[at[1]]; l.Wiki {
+			ix.countMissing(l.Target, true)
+		}
+	}
 	<-tags
 	for k, e := range ix.byName {
 		ix.dropIfEmpty(k, e) // none in an image written by encodeImage
@@ -248,13 +316,12 @@ func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) 
 	return ix, nil
 }
 
-// linkTablesFrom fills the backlinks, mentions and missing names of the
-// links of notes, whose key and target ordinals (in entries and files) are
+// linkTablesFrom fills the backlinks and mentions of the links of notes, whose key and target ordinals (in entries and files) are
 // keyOrd and tgtOrd from first[i] for notes[i]. The lists are counted first,
 // then filled in one array each, capped per list: appending to 1.5 million
 // lists one element at a time is most of what building from an image would
 // cost otherwise.
-func (ix *Index) linkTablesFrom(notes, files []*File, entries []*nameEntry, first []int, keyOrd, tgtOrd []uint32) {
+func linkTablesFrom(notes, files []*File, entries []*nameEntry, first []int, keyOrd, tgtOrd []uint32) {
 	nback := make([]int32, len(files))
 	nment := make([]int32, len(entries))
 	last := make([]int32, len(entries)) // the last note (+1) counted for a key
@@ -288,8 +355,7 @@ func (ix *Index) linkTablesFrom(notes, files []*File, entries []*nameEntry, firs
 		}
 	}
 	for i, f := range notes {
-		links := f.Note.Links
-		for j := range links {
+		for j := range first[i+1] - first[i] {
 			at := first[i] + j
 			key := keyOrd[at]
 			if key == 0 {
@@ -300,9 +366,6 @@ func (ix *Index) linkTablesFrom(notes, files []*File, entries []*nameEntry, firs
 			}
 			if t := tgtOrd[at]; t != 0 {
 				files[t-1].backlinks = append(files[t-1].backlinks, LinkRef{f, j})
-			}
-			if f.resolved[j].status == NoSuchNote && links[j].Wiki {
-				ix.countMissing(links[j].Target, true)
 			}
 		}
 	}
@@ -365,12 +428,12 @@ func (c *NoteCache) startImage(cfg Config) *imageBuild {
 	// not turned back on in between (turning it off again waits for the
 	// collection that started meanwhile).
 	resume := pauseGC()
-	c.wait()
-	if c.image == nil {
+	c.waitFramed()
+	if c.framedImage == nil {
 		resume()
 		return nil
 	}
-	img, err := decodeImage(c.image)
+	img, err := decodeImage(c.framedImage)
 	if err != nil || img.config != imageConfig(cfg) {
 		resume()
 		return nil
@@ -379,7 +442,18 @@ func (c *NoteCache) startImage(cfg Config) *imageBuild {
 	go func() {
 		defer close(b.done)
 		defer resume()
-		b.ix, b.err = buildFromImage(cfg, img, c.ordered)
+		// What the image says by path goes on beside the notes' decoding;
+		// the notes are added once they are all there, and intact.
+		part, err := startFromImage(cfg, img, c.framedPaths)
+		c.wait()
+		switch {
+		case err != nil:
+			b.err = err
+		case c.image == nil:
+			b.err = errors.New("index image: the cache file is damaged")
+		default:
+			b.ix, b.err = part.finish(c.ordered)
+		}
 	}()
 	return b
 }

@@ -6,7 +6,7 @@ import "os"
 
 // mapFile reads the file at path; on Linux it is mapped instead (see
 // mapfile_linux.go).
-func mapFile(path string) (data []byte, release func(), err error) {
+func mapFile(path string) (data []byte, release func(), drop func(from, to int), err error) {
 	data, err = os.ReadFile(path)
-	return data, func() {}, err
+	return data, func() {}, func(int, int) {}, err
 }
