@@ -160,10 +160,11 @@ type NoteCache struct {
 
 	mu   sync.Mutex
 	next []cacheRecord // set by the load, written by Save
-	// nextImage is the image Save writes with next; rewrite says it differs
-	// from the file's, so Save writes even when no note changed.
-	nextImage []byte
-	rewrite   bool
+	// nextImage is the image Save writes with next, or nextSource what it
+	// encodes it from: a new image, which Save writes even when no note
+	// changed.
+	nextImage  []byte
+	nextSource *imageSource
 }
 
 // cacheEntry is one entry as read from the file, its note decoded: the
@@ -583,17 +584,21 @@ func (c *NoteCache) record(start time.Time, files []FileInfo, notes []*Note, cac
 func (c *NoteCache) Save(ctx context.Context) (bool, error) {
 	c.wait()
 	c.mu.Lock()
-	next, image, rewrite := c.next, c.nextImage, c.rewrite
+	next, image, src := c.next, c.nextImage, c.nextSource
 	c.mu.Unlock()
 	if next == nil {
 		return false, nil // nothing loaded through this cache
 	}
-	changed := !c.valid || c.damaged > 0 || rewrite || len(next) != len(c.entries)
+	changed := !c.valid || c.damaged > 0 || src != nil || len(next) != len(c.entries)
 	for i := 0; !changed && i < len(next); i++ {
 		changed = next[i].fresh
 	}
 	if !changed {
 		return false, nil
+	}
+	if src != nil {
+		// An image that cannot be written is left out: the notes still are.
+		image, _ = src.encode()
 	}
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
 		return false, fmt.Errorf("note cache: %w", err)

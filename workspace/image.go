@@ -92,78 +92,112 @@ func decodeImage(b []byte) (*indexImage, error) {
 	return img, nil
 }
 
-// encodeImage captures ix as an image for the notes of records, in their
+// imageSource is what an image is written from, taken from the index when
+// a load ends: a slice header per note, where encoding the image is a third
+// of a second at 50,000 notes, which Save spends later, beside the first
+// requests. The index may have changed by then; nothing taken here has: a
+// note's links never change once it is indexed, and an edit replaces a
+// note's resolutions rather than change them in place.
+type imageSource struct {
+	config   string
+	files    []*File // the recorded notes' files, in their order, then the assets'
+	notes    []*Note // the recorded notes
+	resolved [][]stored
+	assets   []string
+}
+
+// takeImage takes the image source of ix for the notes of records, in their
 // order, and assets. It fails when the index does not hold exactly those
-// notes (two paths that differ in case only share a File).
-func encodeImage(ix *Index, cfg Config, records []cacheRecord, assets []string) ([]byte, error) {
+// files (two paths that differ in case only share a File).
+func takeImage(ix *Index, cfg Config, records []cacheRecord, assets []string) (*imageSource, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	ord := make(map[*File]uint64, len(records)+len(assets))
-	files := make([]*File, 0, len(records))
+	src := &imageSource{config: imageConfig(cfg), assets: assets,
+		files:    make([]*File, 0, len(records)+len(assets)),
+		notes:    make([]*Note, 0, len(records)),
+		resolved: make([][]stored, 0, len(records))}
 	for _, r := range records {
 		f := ix.files[fold(r.path)]
-		if f == nil || f.Note != r.note {
+		if f == nil || f.Note != r.note || len(f.resolved) != len(r.note.Links) && len(r.note.Links) > 0 {
 			return nil, fmt.Errorf("index image: %s is not the index's note", r.path)
 		}
-		ord[f] = uint64(len(ord)) + 1
-		files = append(files, f)
+		src.files = append(src.files, f)
+		src.notes = append(src.notes, r.note)
+		src.resolved = append(src.resolved, f.resolved)
 	}
 	for _, p := range assets {
 		f := ix.files[fold(p)]
 		if f == nil || f.Note != nil {
 			return nil, fmt.Errorf("index image: %s is not the index's file", p)
 		}
-		ord[f] = uint64(len(ord)) + 1
+		src.files = append(src.files, f)
 	}
-	if len(ord) != len(ix.files) {
-		return nil, fmt.Errorf("index image: %d files given, the index has %d", len(ord), len(ix.files))
+	if len(src.files) != len(ix.files) {
+		return nil, fmt.Errorf("index image: %d files given, the index has %d", len(src.files), len(ix.files))
 	}
-	b := appendBytes(nil, imageConfig(cfg))
-	b = binary.AppendUvarint(b, uint64(len(records)))
-	b = binary.AppendUvarint(b, uint64(len(assets))+1)
-	for _, p := range assets {
-		b = appendBytes(b, p)
+	return src, nil
+}
+
+// encode writes the image. Its key table is every key the index had an
+// entry for: each link's and each file's, the ones a fresh index makes.
+func (src *imageSource) encode() ([]byte, error) {
+	ord := make(map[*File]uint64, len(src.files))
+	for i, f := range src.files {
+		ord[f] = uint64(i) + 1
 	}
-	keyOrd := make(map[*nameEntry]uint64, len(ix.byName))
-	keys := make([]string, 0, len(ix.byName))
-	for k, e := range ix.byName {
-		keyOrd[e] = uint64(len(keys)) + 1
-		keys = append(keys, k)
-	}
-	b = appendStrings(b, keys)
-	total := 0
-	for _, f := range files {
-		total += len(f.Note.Links)
-	}
-	b = binary.AppendUvarint(b, uint64(total))
-	for _, f := range files {
-		links := f.Note.Links
-		if len(f.resolved) != len(links) && len(links) > 0 {
-			return nil, fmt.Errorf("index image: %s has %d resolutions for %d links", f.Path, len(f.resolved), len(links))
+	keyIDs := map[string]uint64{}
+	var keys []string
+	keyID := func(k string) uint64 {
+		id, ok := keyIDs[k]
+		if !ok {
+			keys = append(keys, k)
+			id = uint64(len(keys))
+			keyIDs[k] = id
 		}
-		b = binary.AppendUvarint(b, uint64(len(links)))
-		for i := range links {
-			l := &links[i]
+		return id
+	}
+	for i, f := range src.files {
+		g := newFile(f.Path)
+		if i < len(src.notes) {
+			g.Note = src.notes[i]
+		}
+		for _, k := range fileKeys(g) {
+			keyID(k)
+		}
+	}
+	total := 0
+	for _, n := range src.notes {
+		total += len(n.Links)
+	}
+	links := binary.AppendUvarint(nil, uint64(total))
+	for i, n := range src.notes {
+		links = binary.AppendUvarint(links, uint64(len(n.Links)))
+		for j := range n.Links {
+			l := &n.Links[j]
 			k := uint64(0)
 			if !l.External && l.Target != "" {
-				e := ix.byName[l.lookupKey()]
-				if k = keyOrd[e]; k == 0 {
-					return nil, fmt.Errorf("index image: a link of %s has no name entry", f.Path)
-				}
+				k = keyID(l.lookupKey())
 			}
-			s := f.resolved[i]
+			s := src.resolved[i][j]
 			t := uint64(0)
 			if s.target != nil {
 				if t = ord[s.target]; t == 0 {
-					return nil, fmt.Errorf("index image: a link of %s leads outside the index", f.Path)
+					return nil, fmt.Errorf("index image: a link of %s leads outside the index", n.Path)
 				}
 			}
-			b = binary.AppendUvarint(b, k)
-			b = binary.AppendUvarint(b, t)
-			b = binary.AppendUvarint(b, uint64(s.status)|uint64(s.candidates)<<3)
+			links = binary.AppendUvarint(links, k)
+			links = binary.AppendUvarint(links, t)
+			links = binary.AppendUvarint(links, uint64(s.status)|uint64(s.candidates)<<3)
 		}
 	}
-	return b, nil
+	b := appendBytes(nil, src.config)
+	b = binary.AppendUvarint(b, uint64(len(src.notes)))
+	b = binary.AppendUvarint(b, uint64(len(src.assets))+1)
+	for _, p := range src.assets {
+		b = appendBytes(b, p)
+	}
+	b = appendStrings(b, keys)
+	return append(b, links...), nil
 }
 
 // buildFromImage makes the index an image describes: notes are the cache
@@ -525,10 +559,11 @@ func (b *imageBuild) finish(c *NoteCache, notes []*Note, assets []string) (_ *In
 	return ix, edits
 }
 
-// recordImage keeps, for Save, the image of the index a load built from
-// the notes it recorded (record) and assets. An index built from the file's
-// image without a difference keeps that image, when the notes are recorded
-// in the file's order; any other is captured anew, and Save then writes.
+// recordImage keeps, for Save, what the image of the index a load built
+// from the notes it recorded (record) and assets is made of. An index built
+// from the file's image without a difference keeps that image, when the
+// notes are recorded in the file's order; any other is taken anew, and Save
+// then writes.
 func (c *NoteCache) recordImage(ix *Index, cfg Config, assets []string, exact bool) {
 	c.mu.Lock()
 	next := c.next
@@ -543,15 +578,15 @@ func (c *NoteCache) recordImage(ix *Index, cfg Config, assets []string, exact bo
 		}
 		if same {
 			c.mu.Lock()
-			c.nextImage, c.rewrite = c.image, false
+			c.nextImage, c.nextSource = c.image, nil
 			c.mu.Unlock()
 			return
 		}
 	}
-	image, err := encodeImage(ix, cfg, next, assets)
+	// Without a source (an index whose files cannot be counted), the notes
+	// are still saved; the next start resolves every link again.
+	src, _ := takeImage(ix, cfg, next, assets)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// Without an image (an index whose files cannot be counted), the notes
-	// are still saved; the next start resolves every link again.
-	c.nextImage, c.rewrite = image, err == nil
+	c.nextImage, c.nextSource = nil, src
 }
