@@ -1,0 +1,468 @@
+package workspace
+
+import (
+	"encoding/binary"
+	"errors"
+	"unsafe"
+)
+
+// An encoded Note starts with its kept strings end to end (Note.kept, see
+// dropText), decoded as one string. A string in it is a uvarint whose low 3
+// bits say what follows. Most of a Note's strings are slices of the kept
+// strings (link targets, labels, tag names) or of its Path (a title from the
+// file name): those are stored as offsets and decoded as slices, so a decoded
+// Note holds no more memory than a parsed one. Other strings (decoded %20
+// targets, plain-text labels, slugs, YAML values) are stored once per Note as
+// bytes; a repeat, or a slice of one (a link's key, cut from its decoded
+// target), is a reference to it.
+const (
+	strEmpty      = iota // the uvarint is 0
+	strText              // >>3 is the offset in the kept strings; then uvarint length
+	strPath              // >>3 is the offset in Path; then uvarint length
+	strBytes             // >>3 is the length; then the bytes; becomes the next table entry
+	strTable             // >>3 is a table entry
+	strTableSlice        // >>3 is a table entry; then uvarint offset, uvarint length
+)
+
+// tableSliceWindow is how many recent table entries a string is checked to be
+// a slice of: a link's key follows its target, so a few are enough.
+const tableSliceWindow = 8
+
+// encoder appends Notes. Its buffers are reused from one Note to the next.
+type encoder struct {
+	b          []byte
+	text, path string
+	// keyIDs numbers the link keys of every Note the encoder writes, in
+	// keys; they outlast each Note.
+	keyIDs map[string]uint32
+	keys   []string
+	table  map[string]int
+	list   []string
+}
+
+func (e *encoder) appendNote(b []byte, n *Note) []byte {
+	if e.table == nil {
+		e.table = map[string]int{}
+	}
+	clear(e.table)
+	kept := n.kept
+	if n.Text != "" {
+		kept = n.Text // not expected (a load's notes have dropped it), but as good
+	}
+	*e = encoder{b: b, text: kept, path: n.Path, table: e.table, list: e.list[:0], keyIDs: e.keyIDs, keys: e.keys}
+	e.b = appendBytes(e.b, kept)
+	e.varint(int64(n.Version))
+	if n.InvalidUTF8 {
+		e.uvarint(1)
+	} else {
+		e.uvarint(0)
+	}
+	e.lines(n.Lines)
+
+	fm := &n.Frontmatter
+	flags := uint64(0)
+	if fm.Present {
+		flags |= 1
+	}
+	if fm.Err != nil {
+		flags |= 2
+	}
+	if fm.Publish != nil {
+		flags |= 4
+		if *fm.Publish {
+			flags |= 8
+		}
+	}
+	e.uvarint(flags)
+	e.span(fm.Span)
+	if fm.Err != nil {
+		e.varint(int64(fm.Err.Line))
+		e.span(fm.Err.Span)
+		e.str(fm.Err.Message)
+	}
+	e.str(fm.Title)
+	e.str(fm.Description)
+	e.count(len(fm.Aliases), fm.Aliases == nil)
+	for _, a := range fm.Aliases {
+		e.str(a)
+	}
+	e.tags(fm.Tags)
+	e.count(len(fm.Problems), fm.Problems == nil)
+	for _, p := range fm.Problems {
+		e.str(p.Field)
+		e.span(p.Span)
+		e.str(p.Message)
+	}
+
+	e.str(n.Title)
+	e.str(n.Description)
+	e.str(n.Lead)
+	e.span(n.LeadSpan)
+	e.count(len(n.Headings), n.Headings == nil)
+	for _, h := range n.Headings {
+		e.varint(int64(h.Level))
+		e.str(h.Text)
+		e.str(h.Slug)
+		e.span(h.Span)
+		e.span(h.TextSpan)
+	}
+	e.count(len(n.Blocks), n.Blocks == nil)
+	for _, bl := range n.Blocks {
+		e.str(bl.ID)
+		e.span(bl.Span)
+	}
+	e.tags(n.Tags)
+	e.count(len(n.Links), n.Links == nil)
+	for i := range n.Links {
+		l := &n.Links[i]
+		f := uint64(l.Kind) << 3
+		if l.Wiki {
+			f |= 1
+		}
+		if l.Image {
+			f |= 2
+		}
+		if l.External {
+			f |= 4
+		}
+		e.uvarint(f)
+		e.span(l.Span)
+		e.span(l.TargetSpan)
+		e.str(l.Target)
+		e.str(l.Fragment)
+		e.str(l.Label)
+		e.str(l.Raw)
+		e.varint(int64(l.Def))
+		e.uvarint(uint64(e.keyID(l.key)))
+	}
+	b = e.b
+	e.b, e.text, e.path = nil, "", ""
+	clear(e.list) // do not pin the last Note's strings
+	return b
+}
+
+// keyID is the number of a link key in the encoder's table, 0 for none.
+func (e *encoder) keyID(k string) uint32 {
+	if k == "" {
+		return 0
+	}
+	if e.keyIDs == nil {
+		e.keyIDs = map[string]uint32{}
+	}
+	id, ok := e.keyIDs[k]
+	if !ok {
+		e.keys = append(e.keys, k)
+		id = uint32(len(e.keys))
+		e.keyIDs[k] = id
+	}
+	return id
+}
+
+func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+
+// count writes a slice's length, keeping nil apart from empty so that a
+// decoded Note is deeply equal to the parsed one.
+func (e *encoder) count(n int, isNil bool) {
+	if isNil {
+		e.uvarint(0)
+		return
+	}
+	e.uvarint(uint64(n) + 1)
+}
+
+func (e *encoder) span(s Span) {
+	e.varint(int64(s.Start))
+	e.varint(int64(s.End) - int64(s.Start))
+}
+
+func (e *encoder) tags(ts []Tag) {
+	e.count(len(ts), ts == nil)
+	for _, t := range ts {
+		e.str(t.Name)
+		e.span(t.Span)
+		if t.InFrontmatter {
+			e.uvarint(1)
+		} else {
+			e.uvarint(0)
+		}
+	}
+}
+
+func (e *encoder) str(s string) {
+	if s == "" {
+		e.uvarint(strEmpty)
+		return
+	}
+	if off, ok := sliceOf(e.text, s); ok {
+		e.uvarint(uint64(off)<<3 | strText)
+		e.uvarint(uint64(len(s)))
+		return
+	}
+	if off, ok := sliceOf(e.path, s); ok {
+		e.uvarint(uint64(off)<<3 | strPath)
+		e.uvarint(uint64(len(s)))
+		return
+	}
+	if k, ok := e.table[s]; ok {
+		e.uvarint(uint64(k)<<3 | strTable)
+		return
+	}
+	for k := max(0, len(e.list)-tableSliceWindow); k < len(e.list); k++ {
+		if off, ok := sliceOf(e.list[k], s); ok {
+			e.uvarint(uint64(k)<<3 | strTableSlice)
+			e.uvarint(uint64(off))
+			e.uvarint(uint64(len(s)))
+			return
+		}
+	}
+	e.table[s] = len(e.list)
+	e.list = append(e.list, s)
+	e.uvarint(uint64(len(s))<<3 | strBytes)
+	e.b = append(e.b, s...)
+}
+
+// sliceOf reports whether s shares outer's memory (is a slice of it, not
+// merely equal to a part of it), and at which offset. Comparing addresses is
+// the only way to know; the pointers are only compared, never made.
+func sliceOf(outer, s string) (int, bool) {
+	if len(s) == 0 || len(outer) == 0 {
+		return 0, false
+	}
+	o := uintptr(unsafe.Pointer(unsafe.StringData(outer)))
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	if p < o || p-o > uintptr(len(outer)-len(s)) || len(s) > len(outer) {
+		return 0, false
+	}
+	return int(p - o), true
+}
+
+// errBadNote is any encoded Note that does not decode to one of the given size.
+var errBadNote = errors.New("note cache: malformed entry")
+
+// decoder reads an encoded Note; bad sticks once anything is out of range, so
+// the reads need no check each, and the end result is discarded.
+type decoder struct {
+	b          []byte
+	i          int
+	bad        bool
+	text, path string // the kept strings and the path, which strings slice
+	size       int    // of the note's text, which every span lies within
+	table      []string
+	keys       []string // the file's link keys
+}
+
+// decodeNote decodes b as the Note at path whose text is size bytes long,
+// its links' keys numbered in keys. Every string is rebuilt from b (copied),
+// path or keys, every span checked against size: whatever b holds, the
+// result is a Note without its text whose offsets are all within it, or an
+// error; never a panic.
+func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
+	d := decoder{b: b, path: path, size: size, keys: keys}
+	k := d.uvarint()
+	if d.bad || k > uint64(len(b)-d.i) {
+		return nil, errBadNote
+	}
+	d.text = string(b[d.i : d.i+int(k)])
+	d.i += int(k)
+	n := &Note{Path: path, kept: d.text, Size: size}
+	n.Version = int32(d.varint())
+	flags := d.uvarint()
+	if flags > 1 {
+		d.bad = true
+	}
+	n.InvalidUTF8 = flags&1 != 0
+	n.Lines = d.lines(size)
+
+	fm := &n.Frontmatter
+	flags = d.uvarint()
+	fm.Present = flags&1 != 0
+	fm.Span = d.span()
+	if flags&2 != 0 {
+		fm.Err = &FrontmatterError{Line: int(d.varint()), Span: d.span(), Message: d.str()}
+	}
+	if flags&4 != 0 {
+		p := flags&8 != 0
+		fm.Publish = &p
+	}
+	fm.Title = d.str()
+	fm.Description = d.str()
+	if k, ok := d.count(1); ok {
+		fm.Aliases = make([]string, k)
+		for i := range fm.Aliases {
+			fm.Aliases[i] = d.str()
+		}
+	}
+	fm.Tags = d.tags()
+	if k, ok := d.count(3); ok {
+		fm.Problems = make([]FieldProblem, k)
+		for i := range fm.Problems {
+			fm.Problems[i] = FieldProblem{Field: d.str(), Span: d.span(), Message: d.str()}
+		}
+	}
+
+	n.Title = d.str()
+	n.Description = d.str()
+	n.Lead = d.str()
+	n.LeadSpan = d.span()
+	if k, ok := d.count(7); ok {
+		n.Headings = make([]Heading, k)
+		for i := range n.Headings {
+			n.Headings[i] = Heading{Level: int(d.varint()), Text: d.str(), Slug: d.str(), Span: d.span(), TextSpan: d.span()}
+		}
+	}
+	if k, ok := d.count(3); ok {
+		n.Blocks = make([]Block, k)
+		for i := range n.Blocks {
+			n.Blocks[i] = Block{ID: d.str(), Span: d.span()}
+		}
+	}
+	n.Tags = d.tags()
+	if k, ok := d.count(11); ok {
+		n.Links = make([]Link, k)
+		for i := range n.Links {
+			l := &n.Links[i]
+			f := d.uvarint()
+			l.Kind = LinkKind(f >> 3)
+			if f>>3 > 0xff {
+				d.bad = true
+			}
+			l.Wiki, l.Image, l.External = f&1 != 0, f&2 != 0, f&4 != 0
+			l.Span = d.span()
+			l.TargetSpan = d.span()
+			l.Target = d.str()
+			l.Fragment = d.str()
+			l.Label = d.str()
+			l.Raw = d.str()
+			def := d.varint()
+			if def < -1 || def >= int64(k) {
+				d.bad = true
+			}
+			l.Def = int32(def)
+			if k := d.uvarint(); k > uint64(len(d.keys)) {
+				d.bad = true
+			} else if k > 0 {
+				l.key = d.keys[k-1]
+			}
+			if d.bad {
+				break
+			}
+		}
+	}
+	if d.bad || d.i != len(d.b) {
+		return nil, errBadNote
+	}
+	return n, nil
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.bad {
+		return 0
+	}
+	v, k := binary.Uvarint(d.b[d.i:])
+	if k <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.i += k
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.bad {
+		return 0
+	}
+	v, k := binary.Varint(d.b[d.i:])
+	if k <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.i += k
+	return v
+}
+
+// count reads a slice length; ok is false for a nil slice. minSize is the
+// fewest bytes one element takes, so a damaged length cannot allocate more
+// than the entry could hold.
+func (d *decoder) count(minSize int) (int, bool) {
+	v := d.uvarint()
+	if v == 0 || d.bad {
+		return 0, false
+	}
+	if v-1 > uint64(len(d.b)-d.i)/uint64(minSize) {
+		d.bad = true
+		return 0, false
+	}
+	return int(v - 1), true
+}
+
+func (d *decoder) span() Span {
+	start := d.varint()
+	length := d.varint()
+	if start < 0 || length < 0 || start > int64(d.size) || length > int64(d.size)-start {
+		d.bad = true
+		return Span{}
+	}
+	return Span{int(start), int(start + length)}
+}
+
+func (d *decoder) tags() []Tag {
+	k, ok := d.count(3)
+	if !ok {
+		return nil
+	}
+	ts := make([]Tag, k)
+	for i := range ts {
+		ts[i] = Tag{Name: d.str(), Span: d.span(), InFrontmatter: d.uvarint() != 0}
+	}
+	return ts
+}
+
+func (d *decoder) str() string {
+	v := d.uvarint()
+	switch v & 7 {
+	case strEmpty:
+		if v != 0 {
+			d.bad = true
+		}
+		return ""
+	case strText:
+		return d.slice(d.text, v>>3, d.uvarint())
+	case strPath:
+		return d.slice(d.path, v>>3, d.uvarint())
+	case strBytes:
+		n := v >> 3
+		if d.bad || n > uint64(len(d.b)-d.i) {
+			d.bad = true
+			return ""
+		}
+		s := string(d.b[d.i : d.i+int(n)])
+		d.i += int(n)
+		d.table = append(d.table, s)
+		return s
+	case strTable:
+		if v>>3 >= uint64(len(d.table)) {
+			d.bad = true
+			return ""
+		}
+		return d.table[v>>3]
+	case strTableSlice:
+		k := v >> 3
+		off, n := d.uvarint(), d.uvarint()
+		if k >= uint64(len(d.table)) {
+			d.bad = true
+			return ""
+		}
+		return d.slice(d.table[k], off, n)
+	}
+	d.bad = true
+	return ""
+}
+
+func (d *decoder) slice(s string, off, n uint64) string {
+	if d.bad || off > uint64(len(s)) || n > uint64(len(s))-off {
+		d.bad = true
+		return ""
+	}
+	return s[off : off+n]
+}
