@@ -18,6 +18,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	logFile := fs.String("log-file", "", "append the log to this file instead of stderr")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	noCache := fs.Bool("no-cache", false, "do not read or write the cache of parsed notes (in the user's cache folder, or $RHIZOME_CACHE_DIR)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole session to this file (for go tool pprof)")
 	// Editors often pass --stdio; stdio is the only transport, so accept it.
 	fs.Bool("stdio", true, "speak LSP over stdin/stdout (the default and only transport)")
 	if err := fs.Parse(args); err != nil {
@@ -38,6 +39,14 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 2
 	}
 	defer closeLog()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "rhizome serve: %v\n", err)
+			return 2
+		}
+		defer stop()
+	}
 	err = server.Run(ctx, stdin, stdout, server.Options{Logger: log, Version: version, NoCache: *noCache})
 	switch {
 	case err == nil:
