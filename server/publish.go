@@ -131,57 +131,62 @@ func (p *publisher) flush(ctx context.Context) {
 	p.timer = nil
 	p.mu.Unlock()
 
-	var jobs []job
+	// The note being typed in first, then the other open ones: squiggles in
+	// sight should not wait for the hundreds of notes that link to a hub.
+	// The open ones are found from the few open documents rather than by
+	// asking, of each of the thousand notes a hub's edit marks, whether it
+	// is open; the rest are sorted once those are out.
+	var head, rest []job
+	docs := p.e.s.Documents()
 	for v, paths := range pending {
 		if v.scan && !v.loaded.Load() {
 			// Against a half-loaded index most links would look broken;
 			// every note is diagnosed once the load completes (all).
 			continue
 		}
+		for _, d := range docs {
+			rel, ok := v.rel(d.Path)
+			if _, marked := paths[rel]; !ok || d.Path == "" || !marked {
+				continue
+			}
+			_, self := edited[d.Path]
+			head = append(head, job{v, rel, self, true})
+			delete(paths, rel)
+		}
 		for rel := range paths {
-			abs := v.abs(rel)
-			_, self := edited[abs]
-			jobs = append(jobs, job{v, rel, self, p.e.s.docs.ByPath(abs) != nil})
+			rest = append(rest, job{v: v, rel: rel})
 		}
 	}
-	// The note being typed in first, then the other open ones: squiggles in
-	// sight should not wait for the hundreds of notes that link to a hub.
-	rank := func(j job) int {
-		switch {
-		case j.edited:
-			return 0
-		case j.open:
-			return 1
+	byPath := func(a, b job) int { return strings.Compare(a.rel, b.rel) }
+	slices.SortFunc(head, func(a, b job) int {
+		if a.edited != b.edited {
+			return boolRank(a.edited) - boolRank(b.edited)
 		}
-		return 2
-	}
-	slices.SortStableFunc(jobs, func(a, b job) int {
-		if ra, rb := rank(a), rank(b); ra != rb {
-			return ra - rb
-		}
-		return strings.Compare(a.rel, b.rel)
+		return byPath(a, b)
 	})
-	// The open notes go out on their own, before the closed ones are diagnosed.
-	first := 0
-	for first < len(jobs) && rank(jobs[first]) < 2 {
-		first++
-	}
 	refresh := false
-	for start := 0; start < len(jobs); {
-		end := min(start+flushBatch, len(jobs))
-		if start == 0 && first > 0 {
-			end = first
-		}
-		if !p.send(ctx, p.diagnose(jobs[start:end], &refresh)) {
+	if len(head) > 0 && !p.send(ctx, p.diagnose(head, &refresh)) {
+		return
+	}
+	slices.SortFunc(rest, byPath)
+	for start := 0; start < len(rest); start += flushBatch {
+		if !p.send(ctx, p.diagnose(rest[start:min(start+flushBatch, len(rest))], &refresh)) {
 			return
 		}
-		start = end
 	}
 	if refresh && p.e.s.Session().Client.DiagnosticRefresh {
 		if err := p.e.s.Refresh(ctx, "diagnostic"); err != nil {
 			p.e.s.log.Debug("diagnostic refresh", zap.Error(err))
 		}
 	}
+}
+
+// boolRank orders true before false.
+func boolRank(b bool) int {
+	if b {
+		return 0
+	}
+	return 1
 }
 
 // diagnose computes the diagnostics of a batch of notes, one snapshot per vault.

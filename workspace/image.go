@@ -20,7 +20,7 @@ import (
 //	uvarint  links in all
 //	links: for each note, uvarint its links, then for each: uvarint key+1
 //	       (0: none), uvarint target+1 (0: none; notes, then assets),
-//	       uvarint status | candidates<<3
+//	       uvarint status | 8 if it has a fragment | candidates<<4
 //
 // A load whose files match the image, or differ from it in a few notes,
 // builds the index from it and applies the differences as edits; any other
@@ -153,12 +153,17 @@ func (src *imageSource) encode() ([]byte, error) {
 		}
 		return id
 	}
-	for i, f := range src.files {
-		g := newFile(f.Path)
-		if i < len(src.notes) {
-			g.Note = src.notes[i]
-		}
+	// The Files are only counted, never read: the index may be changing
+	// them meanwhile. Their paths and notes are the source's.
+	for _, n := range src.notes {
+		g := newFile(n.Path)
+		g.Note = n
 		for _, k := range fileKeys(g) {
+			keyID(k)
+		}
+	}
+	for _, p := range src.assets {
+		for _, k := range fileKeys(newFile(p)) {
 			keyID(k)
 		}
 	}
@@ -184,7 +189,11 @@ func (src *imageSource) encode() ([]byte, error) {
 			}
 			links = binary.AppendUvarint(links, k)
 			links = binary.AppendUvarint(links, t)
-			links = binary.AppendUvarint(links, uint64(s.status)|uint64(s.candidates)<<3)
+			fragment := uint64(0)
+			if l.Fragment != "" {
+				fragment = 8
+			}
+			links = binary.AppendUvarint(links, uint64(s.status)|fragment|uint64(s.candidates)<<4)
 		}
 	}
 	b := appendBytes(nil, src.config)

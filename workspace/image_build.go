@@ -90,16 +90,19 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 		res := all[p.first[n]:p.first[n+1]:p.first[n+1]]
 		for i := range res {
 			key, t, s := d.uvarint(), d.uvarint(), d.uvarint()
-			if d.bad || key > uint64(len(entries)) || t > uint64(len(files)) || s&7 > uint64(OutsideVault) || s>>3 > uint64(len(files)) {
+			if d.bad || key > uint64(len(entries)) || t > uint64(len(files)) || t >= anchoredBit || s&7 > uint64(OutsideVault) || s>>4 > uint64(len(files)) {
 				return nil, errBadImage
 			}
 			if t > 0 {
 				res[i].target = files[t-1]
 			}
 			res[i].status = Status(s & 7)
-			res[i].candidates = int32(s >> 3)
+			res[i].candidates = int32(s >> 4)
 			keyOrd[p.first[n]+i] = uint32(key)
 			tgtOrd[p.first[n]+i] = uint32(t)
+			if s&8 != 0 {
+				tgtOrd[p.first[n]+i] |= anchoredBit
+			}
 			if res[i].status == NoSuchNote && key != 0 {
 				p.missing = append(p.missing, [2]int{n, i})
 			}
@@ -158,9 +161,13 @@ func (p *imagePart) finish(notes []*Note) (*Index, error) {
 	return ix, nil
 }
 
+// anchoredBit marks, in a target ordinal, a link with a fragment.
+const anchoredBit = 1 << 31
+
 // linkTablesFrom fills the backlinks and mentions of the links of notes,
-// whose key and target ordinals (in entries and files) are keyOrd and tgtOrd from first[i] for notes[i]. The lists are counted first,
-// then filled in one array each, capped per list: appending to 1.5 million
+// whose key and target ordinals (in entries and files) are keyOrd and
+// tgtOrd from first[i] for notes[i]. The lists are counted first, then
+// filled in place in one array shared by all: appending to 1.5 million
 // lists one element at a time is most of what building from an image would
 // cost otherwise.
 func linkTablesFrom(notes, files []*File, entries []*nameEntry, first []int, keyOrd, tgtOrd []uint32) {
@@ -177,7 +184,7 @@ func linkTablesFrom(notes, files []*File, entries []*nameEntry, first []int, key
 				last[key-1] = int32(i) + 1
 				nment[key-1]++
 			}
-			if t := tgtOrd[at]; t != 0 {
+			if t := tgtOrd[at] &^ anchoredBit; t != 0 {
 				nback[t-1]++
 			}
 		}
@@ -206,8 +213,8 @@ func linkTablesFrom(notes, files []*File, entries []*nameEntry, first []int, key
 			if e := entries[key-1]; len(e.mentions) == 0 || e.mentions[len(e.mentions)-1] != f {
 				e.mentions = append(e.mentions, f)
 			}
-			if t := tgtOrd[at]; t != 0 {
-				files[t-1].backlinks = append(files[t-1].backlinks, LinkRef{f, j})
+			if t := tgtOrd[at] &^ anchoredBit; t != 0 {
+				files[t-1].backlinks = append(files[t-1].backlinks, LinkRef{From: f, Index: j, anchored: tgtOrd[at]&anchoredBit != 0})
 			}
 		}
 	}

@@ -436,7 +436,7 @@ func indexState(ix *Index) map[string]string {
 			}
 		}
 		for _, r := range s.Backlinks(f) {
-			fmt.Fprintf(&b, "backlink %s %d\n", r.From.Path, r.Index)
+			fmt.Fprintf(&b, "backlink %s %d anchored=%v\n", r.From.Path, r.Index, r.anchored)
 		}
 		out[f.Path] = b.String()
 	}
