@@ -217,6 +217,7 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 			top.add(candidate{score: 2 + boolInt(g.IsNote()), label: g.Label(), file: g})
 		}
 	}
+	qmask := workspace.CharMask(query)
 	for _, e := range snap.Names() {
 		if query == "" {
 			break
@@ -225,17 +226,21 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 		if g == f {
 			continue
 		}
-		// Once the kept hundred all contain the query (score 4 and up), a
-		// subsequence match (at most 3) cannot get in.
-		floor := 0
-		if len(top.heap) == top.k && top.heap[0].score >= 4 {
-			floor = 1
+		// A name lacking a byte of the query cannot match it: most are
+		// ruled out so, without a search.
+		if e.Mask&qmask == qmask {
+			// Once the kept hundred all contain the query (score 4 and up),
+			// a subsequence match (at most 3) cannot get in.
+			floor := 0
+			if len(top.heap) == top.k && top.heap[0].score >= 4 {
+				floor = 1
+			}
+			s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
+			if s > 0 {
+				top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: g.Label(), file: g})
+			}
 		}
-		s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
-		if s > 0 {
-			top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: g.Label(), file: g})
-		}
-		if query == "" || e.Aliases == "" {
+		if e.Aliases == "" || e.AliasMask&qmask != qmask {
 			continue
 		}
 		for i, rest := 0, e.Aliases; rest != ""; i++ {
@@ -249,6 +254,9 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 	}
 	if query != "" {
 		snap.RangeMissing(func(folded string, m workspace.Missing) {
+			if m.Mask&qmask != qmask {
+				return
+			}
 			if s := match(folded, query); s > 0 {
 				top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
 			}

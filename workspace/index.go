@@ -130,6 +130,7 @@ func (ix *Index) dropIfEmpty(k string, e *nameEntry) {
 type Missing struct {
 	Name  string // the least of its spellings (in byte order), whatever the order of edits
 	Count int
+	Mask  uint64 // CharMask of the name in lookup form
 
 	spellings map[string]int // each spelling in use → links
 }
@@ -632,7 +633,7 @@ func (ix *Index) countMissing(name string, add bool) {
 	m := ix.missing[k]
 	if add {
 		if m == nil {
-			m = &Missing{spellings: map[string]int{}}
+			m = &Missing{spellings: map[string]int{}, Mask: CharMask(k)}
 			ix.missing[k] = m
 		}
 		m.Count++

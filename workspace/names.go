@@ -16,6 +16,31 @@ type NameEntry struct {
 	// Aliases holds the folded aliases that can be linked, each followed by
 	// a NUL; "" when there are none.
 	Aliases string
+	// Mask is CharMask of Stem and Title together, AliasMask of Aliases: a
+	// query with a byte neither has cannot match, and most names are ruled
+	// out so without being searched.
+	Mask, AliasMask uint64
+}
+
+// CharMask is the set of bytes s holds, in 64 classes: one for each letter
+// and digit, the rest sharing the others. That t's mask is not within s's
+// proves that t is neither a substring nor a subsequence of s.
+func CharMask(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		m |= 1 << charClass(s[i])
+	}
+	return m
+}
+
+func charClass(c byte) uint {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return uint(c - 'a')
+	case c >= '0' && c <= '9':
+		return 26 + uint(c-'0')
+	}
+	return 36 + uint(c)%28
 }
 
 // nameTable is built on first use and dropped when names change.
@@ -108,7 +133,8 @@ func buildNames(files map[string]*File) []NameEntry {
 	out := make([]NameEntry, len(list))
 	for i, f := range list {
 		o := at[i]
-		out[i] = NameEntry{File: f, Stem: buf[o.stem:o.title], Title: buf[o.title:o.aliases], Aliases: buf[o.aliases:o.end]}
+		out[i] = NameEntry{File: f, Stem: buf[o.stem:o.title], Title: buf[o.title:o.aliases], Aliases: buf[o.aliases:o.end],
+			Mask: CharMask(buf[o.stem:o.aliases]), AliasMask: CharMask(buf[o.aliases:o.end])}
 	}
 	return out
 }
