@@ -35,7 +35,7 @@ func References(snap *workspace.Snapshot, f *workspace.File, off int, includeDec
 	}
 	for _, ref := range snap.Backlinks(target) {
 		if heading != nil {
-			if r := snap.Resolve(ref.From, ref.Index); r.Heading == nil || r.Heading.Slug != heading.Slug {
+			if r := snap.Resolve(ref.From, int(ref.Index)); r.Heading == nil || r.Heading.Slug != heading.Slug {
 				continue
 			}
 		}

@@ -214,7 +214,7 @@ func linkTablesFrom(notes, files []*File, entries []*nameEntry, first []int, key
 				e.mentions = append(e.mentions, f)
 			}
 			if t := tgtOrd[at] &^ anchoredBit; t != 0 {
-				files[t-1].backlinks = append(files[t-1].backlinks, LinkRef{From: f, Index: j, anchored: tgtOrd[at]&anchoredBit != 0})
+				files[t-1].backlinks = append(files[t-1].backlinks, LinkRef{From: f, Index: int32(j), anchored: tgtOrd[at]&anchoredBit != 0})
 			}
 		}
 	}

@@ -51,10 +51,12 @@ func dirOf(p string) string {
 // Stem is the path without a note extension.
 func (f *File) Stem() string { return f.stem }
 
-// LinkRef names one link: the i-th link of From's note.
+// LinkRef names one link: the i-th link of From's note. Index is an
+// int32 so that a LinkRef, with its flag, stays two words: the index holds
+// one per link of the vault.
 type LinkRef struct {
 	From  *File
-	Index int
+	Index int32
 	// anchored says the link names a heading or block (it has a fragment):
 	// a note's anchors changing concerns only those of its backlinks, and
 	// reading each backlink's Link to know would be a cache miss apiece
@@ -623,7 +625,7 @@ func (ix *Index) addLinks(f *File, entries []*nameEntry, intern bool) {
 		}
 		if i < len(res) && res[i].target != nil {
 			t := res[i].target
-			t.backlinks = append(t.backlinks, LinkRef{From: f, Index: i, anchored: l.Fragment != ""})
+			t.backlinks = append(t.backlinks, LinkRef{From: f, Index: int32(i), anchored: l.Fragment != ""})
 		}
 	}
 }
