@@ -8,8 +8,8 @@ import "errors"
 func imageDiffLimit(notes int) int { return max(64, notes/8) }
 
 // imageBuild is an index being built from the cache's image while the
-// load scans the vault: building needs only the cache, and on two cores the
-// scan and the build take one each.
+// load scans the vault and the cache's notes are decoded: what the image
+// says by path needs neither.
 type imageBuild struct {
 	done chan struct{}
 	ix   *Index
@@ -68,9 +68,8 @@ func (b *imageBuild) wait() error {
 
 // finish waits for the image's index and brings it to the load's files:
 // files gone, files new and notes changed are applied as edits, which it
-// counts. It returns nil when the image cannot serve (it
-// did not fit, or the files differ in too many places); the load then
-// resolves every link.
+// counts. It returns nil when the image cannot serve (it did not fit, or
+// the files differ in too many places); the load then resolves every link.
 func (b *imageBuild) finish(c *NoteCache, notes []*Note, assets []string) (_ *Index, edits int) {
 	if b.wait() != nil {
 		return nil, 0
