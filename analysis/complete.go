@@ -236,8 +236,8 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 				floor = 1
 			}
 			s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
-			if s > 0 {
-				top.add(candidate{score: s*2 + boolInt(g.IsNote()), label: g.Label(), file: g})
+			if score := s*2 + boolInt(g.IsNote()); s > 0 && top.admits(score) {
+				top.add(candidate{score: score, label: g.Label(), file: g})
 			}
 		}
 		if e.Aliases == "" || e.AliasMask&qmask != qmask {
@@ -246,18 +246,15 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 		for i, rest := 0, e.Aliases; rest != ""; i++ {
 			a, after, _ := strings.Cut(rest, "\x00")
 			rest = after
-			if s := match(a, query); s > 0 {
-				alias := linkableAliases(g.Note)[i]
+			if s := match(a, query); s > 0 && top.admits(s*2) {
+				alias := linkableAlias(g.Note, i)
 				top.add(candidate{score: s * 2, label: alias, file: g, alias: alias})
 			}
 		}
 	}
 	if query != "" {
-		snap.RangeMissing(func(folded string, m workspace.Missing) {
-			if m.Mask&qmask != qmask {
-				return
-			}
-			if s := match(folded, query); s > 0 {
+		snap.RangeMissing(qmask, func(folded string, m workspace.Missing) {
+			if s := match(folded, query); s > 0 && top.admits(s) {
 				top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
 			}
 		})
@@ -307,6 +304,19 @@ func linkableAliases(n *workspace.Note) []string {
 		}
 	}
 	return out
+}
+
+// linkableAlias is linkableAliases(n)[i], found without making the list.
+func linkableAlias(n *workspace.Note, i int) string {
+	for _, a := range n.Frontmatter.Aliases {
+		if !strings.HasPrefix(a, "#") {
+			if i == 0 {
+				return a
+			}
+			i--
+		}
+	}
+	return ""
 }
 
 // typedFilter makes the editor's own fuzzy filter agree with ours: it filters

@@ -36,6 +36,17 @@ type topK struct {
 
 func newTopK(k int) *topK { return &topK{k: k} }
 
+// admits reports whether a candidate of this score could be kept. One that
+// cannot is only counted: making it would read its label from its note, a
+// cache miss for each of the thousands that match a short query.
+func (t *topK) admits(score int) bool {
+	if len(t.heap) < t.k || score >= t.heap[0].score {
+		return true
+	}
+	t.total++
+	return false
+}
+
 func (t *topK) add(c candidate) {
 	t.total++
 	if len(t.heap) < t.k {

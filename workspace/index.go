@@ -87,8 +87,12 @@ type Index struct {
 	similar  similarCache             // typo lookup, rebuilt after names change
 	names    nameTable                // completion's scan table, rebuilt after names change
 	// missing counts wikilink targets that resolve to nothing: notes people
-	// mean to write, offered by completion.
-	missing map[string]*Missing
+	// mean to write, offered by completion. missingList holds them too, and
+	// missingMasks their names' CharMask: completion scans those on every
+	// keystroke, which iterating the map made slow at 150,000 names.
+	missing      map[string]*Missing
+	missingList  []*Missing
+	missingMasks []uint64
 }
 
 // nameEntry is what the index holds under one nameKey.
@@ -132,9 +136,10 @@ func (ix *Index) dropIfEmpty(k string, e *nameEntry) {
 type Missing struct {
 	Name  string // the least of its spellings (in byte order), whatever the order of edits
 	Count int
-	Mask  uint64 // CharMask of the name in lookup form
 
 	spellings map[string]int // each spelling in use → links
+	folded    string         // the name in lookup form, its key
+	at        int            // its place in Index.missingList
 }
 
 // NewIndex returns an empty index.
@@ -238,6 +243,7 @@ func (ix *Index) resolveAll(fresh bool) {
 		ix.dropIfEmpty(k, e)
 	}
 	ix.missing = map[string]*Missing{}
+	ix.missingList, ix.missingMasks = nil, nil
 	type result struct {
 		stored  []stored
 		entries []*nameEntry
@@ -635,8 +641,10 @@ func (ix *Index) countMissing(name string, add bool) {
 	m := ix.missing[k]
 	if add {
 		if m == nil {
-			m = &Missing{spellings: map[string]int{}, Mask: CharMask(k)}
+			m = &Missing{spellings: map[string]int{}, folded: k, at: len(ix.missingList)}
 			ix.missing[k] = m
+			ix.missingList = append(ix.missingList, m)
+			ix.missingMasks = append(ix.missingMasks, CharMask(k))
 		}
 		m.Count++
 		m.spellings[name]++
@@ -650,6 +658,12 @@ func (ix *Index) countMissing(name string, add bool) {
 	}
 	if m.Count--; m.Count <= 0 {
 		delete(ix.missing, k)
+		// The last takes its place in the lists.
+		last := len(ix.missingList) - 1
+		moved := ix.missingList[last]
+		ix.missingList[m.at], ix.missingMasks[m.at] = moved, ix.missingMasks[last]
+		moved.at = m.at
+		ix.missingList, ix.missingMasks = ix.missingList[:last], ix.missingMasks[:last]
 		return
 	}
 	if m.spellings[name]--; m.spellings[name] <= 0 {

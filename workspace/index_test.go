@@ -448,7 +448,22 @@ func indexState(ix *Index) map[string]string {
 		}
 		out["#tag "+tc.Name] = fmt.Sprint(ps)
 	}
-	out["#missing"] = fmt.Sprint(s.Missing())
+	var missing []string
+	for _, m := range s.Missing() {
+		missing = append(missing, fmt.Sprintf("%s×%d", m.Name, m.Count))
+	}
+	out["#missing"] = fmt.Sprint(missing)
+	// The list completion scans holds the map's entries, each where it says.
+	lists := "consistent"
+	if len(s.ix.missingList) != len(s.ix.missing) || len(s.ix.missingMasks) != len(s.ix.missing) {
+		lists = fmt.Sprintf("%d listed, %d masks, %d in the map", len(s.ix.missingList), len(s.ix.missingMasks), len(s.ix.missing))
+	}
+	for i, m := range s.ix.missingList {
+		if m.at != i || s.ix.missing[m.folded] != m || s.ix.missingMasks[i] != CharMask(m.folded) {
+			lists = fmt.Sprintf("entry %d (%s) is out of place", i, m.folded)
+		}
+	}
+	out["#missing lists"] = lists
 	out["#folders"] = fmt.Sprint(s.ix.folders)
 	out["#tagPages"] = fmt.Sprint(s.ix.tagPages)
 	for k, e := range s.ix.byName {

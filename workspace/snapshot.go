@@ -175,10 +175,14 @@ func (s *Snapshot) Range(fn func(*File)) {
 	}
 }
 
-// RangeMissing calls fn for every missing link target, in no order, with
-// its name in lookup form.
-func (s *Snapshot) RangeMissing(fn func(folded string, m Missing)) {
-	for k, m := range s.ix.missing {
-		fn(k, *m)
+// RangeMissing calls fn for every missing link target whose name, in lookup
+// form, holds every byte of mask (a CharMask; 0 for all), in no order, with
+// that name.
+func (s *Snapshot) RangeMissing(mask uint64, fn func(folded string, m Missing)) {
+	for i, have := range s.ix.missingMasks {
+		if have&mask == mask {
+			m := s.ix.missingList[i]
+			fn(m.folded, *m)
+		}
 	}
 }
