@@ -236,7 +236,7 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 				floor = 1
 			}
 			s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
-			if score := s*2 + boolInt(g.IsNote()); s > 0 && top.admits(score) {
+			if score := s*2 + boolInt(e.IsNote); s > 0 && top.admits(score) {
 				top.add(candidate{score: score, label: g.Label(), file: g})
 			}
 		}

@@ -20,6 +20,8 @@ type NameEntry struct {
 	// query with a byte neither has cannot match, and most names are ruled
 	// out so without being searched.
 	Mask, AliasMask uint64
+	// IsNote is File.IsNote, kept here so that a scan reads no File.
+	IsNote bool
 }
 
 // CharMask is the set of bytes s holds, in 64 classes: one for each letter
@@ -134,7 +136,7 @@ func buildNames(files map[string]*File) []NameEntry {
 	for i, f := range list {
 		o := at[i]
 		out[i] = NameEntry{File: f, Stem: buf[o.stem:o.title], Title: buf[o.title:o.aliases], Aliases: buf[o.aliases:o.end],
-			Mask: CharMask(buf[o.stem:o.aliases]), AliasMask: CharMask(buf[o.aliases:o.end])}
+			Mask: CharMask(buf[o.stem:o.aliases]), AliasMask: CharMask(buf[o.aliases:o.end]), IsNote: f.IsNote()}
 	}
 	return out
 }
