@@ -119,7 +119,6 @@ type job struct {
 	v      *vault
 	rel    string
 	edited bool
-	open   bool
 }
 
 func (p *publisher) flush(ctx context.Context) {
@@ -150,7 +149,7 @@ func (p *publisher) flush(ctx context.Context) {
 				continue
 			}
 			_, self := edited[d.Path]
-			head = append(head, job{v, rel, self, true})
+			head = append(head, job{v, rel, self})
 			delete(paths, rel)
 		}
 		for rel := range paths {

@@ -8,28 +8,12 @@ import (
 	"sync/atomic"
 )
 
-// buildFromImage makes the index an image describes: notes are the cache
-// file's notes in its order, which the image's ordinals count. It is
-// startFromImage and then finish, one after the other.
-func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) {
-	paths := make([]string, len(notes))
-	for i, n := range notes {
-		paths[i] = n.Path
-	}
-	p, err := startFromImage(cfg, img, paths)
-	if err != nil {
-		return nil, err
-	}
-	return p.finish(notes)
-}
-
 // imagePart is an index built from an image before its notes are decoded:
 // every file, resolution, backlink and mention is in place, by path alone;
 // finish adds the notes and what is read from them (names, tags, the names
 // of missing notes).
 type imagePart struct {
 	ix      *Index
-	img     *indexImage
 	files   []*File // the notes in the image's order, then the assets
 	notes   int
 	first   []int    // each note's first link, in all its links
@@ -46,7 +30,7 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 		return nil, fmt.Errorf("index image: %d notes, the cache has %d", img.notes, len(paths))
 	}
 	ix := newIndexSized(cfg, len(paths)+len(img.assets), len(img.keys))
-	p := &imagePart{ix: ix, img: img, notes: len(paths), files: make([]*File, len(paths)+len(img.assets))}
+	p := &imagePart{ix: ix, notes: len(paths), files: make([]*File, len(paths)+len(img.assets))}
 	files := p.files
 	parallel(len(files), func(i int) {
 		if i < len(paths) {
@@ -156,7 +140,7 @@ func (p *imagePart) finish(notes []*Note) (*Index, error) {
 	}
 	<-tags
 	for k, e := range ix.byName {
-		ix.dropIfEmpty(k, e) // none in an image written by encodeImage
+		ix.dropIfEmpty(k, e) // none in an image imageSource.encode wrote
 	}
 	return ix, nil
 }

@@ -230,3 +230,18 @@ func TestNoteCacheSharesLinkKeys(t *testing.T) {
 		}
 	}
 }
+
+// buildFromImage makes the index an image describes in one go, as a load
+// does beside the decoding of notes: startFromImage, then finish. notes are
+// the cache file's notes in its order, which the image's ordinals count.
+func buildFromImage(cfg Config, img *indexImage, notes []*Note) (*Index, error) {
+	paths := make([]string, len(notes))
+	for i, n := range notes {
+		paths[i] = n.Path
+	}
+	p, err := startFromImage(cfg, img, paths)
+	if err != nil {
+		return nil, err
+	}
+	return p.finish(notes)
+}
