@@ -47,9 +47,10 @@ func readCacheFile(data []byte, framed func(image []byte, paths []string), read 
 	// The frames are found here, by their lengths alone; the workers check
 	// each one's checksum and decode it.
 	type frame struct {
-		body     []byte // after the path
-		sum      uint32 // of the whole body
+		body     []byte // the whole body, which sum covers
+		sum      uint32
 		path     string
+		head     []byte // what follows the path in body; nil when it does not parse
 		e        cacheEntry
 		from, to int // in data
 	}
@@ -66,7 +67,7 @@ func readCacheFile(data []byte, framed func(image []byte, paths []string), read 
 		body := rest[k : k+int(n)]
 		at := len(data) - len(rest)
 		f := frame{body: body, sum: binary.LittleEndian.Uint32(rest[k+int(n):]), from: at, to: at + k + int(n) + 4}
-		f.path, _, _ = entryPath(body) // checked with the sum, by the workers
+		f.path, f.head, _ = entryPath(body) // checked with the sum, by the workers
 		list = append(list, f)
 		paths = append(paths, f.path)
 		rest = rest[k+int(n)+4:]
@@ -94,16 +95,13 @@ func readCacheFile(data []byte, framed func(image []byte, paths []string), read 
 				}
 				for j := i; j < min(i+64, len(list)); j++ {
 					f := &list[j]
-					body := f.body
-					f.body = nil
-					if crc32.Checksum(body, castagnoli) != f.sum {
+					// Nothing kept points into data, which is unmapped after.
+					body, head := f.body, f.head
+					f.body, f.head = nil, nil
+					if crc32.Checksum(body, castagnoli) != f.sum || head == nil {
 						continue // no note: counted as damaged below
 					}
-					_, rest, ok := entryPath(body)
-					if !ok {
-						continue
-					}
-					e, enc, ok := readEntryHead(rest)
+					e, enc, ok := readEntryHead(head)
 					if !ok {
 						continue
 					}
