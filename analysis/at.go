@@ -6,16 +6,17 @@ import "github.com/rhizome-lsp/rhizome/workspace"
 func LinkAt(n *workspace.Note, off int) int {
 	// Links are sorted by start; the last one starting at or before off is
 	// the only candidate (links do not nest).
-	lo, hi := 0, len(n.Links)
+	links := n.Links()
+	lo, hi := 0, len(links)
 	for lo < hi {
 		mid := (lo + hi) / 2
-		if n.Links[mid].Span.Start <= off {
+		if links[mid].Span.Start <= off {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	if i := lo - 1; i >= 0 && n.Links[i].Span.Contains(off) {
+	if i := lo - 1; i >= 0 && links[i].Span.Contains(off) {
 		return i
 	}
 	return -1

@@ -67,12 +67,12 @@ func BenchmarkHover10k(b *testing.B) {
 	sev, _ := Severities(nil)
 	var f *workspace.File
 	for _, g := range snap.Notes() {
-		if len(g.Note.Links) > 10 {
+		if len(g.Note.Links()) > 10 {
 			f = g
 			break
 		}
 	}
-	off := f.Note.Links[5].Span.Start + 2
+	off := f.Note.Links()[5].Span.Start + 2
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -29,7 +29,7 @@ type Fix struct {
 func Diagnose(snap *workspace.Snapshot, f *workspace.File, sev map[string]Severity) []Diagnostic {
 	d := diagnoser{snap: snap, f: f, sev: sev}
 	d.frontmatter()
-	for i := range f.Note.Links {
+	for i := range f.Note.Links() {
 		d.link(i)
 	}
 	return d.out
@@ -66,7 +66,7 @@ func (d *diagnoser) frontmatter() {
 }
 
 func (d *diagnoser) link(i int) {
-	l := &d.f.Note.Links[i]
+	l := &d.f.Note.Links()[i]
 	// A reference use is checked at its definition, where the path is written.
 	if l.External || l.Kind == workspace.LinkReference {
 		return

@@ -244,7 +244,7 @@ func contains(list []string, s string) bool {
 func TestNewNote(t *testing.T) {
 	v, f, _ := withCursor(t, "‸[[Nope]] [x](sub/new%20idea.md) [y](../up.md) ![[gone.png]] [[folder/Deep Note]]")
 	got := map[string]string{}
-	for i, l := range f.Note.Links {
+	for i, l := range f.Note.Links() {
 		if p, title, ok := NewNote(v.snap, f, i); ok {
 			got[l.Target] = p + " | " + title
 		}

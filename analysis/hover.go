@@ -32,7 +32,7 @@ func Hover(snap *workspace.Snapshot, f *workspace.File, off int, sev map[string]
 }
 
 func hoverLink(snap *workspace.Snapshot, f *workspace.File, i int, sev map[string]Severity) *HoverResult {
-	l := &f.Note.Links[i]
+	l := &f.Note.Links()[i]
 	if l.External {
 		return &HoverResult{Span: l.Span, Markdown: "External link: " + l.Target}
 	}

@@ -23,8 +23,9 @@ func detectStyle(snap *workspace.Snapshot, f *workspace.File) pathStyle {
 	votes := map[string]int{}
 	ext, noExt, brackets, total := 0, 0, 0, 0
 	count := func(g *workspace.File) {
-		for i := range g.Note.Links {
-			l := &g.Note.Links[i]
+		links := g.Note.Links()
+		for i := range links {
+			l := &links[i]
 			if l.Kind != workspace.LinkInline || l.External || l.Target == "" || l.Image {
 				continue
 			}

@@ -12,7 +12,7 @@ import (
 // vault root (Obsidian's default folder for new notes). ok is false when the
 // link names a file that is not a note (an image) or resolves.
 func NewNote(snap *workspace.Snapshot, f *workspace.File, i int) (notePath, title string, ok bool) {
-	l := &f.Note.Links[i]
+	l := &f.Note.Links()[i]
 	if l.External || l.Target == "" || strings.HasSuffix(l.Target, "/") {
 		return "", "", false
 	}

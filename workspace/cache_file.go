@@ -54,9 +54,17 @@ func readCacheFile(data []byte, framed func(image []byte, paths []string), read 
 		e        cacheEntry
 		from, to int // in data
 	}
-	// A typical entry is some hundreds of bytes: size the list once.
-	list := make([]frame, 0, len(rest)/1024)
-	var paths []string
+	// The entries are counted first, so that the lists are made once.
+	count := 0
+	for r := rest; len(r) > 0; count++ {
+		n, k := binary.Uvarint(r)
+		if k <= 0 || n > uint64(len(r)-k) || uint64(len(r)-k)-n < 4 {
+			break
+		}
+		r = r[k+int(n)+4:]
+	}
+	list := make([]frame, 0, count)
+	paths := make([]string, 0, count)
 	for len(rest) > 0 {
 		n, k := binary.Uvarint(rest)
 		if k <= 0 || n > uint64(len(rest)-k) || uint64(len(rest)-k)-n < 4 {
@@ -281,9 +289,14 @@ func writeCache(ctx context.Context, f *os.File, records []cacheRecord, image []
 	// link takes its key from the one table instead of a string of its own
 	// (a million and a half of them at 50,000 notes).
 	enc := encoder{keyIDs: map[string]uint32{}}
+	var buf []Link
 	for _, r := range records {
-		for i := range r.note.Links {
-			enc.keyID(r.note.Links[i].key)
+		links, inBuf := r.note.linksInto(buf)
+		for i := range links {
+			enc.keyID(links[i].key)
+		}
+		if inBuf {
+			buf = links
 		}
 	}
 	keys := appendStrings(nil, enc.keys)

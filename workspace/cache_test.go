@@ -6,11 +6,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,6 +54,17 @@ func save(t testing.TB, c *NoteCache) bool {
 	return wrote
 }
 
+// withLinks is a copy of n whose links are decoded (Note.Links) and not
+// also kept encoded, to compare with a parsed Note.
+func withLinks(n *Note) *Note {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.links, c.encoded = n.Links(), nil
+	return &c
+}
+
 // sameNotes asserts that every note of got is deeply equal to want's (every
 // field, unexported ones included) and holds its kept strings and Path the
 // same way: a string sliced from them in one is the same slice in the other,
@@ -63,7 +76,7 @@ func sameNotes(t *testing.T, got, want map[string]*Note) {
 	}
 	bad := 0
 	for p, w := range want {
-		g := got[p]
+		g := withLinks(got[p])
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("%s: decoded note differs from the parse:\n got %+v\nwant %+v", p, g, w)
 			bad++
@@ -211,7 +224,7 @@ func TestNoteCacheEncodeParsed(t *testing.T) {
 				t.Fatalf("%q: %v", text, err)
 			}
 			d.Sum = n.Sum // the entry's, beside the encoded note
-			if !reflect.DeepEqual(d, n) {
+			if d = withLinks(d); !reflect.DeepEqual(d, n) {
 				t.Fatalf("%q:\n got %+v\nwant %+v", text, d, n)
 			}
 			if gs, ws := stringShape(d), stringShape(n); !slices.Equal(gs, ws) {
@@ -264,7 +277,8 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
 			typ = typ.Elem()
 		}
-		if typ.Kind() != reflect.Struct || seen[typ] {
+		// encodedLinks is the cache's own encoding of Note.links.
+		if typ.Kind() != reflect.Struct || seen[typ] || typ == reflect.TypeFor[encodedLinks]() {
 			return
 		}
 		seen[typ] = true
@@ -291,10 +305,11 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		"Note.Headings []workspace.Heading", "Heading.Level int", "Heading.Text string", "Heading.Slug string",
 		"Heading.Span workspace.Span", "Heading.TextSpan workspace.Span",
 		"Note.Blocks []workspace.Block", "Block.ID string", "Block.Span workspace.Span",
-		"Note.Tags []workspace.Tag", "Note.Links []workspace.Link",
+		"Note.Tags []workspace.Tag", "Note.links []workspace.Link",
 		"Link.Kind workspace.LinkKind", "Link.Wiki bool", "Link.Image bool", "Link.External bool", "Link.Def int32",
 		"Link.Span workspace.Span", "Link.TargetSpan workspace.Span",
 		"Link.Target string", "Link.Fragment string", "Link.Label string", "Link.Raw string", "Link.key string",
+		"Note.encoded *workspace.encodedLinks",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Note's fields changed: update appendNote and decodeNote in cache.go, bump parserVersion, then this list.\n got %q\nwant %q", got, want)
@@ -370,13 +385,13 @@ func TestNoteCacheChangedFile(t *testing.T) {
 	if rep.Cached != rep.Notes-1 {
 		t.Errorf("%d of %d notes cached, want all but a.md", rep.Cached, rep.Notes)
 	}
-	if got := notes["a.md"].Links[1].Target; got != "e" {
+	if got := notes["a.md"].Links()[1].Target; got != "e" {
 		t.Errorf("a.md's second link is to %q, want the edited e", got)
 	}
 	for p, n := range freshParses(t, root) {
 		// Against an independent parse; nil and empty slices may differ there.
-		if n.Size != notes[p].Size || n.Sum != notes[p].Sum || len(n.Links) != len(notes[p].Links) || !reflect.DeepEqual(n.Frontmatter, notes[p].Frontmatter) ||
-			(len(n.Links) > 0 && !reflect.DeepEqual(n.Links, notes[p].Links)) {
+		if n.Size != notes[p].Size || n.Sum != notes[p].Sum || len(n.Links()) != len(notes[p].Links()) || !reflect.DeepEqual(n.Frontmatter, notes[p].Frontmatter) ||
+			(len(n.Links()) > 0 && !reflect.DeepEqual(n.Links(), notes[p].Links())) {
 			t.Errorf("%s differs from a fresh parse", p)
 		}
 	}
@@ -423,11 +438,11 @@ func TestNoteCacheTrustsSettledMtime(t *testing.T) {
 	rewrite("c.md", smallVault["c.md"]+"more [[a]]\n", old)
 	rewrite("sub/e.md", "PLAIN\n", old.Add(time.Minute))
 	_, notes, rep := loadCached(t, root, dir)
-	if got := notes["a.md"].Links[1].Target; got != "c" {
+	if got := notes["a.md"].Links()[1].Target; got != "c" {
 		t.Errorf("a.md (same size, same settled mtime): second link to %q, want the cached c", got)
 	}
-	if len(notes["c.md"].Links) != 1 {
-		t.Errorf("c.md (new size): %d links, want the new one", len(notes["c.md"].Links))
+	if len(notes["c.md"].Links()) != 1 {
+		t.Errorf("c.md (new size): %d links, want the new one", len(notes["c.md"].Links()))
 	}
 	if notes["sub/e.md"].Lead != "PLAIN" {
 		t.Errorf("sub/e.md (new mtime): lead %q, want the new text", notes["sub/e.md"].Lead)
@@ -540,8 +555,8 @@ func TestNoteCacheDamaged(t *testing.T) {
 			t.Fatalf("%d notes (%d cached, %d entries), want %d", len(got), rep.Cached, c.Len(), len(want))
 		}
 		for p, n := range want {
-			if g := got[p]; g.Size != n.Size || g.Sum != n.Sum || !reflect.DeepEqual(g.Frontmatter, n.Frontmatter) || len(g.Links) != len(n.Links) ||
-				(len(n.Links) > 0 && !reflect.DeepEqual(g.Links, n.Links)) || g.Title != n.Title {
+			if g := got[p]; g.Size != n.Size || g.Sum != n.Sum || !reflect.DeepEqual(g.Frontmatter, n.Frontmatter) || len(g.Links()) != len(n.Links()) ||
+				(len(n.Links()) > 0 && !reflect.DeepEqual(g.Links(), n.Links())) || g.Title != n.Title {
 				t.Fatalf("%s loaded wrong from a damaged cache", p)
 			}
 		}
@@ -709,7 +724,7 @@ func FuzzDecodeCache(f *testing.F) {
 			if d != nil {
 				d.Sum = n.Sum
 			}
-			if err != nil || !reflect.DeepEqual(d, n) {
+			if err != nil || !reflect.DeepEqual(withLinks(d), n) {
 				t.Fatalf("parse of %q does not round-trip: %v\n got %+v\nwant %+v", text, err, d, n)
 			}
 		}
@@ -728,11 +743,11 @@ func checkDecoded(t *testing.T, e *encoder, n *Note) {
 	}
 	ok(n.Frontmatter.Span)
 	ok(n.LeadSpan)
-	for _, l := range n.Links {
+	for _, l := range n.Links() {
 		ok(l.Span)
 		ok(l.TargetSpan)
-		if l.Def < -1 || int(l.Def) >= len(n.Links) {
-			t.Fatalf("Def %d of %d links", l.Def, len(n.Links))
+		if l.Def < -1 || int(l.Def) >= len(n.Links()) {
+			t.Fatalf("Def %d of %d links", l.Def, len(n.Links()))
 		}
 	}
 	for _, h := range n.Headings {
@@ -740,7 +755,7 @@ func checkDecoded(t *testing.T, e *encoder, n *Note) {
 		ok(h.TextSpan)
 	}
 	again, err := decodeNote(e.appendNote(nil, n), n.Path, n.Size, e.keys)
-	if err != nil || !reflect.DeepEqual(again, n) {
+	if err != nil || !reflect.DeepEqual(withLinks(again), withLinks(n)) {
 		t.Fatalf("a decoded note does not encode back to itself: %v\n got %+v\nwant %+v", err, again, n)
 	}
 }
@@ -764,6 +779,79 @@ func TestReadNoteSizeChanged(t *testing.T) {
 		got, err = readNote(FileInfo{Abs: file, Size: tc.scanned}, buf)
 		if err != nil || string(got) != tc.text || tc.scanned <= 16 && len(got) > 0 && &got[0] != &buf[0] {
 			t.Errorf("scanned %d bytes of %q into a buffer: read %q, %v", tc.scanned, tc.text, got, err)
+		}
+	}
+}
+
+// A restart leaves the cached notes' links encoded: neither the load nor a
+// Save that rewrites the file decodes them for good. Asked for, one at a
+// time or all at once, from any number of goroutines, they are the parse's.
+func TestCachedLinksDecodeOnUse(t *testing.T) {
+	files := maps.Clone(smallVault)
+	files["g.md"] = "[**bold** label](a%20b.md#Intro) [[sub/d|`code`]] [r][] ![i](image.png)\n\n[r]: c.md\n"
+	root := writeNotes(t, files)
+	dir := t.TempDir()
+	c, _, _ := loadCached(t, root, dir)
+	save(t, c)
+	want := freshParses(t, root)
+
+	stillEncoded := func(when string, notes map[string]*Note) {
+		t.Helper()
+		for p, n := range notes {
+			if len(want[p].Links()) > 0 && (n.encoded == nil || n.encoded.done.Load() || n.links != nil) {
+				t.Errorf("%s: %s decoded its links", when, p)
+			}
+		}
+	}
+	c, notes, rep := loadCached(t, root, dir)
+	if !rep.FromImage || rep.Cached != rep.Notes {
+		t.Fatalf("restart: from image %v, %d of %d notes cached", rep.FromImage, rep.Cached, rep.Notes)
+	}
+	stillEncoded("the load", notes)
+	for p, n := range notes {
+		if n.linkCount() != len(want[p].Links()) {
+			t.Errorf("%s: linkCount %d, want %d", p, n.linkCount(), len(want[p].Links()))
+		}
+		if got, _ := n.linksInto(nil); len(want[p].Links()) > 0 && !reflect.DeepEqual(got, want[p].Links()) {
+			t.Errorf("%s: linksInto = %+v, want %+v", p, got, want[p].Links())
+		}
+	}
+	stillEncoded("reading them", notes)
+
+	// A touched file makes Save write every note again.
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(root, "c.md"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	c, notes, _ = loadCached(t, root, dir)
+	if !save(t, c) {
+		t.Fatal("a touched note did not rewrite the cache")
+	}
+	stillEncoded("a Save", notes)
+
+	g := notes["g.md"]
+	got := make([][]Link, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i] = g.Links() })
+	}
+	wg.Wait()
+	for i := range got {
+		if !reflect.DeepEqual(got[i], want["g.md"].Links()) || &got[i][0] != &got[0][0] {
+			t.Fatalf("Links from goroutine %d: %+v, want the one decoded slice %+v", i, got[i], want["g.md"].Links())
+		}
+	}
+
+	// What that Save wrote from encoded links reads back as the parse. (By
+	// value: which strings share memory may differ after a second round,
+	// since Go makes every one-byte string from bytes the same static one.)
+	_, notes, rep = loadCached(t, root, dir)
+	if rep.Cached != rep.Notes || len(notes) != len(want) {
+		t.Fatalf("%d of %d notes cached, %d notes, want %d", rep.Cached, rep.Notes, len(notes), len(want))
+	}
+	for p, w := range want {
+		if g := withLinks(notes[p]); !reflect.DeepEqual(g, w) {
+			t.Errorf("%s after a Save of encoded links:\n got %+v\nwant %+v", p, g, w)
 		}
 	}
 }

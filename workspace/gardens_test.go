@@ -98,7 +98,7 @@ func TestRealGardens(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for i, l := range f.Note.Links {
+				for i, l := range f.Note.Links() {
 					r := s.Resolve(f, i)
 					if r.OK() {
 						continue

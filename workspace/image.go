@@ -17,11 +17,20 @@ import (
 //	uvarint notes (the cache file's entries, in order)
 //	uvarint assets, each: uvarint len, path
 //	uvarint keys, uvarint len, the keys end to end, then each key's length
+//	missing names, as the keys: the targets of wikilinks to no note
+//	tag names, as the keys: every tag in lookup form (fold)
+//	uvarint len, tags: for each note, uvarint its tags, then for each
+//	       (Note.Tags, in order) uvarint tag name
 //	uvarint  links in all
 //	links: for each note, uvarint its links, then for each: uvarint key+1
 //	       (0: none), uvarint target+1 (0: none; notes, then assets),
-//	       uvarint status | 8 if it has a fragment | candidates<<4
+//	       uvarint status | 8 if it has a fragment | candidates<<4; a link
+//	       to no note with a key then has uvarint missing name+1 (0: it
+//	       is not a wikilink)
 //
+// The missing names and the tags are there so that the index's list of
+// missing notes and its tag table are built without reading the notes,
+// which are decoded meanwhile.
 // A load whose files match the image, or differ from it in a few notes,
 // builds the index from it and applies the differences as edits; any other
 // load resolves every link, as without a cache.
@@ -39,12 +48,15 @@ func imageConfig(cfg Config) string {
 
 // indexImage is an image read from the cache file, its links not yet decoded.
 type indexImage struct {
-	config string
-	notes  int
-	assets []string
-	keys   []string
-	total  uint64 // links in all
-	links  []byte
+	config   string
+	notes    int
+	assets   []string
+	keys     []string
+	missing  []string
+	tagNames []string
+	tags     []byte
+	total    uint64 // links in all
+	links    []byte
 }
 
 var errBadImage = errors.New("note cache: malformed index image")
@@ -81,6 +93,20 @@ func decodeImage(b []byte) (*indexImage, error) {
 	}
 	img.keys = keys
 	d.i += used
+	if img.missing, used, err = readStrings(b[d.i:]); err != nil {
+		return nil, errBadImage
+	}
+	d.i += used
+	if img.tagNames, used, err = readStrings(b[d.i:]); err != nil {
+		return nil, errBadImage
+	}
+	d.i += used
+	n = d.uvarint()
+	if d.bad || n > uint64(len(b)-d.i) {
+		return nil, errBadImage
+	}
+	img.tags = b[d.i : d.i+int(n)]
+	d.i += int(n)
 	img.total = d.uvarint()
 	if d.bad || img.total > uint64(len(b)-d.i)/3 {
 		return nil, errBadImage
@@ -115,7 +141,7 @@ func takeImage(ix *Index, cfg Config, records []cacheRecord, assets []string) (*
 		resolved: make([][]stored, 0, len(records))}
 	for _, r := range records {
 		f := ix.files[fold(r.path)]
-		if f == nil || f.Note != r.note || len(f.resolved) != len(r.note.Links) && len(r.note.Links) > 0 {
+		if f == nil || f.Note != r.note || len(f.resolved) != r.note.linkCount() && r.note.linkCount() > 0 {
 			return nil, fmt.Errorf("index image: %s is not the index's note", r.path)
 		}
 		src.files = append(src.files, f)
@@ -167,15 +193,38 @@ func (src *imageSource) encode() ([]byte, error) {
 			keyID(k)
 		}
 	}
+	missingIDs := map[string]uint64{}
+	var missing []string
+	tagIDs := map[string]uint64{}
+	var tagNames []string
+	var tags []byte
+	for _, n := range src.notes {
+		tags = binary.AppendUvarint(tags, uint64(len(n.Tags)))
+		for _, t := range n.Tags {
+			k := fold(t.Name)
+			id, ok := tagIDs[k]
+			if !ok {
+				id = uint64(len(tagNames))
+				tagNames = append(tagNames, k)
+				tagIDs[k] = id
+			}
+			tags = binary.AppendUvarint(tags, id)
+		}
+	}
 	total := 0
 	for _, n := range src.notes {
-		total += len(n.Links)
+		total += n.linkCount()
 	}
+	var buf []Link
 	links := binary.AppendUvarint(nil, uint64(total))
 	for i, n := range src.notes {
-		links = binary.AppendUvarint(links, uint64(len(n.Links)))
-		for j := range n.Links {
-			l := &n.Links[j]
+		nl, inBuf := n.linksInto(buf)
+		if inBuf {
+			buf = nl
+		}
+		links = binary.AppendUvarint(links, uint64(len(nl)))
+		for j := range nl {
+			l := &nl[j]
 			k := uint64(0)
 			if !l.External && l.Target != "" {
 				k = keyID(l.lookupKey())
@@ -194,6 +243,17 @@ func (src *imageSource) encode() ([]byte, error) {
 				fragment = 8
 			}
 			links = binary.AppendUvarint(links, uint64(s.status)|fragment|uint64(s.candidates)<<4)
+			if s.status == NoSuchNote && k != 0 {
+				m := uint64(0)
+				if l.Wiki {
+					if m = missingIDs[l.Target]; m == 0 {
+						missing = append(missing, l.Target)
+						m = uint64(len(missing))
+						missingIDs[l.Target] = m
+					}
+				}
+				links = binary.AppendUvarint(links, m)
+			}
 		}
 	}
 	b := appendBytes(nil, src.config)
@@ -203,5 +263,9 @@ func (src *imageSource) encode() ([]byte, error) {
 		b = appendBytes(b, p)
 	}
 	b = appendStrings(b, keys)
+	b = appendStrings(b, missing)
+	b = appendStrings(b, tagNames)
+	b = binary.AppendUvarint(b, uint64(len(tags)))
+	b = append(b, tags...)
 	return append(b, links...), nil
 }

@@ -4,20 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
 
 // imagePart is an index built from an image before its notes are decoded:
-// every file, resolution, backlink and mention is in place, by path alone;
-// finish adds the notes and what is read from them (names, tags, the names
-// of missing notes).
+// every file, resolution, backlink, mention and missing note is in place,
+// by path alone; finish adds the notes and what is read from them (names
+// and tags).
 type imagePart struct {
-	ix      *Index
-	files   []*File // the notes in the image's order, then the assets
-	notes   int
-	first   []int    // each note's first link, in all its links
-	missing [][2]int // the wikilinks to no note, as note and link, if wikilinks
+	ix    *Index
+	files []*File // the notes in the image's order, then the assets
+	notes int
+	first []int // each note's first link, in all its links
 }
 
 // startFromImage builds what an image says without the notes, whose paths
@@ -43,14 +43,27 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 	})
 	for _, f := range files {
 		ix.files[f.foldPath] = f
-		ix.countFolders(f, 1, nil)
 	}
 	if len(ix.files) != len(files) {
 		return nil, errors.New("index image: two files share a path")
 	}
+	// The tag table and the folders are the index's parts that nothing
+	// below touches: they are filled beside the rest. (On an error below,
+	// the goroutine still ends, filling an index no one will read.)
+	tags := make(chan error, 1)
+	go func() {
+		ix.countFoldersOf(files)
+		tags <- tagTableFrom(ix, files[:len(paths)], img)
+	}()
 	entries := make([]*nameEntry, len(img.keys))
 	for i, k := range img.keys {
-		entries[i] = ix.entry(k)
+		// The keys are the image's copies already (see entry).
+		e := &nameEntry{key: k}
+		ix.byName[k] = e
+		entries[i] = e
+	}
+	if len(ix.byName) != len(entries) {
+		return nil, errors.New("index image: a key twice")
 	}
 	for _, f := range files[len(paths):] {
 		ix.key(f)
@@ -88,7 +101,13 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 				tgtOrd[p.first[n]+i] |= anchoredBit
 			}
 			if res[i].status == NoSuchNote && key != 0 {
-				p.missing = append(p.missing, [2]int{n, i})
+				m := d.uvarint()
+				if d.bad || m > uint64(len(img.missing)) {
+					return nil, errBadImage
+				}
+				if m > 0 {
+					ix.countMissing(img.missing[m-1], true)
+				}
 			}
 		}
 		if len(res) > 0 {
@@ -103,6 +122,9 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 	// would cost a cache miss each. The decoded keys share the cache file's
 	// table, so there is nothing to intern either.
 	linkTablesFrom(files[:len(paths)], files, entries, p.first, keyOrd, tgtOrd)
+	if err := <-tags; err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -113,7 +135,7 @@ func (p *imagePart) finish(notes []*Note) (*Index, error) {
 	}
 	ix, files := p.ix, p.files
 	for i, n := range notes {
-		if n.Path != files[i].Path || len(n.Links) != p.first[i+1]-p.first[i] {
+		if n.Path != files[i].Path || n.linkCount() != p.first[i+1]-p.first[i] {
 			return nil, fmt.Errorf("index image: %s is not the image's note", n.Path)
 		}
 	}
@@ -123,26 +145,58 @@ func (p *imagePart) finish(notes []*Note) (*Index, error) {
 		f.FoldedTitle = fold(n.Title)
 		f.keys = fileKeys(f)
 	})
-	tags := make(chan struct{})
-	go func() {
-		defer close(tags)
-		for _, f := range files[:len(notes)] {
-			ix.tagTable(f, true, nil)
-		}
-	}()
 	for _, f := range files[:len(notes)] {
 		ix.key(f)
 	}
-	for _, at := range p.missing {
-		if l := &notes[at[0]].Links[at[1]]; l.Wiki {
-			ix.countMissing(l.Target, true)
-		}
-	}
-	<-tags
 	for k, e := range ix.byName {
 		ix.dropIfEmpty(k, e) // none in an image imageSource.encode wrote
 	}
 	return ix, nil
+}
+
+// tagTableFrom fills the tag table of notes from the image's tags, as
+// tagTable fills it from the notes, each tag's map made at its size: growing
+// 700 maps to hundreds of files each, one file at a time, would cost more
+// than the rest of finish.
+func tagTableFrom(ix *Index, notes []*File, img *indexImage) error {
+	count := make([]int, len(img.tagNames))
+	d := decoder{b: img.tags}
+	for range notes {
+		k := d.uvarint()
+		if d.bad || k > uint64(len(d.b)-d.i) {
+			return errBadImage
+		}
+		for range k {
+			t := d.uvarint()
+			if d.bad || t >= uint64(len(count)) {
+				return errBadImage
+			}
+			count[t]++
+		}
+	}
+	if d.i != len(d.b) {
+		return errBadImage
+	}
+	tables := make([]map[*File]int, len(count))
+	for t, c := range count {
+		if c == 0 {
+			continue
+		}
+		k := img.tagNames[t]
+		if ix.tags[k] != nil {
+			return errBadImage // a name twice
+		}
+		tables[t] = make(map[*File]int, c)
+		ix.tags[k] = tables[t]
+		ix.countTagPages(k, 1, nil)
+	}
+	d = decoder{b: img.tags}
+	for _, f := range notes {
+		for range d.uvarint() {
+			tables[d.uvarint()][f]++
+		}
+	}
+	return nil
 }
 
 // anchoredBit marks, in a target ordinal, a link with a fragment.
@@ -151,55 +205,84 @@ const anchoredBit = 1 << 31
 // linkTablesFrom fills the backlinks and mentions of the links of notes,
 // whose key and target ordinals (in entries and files) are keyOrd and
 // tgtOrd from first[i] for notes[i]. The lists are counted first, then
-// filled in place in one array shared by all: appending to 1.5 million
-// lists one element at a time is most of what building from an image would
-// cost otherwise.
+// filled in place in one array each: appending to 1.5 million lists one
+// element at a time is most of what building from an image would cost
+// otherwise. The two tables are filled side by side; each pass indexes
+// small arrays by ordinal and never reads an entry or a File, which would
+// be a cache miss per link.
 func linkTablesFrom(notes, files []*File, entries []*nameEntry, first []int, keyOrd, tgtOrd []uint32) {
-	nback := make([]int32, len(files))
-	nment := make([]int32, len(entries))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		backlinksFrom(notes, files, first, keyOrd, tgtOrd)
+	}()
+	mentionsFrom(notes, entries, first, keyOrd)
+	<-done
+}
+
+// backlinksFrom fills the backlinks of files (see linkTablesFrom). A link
+// with no key (external, or to its own note) is in no table, as in addLinks.
+func backlinksFrom(notes, files []*File, first []int, keyOrd, tgtOrd []uint32) {
+	at := make([]int32, len(files)+1) // counts, then where each list starts
+	for i, t := range tgtOrd {
+		if t &^= anchoredBit; t != 0 && keyOrd[i] != 0 {
+			at[t]++
+		}
+	}
+	for i := 1; i < len(at); i++ {
+		at[i] += at[i-1]
+	}
+	backs := make([]LinkRef, at[len(files)])
+	fill := slices.Clone(at[:len(files)])
+	for i, f := range notes {
+		keys := keyOrd[first[i]:first[i+1]]
+		for j, t := range tgtOrd[first[i]:first[i+1]] {
+			if k := t &^ anchoredBit; k != 0 && keys[j] != 0 {
+				backs[fill[k-1]] = LinkRef{From: f, Index: int32(j), anchored: t&anchoredBit != 0}
+				fill[k-1]++
+			}
+		}
+	}
+	// Each list is capped at its length, so that appending to one (an
+	// edit) cannot write into the next.
+	for i, f := range files {
+		if from, to := at[i], at[i+1]; to > from {
+			f.backlinks = backs[from:to:to]
+		}
+	}
+}
+
+// mentionsFrom fills the mentions of entries (see linkTablesFrom): each
+// note once per key, in the notes' order.
+func mentionsFrom(notes []*File, entries []*nameEntry, first []int, keyOrd []uint32) {
+	at := make([]int32, len(entries)+1)
 	last := make([]int32, len(entries)) // the last note (+1) counted for a key
 	for i := range notes {
-		for at := first[i]; at < first[i+1]; at++ {
-			key := keyOrd[at]
-			if key == 0 {
-				continue // external, or to its own note: in no table, as in addLinks
-			}
-			if last[key-1] != int32(i)+1 {
-				last[key-1] = int32(i) + 1
-				nment[key-1]++
-			}
-			if t := tgtOrd[at] &^ anchoredBit; t != 0 {
-				nback[t-1]++
+		for _, k := range keyOrd[first[i]:first[i+1]] {
+			if k != 0 && last[k-1] != int32(i)+1 {
+				last[k-1] = int32(i) + 1
+				at[k]++
 			}
 		}
 	}
-	backs := make([]LinkRef, 0, len(keyOrd))
-	for i, f := range files {
-		if nback[i] > 0 {
-			f.backlinks = backs[len(backs) : len(backs) : len(backs)+int(nback[i])]
-			backs = backs[:len(backs)+int(nback[i])]
-		}
+	for i := 1; i < len(at); i++ {
+		at[i] += at[i-1]
 	}
-	ments := make([]*File, 0, len(keyOrd))
-	for i, e := range entries {
-		if nment[i] > 0 {
-			e.mentions = ments[len(ments) : len(ments) : len(ments)+int(nment[i])]
-			ments = ments[:len(ments)+int(nment[i])]
-		}
-	}
+	ments := make([]*File, at[len(entries)])
+	fill := slices.Clone(at[:len(entries)])
+	clear(last)
 	for i, f := range notes {
-		for j := range first[i+1] - first[i] {
-			at := first[i] + j
-			key := keyOrd[at]
-			if key == 0 {
-				continue
+		for _, k := range keyOrd[first[i]:first[i+1]] {
+			if k != 0 && last[k-1] != int32(i)+1 {
+				last[k-1] = int32(i) + 1
+				ments[fill[k-1]] = f
+				fill[k-1]++
 			}
-			if e := entries[key-1]; len(e.mentions) == 0 || e.mentions[len(e.mentions)-1] != f {
-				e.mentions = append(e.mentions, f)
-			}
-			if t := tgtOrd[at] &^ anchoredBit; t != 0 {
-				files[t-1].backlinks = append(files[t-1].backlinks, LinkRef{From: f, Index: int32(j), anchored: tgtOrd[at]&anchoredBit != 0})
-			}
+		}
+	}
+	for i, e := range entries {
+		if from, to := at[i], at[i+1]; to > from {
+			e.mentions = ments[from:to:to]
 		}
 	}
 }

@@ -74,6 +74,9 @@ func (b *imageBuild) finish(c *NoteCache, notes []*Note, assets []string) (_ *In
 	if b.wait() != nil {
 		return nil, 0
 	}
+	if sameOrder(notes, c.ordered) && sameAssets(b.ix.files, len(notes), assets) {
+		return b.ix, 0 // the usual restart: nothing changed, in the same order
+	}
 	seen := make([]bool, len(c.ordered))
 	var changed []*Note
 	for _, n := range notes {
@@ -121,6 +124,33 @@ func (b *imageBuild) finish(c *NoteCache, notes []*Note, assets []string) (_ *In
 		ix.SetNote(n)
 	}
 	return ix, edits
+}
+
+// sameOrder reports whether a and b hold the same notes in the same order.
+func sameOrder(a, b []*Note) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameAssets reports whether the index's files other than its notes
+// (there are notes of them) are assets, by path.
+func sameAssets(files map[string]*File, notes int, assets []string) bool {
+	if len(files) != notes+len(assets) {
+		return false
+	}
+	for _, p := range assets {
+		if f := files[fold(p)]; f == nil || f.Path != p || f.Note != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // recordImage keeps, for Save, what the image of the index a load built

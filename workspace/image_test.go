@@ -220,7 +220,7 @@ func TestNoteCacheSharesLinkKeys(t *testing.T) {
 		t.Fatalf("%d of 3 notes from the cache", rep.Cached)
 	}
 	notes := indexNotes(ix)
-	keys := []string{notes["a.md"].Links[0].key, notes["b.md"].Links[0].key, notes["c.md"].Links[0].key}
+	keys := []string{notes["a.md"].Links()[0].key, notes["b.md"].Links()[0].key, notes["c.md"].Links()[0].key}
 	for i, k := range keys {
 		if k != "some-target" {
 			t.Fatalf("link key %d is %q, want some-target", i, k)

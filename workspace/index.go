@@ -65,7 +65,7 @@ type LinkRef struct {
 }
 
 // Link returns the link it names.
-func (r LinkRef) Link() *Link { return &r.From.Note.Links[r.Index] }
+func (r LinkRef) Link() *Link { return &r.From.Note.Links()[r.Index] }
 
 // Index holds every file of a vault, its lookup tables, and each link's
 // resolution under the primary profile, kept up to date incrementally.
@@ -262,7 +262,7 @@ func (ix *Index) resolveAll(fresh bool) {
 			defer wg.Done()
 			for i := range next {
 				f := notes[i]
-				results[i].entries = make([]*nameEntry, len(f.Note.Links))
+				results[i].entries = make([]*nameEntry, f.Note.linkCount())
 				results[i].stored = ix.resolveNoteWith(ix.cfg.Primary(), f, results[i].entries)
 			}
 		}()
@@ -407,6 +407,29 @@ func (ix *Index) countFolders(f *File, delta int, pages pageChanges) {
 		pages.note(page{name: d}, ix.folders[d] > 0)
 		if ix.folders[d] += delta; ix.folders[d] <= 0 {
 			delete(ix.folders, d)
+		}
+	}
+}
+
+// countFoldersOf is countFolders(f, 1, nil) for each of files, with a map
+// operation per folder rather than per file and folder: files in one folder
+// are usually next to each other.
+func (ix *Index) countFoldersOf(files []*File) {
+	var dirs []string
+	var counts []int
+	for _, f := range files {
+		d := path.Dir(f.foldPath)
+		if d == "." || d == "/" {
+			continue
+		}
+		if len(dirs) == 0 || dirs[len(dirs)-1] != d {
+			dirs, counts = append(dirs, d), append(counts, 0)
+		}
+		counts[len(counts)-1]++
+	}
+	for i, dir := range dirs {
+		for d := dir; d != "." && d != "/"; d = path.Dir(d) {
+			ix.folders[d] += counts[i]
 		}
 	}
 }
@@ -562,10 +585,10 @@ func (ix *Index) linkTables(f *File, add bool) {
 		ix.addLinks(f, nil, false)
 		return
 	}
-	n := f.Note
+	links := f.Note.Links()
 	res := f.resolved
-	for i := range n.Links {
-		l := &n.Links[i]
+	for i := range links {
+		l := &links[i]
 		if l.External || l.Target == "" {
 			continue
 		}
@@ -600,9 +623,10 @@ func without[T any](s []T, drop func(T) bool) []T {
 // share the entries' keys.
 func (ix *Index) addLinks(f *File, entries []*nameEntry, intern bool) {
 	n := f.Note
+	links := n.Links()
 	res := f.resolved
-	for i := range n.Links {
-		l := &n.Links[i]
+	for i := range links {
+		l := &links[i]
 		if l.External || l.Target == "" {
 			continue
 		}
@@ -738,7 +762,7 @@ func (ix *Index) resolveNote(p Profile, f *File) []stored {
 // resolveNoteWith resolves f's links and, when entries is given (one per
 // link), records the name entry each link was looked up in.
 func (ix *Index) resolveNoteWith(p Profile, f *File, entries []*nameEntry) []stored {
-	links := f.Note.Links
+	links := f.Note.Links()
 	if len(links) == 0 {
 		return nil
 	}

@@ -50,7 +50,7 @@ func linkTo(t *testing.T, ix *Index, from, written string) Resolution {
 	if f == nil {
 		t.Fatalf("no note %s", from)
 	}
-	for i, l := range f.Note.Links {
+	for i, l := range f.Note.Links() {
 		if f.Note.Text[l.Span.Start:l.Span.End] == written {
 			return s.Resolve(f, i)
 		}
@@ -163,7 +163,7 @@ func TestIndexRenameReresolvesRelativeLinks(t *testing.T) {
 			if !strings.HasSuffix(f.Path, "/n.md") {
 				continue
 			}
-			for i, l := range f.Note.Links {
+			for i, l := range f.Note.Links() {
 				w := f.Note.Text[l.Span.Start:l.Span.End]
 				r := s.Resolve(f, i)
 				got := r.Status.String()
@@ -427,7 +427,7 @@ func indexState(ix *Index) map[string]string {
 		fmt.Fprintf(&b, "stem=%s keys=%v\n", f.Stem(), f.keys)
 		if f.Note != nil {
 			res := f.resolved
-			for i := range f.Note.Links {
+			for i := range f.Note.Links() {
 				st := "-"
 				if i < len(res) {
 					st = fmt.Sprintf("%v %v %d", res[i].status, filePath(res[i].target), res[i].candidates)
@@ -503,7 +503,7 @@ func noteResolutions(ix *Index) map[string]string {
 	out := map[string]string{}
 	for _, f := range s.Notes() {
 		var b strings.Builder
-		for i := range f.Note.Links {
+		for i := range f.Note.Links() {
 			b.WriteString(describeResolution(s.Resolve(f, i)) + "\n")
 		}
 		out[f.Path] = b.String()
@@ -607,7 +607,7 @@ func TestIndexConcurrentReaders(t *testing.T) {
 				}
 				s := ix.Snapshot()
 				for _, f := range s.Notes() {
-					for i := range f.Note.Links {
+					for i := range f.Note.Links() {
 						res := s.Resolve(f, i)
 						_ = s.ResolveAs(ProfileQuartz, f, i)
 						if res.Target != nil {

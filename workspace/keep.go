@@ -155,8 +155,8 @@ func (n *Note) eachString(visit func(*string)) {
 	for i := range n.Tags {
 		visit(&n.Tags[i].Name)
 	}
-	for i := range n.Links {
-		l := &n.Links[i]
+	for i := range n.links { // a parsed note's, never encoded
+		l := &n.links[i]
 		visit(&l.Target)
 		visit(&l.Fragment)
 		visit(&l.Label)

@@ -63,7 +63,7 @@ func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, op
 		return nil, LoadReport{}, fmt.Errorf("scan %s: %w", root, err)
 	}
 	report := LoadReport{Problems: scan.Problems}
-	var todo []FileInfo
+	todo := make([]FileInfo, 0, len(scan.Files))
 	var assets []string
 	for _, fi := range scan.Files {
 		if fi.IsNote && fi.Size <= MaxNoteSize {

@@ -599,7 +599,7 @@ func (c *collector) finish() {
 		}
 		l.Raw = c.text[l.TargetSpan.Start:l.TargetSpan.End]
 	}
-	n.Links = exact(c.links)
+	n.links = exact(c.links)
 	n.Tags = exact(c.tags)
 	n.Blocks = exact(c.blocks)
 	numberSlugs(c.headings)

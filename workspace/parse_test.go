@@ -38,7 +38,7 @@ func linkString(n *Note, l Link) string {
 	}
 	if l.Def >= 0 {
 		// The label of the definition it uses: the first of its label.
-		fmt.Fprintf(&b, " def=%q", n.Links[l.Def].Label)
+		fmt.Fprintf(&b, " def=%q", n.Links()[l.Def].Label)
 	}
 	if l.Raw != n.Text[l.TargetSpan.Start:l.TargetSpan.End] {
 		fmt.Fprintf(&b, " raw=%q (not the text at TargetSpan)", l.Raw)
@@ -98,15 +98,15 @@ func checkSpans(t testing.TB, n *Note) {
 			t.Fatalf("%s span %v not inside %v in %q", what, in, out, n.Text)
 		}
 	}
-	for i, l := range n.Links {
+	for i, l := range n.Links() {
 		ok("link", l.Span)
 		ok("link target", l.TargetSpan)
 		inside("link target", l.TargetSpan, l.Span)
-		if int(l.Def) >= len(n.Links) || (l.Def >= 0 && n.Links[l.Def].Kind != LinkDefinition) {
+		if int(l.Def) >= len(n.Links()) || (l.Def >= 0 && n.Links()[l.Def].Kind != LinkDefinition) {
 			t.Fatalf("link %d: Def %d is not a definition", i, l.Def)
 		}
-		if i > 0 && n.Links[i-1].Span.Start > l.Span.Start {
-			t.Fatalf("links out of order: %v before %v", n.Links[i-1].Span, l.Span)
+		if i > 0 && n.Links()[i-1].Span.Start > l.Span.Start {
+			t.Fatalf("links out of order: %v before %v", n.Links()[i-1].Span, l.Span)
 		}
 	}
 	for _, h := range n.Headings {
@@ -153,7 +153,7 @@ func runParseCases(t *testing.T, cases []parseCase) {
 			}
 			n := p.Parse(path, c.text, 1)
 			checkSpans(t, n)
-			compareLists(t, "links", noteStrings(n, n.Links, linkString), c.links)
+			compareLists(t, "links", noteStrings(n, n.Links(), linkString), c.links)
 			compareLists(t, "headings", noteStrings(n, n.Headings, headingString), c.headings)
 			compareLists(t, "tags", noteStrings(n, n.Tags, tagString), c.tags)
 			compareLists(t, "blocks", noteStrings(n, n.Blocks, blockString), c.blocks)
@@ -239,7 +239,7 @@ func TestParseLinks(t *testing.T) {
 		},
 		check: func(t *testing.T, n *Note) {
 			// The first definition of a label wins, as in CommonMark.
-			if d := n.Links[2].Def; d != 4 {
+			if d := n.Links()[2].Def; d != 4 {
 				t.Errorf("[Ref] points at definition %d, want 4", d)
 			}
 		},
@@ -272,8 +272,8 @@ func TestParseLinks(t *testing.T) {
 			`wiki "[[C]]" ts="C" t="C"`,
 		},
 		check: func(t *testing.T, n *Note) {
-			if !n.Links[0].Wiki || n.Links[1].Wiki {
-				t.Errorf("frontmatter [[x]] must be Wiki, [x](y) not: %v %v", n.Links[0].Wiki, n.Links[1].Wiki)
+			if !n.Links()[0].Wiki || n.Links()[1].Wiki {
+				t.Errorf("frontmatter [[x]] must be Wiki, [x](y) not: %v %v", n.Links()[0].Wiki, n.Links()[1].Wiki)
 			}
 		},
 	}, {
@@ -574,8 +574,8 @@ func TestParseFrontmatter(t *testing.T) {
 	})
 	t.Run("not a mapping", func(t *testing.T) {
 		n := parse("---\n- a\n- b\n---\nbody [[x]]\n")
-		if len(n.Frontmatter.Problems) != 1 || len(n.Links) != 1 {
-			t.Errorf("problems %+v links %d", n.Frontmatter.Problems, len(n.Links))
+		if len(n.Frontmatter.Problems) != 1 || len(n.Links()) != 1 {
+			t.Errorf("problems %+v links %d", n.Frontmatter.Problems, len(n.Links()))
 		}
 	})
 }
@@ -615,8 +615,8 @@ func TestParseBrokenFrontmatter(t *testing.T) {
 				t.Errorf("message %q does not name line %d", fm.Err.Message, c.line)
 			}
 			// The body is still parsed.
-			if len(n.Headings) != 1 || n.Headings[0].Text != "Body x" || len(n.Links) == 0 || n.Links[len(n.Links)-1].Target != "x" {
-				t.Errorf("body not parsed: headings %v links %v", n.Headings, n.Links)
+			if len(n.Headings) != 1 || n.Headings[0].Text != "Body x" || len(n.Links()) == 0 || n.Links()[len(n.Links())-1].Target != "x" {
+				t.Errorf("body not parsed: headings %v links %v", n.Headings, n.Links())
 			}
 			if n.Title != "Body x" {
 				t.Errorf("title %q, want the body's H1", n.Title)
@@ -747,8 +747,8 @@ func TestParseOddFiles(t *testing.T) {
 		name: "a lone CR line ending",
 		text: "# A\rtext [[b]]\r",
 		check: func(t *testing.T, n *Note) {
-			if len(n.Links) != 1 || n.Links[0].Target != "b" {
-				t.Errorf("links %v", n.Links)
+			if len(n.Links()) != 1 || n.Links()[0].Target != "b" {
+				t.Errorf("links %v", n.Links())
 			}
 		},
 	}})
@@ -761,15 +761,15 @@ func TestParseValidUTF8Spans(t *testing.T) {
 	n := NewParser().Parse("n.md", text, 1)
 	checkSpans(t, n)
 	on := func(off int) bool { return off == len(text) || utf8.RuneStart(text[off]) }
-	for _, l := range n.Links {
+	for _, l := range n.Links() {
 		for _, off := range []int{l.Span.Start, l.Span.End, l.TargetSpan.Start, l.TargetSpan.End} {
 			if !on(off) {
 				t.Errorf("link %q: offset %d inside a rune", text[l.Span.Start:l.Span.End], off)
 			}
 		}
 	}
-	if len(n.Links) != 2 || len(n.Tags) != 2 || len(n.Blocks) != 1 {
-		t.Errorf("links %v tags %v blocks %v", n.Links, n.Tags, n.Blocks)
+	if len(n.Links()) != 2 || len(n.Tags) != 2 || len(n.Blocks) != 1 {
+		t.Errorf("links %v tags %v blocks %v", n.Links(), n.Tags, n.Blocks)
 	}
 }
 

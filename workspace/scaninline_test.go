@@ -41,16 +41,16 @@ func sameParse(t *testing.T, fast, slow *Parser, name, text string) bool {
 // "http://x.org/"); scanInline, which ignores emphasis, follows GFM's rule
 // (the URL runs to a space, trailing '*' and '_' dropped: "http://x.org/*a").
 func emphasisInURLs(fast, slow *Note) *Note {
-	if len(fast.Links) != len(slow.Links) {
+	if len(fast.links) != len(slow.links) {
 		return slow
 	}
 	out := *slow
-	out.Links = slices.Clone(slow.Links)
-	for i, l := range out.Links {
-		f := fast.Links[i]
+	out.links = slices.Clone(slow.links)
+	for i, l := range out.links {
+		f := fast.links[i]
 		if l.Kind == LinkAutolink && f.Kind == LinkAutolink && l.Span.Start == f.Span.Start && l.Span.End < f.Span.End &&
 			strings.ContainsAny(slow.Text[l.Span.End:f.Span.End], "*_") {
-			out.Links[i] = f
+			out.links[i] = f
 		}
 	}
 	return &out
@@ -58,13 +58,13 @@ func emphasisInURLs(fast, slow *Note) *Note {
 
 func diffNotes(t *testing.T, fast, slow *Note) {
 	t.Helper()
-	for i := 0; i < max(len(fast.Links), len(slow.Links)); i++ {
+	for i := 0; i < max(len(fast.links), len(slow.links)); i++ {
 		var a, b Link
-		if i < len(fast.Links) {
-			a = fast.Links[i]
+		if i < len(fast.links) {
+			a = fast.links[i]
 		}
-		if i < len(slow.Links) {
-			b = slow.Links[i]
+		if i < len(slow.links) {
+			b = slow.links[i]
 		}
 		if !reflect.DeepEqual(a, b) {
 			t.Errorf("  link %d:\n    scan:     %+v %q\n    goldmark: %+v %q", i, a, spanText(fast.Text, a.Span), b, spanText(slow.Text, b.Span))

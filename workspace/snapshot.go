@@ -53,7 +53,7 @@ func (s *Snapshot) Files() []*File {
 // Resolve resolves the i-th link of f's note under the primary profile,
 // fragment included.
 func (s *Snapshot) Resolve(f *File, i int) Resolution {
-	l := &f.Note.Links[i]
+	l := &f.Note.Links()[i]
 	p := s.ix.cfg.Primary()
 	var r Resolution
 	if res := f.resolved; i < len(res) && res[i].status == Resolved && res[i].target != nil {
@@ -79,7 +79,7 @@ func (s *Snapshot) ResolveAs(p Profile, f *File, i int) Resolution {
 	if p == s.ix.cfg.Primary() {
 		return s.Resolve(f, i)
 	}
-	l := &f.Note.Links[i]
+	l := &f.Note.Links()[i]
 	return resolveFragment(p, s.ix.resolvePath(p, f, l), l)
 }
 

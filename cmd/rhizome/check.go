@@ -269,7 +269,7 @@ func checkVault(ix *workspace.Index, t *vaultTarget, sev map[string]analysis.Sev
 	var out []finding
 	for i, f := range notes {
 		sum.Notes++
-		for _, l := range f.Note.Links {
+		for _, l := range f.Note.Links() {
 			if !l.External && l.Kind != workspace.LinkReference {
 				sum.Links++
 			}
