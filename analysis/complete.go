@@ -217,47 +217,8 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 			top.add(candidate{score: 2 + boolInt(g.IsNote()), label: g.Label(), file: g})
 		}
 	}
-	qmask := workspace.CharMask(query)
-	for _, e := range snap.Names() {
-		if query == "" {
-			break
-		}
-		g := e.File
-		if g == f {
-			continue
-		}
-		// A name lacking a byte of the query cannot match it: most are
-		// ruled out so, without a search.
-		if e.Mask&qmask == qmask {
-			// Once the kept hundred all contain the query (score 4 and up),
-			// a subsequence match (at most 3) cannot get in.
-			floor := 0
-			if len(top.heap) == top.k && top.heap[0].score >= 4 {
-				floor = 1
-			}
-			s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
-			if score := s*2 + boolInt(e.IsNote); s > 0 && top.admits(score) {
-				top.add(candidate{score: score, label: g.Label(), file: g})
-			}
-		}
-		if e.Aliases == "" || e.AliasMask&qmask != qmask {
-			continue
-		}
-		for i, rest := 0, e.Aliases; rest != ""; i++ {
-			a, after, _ := strings.Cut(rest, "\x00")
-			rest = after
-			if s := match(a, query); s > 0 && top.admits(s*2) {
-				alias := linkableAlias(g.Note, i)
-				top.add(candidate{score: s * 2, label: alias, file: g, alias: alias})
-			}
-		}
-	}
 	if query != "" {
-		snap.RangeMissing(qmask, func(folded string, m workspace.Missing) {
-			if s := match(folded, query); s > 0 && top.admits(s) {
-				top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
-			}
-		})
+		top = rankNames(snap, f, query)
 	}
 	best, dropped := top.best()
 	list := CompletionList{Incomplete: dropped, Items: make([]CompletionItem, len(best))}
@@ -292,6 +253,69 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 		list.Items[i] = item
 	}
 	return list
+}
+
+// rankNames ranks every name and missing note against query, on all cores.
+func rankNames(snap *workspace.Snapshot, f *workspace.File, query string) *topK {
+	qmask := workspace.CharMask(query)
+	names := snap.Names()
+	return inParallel(len(names)+snap.MissingCount(), func(top *topK, from, to int) {
+		part := names[min(from, len(names)):min(to, len(names))]
+		for i := range part {
+			rankName(top, &part[i], f, query, qmask)
+		}
+		if to <= len(names) {
+			return
+		}
+		snap.RangeMissing(qmask, max(from-len(names), 0), to-len(names), func(folded string, at int) {
+			// A missing note scores its match alone: once the kept hundred
+			// score 2 or more, a subsequence (1) cannot get in.
+			floor := 0
+			if len(top.heap) == top.k && top.heap[0].score >= 2 {
+				floor = 1
+			}
+			s := matchAbove(folded, query, floor)
+			top.unsure = top.unsure || s == 0 && floor > 0
+			if s > 0 && top.admits(s) {
+				m := snap.MissingAt(at)
+				top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
+			}
+		})
+	})
+}
+
+// rankName ranks a file's names (and its note's aliases) against query.
+func rankName(top *topK, e *workspace.NameEntry, f *workspace.File, query string, qmask uint64) {
+	g := e.File
+	if g == f {
+		return
+	}
+	// A name lacking a byte of the query cannot match it: most are ruled
+	// out so, without a search.
+	if e.Mask&qmask == qmask {
+		// Once the kept hundred all contain the query (score 4 and up), a
+		// subsequence match (at most 3) cannot get in.
+		floor := 0
+		if len(top.heap) == top.k && top.heap[0].score >= 4 {
+			floor = 1
+		}
+		s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
+		top.unsure = top.unsure || s == 0 && floor > 0
+		if score := s*2 + boolInt(e.IsNote); s > 0 && top.admitsLabeled(score, e.Label) {
+			top.add(candidate{score: score, label: e.Label, file: g})
+		}
+	}
+	if e.Aliases == "" || e.AliasMask&qmask != qmask {
+		return
+	}
+	for i, rest := 0, e.Aliases; rest != ""; i++ {
+		a, after, _ := strings.Cut(rest, "\x00")
+		rest = after
+		if s := match(a, query); s > 0 && top.admits(s*2) {
+			alias := linkableAlias(g.Note, i)
+			top.add(candidate{score: s * 2, label: alias, file: g, alias: alias})
+		}
+	}
 }
 
 // linkableAliases are a note's aliases that can name it in a link, in the

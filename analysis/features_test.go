@@ -205,6 +205,23 @@ func TestCompleteCapsLargeLists(t *testing.T) {
 	}
 }
 
+// A list full of better matches is still incomplete when a name that would
+// match only loosely (a subsequence) was passed over unread: typing on must
+// ask again rather than filter these hundred.
+func TestCompleteIncompleteWhenLooseMatchesSkipped(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < MaxCompletions; i++ {
+		b.WriteString("-- note" + itoa3(i) + ".md --\ntext\n")
+	}
+	b.WriteString("-- here.md --\n[[n-o-t-e]] [[note‸\n")
+	v := buildVault(t, b.String(), workspace.Config{})
+	f, off := v.at(t)
+	list := Complete(v.snap, f, off)
+	if len(list.Items) != MaxCompletions || !list.Incomplete {
+		t.Errorf("%d items, incomplete=%v; want %d, true", len(list.Items), list.Incomplete, MaxCompletions)
+	}
+}
+
 // TestCompleteEmptyTakesFirstByTitle: after "[[" alone, the answer is the
 // first hundred notes by title (then other files by path), the note being
 // edited left out, and it says there are more.

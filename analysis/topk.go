@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"container/heap"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -32,15 +34,28 @@ type topK struct {
 	k     int
 	heap  candHeap
 	total int
+	// unsure is set when a candidate was passed over without finding out
+	// whether it matches (see matchAbove): the list is then incomplete.
+	unsure bool
 }
 
 func newTopK(k int) *topK { return &topK{k: k} }
 
 // admits reports whether a candidate of this score could be kept. One that
-// cannot is only counted: making it would read its label from its note, a
-// cache miss for each of the thousands that match a short query.
+// cannot is only counted: making it would read its label, a cache miss for
+// each of the thousands that match a short query.
 func (t *topK) admits(score int) bool {
 	if len(t.heap) < t.k || score >= t.heap[0].score {
+		return true
+	}
+	t.total++
+	return false
+}
+
+// admitsLabeled is admits for a candidate whose label is at hand: one that
+// ties the worst kept and sorts after it is not kept either.
+func (t *topK) admitsLabeled(score int, label string) bool {
+	if len(t.heap) < t.k || better(&candidate{score: score, label: label}, &t.heap[0]) {
 		return true
 	}
 	t.total++
@@ -71,7 +86,54 @@ func (t *topK) best() ([]candidate, bool) {
 		}
 		return 0
 	})
-	return out, t.total > len(out)
+	return out, t.total > len(out) || t.unsure
+}
+
+// parallelFrom is how many candidates a ranking takes before it is split
+// across cores. Waking a second core costs tens of microseconds (more in a
+// virtual machine): at 10,000 notes (16,000 names and missing notes, 0.3 ms
+// of ranking) the split was slower on this 2-core machine, at 50,000 (80,000,
+// 5 ms) it halves the time.
+const parallelFrom = 32768
+
+// inParallel calls scan on parts of [0, n), one per core when n is large,
+// each with a topK of its own, and returns them merged. The best k overall
+// are among the best k of each part, so a part may prune by its own.
+func inParallel(n int, scan func(top *topK, from, to int)) *topK {
+	parts := 1
+	if n >= parallelFrom {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	// Each part's topK on cache lines of its own: the parts write their
+	// counts for every candidate, and sharing a line would make the cores
+	// take it from each other each time.
+	type padded struct {
+		topK
+		_ [128]byte
+	}
+	tops := make([]padded, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		tops[p].k = MaxCompletions
+		from, to := n*p/parts, n*(p+1)/parts
+		if p == parts-1 {
+			scan(&tops[p].topK, from, to) // the last part on this goroutine
+			break
+		}
+		wg.Go(func() { scan(&tops[p].topK, from, to) })
+	}
+	wg.Wait()
+	top := &tops[0].topK
+	for i := range tops[1:] {
+		o := &tops[1+i].topK
+		seen := o.total
+		for _, c := range o.heap {
+			top.add(c)
+		}
+		top.total += seen - len(o.heap)
+		top.unsure = top.unsure || o.unsure
+	}
+	return top
 }
 
 type candHeap []candidate

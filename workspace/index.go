@@ -88,11 +88,18 @@ type Index struct {
 	names    nameTable                // completion's scan table, rebuilt after names change
 	// missing counts wikilink targets that resolve to nothing: notes people
 	// mean to write, offered by completion. missingList holds them too, and
-	// missingMasks their names' CharMask: completion scans those on every
-	// keystroke, which iterating the map made slow at 150,000 names.
+	// missingNames their names with their CharMask: completion scans those
+	// on every keystroke, which iterating the map made slow at 150,000
+	// names, and reading each Missing would cost a cache miss each.
 	missing      map[string]*Missing
 	missingList  []*Missing
-	missingMasks []uint64
+	missingNames []missingName
+}
+
+// missingName is a missing note's name in lookup form, with its CharMask.
+type missingName struct {
+	mask   uint64
+	folded string
 }
 
 // nameEntry is what the index holds under one nameKey.
@@ -243,7 +250,7 @@ func (ix *Index) resolveAll(fresh bool) {
 		ix.dropIfEmpty(k, e)
 	}
 	ix.missing = map[string]*Missing{}
-	ix.missingList, ix.missingMasks = nil, nil
+	ix.missingList, ix.missingNames = nil, nil
 	type result struct {
 		stored  []stored
 		entries []*nameEntry
@@ -668,7 +675,7 @@ func (ix *Index) countMissing(name string, add bool) {
 			m = &Missing{spellings: map[string]int{}, folded: k, at: len(ix.missingList)}
 			ix.missing[k] = m
 			ix.missingList = append(ix.missingList, m)
-			ix.missingMasks = append(ix.missingMasks, CharMask(k))
+			ix.missingNames = append(ix.missingNames, missingName{CharMask(k), k})
 		}
 		m.Count++
 		m.spellings[name]++
@@ -685,9 +692,9 @@ func (ix *Index) countMissing(name string, add bool) {
 		// The last takes its place in the lists.
 		last := len(ix.missingList) - 1
 		moved := ix.missingList[last]
-		ix.missingList[m.at], ix.missingMasks[m.at] = moved, ix.missingMasks[last]
+		ix.missingList[m.at], ix.missingNames[m.at] = moved, ix.missingNames[last]
 		moved.at = m.at
-		ix.missingList, ix.missingMasks = ix.missingList[:last], ix.missingMasks[:last]
+		ix.missingList, ix.missingNames = ix.missingList[:last], ix.missingNames[:last]
 		return
 	}
 	if m.spellings[name]--; m.spellings[name] <= 0 {

@@ -455,11 +455,11 @@ func indexState(ix *Index) map[string]string {
 	out["#missing"] = fmt.Sprint(missing)
 	// The list completion scans holds the map's entries, each where it says.
 	lists := "consistent"
-	if len(s.ix.missingList) != len(s.ix.missing) || len(s.ix.missingMasks) != len(s.ix.missing) {
-		lists = fmt.Sprintf("%d listed, %d masks, %d in the map", len(s.ix.missingList), len(s.ix.missingMasks), len(s.ix.missing))
+	if len(s.ix.missingList) != len(s.ix.missing) || len(s.ix.missingNames) != len(s.ix.missing) {
+		lists = fmt.Sprintf("%d listed, %d names, %d in the map", len(s.ix.missingList), len(s.ix.missingNames), len(s.ix.missing))
 	}
 	for i, m := range s.ix.missingList {
-		if m.at != i || s.ix.missing[m.folded] != m || s.ix.missingMasks[i] != CharMask(m.folded) {
+		if m.at != i || s.ix.missing[m.folded] != m || s.ix.missingNames[i] != (missingName{CharMask(m.folded), m.folded}) {
 			lists = fmt.Sprintf("entry %d (%s) is out of place", i, m.folded)
 		}
 	}

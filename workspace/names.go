@@ -20,8 +20,10 @@ type NameEntry struct {
 	// query with a byte neither has cannot match, and most names are ruled
 	// out so without being searched.
 	Mask, AliasMask uint64
-	// IsNote is File.IsNote, kept here so that a scan reads no File.
-	IsNote bool
+	// IsNote is File.IsNote, Label File.Label and Path File.Path, kept
+	// here so that a scan reads no File (a cache miss each).
+	IsNote      bool
+	Label, Path string
 }
 
 // CharMask is the set of bytes s holds, in 64 classes: one for each letter
@@ -136,7 +138,8 @@ func buildNames(files map[string]*File) []NameEntry {
 	for i, f := range list {
 		o := at[i]
 		out[i] = NameEntry{File: f, Stem: buf[o.stem:o.title], Title: buf[o.title:o.aliases], Aliases: buf[o.aliases:o.end],
-			Mask: CharMask(buf[o.stem:o.aliases]), AliasMask: CharMask(buf[o.aliases:o.end]), IsNote: f.IsNote()}
+			Mask: CharMask(buf[o.stem:o.aliases]), AliasMask: CharMask(buf[o.aliases:o.end]),
+			IsNote: f.IsNote(), Label: f.Label(), Path: f.Path}
 	}
 	return out
 }

@@ -175,14 +175,20 @@ func (s *Snapshot) Range(fn func(*File)) {
 	}
 }
 
-// RangeMissing calls fn for every missing link target whose name, in lookup
-// form, holds every byte of mask (a CharMask; 0 for all), in no order, with
-// that name.
-func (s *Snapshot) RangeMissing(mask uint64, fn func(folded string, m Missing)) {
-	for i, have := range s.ix.missingMasks {
-		if have&mask == mask {
-			m := s.ix.missingList[i]
-			fn(m.folded, *m)
+// MissingCount is how many missing link targets there are.
+func (s *Snapshot) MissingCount() int { return len(s.ix.missingNames) }
+
+// RangeMissing calls fn for every missing link target from the from-th to
+// before the to-th (of MissingCount, in no order) whose name, in lookup form,
+// holds every byte of mask (a CharMask; 0 for all), with that name and its
+// place for MissingAt.
+func (s *Snapshot) RangeMissing(mask uint64, from, to int, fn func(folded string, at int)) {
+	for i, n := range s.ix.missingNames[from:to] {
+		if n.mask&mask == mask {
+			fn(n.folded, from+i)
 		}
 	}
 }
+
+// MissingAt is the missing link target RangeMissing gave at.
+func (s *Snapshot) MissingAt(at int) Missing { return *s.ix.missingList[at] }
