@@ -60,7 +60,7 @@ const (
 	parserVersion = 2
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
-	cacheFormat = 6
+	cacheFormat = 7
 
 	cacheMagic    = "rhizome note cache\n"
 	cacheFileName = "notes.cache"

@@ -21,6 +21,8 @@ import (
 //	tag names, as the keys: every tag in lookup form (fold)
 //	uvarint len, tags: for each note, uvarint its tags, then for each
 //	       (Note.Tags, in order) uvarint tag name
+//	uvarint len, names: for each note, uvarint its keys (fileKeys), then
+//	       each key's number in keys (from 0)
 //	uvarint  links in all
 //	links: for each note, uvarint its links, then for each: uvarint key+1
 //	       (0: none), uvarint target+1 (0: none; notes, then assets),
@@ -28,9 +30,9 @@ import (
 //	       to no note with a key then has uvarint missing name+1 (0: it
 //	       is not a wikilink)
 //
-// The missing names and the tags are there so that the index's list of
-// missing notes and its tag table are built without reading the notes,
-// which are decoded meanwhile.
+// The missing names, the tags and the notes' names are there so that the
+// index's list of missing notes, its tag table and its name table are built
+// without reading the notes, which are decoded meanwhile.
 // A load whose files match the image, or differ from it in a few notes,
 // builds the index from it and applies the differences as edits; any other
 // load resolves every link, as without a cache.
@@ -55,6 +57,7 @@ type indexImage struct {
 	missing  []string
 	tagNames []string
 	tags     []byte
+	names    []byte // the notes' keys, by number
 	total    uint64 // links in all
 	links    []byte
 }
@@ -106,6 +109,12 @@ func decodeImage(b []byte) (*indexImage, error) {
 		return nil, errBadImage
 	}
 	img.tags = b[d.i : d.i+int(n)]
+	d.i += int(n)
+	n = d.uvarint()
+	if d.bad || n > uint64(len(b)-d.i) {
+		return nil, errBadImage
+	}
+	img.names = b[d.i : d.i+int(n)]
 	d.i += int(n)
 	img.total = d.uvarint()
 	if d.bad || img.total > uint64(len(b)-d.i)/3 {
@@ -181,11 +190,14 @@ func (src *imageSource) encode() ([]byte, error) {
 	}
 	// The Files are only counted, never read: the index may be changing
 	// them meanwhile. Their paths and notes are the source's.
+	var names []byte
 	for _, n := range src.notes {
 		g := newFile(n.Path)
 		g.Note = n
-		for _, k := range fileKeys(g) {
-			keyID(k)
+		ks := fileKeys(g)
+		names = binary.AppendUvarint(names, uint64(len(ks)))
+		for _, k := range ks {
+			names = binary.AppendUvarint(names, keyID(k)-1)
 		}
 	}
 	for _, p := range src.assets {
@@ -267,5 +279,7 @@ func (src *imageSource) encode() ([]byte, error) {
 	b = appendStrings(b, tagNames)
 	b = binary.AppendUvarint(b, uint64(len(tags)))
 	b = append(b, tags...)
+	b = binary.AppendUvarint(b, uint64(len(names)))
+	b = append(b, names...)
 	return append(b, links...), nil
 }

@@ -10,9 +10,8 @@ import (
 )
 
 // imagePart is an index built from an image before its notes are decoded:
-// every file, resolution, backlink, mention and missing note is in place,
-// by path alone; finish adds the notes and what is read from them (names
-// and tags).
+// every file, name, tag, resolution, backlink, mention and missing note is
+// in place, by path alone; finish adds the notes (and their folded titles).
 type imagePart struct {
 	ix    *Index
 	files []*File // the notes in the image's order, then the assets
@@ -67,6 +66,9 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 	}
 	for _, f := range files[len(paths):] {
 		ix.key(f)
+	}
+	if err := noteKeysFrom(files[:len(paths)], entries, img.names); err != nil {
+		return nil, err
 	}
 
 	// The links' part of the image, read in order: resolutions into each
@@ -143,15 +145,49 @@ func (p *imagePart) finish(notes []*Note) (*Index, error) {
 		f, n := files[i], notes[i]
 		f.Note = n
 		f.FoldedTitle = fold(n.Title)
-		f.keys = fileKeys(f)
 	})
-	for _, f := range files[:len(notes)] {
-		ix.key(f)
-	}
 	for k, e := range ix.byName {
 		ix.dropIfEmpty(k, e) // none in an image imageSource.encode wrote
 	}
 	return ix, nil
+}
+
+// noteKeysFrom files notes under their names, as key does with the keys
+// fileKeys gives, from the image's numbers for them in entries. The notes'
+// keys share one array, each capped.
+func noteKeysFrom(notes []*File, entries []*nameEntry, b []byte) error {
+	d := decoder{b: b}
+	total := 0
+	for range notes {
+		k := d.uvarint()
+		if d.bad || k > uint64(len(d.b)-d.i) {
+			return errBadImage
+		}
+		for range k {
+			if o := d.uvarint(); d.bad || o >= uint64(len(entries)) {
+				return errBadImage
+			}
+		}
+		total += int(k)
+	}
+	if d.i != len(d.b) {
+		return errBadImage
+	}
+	all := make([]string, 0, total)
+	d = decoder{b: b}
+	for _, f := range notes {
+		from := len(all)
+		for range d.uvarint() {
+			e := entries[d.uvarint()]
+			all = append(all, e.key)
+			// A note's own keys may repeat (an alias that is its name).
+			if len(e.files) == 0 || e.files[len(e.files)-1] != f {
+				e.files = append(e.files, f)
+			}
+		}
+		f.keys = all[from:len(all):len(all)]
+	}
+	return nil
 }
 
 // tagTableFrom fills the tag table of notes from the image's tags, as
