@@ -289,14 +289,10 @@ func writeCache(ctx context.Context, f *os.File, records []cacheRecord, image []
 	// link takes its key from the one table instead of a string of its own
 	// (a million and a half of them at 50,000 notes).
 	enc := encoder{keyIDs: map[string]uint32{}}
-	var buf []Link
 	for _, r := range records {
-		links, inBuf := r.note.linksInto(buf)
+		links := r.note.Links()
 		for i := range links {
 			enc.keyID(links[i].key)
-		}
-		if inBuf {
-			buf = links
 		}
 	}
 	keys := appendStrings(nil, enc.keys)

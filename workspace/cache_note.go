@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -40,7 +39,6 @@ type encoder struct {
 	keys   []string
 	table  map[string]int
 	list   []string
-	links  []Link // a Note's links decoded from the cache, reused
 }
 
 func (e *encoder) appendNote(b []byte, n *Note) []byte {
@@ -52,7 +50,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 	if n.Text != "" {
 		kept = n.Text // not expected (a load's notes have dropped it), but as good
 	}
-	*e = encoder{b: b, text: kept, path: n.Path, table: e.table, list: e.list[:0], keyIDs: e.keyIDs, keys: e.keys, links: e.links}
+	*e = encoder{b: b, text: kept, path: n.Path, table: e.table, list: e.list[:0], keyIDs: e.keyIDs, keys: e.keys}
 	e.b = appendBytes(e.b, kept)
 	e.varint(int64(n.Version))
 	if n.InvalidUTF8 {
@@ -115,10 +113,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 		e.span(bl.Span)
 	}
 	e.tags(n.Tags)
-	links, inBuf := n.linksInto(e.links)
-	if inBuf {
-		e.links = links[:0]
-	}
+	links := n.Links()
 	e.count(len(links), links == nil)
 	for i := range links {
 		l := &links[i]
@@ -145,7 +140,6 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 	b = e.b
 	e.b, e.text, e.path = nil, "", ""
 	clear(e.list) // do not pin the last Note's strings
-	clear(e.links[:cap(e.links)])
 	return b
 }
 
@@ -510,7 +504,6 @@ func (d *decoder) link(l *Link, k int) {
 // encodedLinks are a cached Note's links as its cache entry holds them.
 type encodedLinks struct {
 	once  sync.Once
-	done  atomic.Bool // Note.links is set
 	count int
 	b     []byte   // the links' part of the entry, copied
 	table []string // the Note's string table where the links start
@@ -521,14 +514,11 @@ func (e *encodedLinks) decoder(n *Note) decoder {
 	return decoder{b: e.b, text: n.kept, path: n.Path, size: n.Size, table: e.table, keys: e.keys, borrow: true}
 }
 
-// decode decodes the links into buf, or a new slice when buf is too small.
-// It goes on past damage, every read then giving zero or "": the result
-// always has count links, every span within the note and every Def in range.
-func (e *encodedLinks) decode(n *Note, buf []Link) []Link {
-	if cap(buf) < e.count {
-		buf = make([]Link, e.count)
-	}
-	buf = buf[:e.count]
+// decode decodes the links. It goes on past damage, every read then giving
+// zero or "": the result always has count links, every span within the note
+// and every Def in range.
+func (e *encodedLinks) decode(n *Note) []Link {
+	buf := make([]Link, e.count)
 	d := e.decoder(n)
 	for i := range buf {
 		d.link(&buf[i], e.count)

@@ -227,13 +227,9 @@ func (src *imageSource) encode() ([]byte, error) {
 	for _, n := range src.notes {
 		total += n.linkCount()
 	}
-	var buf []Link
 	links := binary.AppendUvarint(nil, uint64(total))
 	for i, n := range src.notes {
-		nl, inBuf := n.linksInto(buf)
-		if inBuf {
-			buf = nl
-		}
+		nl := n.Links()
 		links = binary.AppendUvarint(links, uint64(len(nl)))
 		for j := range nl {
 			l := &nl[j]

@@ -171,10 +171,7 @@ type Note struct {
 // note's: do not modify it.
 func (n *Note) Links() []Link {
 	if e := n.encoded; e != nil {
-		e.once.Do(func() {
-			n.links = e.decode(n, nil)
-			e.done.Store(true)
-		})
+		e.once.Do(func() { n.links = e.decode(n) })
 	}
 	return n.links
 }
@@ -185,15 +182,4 @@ func (n *Note) linkCount() int {
 		return e.count
 	}
 	return len(n.links)
-}
-
-// linksInto returns the note's links; a note whose links are still encoded
-// decodes them into buf without keeping them, so that a Save, which reads
-// every note once, does not make every note hold its links.
-// inBuf says which: only then may the caller reuse the result.
-func (n *Note) linksInto(buf []Link) (_ []Link, inBuf bool) {
-	if e := n.encoded; e != nil && !e.done.Load() {
-		return e.decode(n, buf), true
-	}
-	return n.Links(), false
 }
