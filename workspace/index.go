@@ -32,6 +32,8 @@ type File struct {
 	// fields rather than maps keyed by file, which cost a lookup per link.
 	resolved  []stored
 	backlinks []LinkRef
+	// ord numbers the file while resolveAll rebuilds the link tables.
+	ord int32
 }
 
 // IsNote reports whether the file is a markdown note.
@@ -109,6 +111,9 @@ type nameEntry struct {
 	// mentions are the notes with a link under the key: when a file with the
 	// key appears or goes, only those notes re-resolve.
 	mentions []*File
+	// ord numbers the entry (from 1) while resolveAll rebuilds the link
+	// tables; 0 otherwise.
+	ord int32
 }
 
 // named returns the files found under key k.
@@ -212,11 +217,19 @@ func (c Changed) Paths() []string {
 func (ix *Index) Bulk(notes []*Note, assets []string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for _, n := range notes {
-		f := ix.insert(n.Path, nil)
-		f.Note = n
-		f.FoldedTitle = fold(n.Title)
+	files := make([]*File, len(notes))
+	for i, n := range notes {
+		files[i] = ix.insert(n.Path, nil)
+	}
+	// What each note is found under is worked out on all cores; filing it
+	// (key) is the index's, on one.
+	parallel(len(notes), func(i int) {
+		f := files[i]
+		f.Note = notes[i]
+		f.FoldedTitle = fold(notes[i].Title)
 		f.keys = fileKeys(f)
+	})
+	for _, f := range files {
 		ix.key(f)
 	}
 	for _, p := range assets {
@@ -232,14 +245,13 @@ func (ix *Index) Bulk(notes []*Note, assets []string) {
 // the index's copy of their keys.
 func (ix *Index) resolveAll(fresh bool) {
 	notes := make([]*File, 0, len(ix.files))
-	ix.tags = map[string]map[*File]int{}
-	ix.tagPages = map[string]int{}
 	for _, f := range ix.files {
 		if f.Note != nil {
 			notes = append(notes, f)
-			ix.tagTable(f, true, nil)
 		}
 	}
+	// Before resolving, which reads the tag pages (Quartz's).
+	ix.tagTablesOf(notes)
 	// The tables are emptied first: the workers below take pointers to the
 	// name entries that remain.
 	for _, f := range ix.files {
@@ -275,10 +287,65 @@ func (ix *Index) resolveAll(fresh bool) {
 		}()
 	}
 	wg.Wait()
+	// The files and the entries the links name are numbered, and the
+	// backlinks and mentions filled from the numbers as from an index image
+	// (linkTablesFrom): appending them link by link, as addLinks does, was
+	// most of the end of a cold load, where one core works.
+	all := make([]*File, 0, len(ix.files))
+	for _, f := range notes {
+		f.ord = int32(len(all))
+		all = append(all, f)
+	}
+	for _, f := range ix.files {
+		if f.Note == nil {
+			f.ord = int32(len(all))
+			all = append(all, f)
+		}
+	}
+	first := make([]int, len(notes)+1)
+	for i := range notes {
+		first[i+1] = first[i] + len(results[i].stored)
+	}
+	keyOrd := make([]uint32, first[len(notes)])
+	tgtOrd := make([]uint32, first[len(notes)])
+	var entries []*nameEntry
 	for i, f := range notes {
 		f.resolved = results[i].stored
-		ix.addLinks(f, results[i].entries, fresh)
+		links := f.Note.Links()
+		for j := range f.resolved {
+			l := &links[j]
+			if l.External || l.Target == "" {
+				continue
+			}
+			e := results[i].entries[j]
+			if e == nil {
+				e = ix.entry(l.lookupKey())
+			}
+			if fresh {
+				intern(f.Note, l, e)
+			}
+			if e.ord == 0 {
+				entries = append(entries, e)
+				e.ord = int32(len(entries))
+			}
+			keyOrd[first[i]+j] = uint32(e.ord)
+			s := f.resolved[j]
+			if s.status == NoSuchNote && l.Wiki {
+				ix.countMissing(l.Target, true)
+			}
+			if s.target != nil {
+				t := uint32(s.target.ord) + 1
+				if l.Fragment != "" {
+					t |= anchoredBit
+				}
+				tgtOrd[first[i]+j] = t
+			}
+		}
 		results[i] = result{}
+	}
+	linkTablesFrom(notes, all, entries, first, keyOrd, tgtOrd)
+	for _, e := range entries {
+		e.ord = 0
 	}
 }
 
@@ -589,7 +656,7 @@ func sameResolutions(a, b []stored) bool {
 // linkTables adds (or removes) f's links to the backlink and mention tables.
 func (ix *Index) linkTables(f *File, add bool) {
 	if add {
-		ix.addLinks(f, nil, false)
+		ix.addLinks(f)
 		return
 	}
 	links := f.Note.Links()
@@ -614,6 +681,15 @@ func (ix *Index) linkTables(f *File, add bool) {
 	}
 }
 
+// intern lets a link of a new index's note, which no one has seen yet,
+// share its entry's key when the link's own was made while parsing (not
+// sliced from the text): the copies go (30 MB at 50,000 notes).
+func intern(n *Note, l *Link, e *nameEntry) {
+	if l.key != "" && !n.holds(l.key) {
+		l.key = e.key
+	}
+}
+
 // without deletes the elements drop matches, in place; nil when none remain.
 func without[T any](s []T, drop func(T) bool) []T {
 	s = slices.DeleteFunc(s, drop)
@@ -623,35 +699,17 @@ func without[T any](s []T, drop func(T) bool) []T {
 	return s
 }
 
-// addLinks adds f's links to the backlink and mention tables. entries, when
-// given, are the name entries of f's links, looked up while resolving in
-// parallel (nil where a link has none yet): building a large index then does
-// no lookup per link here, where only one core works. intern lets the links
-// share the entries' keys.
-func (ix *Index) addLinks(f *File, entries []*nameEntry, intern bool) {
-	n := f.Note
-	links := n.Links()
+// addLinks adds f's links to the backlink and mention tables (an edit;
+// resolveAll fills them for every note at once).
+func (ix *Index) addLinks(f *File) {
+	links := f.Note.Links()
 	res := f.resolved
 	for i := range links {
 		l := &links[i]
 		if l.External || l.Target == "" {
 			continue
 		}
-		var e *nameEntry
-		if i < len(entries) {
-			e = entries[i]
-		}
-		if e == nil {
-			e = ix.entry(l.lookupKey())
-		}
-		if intern && l.key != "" {
-			// A new index's notes are not shared yet: a link whose key was
-			// made while parsing (not sliced from the text) takes the entry's,
-			// and the copies go (30 MB at 50,000 notes).
-			if !n.holds(l.key) {
-				l.key = e.key
-			}
-		}
+		e := ix.entry(l.lookupKey())
 		// A note's links are added in one go, so a repeat of the same key
 		// sits at the end of the list.
 		if len(e.mentions) == 0 || e.mentions[len(e.mentions)-1] != f {
@@ -731,6 +789,36 @@ func (ix *Index) tagTable(f *File, add bool, pages pageChanges) {
 				delete(ix.tags, k)
 				ix.countTagPages(k, -1, pages)
 			}
+		}
+	}
+}
+
+// tagTablesOf fills the tag table anew with the tags of notes, as tagTable
+// does note by note, each tag's map made at its size: growing hundreds of
+// maps to thousands of files one file at a time costs more than the rest.
+func (ix *Index) tagTablesOf(notes []*File) {
+	keys := make([][]string, len(notes))
+	count := map[string]int{}
+	for i, f := range notes {
+		if len(f.Note.Tags) == 0 {
+			continue
+		}
+		ks := make([]string, len(f.Note.Tags))
+		for j, t := range f.Note.Tags {
+			ks[j] = fold(t.Name)
+			count[ks[j]]++
+		}
+		keys[i] = ks
+	}
+	ix.tags = make(map[string]map[*File]int, len(count))
+	ix.tagPages = map[string]int{}
+	for k, c := range count {
+		ix.tags[k] = make(map[*File]int, c)
+		ix.countTagPages(k, 1, nil)
+	}
+	for i, ks := range keys {
+		for _, k := range ks {
+			ix.tags[k][notes[i]]++
 		}
 	}
 }
