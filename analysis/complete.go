@@ -284,27 +284,32 @@ func rankNames(snap *workspace.Snapshot, f *workspace.File, query string) *topK 
 	})
 }
 
+// rankFile ranks a file by its path and title, under label. A name lacking
+// a byte of the query cannot match it: most are ruled out so, without a
+// search. Once the kept hundred all contain the query (score 4 and up), a
+// subsequence match (at most 3) cannot get in, and is not looked for.
+func (top *topK) rankFile(e *workspace.NameEntry, query string, qmask uint64, label string) {
+	if e.Mask&qmask != qmask {
+		return
+	}
+	floor := 0
+	if len(top.heap) == top.k && top.heap[0].score >= 4 {
+		floor = 1
+	}
+	s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
+	top.unsure = top.unsure || s == 0 && floor > 0
+	if score := s*2 + boolInt(e.IsNote); s > 0 && top.admitsLabeled(score, label) {
+		top.add(candidate{score: score, label: label, file: e.File})
+	}
+}
+
 // rankName ranks a file's names (and its note's aliases) against query.
 func rankName(top *topK, e *workspace.NameEntry, f *workspace.File, query string, qmask uint64) {
 	g := e.File
 	if g == f {
 		return
 	}
-	// A name lacking a byte of the query cannot match it: most are ruled
-	// out so, without a search.
-	if e.Mask&qmask == qmask {
-		// Once the kept hundred all contain the query (score 4 and up), a
-		// subsequence match (at most 3) cannot get in.
-		floor := 0
-		if len(top.heap) == top.k && top.heap[0].score >= 4 {
-			floor = 1
-		}
-		s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
-		top.unsure = top.unsure || s == 0 && floor > 0
-		if score := s*2 + boolInt(e.IsNote); s > 0 && top.admitsLabeled(score, e.Label) {
-			top.add(candidate{score: score, label: e.Label, file: g})
-		}
-	}
+	top.rankFile(e, query, qmask, e.Label)
 	if e.Aliases == "" || e.AliasMask&qmask != qmask {
 		return
 	}

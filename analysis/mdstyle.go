@@ -134,21 +134,8 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, text string, 
 	names := snap.Names()
 	top := inParallel(len(names), func(top *topK, from, to int) {
 		for i := from; i < to; i++ {
-			// As in rankName: a name lacking a byte of the query is passed
-			// over unsearched, and a subsequence unlooked-for once it
-			// cannot get in.
-			e := &names[i]
-			if e.File == f || e.Mask&qmask != qmask {
-				continue
-			}
-			floor := 0
-			if len(top.heap) == top.k && top.heap[0].score >= 4 {
-				floor = 1
-			}
-			s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
-			top.unsure = top.unsure || s == 0 && floor > 0
-			if score := s*2 + boolInt(e.IsNote); s > 0 && top.admitsLabeled(score, e.Path) {
-				top.add(candidate{score: score, label: e.Path, file: e.File})
+			if e := &names[i]; e.File != f {
+				top.rankFile(e, query, qmask, e.Path)
 			}
 		}
 	})

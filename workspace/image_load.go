@@ -1,6 +1,9 @@
 package workspace
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // imageDiffLimit is how many files a load may differ from the image in and
 // still start from it: each difference is an edit, which re-resolves the
@@ -74,7 +77,7 @@ func (b *imageBuild) finish(c *NoteCache, notes []*Note, assets []string) (_ *In
 	if b.wait() != nil {
 		return nil, 0
 	}
-	if sameOrder(notes, c.ordered) && sameAssets(b.ix.files, len(notes), assets) {
+	if slices.Equal(notes, c.ordered) && sameAssets(b.ix.files, len(notes), assets) {
 		return b.ix, 0 // the usual restart: nothing changed, in the same order
 	}
 	seen := make([]bool, len(c.ordered))
@@ -124,19 +127,6 @@ func (b *imageBuild) finish(c *NoteCache, notes []*Note, assets []string) (_ *In
 		ix.SetNote(n)
 	}
 	return ix, edits
-}
-
-// sameOrder reports whether a and b hold the same notes in the same order.
-func sameOrder(a, b []*Note) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // sameAssets reports whether the index's files other than its notes
