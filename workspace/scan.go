@@ -193,14 +193,20 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 		}
 	}
 	// The files are stat'ed by name in the open folder (fstatat on Unix),
-	// which spares the system resolving the whole path again for each: a
-	// tenth of a restart at 50,000 notes. Listed entries (e.Info) serve if
-	// the folder cannot be opened so.
+	// which spares the system resolving the whole path again for each
+	// (stat'ing 51,000 files by path was a tenth of a restart's CPU at
+	// 50,000 notes). Listed entries (e.Info) serve if the folder cannot be
+	// opened so. It is opened at its first file and closed before walking a
+	// subfolder here, so that a deep tree does not hold a descriptor per level.
 	var root *os.Root
-	if r, err := os.OpenRoot(abs); err == nil {
-		root = r
-		defer r.Close()
+	noRoot := false
+	closeRoot := func() {
+		if root != nil {
+			root.Close()
+			root = nil
+		}
 	}
+	defer closeRoot()
 	for i, e := range entries {
 		// A folder of tens of thousands of files should still stop promptly.
 		if i&1023 == 1023 && s.cancelled() {
@@ -235,6 +241,7 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 					s.dir(childRel, childAbs, childReal, stack)
 				}()
 			default:
+				closeRoot()
 				s.dir(childRel, childAbs, childReal, stack)
 			}
 		case typ&fs.ModeSymlink != 0:
@@ -244,6 +251,10 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 		case typ.IsRegular():
 			if ignoredBy(s.extra, stack, childRel, false) {
 				continue
+			}
+			if root == nil && !noRoot {
+				r, err := os.OpenRoot(abs)
+				root, noRoot = r, err != nil
 			}
 			var fi fs.FileInfo
 			var err error
