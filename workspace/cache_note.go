@@ -505,6 +505,7 @@ func (d *decoder) link(l *Link, k int) {
 type encodedLinks struct {
 	once  sync.Once
 	count int
+	// What decoding reads, dropped once it is done.
 	b     []byte   // the links' part of the entry, copied
 	table []string // the Note's string table where the links start
 	keys  []string // the cache file's link keys

@@ -820,6 +820,9 @@ func TestCachedLinksDecodeOnUse(t *testing.T) {
 			t.Fatalf("Links from goroutine %d: %+v, want the one decoded slice %+v", i, got[i], want["g.md"].Links())
 		}
 	}
+	if e := g.encoded; e.b != nil || e.table != nil || e.keys != nil {
+		t.Error("a note whose links are decoded still holds their encoding")
+	}
 
 	// A touched file makes Save write every note again, the ones whose
 	// links are still encoded too.

@@ -172,7 +172,11 @@ type Note struct {
 // note's: do not modify it.
 func (n *Note) Links() []Link {
 	if e := n.encoded; e != nil {
-		e.once.Do(func() { n.links = e.decode(n) })
+		e.once.Do(func() {
+			n.links = e.decode(n)
+			// Nothing reads the encoding again: 45 MB at 50,000 notes.
+			e.b, e.table, e.keys = nil, nil, nil
+		})
 	}
 	return n.links
 }
