@@ -252,9 +252,6 @@ type decoder struct {
 	size       int    // of the note's text, which every span lies within
 	table      []string
 	keys       []string // the file's link keys
-	// borrow makes strings stored as bytes slices of b rather than copies,
-	// for a b that outlives them (encodedLinks.b).
-	borrow bool
 }
 
 // decodeNote decodes b as the Note at path whose text is size bytes long,
@@ -423,12 +420,7 @@ func (d *decoder) str() string {
 			d.bad = true
 			return ""
 		}
-		var s string
-		if d.borrow && n > 0 {
-			s = unsafe.String(&d.b[d.i], int(n))
-		} else {
-			s = string(d.b[d.i : d.i+int(n)])
-		}
+		s := string(d.b[d.i : d.i+int(n)])
 		d.i += int(n)
 		d.table = append(d.table, s)
 		return s
@@ -512,7 +504,8 @@ type encodedLinks struct {
 }
 
 func (e *encodedLinks) decoder(n *Note) decoder {
-	return decoder{b: e.b, text: n.kept, path: n.Path, size: n.Size, table: e.table, keys: e.keys, borrow: true}
+	// Strings stored as bytes are copied, so that nothing decoded holds b.
+	return decoder{b: e.b, text: n.kept, path: n.Path, size: n.Size, table: e.table, keys: e.keys}
 }
 
 // decode decodes the links. It goes on past damage, every read then giving
