@@ -347,22 +347,10 @@ func (d *decoder) uvarint() uint64 {
 	return v
 }
 
+// varint is binary.Varint's zigzag decoding of a uvarint.
 func (d *decoder) varint() int64 {
-	if d.i < len(d.b) && d.b[d.i] < 0x80 && !d.bad {
-		d.i++
-		x := int64(d.b[d.i-1])
-		return x>>1 ^ -(x & 1) // zigzag, as binary.Varint
-	}
-	if d.bad {
-		return 0
-	}
-	v, k := binary.Varint(d.b[d.i:])
-	if k <= 0 {
-		d.bad = true
-		return 0
-	}
-	d.i += k
-	return v
+	u := d.uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 // count reads a slice length; ok is false for a nil slice. minSize is the

@@ -129,8 +129,8 @@ func (b *imageBuild) finish(c *NoteCache, notes []*Note, assets []string) (_ *In
 	return ix, edits
 }
 
-// sameAssets reports whether the index's files other than its notes
-// (there are notes of them) are assets, by path.
+// sameAssets reports whether the index holds, besides its notes (there are
+// notes of them), exactly assets, by path.
 func sameAssets(files map[string]*File, notes int, assets []string) bool {
 	if len(files) != notes+len(assets) {
 		return false
