@@ -24,15 +24,19 @@ const (
 	// Content-Length is garbage or hostile, and the body is read as it arrives
 	// rather than allocated up front, so a lying header costs nothing until then.
 	maxMessage = 256 << 20
+	// maxKeptFrame bounds the write buffer kept between messages: a rename's
+	// workspace edit may be megabytes, once.
+	maxKeptFrame = 1 << 20
 )
 
-// stream is the jsonrpc2.Stream over stdio. Writing is jsonrpc2.NewStream's
-// Content-Length framing. Reading is our own, because jsonrpc2's stream fails the
-// whole connection on one malformed body: here a well-framed body that is not
-// JSON is answered -32700 and one that is JSON but not a request -32600, as the
-// JSON-RPC spec asks, and the read loop goes on. Only a broken frame (bad header,
-// no Content-Length, truncated body) ends the connection, since the next message
-// boundary is then unknowable.
+// stream is the jsonrpc2.Stream over stdio. Both directions are our own framing.
+// Writing (appendFrame) writes the JSON jsonrpc2 marshalled once, not thrice;
+// error replies keep jsonrpc2.NewStream's. Reading, because jsonrpc2's stream
+// fails the whole connection on one malformed body: here a well-framed body that
+// is not JSON is answered -32700 and one that is JSON but not a request -32600,
+// as the JSON-RPC spec asks, and the read loop goes on. Only a broken frame (bad
+// header, no Content-Length, truncated body) ends the connection, since the next
+// message boundary is then unknowable.
 type stream struct {
 	in     *bufio.Reader
 	out    jsonrpc2.Stream // framing for writes
@@ -43,6 +47,8 @@ type stream struct {
 	// writeMu serializes our own error replies, written from the read loop, with
 	// conn's writes from handler goroutines.
 	writeMu sync.Mutex
+	// frame is the buffer the last message was encoded in, reused under writeMu.
+	frame []byte
 }
 
 // rwc joins stdin and stdout into the io.ReadWriteCloser jsonrpc2.NewStream wants.
@@ -183,13 +189,26 @@ func decodeMessage(body []byte) (jsonrpc2.Message, *jsonrpc2.Error, json.RawMess
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	// jsonrpc2's Write refuses a cancelled context, but the reply to a cancelled
-	// request (-32800) must still go out, and a write never blocks for long.
-	n, err := s.out.Write(context.WithoutCancel(ctx), msg)
-	if err != nil {
-		return n, fmt.Errorf("writing message: %w", err)
+	frame, ok := appendFrame(s.frame[:0], msg)
+	if !ok {
+		// jsonrpc2's Write refuses a cancelled context, but the reply to a
+		// cancelled request (-32800) must still go out, and a write never blocks
+		// for long.
+		n, err := s.out.Write(context.WithoutCancel(ctx), msg)
+		if err != nil {
+			return n, fmt.Errorf("writing message: %w", err)
+		}
+		return n, nil
 	}
-	return n, nil
+	// One write per message: a reader never waits on half a frame.
+	n, err := s.w.Write(frame)
+	if cap(frame) <= maxKeptFrame {
+		s.frame = frame
+	}
+	if err != nil {
+		return int64(n), fmt.Errorf("writing message: %w", err)
+	}
+	return int64(n), nil
 }
 
 // writeError answers a message that never became a jsonrpc2.Message. jsonrpc2's
