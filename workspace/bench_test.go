@@ -3,6 +3,7 @@ package workspace_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -99,11 +100,17 @@ func BenchmarkSetNote(b *testing.B) {
 	backlinks := s.BacklinkCount(hub)
 	s.Release()
 	n := hub.Note
+	// A note read from disk keeps no text; the editor's buffer would hold it.
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n.Path)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := string(data)
 	at := n.LeadSpan.End
 	if at == 0 {
-		at = len(n.Text)
+		at = len(text)
 	}
-	texts := [2]string{n.Text[:at] + "x" + n.Text[at:], n.Text}
+	texts := [2]string{text[:at] + "x" + text[at:], text}
 	notes := [2]*workspace.Note{p.Parse(n.Path, texts[0], 2), p.Parse(n.Path, texts[1], 3)}
 	if strings.Count(texts[0], "x") == strings.Count(texts[1], "x") {
 		b.Fatal("no edit")

@@ -47,6 +47,12 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		defer stop()
 	}
+	if f, ok := stdin.(*os.File); ok {
+		stdin = pollable(f)
+	}
+	if f, ok := stdout.(*os.File); ok {
+		stdout = pollable(f)
+	}
 	err = server.Run(ctx, stdin, stdout, server.Options{Logger: log, Version: version, NoCache: *noCache})
 	switch {
 	case err == nil:
