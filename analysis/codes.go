@@ -56,6 +56,8 @@ var codes = []Code{
 		"Write `publish: true` without quotes; drop the `#` from the alias."},
 	{"unpublished-target", SeverityWarning, "A published note links to a note that will not be published (explicit publishing).",
 		"Publish the target (`publish: true`) or remove the link."},
+	{"long-line", SeverityWarning, "A line over 8 KB holds links: rhizome does not read so long a line as markdown (some take the parser minutes), so its links and tags are not indexed.",
+		"Break the line: a paragraph may span lines."},
 	{"profile-mismatch", SeverityWarning, "The link works under one configured profile and not under another (e.g. Obsidian vs Quartz).",
 		"Write the link so both tools resolve it (exact case, the path from the root)."},
 }

@@ -23,12 +23,16 @@ type Fix struct {
 	NewText string
 }
 
-// Diagnose checks one note: its links under every configured profile and its
-// frontmatter. sev gives each code's severity (see Severities); codes at
-// SeverityOff are not reported.
+// Diagnose checks one note: its links under every configured profile, its
+// frontmatter and lines too long to read. sev gives each code's severity (see
+// Severities); codes at SeverityOff are not reported.
 func Diagnose(snap *workspace.Snapshot, f *workspace.File, sev map[string]Severity) []Diagnostic {
 	d := diagnoser{snap: snap, f: f, sev: sev}
 	d.frontmatter()
+	for _, sp := range f.Note.LongLines {
+		d.add("long-line", sp, fmt.Sprintf("this line is %d bytes long, over %d: it is not read as markdown, so its links and tags are not indexed (break it into lines)",
+			sp.End-sp.Start, workspace.MaxLineBytes))
+	}
 	for i := range f.Note.Links() {
 		d.link(i)
 	}

@@ -102,3 +102,21 @@ func TestBrokenLinkNamesOtherProfiles(t *testing.T) {
 		t.Errorf("diagnostics %+v", diags)
 	}
 }
+
+// A line too long to read as markdown is reported where its links would be,
+// and its links, unread, are not reported broken.
+func TestLongLineReported(t *testing.T) {
+	long := strings.Repeat("[[nowhere]] ", workspace.MaxLineBytes/12+1)
+	v := buildVault(t, "-- a.md --\nSee [[b]].\n"+long+"\n-- b.md --\n# B\n", workspace.Config{})
+	f := v.file(t, "a.md")
+	diags := Diagnose(v.snap, f, defaultSeverities(t))
+	if len(diags) != 1 {
+		t.Fatalf("diagnostics %+v, want one long-line", diags)
+	}
+	d := diags[0]
+	start := strings.Index(f.Note.Text, long)
+	if d.Code != "long-line" || d.Severity != SeverityWarning || d.Span != (workspace.Span{Start: start, End: start + len(long)}) ||
+		!strings.Contains(d.Message, fmt.Sprintf("this line is %d bytes long", len(long))) {
+		t.Errorf("got %s %v %v %q", d.Code, d.Severity, d.Span, d.Message)
+	}
+}

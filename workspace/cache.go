@@ -57,10 +57,10 @@ const (
 	// the parser's output (a new field, another rule, a fix that moves a span
 	// or changes a string) must bump it, or restarts will serve notes parsed
 	// by the old rules until their files change.
-	parserVersion = 2
+	parserVersion = 3
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
-	cacheFormat = 7
+	cacheFormat = 8
 
 	cacheMagic    = "rhizome note cache\n"
 	cacheFileName = "notes.cache"

@@ -53,15 +53,24 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 	*e = encoder{b: b, text: kept, path: n.Path, table: e.table, list: e.list[:0], keyIDs: e.keyIDs, keys: e.keys}
 	e.b = appendBytes(e.b, kept)
 	e.varint(int64(n.Version))
+	flags := uint64(0)
 	if n.InvalidUTF8 {
-		e.uvarint(1)
-	} else {
-		e.uvarint(0)
+		flags |= 1
+	}
+	if n.LongLines != nil {
+		flags |= 2
+	}
+	e.uvarint(flags)
+	if n.LongLines != nil {
+		e.count(len(n.LongLines), false)
+		for _, sp := range n.LongLines {
+			e.span(sp)
+		}
 	}
 	e.lines(n.Lines)
 
 	fm := &n.Frontmatter
-	flags := uint64(0)
+	flags = 0
 	if fm.Present {
 		flags |= 1
 	}
@@ -270,10 +279,18 @@ func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
 	n := &Note{Path: path, kept: d.text, Size: size}
 	n.Version = int32(d.varint())
 	flags := d.uvarint()
-	if flags > 1 {
+	if flags > 3 {
 		d.bad = true
 	}
 	n.InvalidUTF8 = flags&1 != 0
+	if flags&2 != 0 {
+		if k, ok := d.count(2); ok {
+			n.LongLines = make([]Span, k)
+			for i := range n.LongLines {
+				n.LongLines[i] = d.span()
+			}
+		}
+	}
 	n.Lines = d.lines(size)
 
 	fm := &n.Frontmatter

@@ -206,7 +206,8 @@ func TestNoteCacheEncodeParsed(t *testing.T) {
 	texts = append(texts,
 		"---\ntitle: Über\ndescription: d\naliases: [x, \"#y\"]\npublish: false\ntags: [a, b]\n---\n# H1\n\n[x](a%20b.md#Sec%20One) [y](caf%C3%A9.md) [[Ab C|l]]\n",
 		"---\ntitle: [unclosed\n---\nbody [[x]]\n", "# Same\n\n## Same\n\ntext\n", "[a]: <b c.md> \"t\"\n[x][a] [a][]\r\n",
-		"\uFEFF---\npublish: yes\n---\n![[i.png|100]] #tag/sub ^blk\n", "bad \xff utf8 [[\xfe]]\n")
+		"\uFEFF---\npublish: yes\n---\n![[i.png|100]] #tag/sub ^blk\n", "bad \xff utf8 [[\xfe]]\n",
+		"a [[b]]\n"+strings.Repeat("[[long]] ", MaxLineBytes/9+1)+"\n\xff"+strings.Repeat("x", MaxLineBytes)+"\n")
 	corpus, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParse", "*"))
 	for _, f := range corpus {
 		if s, ok := readFuzzString(t, f); ok {
@@ -293,8 +294,9 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		"Note.Path string", "Note.Text string", "Note.Version int32", "Note.Size int", "Note.Sum uint32",
 		"Note.Lines *workspace.Lines", "Lines.starts []int32", "Lines.wide []uint32", "Lines.more *workspace.linesMore",
 		"linesMore.crlf []uint64", "linesMore.text string", "Lines.size int",
-		"Note.InvalidUTF8 bool", "Note.kept string", "Note.Frontmatter workspace.Frontmatter",
-		"Frontmatter.Present bool", "Frontmatter.Span workspace.Span", "Span.Start int", "Span.End int",
+		"Note.InvalidUTF8 bool", "Note.LongLines []workspace.Span", "Span.Start int", "Span.End int",
+		"Note.kept string", "Note.Frontmatter workspace.Frontmatter",
+		"Frontmatter.Present bool", "Frontmatter.Span workspace.Span",
 		"Frontmatter.Err *workspace.FrontmatterError",
 		"FrontmatterError.Line int", "FrontmatterError.Span workspace.Span", "FrontmatterError.Message string",
 		"Frontmatter.Title string", "Frontmatter.Description string", "Frontmatter.Aliases []string",

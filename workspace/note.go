@@ -145,6 +145,9 @@ type Note struct {
 	Lines *Lines
 	// InvalidUTF8 is set when the text is not valid UTF-8 (it is parsed as is).
 	InvalidUTF8 bool
+	// LongLines are the lines longer than MaxLineBytes that hold link syntax:
+	// their markdown was not read, so their links are not among Links.
+	LongLines []Span
 
 	// kept holds the strings of a note without Text, end to end.
 	kept string

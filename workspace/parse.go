@@ -105,6 +105,7 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 	if blankComments(src, bodyStart) {
 		keepParagraphs(src, content, bodyStart)
 	}
+	n.LongLines = blankLongLines(src, bodyStart)
 
 	ends := endOffsets{}
 	c.reset(n, src, content, ends)

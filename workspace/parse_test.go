@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -810,14 +811,16 @@ func FuzzParse(f *testing.F) {
 // TestParsePathologicalInputs guards the scans rhizome adds to goldmark
 // against quadratic time: a '$', "<%" or "%%" with no closer, block ids and
 // tags by the thousand. A linear parse takes milliseconds; a quadratic one
-// takes minutes. (goldmark's own link parser is quadratic on "[a](" repeated;
-// that is not tested here.)
+// takes minutes. goldmark itself is quadratic in the length of a line of
+// "[a](", "- " or "> " repeated: such a line is over MaxLineBytes here, so
+// it is not read at all (TestParseLongLines).
 func TestParsePathologicalInputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
 	p := NewParser()
-	for _, unit := range []string{"$a ", "$$ ", "<% ", "<%\n", "%% ", "`%% ", "%% x\n", "x ^a ", "#a ", "[[a ", "![[a ", "[[a\\|b]] "} {
+	for _, unit := range []string{"$a ", "$$ ", "<% ", "<%\n", "%% ", "`%% ", "%% x\n", "x ^a ", "#a ", "[[a ", "![[a ", "[[a\\|b]] ",
+		"[a](", "![a](", "[a](<", "[](", "- ", "* ", "> ", "1. ", "\\``"} {
 		text := strings.Repeat(unit, 300_000/len(unit))
 		start := time.Now()
 		n := p.Parse("a.md", text, 1)
@@ -825,6 +828,47 @@ func TestParsePathologicalInputs(t *testing.T) {
 			t.Errorf("%q × %d: %v", unit, len(text)/len(unit), d)
 		}
 		checkSpans(t, n)
+	}
+}
+
+// TestParseLongLines: a line over MaxLineBytes is not read as markdown. Its
+// links are not indexed and LongLines names it when it held link syntax; the
+// lines around it are read as before, still one paragraph with it.
+func TestParseLongLines(t *testing.T) {
+	long := strings.Repeat("[[x]] [y](z.md) ", MaxLineBytes/16+1)
+	code := strings.Repeat("c", MaxLineBytes+1)
+	text := "# Top\n\nbefore [[a]]\n" + long + "\r\nafter [[b]] ^blk\n\n```\n" + code + "\n```\n\n## Next [[c]]\n"
+	n := NewParser().Parse("a.md", text, 1)
+	var targets []string
+	for _, l := range n.Links() {
+		targets = append(targets, l.Target)
+	}
+	if !slices.Equal(targets, []string{"a", "b", "c"}) {
+		t.Errorf("links %q, want those of the short lines: a, b, c", targets)
+	}
+	start := strings.Index(text, long)
+	if want := []Span{{start, start + len(long) + 1}}; !slices.Equal(n.LongLines, want) {
+		t.Errorf("LongLines %v, want %v (the line with links, its \\r included; not the code)", n.LongLines, want)
+	}
+	if len(n.Blocks) != 1 || n.Blocks[0].ID != "blk" {
+		t.Errorf("blocks %+v, want ^blk", n.Blocks)
+	}
+	var headings []string
+	for _, h := range n.Headings {
+		headings = append(headings, h.Text)
+	}
+	if !slices.Equal(headings, []string{"Top", "Next c"}) {
+		t.Errorf("headings %q", headings)
+	}
+	if !strings.HasPrefix(n.Lead, "before a") || !strings.HasSuffix(n.Lead, "after b") || strings.Contains(n.Lead, "x") {
+		t.Errorf("lead %q: want the paragraph's short lines, nothing of the long one", n.Lead)
+	}
+	checkSpans(t, n)
+
+	// Exactly MaxLineBytes is read.
+	edge := "[[e]]" + strings.Repeat(" ", MaxLineBytes-5)
+	if n := NewParser().Parse("a.md", edge+"\n", 1); len(n.Links()) != 1 || n.LongLines != nil {
+		t.Errorf("a line of MaxLineBytes: links %v, long lines %v", n.Links(), n.LongLines)
 	}
 }
 
