@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"bytes"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -39,6 +40,10 @@ type inlineScan struct {
 	runStart int
 	// The '$' at noCloserFrom found no closing '$' before noCloserTo.
 	noCloserFrom, noCloserTo int
+	// noTicksFrom[n]-1, when not 0, is an offset past which buf holds no run
+	// of exactly n backticks: openers left without a closer would each search
+	// to the end of the paragraph again.
+	noTicksFrom []int
 
 	links  []Link
 	tags   []Tag
@@ -65,7 +70,8 @@ var scanTrigger = func() (t [256]bool) {
 func (c *collector) scanBlock(b *stashedBlock, pc parser.Context) {
 	s := &c.scan
 	*s = inlineScan{c: c, pc: pc, segs: b.lines, start: s.start[:0], openers: s.openers[:0],
-		links: s.links[:0], tags: s.tags[:0], blocks: s.blocks[:0], runs: s.runs[:0], lastLink: -1, noCloserFrom: -1}
+		links: s.links[:0], tags: s.tags[:0], blocks: s.blocks[:0], runs: s.runs[:0], lastLink: -1, noCloserFrom: -1,
+		noTicksFrom: s.noTicksFrom[:0]}
 	contiguous := true
 	for k := 1; k < len(b.lines); k++ {
 		if b.lines[k].Start != b.lines[k-1].Stop {
@@ -97,12 +103,18 @@ func (c *collector) scanBlock(b *stashedBlock, pc parser.Context) {
 	s.c, s.pc, s.buf, s.segs = nil, nil, nil, nil
 }
 
-// src converts a buf offset to a note offset.
+// src converts a buf offset to a note offset. Its segment is found by binary
+// search: a paragraph of a thousand quoted lines is a thousand segments.
 func (s *inlineScan) src(i int) int {
-	k := len(s.start) - 1
-	for k > 0 && s.start[k] > i {
+	k, found := slices.BinarySearch(s.start, i)
+	if !found {
 		k--
 	}
+	// Empty segments share a start: the offset is in the last of them.
+	for k+1 < len(s.start) && s.start[k+1] == i {
+		k++
+	}
+	k = max(k, 0)
 	return s.segs[k].Start + i - s.start[k]
 }
 
@@ -218,9 +230,21 @@ func (s *inlineScan) codeSpan(i int) int {
 	for open < len(buf) && buf[open] == '`' {
 		open++
 	}
-	if k := closingTicks(buf, open, open-i); k > open {
+	n := open - i
+	if n < len(s.noTicksFrom) && s.noTicksFrom[n] != 0 && open >= s.noTicksFrom[n]-1 {
+		// A search from before here found none: the runs after open are
+		// among those it saw (open, like its start, is just past a run).
+		return open
+	}
+	if k := closingTicks(buf, open, n); k > open {
 		s.text(i, k)
 		return k
+	}
+	for len(s.noTicksFrom) <= n {
+		s.noTicksFrom = append(s.noTicksFrom, 0)
+	}
+	if s.noTicksFrom[n] == 0 {
+		s.noTicksFrom[n] = open + 1
 	}
 	return open
 }

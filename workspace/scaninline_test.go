@@ -187,6 +187,10 @@ func FuzzScanInline(f *testing.F) {
 	for _, s := range parseSeeds {
 		f.Add("Lead.\n\n" + s)
 	}
+	// Backtick runs left open beside runs that close (the scan remembers
+	// which lengths have no closer), and quoted paragraphs (many segments).
+	f.Add("Lead.\n\n`` a ` b ``` [[x]] `` c ` [y](z.md) ``` \\`` d ``\n")
+	f.Add("Lead.\n\n> a [[x]] ` b\n> [c](d.md) `` e\n> f ` [[g]]\n>\n> [h](\n")
 	fast, slow := NewParser(), goldmarkOnlyParser()
 	f.Fuzz(func(t *testing.T, text string) {
 		sameParse(t, fast, slow, "dir/note.md", text)
