@@ -813,9 +813,9 @@ func FuzzParse(f *testing.F) {
 // tags by the thousand. A linear parse takes milliseconds; a quadratic one
 // takes minutes. Lines of unclosed backticks, or quoted lines (a segment
 // each), were once quadratic in the inline scan (they follow a lead here: the
-// lead is goldmark's to parse, and its code spans still are). goldmark itself is quadratic in the
-// length of a line of "[a](", "- " or "> " repeated: such a line is over
-// MaxLineBytes here, so it is not read at all (TestParseLongLines).
+// lead is goldmark's to parse, and its code spans still are). goldmark itself
+// is quadratic in the length of a line of "[a](", "- " or "> " repeated: such
+// a line is over MaxLineBytes here, so it is not read (TestParseLongLines).
 func TestParsePathologicalInputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
