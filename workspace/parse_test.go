@@ -812,10 +812,11 @@ func FuzzParse(f *testing.F) {
 // against quadratic time: a '$', "<%" or "%%" with no closer, block ids and
 // tags by the thousand. A linear parse takes milliseconds; a quadratic one
 // takes minutes. Lines of unclosed backticks, or quoted lines (a segment
-// each), were once quadratic in the inline scan (they follow a lead here: the
-// lead is goldmark's to parse, and its code spans still are). goldmark itself
-// is quadratic in the length of a line of "[a](", "- " or "> " repeated: such
-// a line is over MaxLineBytes here, so it is not read (TestParseLongLines).
+// each), were once quadratic in the inline scan, and in goldmark's parse of
+// the lead, which is why a first paragraph over maxLeadBytes is scanned too.
+// goldmark is quadratic in the length of a line of "[a](", "- " or "> "
+// repeated: such a line is over MaxLineBytes, so it is not read
+// (TestParseLongLines).
 func TestParsePathologicalInputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
@@ -823,14 +824,35 @@ func TestParsePathologicalInputs(t *testing.T) {
 	p := NewParser()
 	for _, unit := range []string{"$a ", "$$ ", "<% ", "<%\n", "%% ", "`%% ", "%% x\n", "x ^a ", "#a ", "[[a ", "![[a ", "[[a\\|b]] ",
 		"[a](", "![a](", "[a](<", "[](", "- ", "* ", "> ", "1. ", "\\``", "\\``\n", "> [a](\n"} {
-		text := "Lead.\n\n" + strings.Repeat(unit, 300_000/len(unit))
-		start := time.Now()
-		n := p.Parse("a.md", text, 1)
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("%q × %d: %v", unit, 300_000/len(unit), d)
+		for _, lead := range []string{"", "Lead.\n\n"} {
+			text := lead + strings.Repeat(unit, 300_000/len(unit))
+			start := time.Now()
+			n := p.Parse("a.md", text, 1)
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("%q%q × %d: %v", lead, unit, 300_000/len(unit), d)
+			}
+			checkSpans(t, n)
 		}
-		checkSpans(t, n)
 	}
+}
+
+// A first paragraph too long to be a lead is scanned like any other: its
+// links are found, and the note has no lead.
+func TestParseLongFirstParagraph(t *testing.T) {
+	line := "Some words and a [[link]] or [two](b.md).\n"
+	first := strings.Repeat(line, maxLeadBytes/len(line)+1)
+	n := NewParser().Parse("a.md", "# T\n\n"+first+"\nSecond [[c]].\n", 1)
+	if n.Lead != "" || n.Description != "" {
+		t.Errorf("lead %.40q…, description %.40q…: want none", n.Lead, n.Description)
+	}
+	if got, want := len(n.Links()), 2*(maxLeadBytes/len(line)+1)+1; got != want {
+		t.Errorf("%d links, want %d", got, want)
+	}
+	short := NewParser().Parse("a.md", "# T\n\n"+line+"\nSecond.\n", 1)
+	if want := "Some words and a link or two."; short.Lead != want {
+		t.Errorf("lead %q, want %q", short.Lead, want)
+	}
+	checkSpans(t, n)
 }
 
 // TestParseLongLines: a line over MaxLineBytes is not read as markdown. Its

@@ -37,15 +37,17 @@ func (paragraphStash) Transform(node *ast.Paragraph, reader text.Reader, pc pars
 	if c == nil || !closing(node, pc) {
 		return
 	}
+	lines := node.Lines()
 	if !c.leadSeen {
 		// A paragraph in a list may yet become a tight list's TextBlock, which
 		// is no lead: keep them all for goldmark until the lead is certain.
 		if _, inList := node.Parent().(*ast.ListItem); !inList {
 			c.leadSeen = true
 		}
-		return
+		if !tooLongForLead(lines) {
+			return
+		}
 	}
-	lines := node.Lines()
 	if lines.Len() == 0 || !scannable(c.src, lines) {
 		return
 	}
@@ -63,6 +65,17 @@ func (paragraphStash) Transform(node *ast.Paragraph, reader text.Reader, pc pars
 	placeholder.Append(text.NewSegment(kept[0].Start, kept[0].Start))
 	node.SetLines(&placeholder)
 	c.stash = append(c.stash, stashedBlock{placeholder: placeholderOf(node.Lines()), lines: kept})
+}
+
+// maxLeadBytes bounds a paragraph goldmark parses for the note's lead. Its
+// code spans are quadratic across lines (300 KB of lines of unclosed
+// backticks took minutes): a longer paragraph is scanned like the others, and
+// a note whose first paragraph it is has no lead.
+const maxLeadBytes = 16 << 10
+
+func tooLongForLead(lines *text.Segments) bool {
+	n := lines.Len()
+	return n > 0 && lines.At(n-1).Stop-lines.At(0).Start > maxLeadBytes
 }
 
 // scannable says whether the inline scan reads these lines exactly as goldmark
