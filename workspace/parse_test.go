@@ -812,10 +812,10 @@ func FuzzParse(f *testing.F) {
 // against quadratic time: a '$', "<%" or "%%" with no closer, block ids and
 // tags by the thousand. A linear parse takes milliseconds; a quadratic one
 // takes minutes. Lines of unclosed backticks, or quoted lines (a segment
-// each), were once quadratic in the inline scan, and in goldmark's parse of
-// the lead, which is why a first paragraph over maxLeadBytes is scanned too.
-// goldmark is quadratic in the length of a line of "[a](", "- " or "> "
-// repeated: such a line is over MaxLineBytes, so it is not read
+// each), were once quadratic in the inline scan, and are in goldmark's parse
+// of the lead or of a paragraph with raw HTML: a paragraph over maxLeadBytes
+// is always scanned. goldmark is quadratic in the length of a line of "[a](",
+// "- " or "> " repeated: such a line is over MaxLineBytes, so it is not read
 // (TestParseLongLines).
 func TestParsePathologicalInputs(t *testing.T) {
 	if testing.Short() {
@@ -824,7 +824,7 @@ func TestParsePathologicalInputs(t *testing.T) {
 	p := NewParser()
 	for _, unit := range []string{"$a ", "$$ ", "<% ", "<%\n", "%% ", "`%% ", "%% x\n", "x ^a ", "#a ", "[[a ", "![[a ", "[[a\\|b]] ",
 		"[a](", "![a](", "[a](<", "[](", "- ", "* ", "> ", "1. ", "\\``", "\\``\n", "> [a](\n"} {
-		for _, lead := range []string{"", "Lead.\n\n"} {
+		for _, lead := range []string{"", "Lead.\n\n", "<b>raw</b> HTML\n"} {
 			text := lead + strings.Repeat(unit, 300_000/len(unit))
 			start := time.Now()
 			n := p.Parse("a.md", text, 1)
@@ -847,6 +847,11 @@ func TestParseLongFirstParagraph(t *testing.T) {
 	}
 	if got, want := len(n.Links()), 2*(maxLeadBytes/len(line)+1)+1; got != want {
 		t.Errorf("%d links, want %d", got, want)
+	}
+	// Raw HTML would leave a paragraph to goldmark; not one this long.
+	html := NewParser().Parse("a.md", "# T\n\n<b>bold</b>\n"+first, 1)
+	if got, want := len(html.Links()), 2*(maxLeadBytes/len(line)+1); got != want {
+		t.Errorf("with raw HTML: %d links, want %d", got, want)
 	}
 	short := NewParser().Parse("a.md", "# T\n\n"+line+"\nSecond.\n", 1)
 	if want := "Some words and a link or two."; short.Lead != want {

@@ -48,7 +48,10 @@ func (paragraphStash) Transform(node *ast.Paragraph, reader text.Reader, pc pars
 			return
 		}
 	}
-	if lines.Len() == 0 || !scannable(c.src, lines) {
+	// A paragraph too long for the lead is scanned even where the scan may
+	// not read it exactly as goldmark would (raw HTML, tab padding): goldmark
+	// could take minutes over it.
+	if lines.Len() == 0 || !scannable(c.src, lines) && !tooLongForLead(lines) {
 		return
 	}
 	// goldmark's paragraph parser trims the lines once transformers are done
@@ -67,10 +70,10 @@ func (paragraphStash) Transform(node *ast.Paragraph, reader text.Reader, pc pars
 	c.stash = append(c.stash, stashedBlock{placeholder: placeholderOf(node.Lines()), lines: kept})
 }
 
-// maxLeadBytes bounds a paragraph goldmark parses for the note's lead. Its
-// code spans are quadratic across lines (300 KB of lines of unclosed
-// backticks took minutes): a longer paragraph is scanned like the others, and
-// a note whose first paragraph it is has no lead.
+// maxLeadBytes bounds a paragraph goldmark parses. Its code spans are
+// quadratic across lines (300 KB of lines of unclosed backticks took
+// minutes): a longer paragraph is always scanned, and a note whose first
+// paragraph it is has no lead.
 const maxLeadBytes = 16 << 10
 
 func tooLongForLead(lines *text.Segments) bool {
