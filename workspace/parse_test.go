@@ -813,10 +813,10 @@ func FuzzParse(f *testing.F) {
 // tags by the thousand. A linear parse takes milliseconds; a quadratic one
 // takes minutes. Lines of unclosed backticks, or quoted lines (a segment
 // each), were once quadratic in the inline scan, and are in goldmark's parse
-// of the lead or of a paragraph with raw HTML: a paragraph over maxLeadBytes
-// is always scanned. goldmark is quadratic in the length of a line of "[a](",
-// "- " or "> " repeated: such a line is over MaxLineBytes, so it is not read
-// (TestParseLongLines).
+// of the lead or of a paragraph with raw HTML: a paragraph over
+// maxParagraphBytes is always scanned. goldmark is quadratic in the length of
+// a line of "[a](", "- " or "> " repeated: such a line is over MaxLineBytes,
+// so it is not read (TestParseLongLines).
 func TestParsePathologicalInputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
@@ -840,17 +840,17 @@ func TestParsePathologicalInputs(t *testing.T) {
 // links are found, and the note has no lead.
 func TestParseLongFirstParagraph(t *testing.T) {
 	line := "Some words and a [[link]] or [two](b.md).\n"
-	first := strings.Repeat(line, maxLeadBytes/len(line)+1)
+	first := strings.Repeat(line, maxParagraphBytes/len(line)+1)
 	n := NewParser().Parse("a.md", "# T\n\n"+first+"\nSecond [[c]].\n", 1)
 	if n.Lead != "" || n.Description != "" {
 		t.Errorf("lead %.40q…, description %.40q…: want none", n.Lead, n.Description)
 	}
-	if got, want := len(n.Links()), 2*(maxLeadBytes/len(line)+1)+1; got != want {
+	if got, want := len(n.Links()), 2*(maxParagraphBytes/len(line)+1)+1; got != want {
 		t.Errorf("%d links, want %d", got, want)
 	}
 	// Raw HTML would leave a paragraph to goldmark; not one this long.
 	html := NewParser().Parse("a.md", "# T\n\n<b>bold</b>\n"+first, 1)
-	if got, want := len(html.Links()), 2*(maxLeadBytes/len(line)+1); got != want {
+	if got, want := len(html.Links()), 2*(maxParagraphBytes/len(line)+1); got != want {
 		t.Errorf("with raw HTML: %d links, want %d", got, want)
 	}
 	short := NewParser().Parse("a.md", "# T\n\n"+line+"\nSecond.\n", 1)

@@ -44,14 +44,13 @@ func (paragraphStash) Transform(node *ast.Paragraph, reader text.Reader, pc pars
 		if _, inList := node.Parent().(*ast.ListItem); !inList {
 			c.leadSeen = true
 		}
-		if !tooLongForLead(lines) {
+		if !tooLongForGoldmark(lines) {
 			return
 		}
 	}
-	// A paragraph too long for the lead is scanned even where the scan may
-	// not read it exactly as goldmark would (raw HTML, tab padding): goldmark
-	// could take minutes over it.
-	if lines.Len() == 0 || !scannable(c.src, lines) && !tooLongForLead(lines) {
+	// A paragraph too long for goldmark is scanned even where the scan may
+	// not read it exactly as goldmark would (raw HTML, tab padding).
+	if lines.Len() == 0 || !scannable(c.src, lines) && !tooLongForGoldmark(lines) {
 		return
 	}
 	// goldmark's paragraph parser trims the lines once transformers are done
@@ -70,15 +69,15 @@ func (paragraphStash) Transform(node *ast.Paragraph, reader text.Reader, pc pars
 	c.stash = append(c.stash, stashedBlock{placeholder: placeholderOf(node.Lines()), lines: kept})
 }
 
-// maxLeadBytes bounds a paragraph goldmark parses. Its code spans are
-// quadratic across lines (300 KB of lines of unclosed backticks took
-// minutes): a longer paragraph is always scanned, and a note whose first
-// paragraph it is has no lead.
-const maxLeadBytes = 16 << 10
+// maxParagraphBytes bounds a paragraph goldmark parses (the lead, one with raw
+// HTML). Its code spans are quadratic across lines (300 KB of lines of
+// unclosed backticks took minutes): a longer paragraph is always scanned, and
+// a note whose first paragraph it is has no lead.
+const maxParagraphBytes = 16 << 10
 
-func tooLongForLead(lines *text.Segments) bool {
+func tooLongForGoldmark(lines *text.Segments) bool {
 	n := lines.Len()
-	return n > 0 && lines.At(n-1).Stop-lines.At(0).Start > maxLeadBytes
+	return n > 0 && lines.At(n-1).Stop-lines.At(0).Start > maxParagraphBytes
 }
 
 // scannable says whether the inline scan reads these lines exactly as goldmark
