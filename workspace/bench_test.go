@@ -134,3 +134,21 @@ func BenchmarkSetNote(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkParsePathological parses 256 KB of lines just under MaxLineBytes
+// that goldmark's rules make expensive: link destinations left open, and
+// backtick runs that never close. Each took 0.2 to 7 s before the scan
+// remembered where such searches had failed; now milliseconds.
+func BenchmarkParsePathological(b *testing.B) {
+	for _, unit := range []string{"[a](", "![a](", "[a](<", "\\``"} {
+		line := strings.Repeat(unit, (workspace.MaxLineBytes-1)/len(unit)) + "\n"
+		text := "# T\n\nLead.\n\n" + strings.Repeat(line, (256<<10)/len(line))
+		b.Run(unit, func(b *testing.B) {
+			p := workspace.NewParser()
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				p.Parse("a.md", text, 1)
+			}
+		})
+	}
+}

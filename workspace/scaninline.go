@@ -40,6 +40,12 @@ type inlineScan struct {
 	runStart int
 	// The '$' at noCloserFrom found no closing '$' before noCloserTo.
 	noCloserFrom, noCloserTo int
+	// The last destination scan that ran to a space or a line's end: from
+	// destFrom to destEnd, its last ')' at destClose (see destinationEnd).
+	destFrom, destEnd, destClose int
+	// A destination opened with '<' at noAngleFrom found no '>' before
+	// noAngleTo, its line's end.
+	noAngleFrom, noAngleTo int
 	// noTicksFrom[n]-1, when not 0, is an offset past which buf holds no run
 	// of exactly n backticks: openers left without a closer would each search
 	// to the end of the paragraph again.
@@ -71,7 +77,7 @@ func (c *collector) scanBlock(b *stashedBlock, pc parser.Context) {
 	s := &c.scan
 	*s = inlineScan{c: c, pc: pc, segs: b.lines, start: s.start[:0], openers: s.openers[:0],
 		links: s.links[:0], tags: s.tags[:0], blocks: s.blocks[:0], runs: s.runs[:0], lastLink: -1, noCloserFrom: -1,
-		noTicksFrom: s.noTicksFrom[:0]}
+		noTicksFrom: s.noTicksFrom[:0], destFrom: -1, destEnd: -1, destClose: -1, noAngleFrom: -1, noAngleTo: -1}
 	contiguous := true
 	for k := 1; k < len(b.lines); k++ {
 		if b.lines[k].Start != b.lines[k-1].Stop {
@@ -357,6 +363,11 @@ func (s *inlineScan) inlineLink(i int) int {
 	// The destination stays on its line.
 	line := s.lineRest(i)
 	if len(line) > 0 && line[0] == '<' {
+		if i > s.noAngleFrom && i < s.noAngleTo {
+			// An earlier '<' on this line found no '>' after it: nor will
+			// this one (its '<' and what follows pair up alike).
+			return -1
+		}
 		k := 1
 		for k < len(line) {
 			if line[k] == '\\' && k < len(line)-1 && util.IsPunct(line[k+1]) {
@@ -369,29 +380,12 @@ func (s *inlineScan) inlineLink(i int) int {
 			k++
 		}
 		if k >= len(line) {
+			s.noAngleFrom, s.noAngleTo = i, i+len(line)
 			return -1
 		}
 		i += k + 1
 	} else {
-		opened, k := 0, 0
-		for k < len(line) {
-			c := line[k]
-			if c == '\\' && k < len(line)-1 && util.IsPunct(line[k+1]) {
-				k += 2
-				continue
-			}
-			if c == '(' {
-				opened++
-			} else if c == ')' {
-				opened--
-				if opened < 0 {
-					break
-				}
-			} else if util.IsSpace(c) {
-				break
-			}
-			k++
-		}
+		k := s.destinationEnd(i, line)
 		if k == 0 {
 			return -1
 		}
@@ -418,6 +412,41 @@ func (s *inlineScan) inlineLink(i int) int {
 		return i + 1
 	}
 	return -1
+}
+
+// destinationEnd is the length of the link destination at i, line being the
+// rest of its line: up to a space, the line's end or a ')' closing more than
+// it opened. A line of "[a](" repeated would have each destination scanned
+// to the line's end, so the last scan that ended at a space (or the line's
+// end) is remembered: from a later start before that end, with no ')' in
+// between, the scan would end there too (escapes pair up alike from any
+// start just past a '(').
+func (s *inlineScan) destinationEnd(i int, line []byte) int {
+	if s.destEnd > i && s.destFrom < i && s.destClose < i {
+		return s.destEnd - i
+	}
+	opened, k, lastClose := 0, 0, -1
+	for k < len(line) {
+		c := line[k]
+		if c == '\\' && k < len(line)-1 && util.IsPunct(line[k+1]) {
+			k += 2
+			continue
+		}
+		if c == '(' {
+			opened++
+		} else if c == ')' {
+			opened--
+			if opened < 0 {
+				return k
+			}
+			lastClose = i + k
+		} else if util.IsSpace(c) {
+			break
+		}
+		k++
+	}
+	s.destFrom, s.destEnd, s.destClose = i, i+k, lastClose
+	return k
 }
 
 func (s *inlineScan) skipSpaces(i int) int {

@@ -191,6 +191,9 @@ func FuzzScanInline(f *testing.F) {
 	// which lengths have no closer), and quoted paragraphs (many segments).
 	f.Add("Lead.\n\n`` a ` b ``` [[x]] `` c ` [y](z.md) ``` \\`` d ``\n")
 	f.Add("Lead.\n\n> a [[x]] ` b\n> [c](d.md) `` e\n> f ` [[g]]\n>\n> [h](\n")
+	// Destinations left open on one line (the scan remembers where the last
+	// one ended), and '<' destinations without '>' (escaped or on a later line).
+	f.Add("Lead.\n\n[a]([b](c[d](e) [f](g)h) [i]([j](k\\)l) m)\n[n](<o [p](<q\\> [r](<s>)\n>t)\n")
 	fast, slow := NewParser(), goldmarkOnlyParser()
 	f.Fuzz(func(t *testing.T, text string) {
 		sameParse(t, fast, slow, "dir/note.md", text)
