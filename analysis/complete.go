@@ -259,15 +259,17 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 func rankNames(snap *workspace.Snapshot, f *workspace.File, query string) *topK {
 	qmask := workspace.CharMask(query)
 	names := snap.Names()
-	return inParallel(len(names)+snap.MissingCount(), func(top *topK, from, to int) {
-		part := names[min(from, len(names)):min(to, len(names))]
+	missing := snap.MissingCount()
+	n := len(names) + missing
+	return inParallel(n, func(top *topK, from, to int) {
+		// Each part takes its share of the names and its share of the
+		// missing notes: a name costs several times what a missing note
+		// does, and one part of names alone kept the other core idle.
+		part := names[share(from, n, len(names)):share(to, n, len(names))]
 		for i := range part {
 			rankName(top, &part[i], f, query, qmask)
 		}
-		if to <= len(names) {
-			return
-		}
-		snap.RangeMissing(qmask, max(from-len(names), 0), to-len(names), func(folded string, at int) {
+		snap.RangeMissing(qmask, share(from, n, missing), share(to, n, missing), func(folded string, at int) {
 			// A missing note scores its match alone: once the kept hundred
 			// score 2 or more, a subsequence (1) cannot get in.
 			floor := 0
@@ -283,6 +285,10 @@ func rankNames(snap *workspace.Snapshot, f *workspace.File, query string) *topK 
 		})
 	})
 }
+
+// share maps a bound of the parts of [0, n) onto [0, size): the parts' shares
+// of a list of size are as contiguous, and as even, as the parts themselves.
+func share(bound, n, size int) int { return bound * size / n }
 
 // rankFile ranks a file by its path and title, under label. A name lacking
 // a byte of the query cannot match it: most are ruled out so, without a

@@ -42,3 +42,28 @@ func TestInParallelMatchesOneRanking(t *testing.T) {
 		}
 	}
 }
+
+// The names and the missing notes are each cut into as many contiguous
+// shares as there are parts, every index in exactly one, the shares even.
+func TestShareCutsEachList(t *testing.T) {
+	for _, n := range []int{1, 7, parallelFrom, 80_017} {
+		for _, size := range []int{0, 1, 3, n / 3, n} {
+			if size > n {
+				continue // each list is a part of the n candidates
+			}
+			for _, parts := range []int{1, 2, 3, 8} {
+				next := 0
+				for p := range parts {
+					from, to := share(n*p/parts, n, size), share(n*(p+1)/parts, n, size)
+					if from != next || to < from || to-from > size/parts+2 {
+						t.Fatalf("n=%d size=%d parts=%d: part %d has [%d, %d), after %d", n, size, parts, p, from, to, next)
+					}
+					next = to
+				}
+				if next != size {
+					t.Fatalf("n=%d size=%d parts=%d: shares end at %d", n, size, parts, next)
+				}
+			}
+		}
+	}
+}
