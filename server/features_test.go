@@ -2,9 +2,11 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -342,5 +344,54 @@ func TestCodeActions(t *testing.T) {
 	if len(create) != 2 || !strings.Contains(string(create[0]), `"kind":"create"`) ||
 		!strings.Contains(string(create[0]), "Missing%20Note.md") || !strings.Contains(string(create[1]), `# Missing Note\n`) {
 		t.Errorf("create-note action: %s", raw)
+	}
+}
+
+// Workspace symbols: notes by title or path, headings for a query of three
+// characters or more (folded: case and accents as typed elsewhere), and a
+// heading renamed in the editor is found under its new name at once.
+func TestWorkspaceSymbols(t *testing.T) {
+	s := startSession(t, featureVault, utf8Caps)
+	s.open("index.md")
+	s.diagnosticsFor(s.uri("index.md"), hasCode("broken-link")) // the vault is indexed
+	text := s.open("Target Note.md")
+	symbols := func(query string) []string {
+		t.Helper()
+		raw, err := s.call(protocol.MethodWorkspaceSymbol, protocol.WorkspaceSymbolParams{Query: query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []protocol.SymbolInformation
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, si := range got {
+			out = append(out, fmt.Sprintf("%s (%s) %d", si.Name, si.ContainerName, si.Location.Range.Start.Line))
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"target", []string{"Target Note (Target Note) 3", "Target Note (Target Note.md) 0"}},
+		{"SECTION", []string{"Section Two (Target Note) 7"}},
+		{"ta", []string{"Target Note (Target Note.md) 0"}}, // too short for headings
+		{"nothing like it", nil},
+	} {
+		if got := symbols(tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: %q, want %q", tc.query, got, tc.want)
+		}
+	}
+	edited := strings.Replace(text, "## Section Two", "## Section Deux", 1)
+	s.notify(protocol.MethodTextDocumentDidChange, didChangeParams{
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: s.uri("Target Note.md")}, Version: 2},
+		ContentChanges: []contentChange{{Text: edited}},
+	})
+	// A notification is a barrier: the request after it sees the edit.
+	if got, want := symbols("section"), []string{"Section Deux (Target Note) 7"}; !slices.Equal(got, want) {
+		t.Errorf("after the edit: %q, want %q", got, want)
 	}
 }

@@ -89,50 +89,15 @@ func (s *Server) workspaceSymbol(ctx context.Context, p *protocol.WorkspaceSymbo
 					Location: s.ws.location(v, f, workspace.Span{}), ContainerName: f.Path})
 			}
 		}
-		// Headings cost a fold each: only for a query that narrows them.
-		for _, e := range names {
-			if len(out) >= maxSymbols || len(query) < 3 {
-				break
-			}
-			f := e.File
-			if !f.IsNote() {
-				continue
-			}
-			for _, h := range f.Note.Headings {
-				if len(out) < maxSymbols && containsFolded(h.Text, query) {
-					out = append(out, protocol.SymbolInformation{Name: h.Text, Kind: protocol.SymbolKindString,
-						Location: s.ws.location(v, f, h.Span), ContainerName: f.Note.Title})
-				}
-			}
+		// Headings only for a query that narrows them.
+		if len(out) < maxSymbols && len(query) >= 3 {
+			snap.FindHeadings(query, func(f *workspace.File, h *workspace.Heading) bool {
+				out = append(out, protocol.SymbolInformation{Name: h.Text, Kind: protocol.SymbolKindString,
+					Location: s.ws.location(v, f, h.Span), ContainerName: f.Note.Title})
+				return len(out) < maxSymbols
+			})
 		}
 		snap.Release()
 	}
 	return out, nil
-}
-
-// containsFolded reports whether s, folded, contains the folded query; for
-// ASCII text it compares in place rather than folding a copy of every heading.
-func containsFolded(s, query string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return strings.Contains(workspace.Fold(s), query)
-		}
-	}
-	for i := 0; i+len(query) <= len(s); i++ {
-		j := 0
-		for j < len(query) && lowerASCII(s[i+j]) == query[j] {
-			j++
-		}
-		if j == len(query) {
-			return true
-		}
-	}
-	return false
-}
-
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }

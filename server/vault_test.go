@@ -92,23 +92,6 @@ func TestSingleFileMode(t *testing.T) {
 	t.Errorf("definition in the vault found by its .obsidian marker never reached %s", want)
 }
 
-func TestContainsFolded(t *testing.T) {
-	for _, tc := range []struct {
-		s, q string
-		want bool
-	}{
-		{"Balancing Loops", "loop", true},
-		{"Balancing Loops", "loops!", false},
-		{"Café Société", "société", true},
-		{"", "a", false},
-		{"abc", "", true},
-	} {
-		if got := containsFolded(tc.s, tc.q); got != tc.want {
-			t.Errorf("containsFolded(%q, %q) = %v", tc.s, tc.q, got)
-		}
-	}
-}
-
 // A vault whose folder cannot be read still diagnoses its open notes: its
 // failed load has ended, and nothing waits for it any more.
 func TestFailedLoadStillDiagnosesOpenNotes(t *testing.T) {

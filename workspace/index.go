@@ -360,13 +360,15 @@ func (ix *Index) SetNote(n *Note) Changed {
 	// The path may differ from the file's in letter case only; Quartz
 	// compares case, so links naming the file resolve again.
 	recased := f != nil && f.Path != n.Path
+	anchors := false
 	if f != nil && f.Note != nil {
 		ix.linkTables(f, false)
 		ix.tagTable(f, false, pages)
 		// What backlinks see of a note is its headings, blocks and publish
 		// flag, and its path; when those stay (most keystrokes), backlinks
 		// need no news. A hub note has thousands of backlinks.
-		anchors, publish := sameFace(f.Note, n)
+		var publish bool
+		anchors, publish = sameFace(f.Note, n)
 		for _, r := range f.backlinks {
 			// A heading or block edit matters only to links that name one.
 			if recased || !publish || !anchors && r.anchored {
@@ -379,6 +381,9 @@ func (ix *Index) SetNote(n *Note) Changed {
 	}
 	oldKeys := f.keys
 	f.Note = n
+	if !anchors {
+		ix.names.resetHeadings()
+	}
 	f.Path = n.Path
 	f.dir = dirOf(n.Path)
 	f.stem = trimNoteExt(n.Path)

@@ -49,15 +49,24 @@ func charClass(c byte) uint {
 
 // nameTable is built on first use and dropped when names change.
 type nameTable struct {
-	mu      sync.Mutex
-	entries []NameEntry
-	byTitle []*File // see FilesByTitle
+	mu       sync.Mutex
+	entries  []NameEntry
+	byTitle  []*File      // see FilesByTitle
+	headings *headingText // see FindHeadings
 }
 
 // reset drops the table; the index holds its write lock.
 func (t *nameTable) reset() {
 	t.mu.Lock()
-	t.entries, t.byTitle = nil, nil
+	t.entries, t.byTitle, t.headings = nil, nil, nil
+	t.mu.Unlock()
+}
+
+// resetHeadings drops the headings' text only (a note's headings changed);
+// the index holds its write lock.
+func (t *nameTable) resetHeadings() {
+	t.mu.Lock()
+	t.headings = nil
 	t.mu.Unlock()
 }
 
