@@ -197,12 +197,7 @@ func TestCompleteCapsLargeLists(t *testing.T) {
 		b.WriteString("-- n" + strings.Repeat("x", i%7) + "/note" + itoa3(i) + ".md --\ntext\n")
 	}
 	b.WriteString("-- here.md --\n[[note‸\n")
-	v := buildVault(t, b.String(), workspace.Config{})
-	f, off := v.at(t)
-	list := Complete(v.snap, f, off)
-	if len(list.Items) != MaxCompletions || !list.Incomplete {
-		t.Errorf("%d items, incomplete=%v; want %d, true", len(list.Items), list.Incomplete, MaxCompletions)
-	}
+	completeFull(t, b.String())
 }
 
 // A list full of better matches is still incomplete when a name that would
@@ -214,12 +209,7 @@ func TestCompleteIncompleteWhenLooseMatchesSkipped(t *testing.T) {
 		b.WriteString("-- note" + itoa3(i) + ".md --\ntext\n")
 	}
 	b.WriteString("-- here.md --\n[[n-o-t-e]] [[note‸\n")
-	v := buildVault(t, b.String(), workspace.Config{})
-	f, off := v.at(t)
-	list := Complete(v.snap, f, off)
-	if len(list.Items) != MaxCompletions || !list.Incomplete {
-		t.Errorf("%d items, incomplete=%v; want %d, true", len(list.Items), list.Incomplete, MaxCompletions)
-	}
+	completeFull(t, b.String())
 }
 
 // TestCompleteEmptyTakesFirstByTitle: after "[[" alone, the answer is the
@@ -232,17 +222,25 @@ func TestCompleteEmptyTakesFirstByTitle(t *testing.T) {
 	}
 	b.WriteString("-- asset.png --\n")
 	b.WriteString("-- Aardvark.md --\n[[‸\n")
-	v := buildVault(t, b.String(), workspace.Config{})
-	f, off := v.at(t)
-	list := Complete(v.snap, f, off)
-	if len(list.Items) != MaxCompletions || !list.Incomplete {
-		t.Fatalf("%d items, incomplete=%v; want %d, true", len(list.Items), list.Incomplete, MaxCompletions)
-	}
+	list := completeFull(t, b.String())
 	for i, it := range list.Items {
 		if want := "Note " + itoa3(i+1); it.Label != want {
 			t.Fatalf("item %d is %q, want %q (the editing note and the image come after)", i, it.Label, want)
 		}
 	}
+}
+
+// completeFull completes at the cursor of the vault and wants the list
+// capped: MaxCompletions items, marked incomplete.
+func completeFull(t *testing.T, vault string) CompletionList {
+	t.Helper()
+	v := buildVault(t, vault, workspace.Config{})
+	f, off := v.at(t)
+	list := Complete(v.snap, f, off)
+	if len(list.Items) != MaxCompletions || !list.Incomplete {
+		t.Fatalf("%d items, incomplete=%v; want %d, true", len(list.Items), list.Incomplete, MaxCompletions)
+	}
+	return list
 }
 
 func itoa3(i int) string {
