@@ -89,14 +89,14 @@ func (s *Snapshot) FindHeadings(query string, fn func(f *File, h *Heading) bool)
 }
 
 func (s *Snapshot) headingText() *headingText {
+	// The names cannot change under the snapshot's read lock, so the text
+	// built from these entries is dropped before they are.
+	names := s.Names()
 	t := &s.ix.names
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	t.headingsMu.Lock()
+	defer t.headingsMu.Unlock()
 	if t.headings == nil {
-		if t.entries == nil {
-			t.entries = buildNames(s.ix.files)
-		}
-		t.headings = buildHeadingText(t.entries)
+		t.headings = buildHeadingText(names)
 	}
 	return t.headings
 }

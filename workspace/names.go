@@ -49,25 +49,30 @@ func charClass(c byte) uint {
 
 // nameTable is built on first use and dropped when names change.
 type nameTable struct {
-	mu       sync.Mutex
-	entries  []NameEntry
-	byTitle  []*File      // see FilesByTitle
-	headings *headingText // see FindHeadings
+	mu      sync.Mutex
+	entries []NameEntry
+	byTitle []*File // see FilesByTitle
+
+	// headings has a lock of its own: building it takes tens of
+	// milliseconds on a large vault, which completion must not wait for.
+	headingsMu sync.Mutex
+	headings   *headingText // see FindHeadings
 }
 
 // reset drops the table; the index holds its write lock.
 func (t *nameTable) reset() {
 	t.mu.Lock()
-	t.entries, t.byTitle, t.headings = nil, nil, nil
+	t.entries, t.byTitle = nil, nil
 	t.mu.Unlock()
+	t.resetHeadings()
 }
 
 // resetHeadings drops the headings' text only (a note's headings changed);
 // the index holds its write lock.
 func (t *nameTable) resetHeadings() {
-	t.mu.Lock()
+	t.headingsMu.Lock()
 	t.headings = nil
-	t.mu.Unlock()
+	t.headingsMu.Unlock()
 }
 
 // FilesByTitle lists the notes by title, then the other files by path: the
