@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -73,6 +74,48 @@ func BenchmarkCompleteMarkdownPath10k(b *testing.B) { benchComplete(b, "[x](") }
 // notes, over parallelFrom). Generating the vault takes a while: run it on
 // its own.
 func BenchmarkCompleteWikiTyped50k(b *testing.B) { benchCompleteIn(b, vault50k.get(b, 50000), "[[abc") }
+
+// BenchmarkCompleteWikiTargets10k types what users type: the first three
+// characters of the vault's own link targets (as bench/lsp does), which match
+// far more names than "abc" does.
+func BenchmarkCompleteWikiTargets10k(b *testing.B) { benchCompleteTargets(b, bigVault(b)) }
+
+func BenchmarkCompleteWikiTargets50k(b *testing.B) {
+	benchCompleteTargets(b, vault50k.get(b, 50000))
+}
+
+// benchCompleteTargets completes after "[[" and the first three characters
+// of forty link targets of ix, one per line of a new note, in turn.
+func benchCompleteTargets(b *testing.B, ix *workspace.Index) {
+	snap := ix.Snapshot()
+	var text strings.Builder
+	text.WriteString("# Typing\n\n")
+	var offs []int
+	for _, g := range snap.Notes() {
+		for _, l := range g.Note.Links() {
+			if l.Wiki && len(l.Target) >= 7 && len(offs) < 40 {
+				text.WriteString("- [[" + l.Target[:3])
+				offs = append(offs, text.Len())
+				text.WriteString("\n")
+				break
+			}
+		}
+	}
+	snap.Release()
+	note := workspace.NewParser().Parse("bench/typing.md", text.String(), 1)
+	ix.SetNote(note)
+	defer ix.Remove(note.Path)
+	snap = ix.Snapshot()
+	defer snap.Release()
+	f := snap.File(note.Path)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if list := Complete(snap, f, offs[i%len(offs)]); len(list.Items) == 0 {
+			b.Fatal("no items")
+		}
+	}
+}
 
 func BenchmarkHover10k(b *testing.B) {
 	ix := bigVault(b)

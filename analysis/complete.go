@@ -167,14 +167,8 @@ func matchAbove(cand, query string, floor int) int {
 	if query == "" {
 		return 1
 	}
-	i := strings.Index(cand, query)
-	switch {
-	case i == 0:
-		return 4
-	case i > 0 && !isWordRune(cand[i-1]):
-		return 3
-	case i > 0:
-		return 2
+	if i := strings.Index(cand, query); i >= 0 {
+		return scoreAt(cand, i)
 	}
 	if floor >= 1 {
 		return 0
@@ -189,6 +183,18 @@ func matchAbove(cand, query string, floor int) int {
 		rest = rest[k+1:]
 	}
 	return 1
+}
+
+// scoreAt scores a query found at i in cand: a prefix, a word start, or
+// inside a word.
+func scoreAt(cand string, i int) int {
+	switch {
+	case i == 0:
+		return 4
+	case !isWordRune(cand[i-1]):
+		return 3
+	}
+	return 2
 }
 
 func isWordRune(c byte) bool {
@@ -218,7 +224,7 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 		}
 	}
 	if query != "" {
-		top = rankNames(snap, f, query)
+		top = rankNames(snap, f, query, 0)
 	}
 	best, dropped := top.best()
 	list := CompletionList{Incomplete: dropped, Items: make([]CompletionItem, len(best))}
@@ -256,12 +262,29 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 }
 
 // rankNames ranks every name and missing note against query, on all cores.
-func rankNames(snap *workspace.Snapshot, f *workspace.File, query string) *topK {
-	qmask := workspace.CharMask(query)
+// Names that hold the query are found first (workspace.FindNames looks only
+// at the entries holding its rarest pair of bytes); a subsequence scores
+// below every one of those, so when they fill the list the names are not
+// visited one by one. parts is how many parts to rank in
+// (see inParts), 0 for as many as inParallel takes.
+func rankNames(snap *workspace.Snapshot, f *workspace.File, query string, parts int) *topK {
 	names := snap.Names()
 	missing := snap.MissingCount()
 	n := len(names) + missing
-	return inParallel(n, func(top *topK, from, to int) {
+	if parts == 0 {
+		parts = partsFor(n)
+	}
+	top := inParts(n, parts, func(top *topK, from, to int) {
+		rankContaining(top, snap, names, f, query, share(from, n, len(names)), share(to, n, len(names)))
+		rankMissing(top, snap, query, share(from, n, missing), share(to, n, missing), true)
+	})
+	if len(top.heap) == top.k && top.heap[0].score > maxSubsequence {
+		// Whether any name is only a subsequence was not looked into.
+		top.unsure = true
+		return top
+	}
+	qmask := workspace.CharMask(query)
+	return inParts(n, parts, func(top *topK, from, to int) {
 		// Each part takes its share of the names and its share of the
 		// missing notes: a name costs several times what a missing note
 		// does, and one part of names alone kept the other core idle.
@@ -269,20 +292,82 @@ func rankNames(snap *workspace.Snapshot, f *workspace.File, query string) *topK 
 		for i := range part {
 			rankName(top, &part[i], f, query, qmask)
 		}
-		snap.RangeMissing(qmask, share(from, n, missing), share(to, n, missing), func(folded string, at int) {
-			// A missing note scores its match alone: once the kept hundred
-			// score 2 or more, a subsequence (1) cannot get in.
-			floor := 0
-			if len(top.heap) == top.k && top.heap[0].score >= 2 {
-				floor = 1
+		rankMissing(top, snap, query, share(from, n, missing), share(to, n, missing), false)
+	})
+}
+
+// maxSubsequence is the best score a candidate found only as a subsequence
+// of a name gets: a note's (see rankFile).
+const maxSubsequence = 1*2 + 1
+
+// rankContaining ranks the names of names[from:to] that hold query, as
+// rankName would.
+func rankContaining(top *topK, snap *workspace.Snapshot, names []workspace.NameEntry, f *workspace.File, query string, from, to int) {
+	cur, best := -1, 0 // the entry whose stem and title are being scored
+	flush := func() {
+		if best == 0 {
+			return
+		}
+		e := &names[cur]
+		if score := best*2 + boolInt(e.IsNote); top.admitsLabeled(score, e.Label, e.LabelKey) {
+			top.add(candidate{score: score, label: e.Label, key: e.LabelKey, file: e.File})
+		}
+	}
+	snap.FindNames(query, from, to, func(i, field, at int) {
+		e := &names[i]
+		if e.File == f {
+			return
+		}
+		if i != cur {
+			flush()
+			cur, best = i, 0
+		}
+		switch field {
+		case workspace.FieldStem:
+			best = max(best, scoreAt(e.Stem, at))
+		case workspace.FieldTitle:
+			best = max(best, scoreAt(e.Title, at))
+		default:
+			j := field - workspace.FieldAlias
+			a := nthAlias(e.Aliases, j)
+			if s := scoreAt(a, at); top.admits(s * 2) {
+				alias := linkableAlias(e.File.Note, j)
+				top.add(candidate{score: s * 2, label: alias, file: e.File, alias: alias})
 			}
-			s := matchAbove(folded, query, floor)
-			top.unsure = top.unsure || s == 0 && floor > 0
-			if s > 0 && top.admits(s) {
-				m := snap.MissingAt(at)
-				top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
-			}
-		})
+		}
+	})
+	flush()
+}
+
+// nthAlias is the j-th of NUL-terminated aliases.
+func nthAlias(aliases string, j int) string {
+	for ; j > 0; j-- {
+		aliases = aliases[strings.IndexByte(aliases, 0)+1:]
+	}
+	return aliases[:strings.IndexByte(aliases, 0)]
+}
+
+// rankMissing ranks the missing notes from to before to. A missing note
+// scores its match alone: once the kept hundred score 2 or more, a
+// subsequence (1) cannot get in; containing says only a match holding the
+// query is looked for.
+func rankMissing(top *topK, snap *workspace.Snapshot, query string, from, to int, containing bool) {
+	// Only a name holding the query has all its pairs of bytes.
+	var pairs uint64
+	if containing {
+		pairs = workspace.PairMask(query)
+	}
+	snap.RangeMissing(workspace.CharMask(query), pairs, from, to, func(folded string, at int) {
+		floor := 0
+		if containing || len(top.heap) == top.k && top.heap[0].score >= 2 {
+			floor = 1
+		}
+		s := matchAbove(folded, query, floor)
+		top.unsure = top.unsure || s == 0 && floor > 0 && !containing
+		if s > 0 && top.admits(s) {
+			m := snap.MissingAt(at)
+			top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
+		}
 	})
 }
 
@@ -294,7 +379,7 @@ func share(bound, n, size int) int { return bound * size / n }
 // a byte of the query cannot match it: most are ruled out so, without a
 // search. Once the kept hundred all contain the query (score 4 and up), a
 // subsequence match (at most 3) cannot get in, and is not looked for.
-func (top *topK) rankFile(e *workspace.NameEntry, query string, qmask uint64, label string) {
+func (top *topK) rankFile(e *workspace.NameEntry, query string, qmask uint64, label string, key uint64) {
 	if e.Mask&qmask != qmask {
 		return
 	}
@@ -304,8 +389,8 @@ func (top *topK) rankFile(e *workspace.NameEntry, query string, qmask uint64, la
 	}
 	s := max(matchAbove(e.Stem, query, floor), matchAbove(e.Title, query, floor))
 	top.unsure = top.unsure || s == 0 && floor > 0
-	if score := s*2 + boolInt(e.IsNote); s > 0 && top.admitsLabeled(score, label) {
-		top.add(candidate{score: score, label: label, file: e.File})
+	if score := s*2 + boolInt(e.IsNote); s > 0 && top.admitsLabeled(score, label, key) {
+		top.add(candidate{score: score, label: label, key: key, file: e.File})
 	}
 }
 
@@ -315,7 +400,7 @@ func rankName(top *topK, e *workspace.NameEntry, f *workspace.File, query string
 	if g == f {
 		return
 	}
-	top.rankFile(e, query, qmask, e.Label)
+	top.rankFile(e, query, qmask, e.Label, e.LabelKey)
 	if e.Aliases == "" || e.AliasMask&qmask != qmask {
 		return
 	}

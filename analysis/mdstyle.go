@@ -135,7 +135,7 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, text string, 
 	top := inParallel(len(names), func(top *topK, from, to int) {
 		for i := from; i < to; i++ {
 			if e := &names[i]; e.File != f {
-				top.rankFile(e, query, qmask, e.Path)
+				top.rankFile(e, query, qmask, e.Path, e.PathKey)
 			}
 		}
 	})

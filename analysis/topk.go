@@ -15,6 +15,7 @@ import (
 type candidate struct {
 	score int
 	label string
+	key   uint64 // workspace.OrderKey(label), or 0 when not at hand
 	file  *workspace.File
 	alias string // set for an alias of file
 	name  string // a missing note's name (file is nil)
@@ -25,6 +26,9 @@ type candidate struct {
 func better(a, b *candidate) bool {
 	if a.score != b.score {
 		return a.score > b.score
+	}
+	if a.key != b.key && a.key != 0 && b.key != 0 {
+		return a.key < b.key
 	}
 	return a.label < b.label
 }
@@ -54,8 +58,8 @@ func (t *topK) admits(score int) bool {
 
 // admitsLabeled is admits for a candidate whose label is at hand: one that
 // ties the worst kept and sorts after it is not kept either.
-func (t *topK) admitsLabeled(score int, label string) bool {
-	if len(t.heap) < t.k || better(&candidate{score: score, label: label}, &t.heap[0]) {
+func (t *topK) admitsLabeled(score int, label string, key uint64) bool {
+	if len(t.heap) < t.k || better(&candidate{score: score, label: label, key: key}, &t.heap[0]) {
 		return true
 	}
 	t.total++
@@ -100,10 +104,19 @@ const parallelFrom = 32768
 // each with a topK of its own, and returns them merged. The best k overall
 // are among the best k of each part, so a part may prune by its own.
 func inParallel(n int, scan func(top *topK, from, to int)) *topK {
-	parts := 1
+	return inParts(n, partsFor(n), scan)
+}
+
+// partsFor is how many parts inParallel cuts n candidates into.
+func partsFor(n int) int {
 	if n >= parallelFrom {
-		parts = runtime.GOMAXPROCS(0)
+		return runtime.GOMAXPROCS(0)
 	}
+	return 1
+}
+
+// inParts is inParallel in a given number of parts.
+func inParts(n, parts int, scan func(top *topK, from, to int)) *topK {
 	// Each part's topK on cache lines of its own: the parts write their
 	// counts for every candidate, and sharing a line would make the cores
 	// take it from each other each time.

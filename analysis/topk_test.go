@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
 // inParallel keeps what one topK fed every candidate keeps, in the same
@@ -12,13 +14,14 @@ import (
 func TestInParallelMatchesOneRanking(t *testing.T) {
 	cand := func(i int) candidate {
 		// Many ties in score, labels that tie-break them, none equal.
-		return candidate{score: (i * 7919) % 11, label: fmt.Sprintf("l%06d", (i*104729)%1000003)}
+		label := fmt.Sprintf("l%06d", (i*104729)%1000003)
+		return candidate{score: (i * 7919) % 11, label: label, key: workspace.OrderKey(label)}
 	}
 	for _, n := range []int{0, 50, MaxCompletions, parallelFrom - 1, parallelFrom, 3*parallelFrom + 17} {
 		for _, unsureAt := range []int{-1, n / 2} {
 			one := newTopK(MaxCompletions)
 			for i := range n {
-				if c := cand(i); one.admitsLabeled(c.score, c.label) {
+				if c := cand(i); one.admitsLabeled(c.score, c.label, c.key) {
 					one.add(c)
 				}
 			}
@@ -28,7 +31,7 @@ func TestInParallelMatchesOneRanking(t *testing.T) {
 					if i == unsureAt {
 						top.unsure = true
 					}
-					if c := cand(i); top.admitsLabeled(c.score, c.label) {
+					if c := cand(i); top.admitsLabeled(c.score, c.label, c.key) {
 						top.add(c)
 					}
 				}
@@ -62,6 +65,28 @@ func TestShareCutsEachList(t *testing.T) {
 				}
 				if next != size {
 					t.Fatalf("n=%d size=%d parts=%d: shares end at %d", n, size, parts, next)
+				}
+			}
+		}
+	}
+}
+
+// Ordering by key, where both candidates have one, is ordering by label:
+// labels that share their first eight bytes, are shorter than eight, hold
+// NULs or multibyte characters, or are empty.
+func TestBetterByKeyIsByLabel(t *testing.T) {
+	labels := []string{"", "a", "ab", "ab\x00", "ab\x00c", "abcdefgh", "abcdefgh", "abcdefghi", "abcdefgz", "abcdefh",
+		"Zebra", "zebra", "Éclair", "éclair", "日本語のノート", "日本語のメモ", "\x00\x00\x00\x00\x00\x00\x00\x00x", "~"}
+	for _, a := range labels {
+		for _, b := range labels {
+			for _, keyed := range []bool{true, false} {
+				ca := candidate{score: 3, label: a}
+				cb := candidate{score: 3, label: b, key: workspace.OrderKey(b)}
+				if keyed {
+					ca.key = workspace.OrderKey(a)
+				}
+				if got, want := better(&ca, &cb), a < b; got != want {
+					t.Errorf("better(%q, %q) keyed=%v: %v, want %v", a, b, keyed, got, want)
 				}
 			}
 		}

@@ -100,8 +100,8 @@ type Index struct {
 
 // missingName is a missing note's name in lookup form, with its CharMask.
 type missingName struct {
-	mask   uint64
-	folded string
+	mask, pairs uint64 // CharMask and PairMask of folded
+	folded      string
 }
 
 // nameEntry is what the index holds under one nameKey.
@@ -738,7 +738,7 @@ func (ix *Index) countMissing(name string, add bool) {
 			m = &Missing{spellings: map[string]int{}, folded: k, at: len(ix.missingList)}
 			ix.missing[k] = m
 			ix.missingList = append(ix.missingList, m)
-			ix.missingNames = append(ix.missingNames, missingName{CharMask(k), k})
+			ix.missingNames = append(ix.missingNames, missingName{CharMask(k), PairMask(k), k})
 		}
 		m.Count++
 		m.spellings[name]++

@@ -459,7 +459,7 @@ func indexState(ix *Index) map[string]string {
 		lists = fmt.Sprintf("%d listed, %d names, %d in the map", len(s.ix.missingList), len(s.ix.missingNames), len(s.ix.missing))
 	}
 	for i, m := range s.ix.missingList {
-		if m.at != i || s.ix.missing[m.folded] != m || s.ix.missingNames[i] != (missingName{CharMask(m.folded), m.folded}) {
+		if m.at != i || s.ix.missing[m.folded] != m || s.ix.missingNames[i] != (missingName{CharMask(m.folded), PairMask(m.folded), m.folded}) {
 			lists = fmt.Sprintf("entry %d (%s) is out of place", i, m.folded)
 		}
 	}

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
@@ -24,6 +25,18 @@ type NameEntry struct {
 	// here so that a scan reads no File (a cache miss each).
 	IsNote      bool
 	Label, Path string
+	// LabelKey and PathKey are OrderKey of Label and Path: ranking compares
+	// the labels of thousands of tied matches, and most differ in the key.
+	LabelKey, PathKey uint64
+}
+
+// OrderKey is s's first eight bytes, big-endian, zero-padded: two keys that
+// differ order their strings as strings.Compare does, without reading them
+// (equal keys say nothing).
+func OrderKey(s string) uint64 {
+	var b [8]byte
+	copy(b[:], s)
+	return binary.BigEndian.Uint64(b[:])
 }
 
 // CharMask is the set of bytes s holds, in 64 classes: one for each letter
@@ -35,6 +48,22 @@ func CharMask(s string) uint64 {
 		m |= 1 << charClass(s[i])
 	}
 	return m
+}
+
+// PairMask is the set of pairs of adjacent bytes s holds, hashed into 64
+// bits. A query with a pair that t's mask lacks is not a substring of t (it
+// may still be a subsequence). Where CharMask lets half of all names through
+// a three-letter query, PairMask lets a few in a hundred.
+func PairMask(s string) uint64 {
+	var m uint64
+	for i := 1; i < len(s); i++ {
+		m |= 1 << pairBit(s[i-1], s[i])
+	}
+	return m
+}
+
+func pairBit(a, b byte) uint {
+	return uint((uint32(a)<<8|uint32(b))*0x9E3779B1) >> 26
 }
 
 func charClass(c byte) uint {
@@ -51,7 +80,14 @@ func charClass(c byte) uint {
 type nameTable struct {
 	mu      sync.Mutex
 	entries []NameEntry
+	// text holds every entry's names end to end, in entries' order, each
+	// followed by a NUL (which no name holds): stem, title, then aliases.
+	// starts[i] is where entry i's begin; one more ends the last.
+	text    string
+	starts  []int32
 	byTitle []*File // see FilesByTitle
+	// grams is built on the first FindNames of two bytes or more.
+	grams *nameGrams
 
 	// headings has a lock of its own: building it takes tens of
 	// milliseconds on a large vault, which completion must not wait for.
@@ -62,7 +98,7 @@ type nameTable struct {
 // reset drops the table; the index holds its write lock.
 func (t *nameTable) reset() {
 	t.mu.Lock()
-	t.entries, t.byTitle = nil, nil
+	t.entries, t.text, t.starts, t.byTitle, t.grams = nil, "", nil, nil, nil
 	t.mu.Unlock()
 	t.resetHeadings()
 }
@@ -114,17 +150,22 @@ func (f *File) Label() string {
 }
 
 // Names lists every file with its folded names, in no particular order.
-func (s *Snapshot) Names() []NameEntry {
-	ix := s.ix
-	ix.names.mu.Lock()
-	defer ix.names.mu.Unlock()
-	if ix.names.entries == nil {
-		ix.names.entries = buildNames(ix.files)
+func (s *Snapshot) Names() []NameEntry { return s.nameTable().entries }
+
+// nameTable builds the table if names changed since it was last built. The
+// names cannot change under the snapshot's read lock, so what it returns
+// stays whole while the snapshot is held.
+func (s *Snapshot) nameTable() *nameTable {
+	t := &s.ix.names
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.entries == nil {
+		t.build(s.ix.files)
 	}
-	return ix.names.entries
+	return t
 }
 
-func buildNames(files map[string]*File) []NameEntry {
+func (t *nameTable) build(files map[string]*File) {
 	var b strings.Builder
 	type offs struct{ stem, title, aliases, end int }
 	list := make([]*File, 0, len(files))
@@ -132,8 +173,10 @@ func buildNames(files map[string]*File) []NameEntry {
 	for _, f := range files {
 		o := offs{stem: b.Len()}
 		b.WriteString(f.foldStem)
+		b.WriteByte(0)
 		o.title = b.Len()
 		b.WriteString(f.FoldedTitle)
+		b.WriteByte(0)
 		o.aliases = b.Len()
 		if f.Note != nil {
 			for _, a := range f.Note.Frontmatter.Aliases {
@@ -149,11 +192,15 @@ func buildNames(files map[string]*File) []NameEntry {
 	}
 	buf := b.String()
 	out := make([]NameEntry, len(list))
+	starts := make([]int32, len(list)+1)
 	for i, f := range list {
 		o := at[i]
-		out[i] = NameEntry{File: f, Stem: buf[o.stem:o.title], Title: buf[o.title:o.aliases], Aliases: buf[o.aliases:o.end],
-			Mask: CharMask(buf[o.stem:o.aliases]), AliasMask: CharMask(buf[o.aliases:o.end]),
-			IsNote: f.IsNote(), Label: f.Label(), Path: f.Path}
+		stem, title := buf[o.stem:o.title-1], buf[o.title:o.aliases-1]
+		out[i] = NameEntry{File: f, Stem: stem, Title: title, Aliases: buf[o.aliases:o.end],
+			Mask: CharMask(stem) | CharMask(title), AliasMask: CharMask(buf[o.aliases:o.end]),
+			IsNote: f.IsNote(), Label: f.Label(), Path: f.Path, LabelKey: OrderKey(f.Label()), PathKey: OrderKey(f.Path)}
+		starts[i] = int32(o.stem)
 	}
-	return out
+	starts[len(list)] = int32(len(buf))
+	t.entries, t.text, t.starts = out, buf, starts
 }

@@ -6,18 +6,22 @@ import (
 	"testing"
 )
 
+var maskAlphabet = []string{"a", "b", "z", "0", "9", "-", " ", "é", "ß", "\x00", "\xff", "本"}
+
+// randomWord strings n letters of maskAlphabet.
+func randomWord(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for range n {
+		b.WriteString(maskAlphabet[r.IntN(len(maskAlphabet))])
+	}
+	return b.String()
+}
+
 // CharMask rules out only what cannot match: whenever t is a substring or a
 // subsequence of s, t's mask is within s's.
 func TestCharMaskRulesOutOnlyNonMatches(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"a", "b", "z", "0", "9", "-", " ", "é", "ß", "\x00", "\xff", "本"}
-	word := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		return b.String()
-	}
+	word := func(n int) string { return randomWord(r, n) }
 	isSubsequence := func(t, s string) bool {
 		for i := 0; i < len(t); i++ {
 			k := strings.IndexByte(s, t[i])
@@ -41,5 +45,28 @@ func TestCharMaskRulesOutOnlyNonMatches(t *testing.T) {
 	}
 	if ruledOut == 0 {
 		t.Fatal("the mask never ruled anything out")
+	}
+}
+
+// PairMask rules out only what does not hold the query: whenever t is a
+// substring of s, t's mask is within s's; and it rules out most that do not.
+func TestPairMaskRulesOutOnlyNonSubstrings(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	ruledOut, others := 0, 0
+	for range 20000 {
+		s, q := randomWord(r, r.IntN(16)), randomWord(r, 1+r.IntN(4))
+		within := PairMask(q)&^PairMask(s) == 0
+		if strings.Contains(s, q) && !within {
+			t.Fatalf("%q holds %q, but its mask %x is not within %x", s, q, PairMask(q), PairMask(s))
+		}
+		if !strings.Contains(s, q) && len(q) > 1 {
+			others++
+			if !within {
+				ruledOut++
+			}
+		}
+	}
+	if ruledOut < others/2 {
+		t.Fatalf("the mask ruled out %d of %d names not holding the query", ruledOut, others)
 	}
 }

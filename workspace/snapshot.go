@@ -180,11 +180,11 @@ func (s *Snapshot) MissingCount() int { return len(s.ix.missingNames) }
 
 // RangeMissing calls fn for every missing link target from the from-th to
 // before the to-th (of MissingCount, in no order) whose name, in lookup form,
-// holds every byte of mask (a CharMask; 0 for all), with that name and its
-// place for MissingAt.
-func (s *Snapshot) RangeMissing(mask uint64, from, to int, fn func(folded string, at int)) {
+// holds every byte of mask (a CharMask; 0 for all) and every pair of pairs (a
+// PairMask; 0 for all), with that name and its place for MissingAt.
+func (s *Snapshot) RangeMissing(mask, pairs uint64, from, to int, fn func(folded string, at int)) {
 	for i, n := range s.ix.missingNames[from:to] {
-		if n.mask&mask == mask {
+		if n.mask&mask == mask && n.pairs&pairs == pairs {
 			fn(n.folded, from+i)
 		}
 	}

@@ -1,0 +1,76 @@
+package workspace
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// findNames lists "path field at" for every name FindNames gives in [from, to).
+func findNames(s *Snapshot, query string, from, to int) []string {
+	var out []string
+	names := s.Names()
+	s.FindNames(query, from, to, func(i, field, at int) {
+		out = append(out, fmt.Sprintf("%s %d %d", names[i].Path, field, at))
+	})
+	return out
+}
+
+// searchNames is what FindNames must give: each name of each entry searched.
+func searchNames(s *Snapshot, query string, from, to int) []string {
+	var out []string
+	for _, e := range s.Names()[from:to] {
+		fields := []string{e.Stem, e.Title}
+		if e.Aliases != "" {
+			fields = append(fields, strings.Split(strings.TrimSuffix(e.Aliases, "\x00"), "\x00")...)
+		}
+		for field, name := range fields {
+			if k := strings.Index(name, query); k >= 0 && query != "" {
+				out = append(out, fmt.Sprintf("%s %d %d", e.Path, field, k))
+			}
+		}
+	}
+	return out
+}
+
+// FindNames finds what searching every stem, title and alias finds, first
+// occurrences only, in Names order, never across two names, for queries of
+// one byte and more, over the whole list and parts of it; and it follows
+// names that change.
+func TestFindNames(t *testing.T) {
+	ix := testIndex(t, Config{}, map[string]string{
+		"loops/balancing.md": "---\ntitle: Balancing Loop\naliases: [Loop de loop, \"#tag\", Négative feedback]\n---\ntext\n",
+		"Reinforcing.md":     "# Reinforcing loop\n",
+		"café.md":            "# Café Société\n",
+		"ab.md":              "---\naliases: [cd]\n---\n", // "b" and "c" meet only across names
+		"image-loop.png":     "",
+		"deep/a/b/loop.md":   "no title here\n",
+	})
+	queries := []string{"loop", "l", "o", "é", "té", "/", "bc", "b\x00c", "ba", "de l", "négative", "#tag", "zz", "", "p"}
+	s := ix.Snapshot()
+	n := len(s.Names())
+	for _, q := range queries {
+		for _, r := range [][2]int{{0, n}, {0, n / 2}, {n / 2, n}, {1, n - 1}, {2, 2}} {
+			got, want := findNames(s, q, r[0], r[1]), searchNames(s, q, r[0], r[1])
+			if !slices.Equal(got, want) {
+				t.Errorf("%q in [%d, %d): %q, want %q", q, r[0], r[1], got, want)
+			}
+		}
+	}
+	if got := findNames(s, "loop", 0, n); len(got) < 6 {
+		t.Errorf("loop: %q, want stems, titles and an alias", got)
+	}
+	s.Release()
+
+	// A title that changes drops the table, pairs and all.
+	ix.SetNote(NewParser().Parse("café.md", "# Bistro\n", 2))
+	s = ix.Snapshot()
+	defer s.Release()
+	if got := findNames(s, "bistro", 0, len(s.Names())); len(got) != 1 || !strings.HasPrefix(got[0], "café.md 1 0") {
+		t.Errorf("after the title changed: %q", got)
+	}
+	if got := findNames(s, "société", 0, len(s.Names())); got != nil {
+		t.Errorf("the old title is still found: %q", got)
+	}
+}
