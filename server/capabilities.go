@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 
 	"go.lsp.dev/protocol"
 )
@@ -96,6 +97,7 @@ type ClientCaps struct {
 	DiagnosticRefresh        bool // workspace.diagnostics.refreshSupport (3.17)
 	PullDiagnostics          bool // textDocument.diagnostic present (3.17)
 	SnippetSupport           bool // textDocument.completion.completionItem.snippetSupport
+	CompletionEditRange      bool // textDocument.completion.completionList.itemDefaults has editRange (3.17)
 	HoverMarkdown            bool // textDocument.hover.contentFormat includes markdown
 	DiagnosticVersionSupport bool // textDocument.publishDiagnostics.versionSupport
 }
@@ -145,6 +147,9 @@ type clientCapsWire struct {
 			CompletionItem struct {
 				SnippetSupport bool `json:"snippetSupport"`
 			} `json:"completionItem"`
+			CompletionList struct {
+				ItemDefaults []string `json:"itemDefaults"`
+			} `json:"completionList"`
 		} `json:"completion"`
 		Hover struct {
 			ContentFormat []string `json:"contentFormat"`
@@ -192,6 +197,7 @@ func parseClientCaps(raw json.RawMessage) (ClientCaps, error) {
 		SnippetSupport:           w.TextDocument.Completion.CompletionItem.SnippetSupport,
 		DiagnosticVersionSupport: w.TextDocument.PublishDiagnostics.VersionSupport,
 	}
+	c.CompletionEditRange = slices.Contains(w.TextDocument.Completion.CompletionList.ItemDefaults, "editRange")
 	for _, f := range w.TextDocument.Hover.ContentFormat {
 		if f == string(protocol.Markdown) {
 			c.HoverMarkdown = true

@@ -19,63 +19,129 @@ var completionKinds = map[analysis.CompletionKind]protocol.CompletionItemKind{
 	analysis.CompleteMissing: protocol.CompletionItemKindFolder,
 }
 
-func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*protocol.CompletionList, error) {
+// completionList is protocol.CompletionList with LSP 3.17's itemDefaults,
+// which protocol v0.12.0 lacks.
+type completionList struct {
+	IsIncomplete bool                `json:"isIncomplete"`
+	ItemDefaults *completionDefaults `json:"itemDefaults,omitempty"`
+	Items        []completionItem    `json:"items"`
+}
+
+type completionDefaults struct {
+	EditRange *protocol.Range `json:"editRange,omitempty"`
+}
+
+// completionItem holds the fields rhizome sends, no more: a reply carries a
+// hundred of them on every keystroke inside a link.
+type completionItem struct {
+	Label         string                      `json:"label"`
+	Kind          protocol.CompletionItemKind `json:"kind,omitempty"`
+	Detail        string                      `json:"detail,omitempty"`
+	Documentation *protocol.MarkupContent     `json:"documentation,omitempty"`
+	SortText      string                      `json:"sortText,omitempty"`
+	FilterText    string                      `json:"filterText,omitempty"`
+	TextEdit      *protocol.TextEdit          `json:"textEdit,omitempty"`
+	// TextEditText replaces itemDefaults.editRange; the label when empty.
+	TextEditText string       `json:"textEditText,omitempty"`
+	Data         *resolveData `json:"data,omitempty"`
+}
+
+func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*completionList, error) {
 	q, ok := s.ws.at(p.TextDocument.URI, p.Position)
 	if !ok {
-		return &protocol.CompletionList{Items: []protocol.CompletionItem{}}, nil
+		return &completionList{Items: []completionItem{}}, nil
 	}
 	defer q.release()
 	list := analysis.Complete(q.snap, q.file, q.off)
-	lines := q.lines
-	enc := s.Session().Encoding
-	out := &protocol.CompletionList{IsIncomplete: list.Incomplete, Items: make([]protocol.CompletionItem, len(list.Items))}
+	sess := s.Session()
+	out := &completionList{IsIncomplete: list.Incomplete, Items: make([]completionItem, len(list.Items))}
+	// Every item of a list replaces the same span: a client that takes a
+	// default range gets it once instead of in each item.
+	shared := sess.Client.CompletionEditRange && len(list.Items) > 0
+	for _, it := range list.Items[min(1, len(list.Items)):] {
+		shared = shared && it.Span == list.Items[0].Span
+	}
+	if shared {
+		r := q.lines.Range(sess.Encoding, list.Items[0].Span.Start, list.Items[0].Span.End)
+		out.ItemDefaults = &completionDefaults{EditRange: &r}
+	}
+	// The root tells the vault a resolve looks in, where there is a choice.
+	root := ""
+	if len(s.ws.allVaults()) > 1 {
+		root = q.v.root
+	}
 	for i, it := range list.Items {
-		item := protocol.CompletionItem{
+		item := completionItem{
 			Label:      it.Label,
 			Kind:       completionKinds[it.Kind],
 			Detail:     it.Detail,
 			FilterText: it.FilterText,
 			SortText:   it.SortText,
-			TextEdit:   &protocol.TextEdit{Range: lines.Range(enc, it.Span.Start, it.Span.End), NewText: it.NewText},
+		}
+		switch {
+		case !shared:
+			item.TextEdit = &protocol.TextEdit{Range: q.lines.Range(sess.Encoding, it.Span.Start, it.Span.End), NewText: it.NewText}
+		case it.NewText != it.Label:
+			item.TextEditText = it.NewText
 		}
 		switch {
 		case it.Path != "":
 			// A note's description comes with completionItem/resolve, for the
 			// item the user looks at: a hundred of them would double the reply.
-			item.Data = resolveData{Root: q.v.root, Path: it.Path}
+			item.Data = &resolveData{Root: root, Path: it.Path}
 		case it.Documentation != "":
-			item.Documentation = protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Documentation}
+			item.Documentation = &protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Documentation}
 		}
 		out.Items[i] = item
 	}
 	return out, nil
 }
 
-// resolveData names the note a completion item stands for.
+// resolveData names the note a completion item stands for: its path, and its
+// vault's root when several are open.
 type resolveData struct {
-	Root string `json:"root"`
+	Root string `json:"root,omitempty"`
 	Path string `json:"path"`
 }
 
-// completionResolve adds the note's description to the item the editor shows.
-func (s *Server) completionResolve(ctx context.Context, item *protocol.CompletionItem) (*protocol.CompletionItem, error) {
-	raw, err := json.Marshal(item.Data)
-	if err != nil {
-		return item, nil
+// completionResolve adds the note's description to the item the editor
+// shows. The item comes back as the editor holds it, so it is passed on as
+// raw JSON: fields rhizome does not know must not be lost on the way.
+func (s *Server) completionResolve(ctx context.Context, raw *json.RawMessage) (any, error) {
+	var item struct {
+		Data json.RawMessage `json:"data"`
 	}
 	var d resolveData
-	if json.Unmarshal(raw, &d) != nil || d.Path == "" {
-		return item, nil
+	if json.Unmarshal(*raw, &item) != nil || json.Unmarshal(item.Data, &d) != nil || d.Path == "" {
+		return raw, nil
 	}
 	for _, v := range s.ws.allVaults() {
-		if v.root != d.Root {
+		if d.Root != "" && v.root != d.Root {
 			continue
 		}
 		snap := v.snapshot()
-		if f := snap.File(d.Path); f != nil && f.Note != nil && f.Note.Description != "" {
-			item.Documentation = protocol.MarkupContent{Kind: protocol.Markdown, Value: f.Note.Description}
+		f := snap.File(d.Path)
+		desc := ""
+		if f != nil && f.Note != nil {
+			desc = f.Note.Description
 		}
 		snap.Release()
+		if f == nil {
+			continue // without a root, the first vault holding the path
+		}
+		if desc == "" {
+			return raw, nil
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(*raw, &fields); err != nil {
+			return raw, nil
+		}
+		doc, err := json.Marshal(protocol.MarkupContent{Kind: protocol.Markdown, Value: desc})
+		if err != nil {
+			return raw, nil
+		}
+		fields["documentation"] = doc
+		return fields, nil
 	}
-	return item, nil
+	return raw, nil
 }

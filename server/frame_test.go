@@ -93,17 +93,19 @@ func TestStreamWritesWhatJSONRPC2Writes(t *testing.T) {
 	}
 }
 
-// BenchmarkStreamWriteCompletion times framing a hundred-item completion reply.
+// BenchmarkStreamWriteCompletion times framing a hundred-item completion reply,
+// as a client taking a default edit range gets it.
 func BenchmarkStreamWriteCompletion(b *testing.B) {
-	items := make([]protocol.CompletionItem, 100)
+	items := make([]completionItem, 100)
 	for i := range items {
-		items[i] = protocol.CompletionItem{Label: "Forest Abstract", Kind: protocol.CompletionItemKindFile,
+		items[i] = completionItem{Label: "Forest Abstract", Kind: protocol.CompletionItemKindFile,
 			Detail: "docs/research/references/forest-abstract.md", SortText: "00000",
-			FilterText: "Forest Abstract docs/research/references/forest-abstract",
-			TextEdit:   &protocol.TextEdit{NewText: "forest-abstract", Range: protocol.Range{Start: protocol.Position{Line: 11, Character: 103}, End: protocol.Position{Line: 11, Character: 117}}},
-			Data:       resolveData{Root: "/home/me/garden", Path: "docs/research/references/forest-abstract.md"}}
+			FilterText:   "Forest Abstract docs/research/references/forest-abstract",
+			TextEditText: "forest-abstract",
+			Data:         &resolveData{Path: "docs/research/references/forest-abstract.md"}}
 	}
-	list := &protocol.CompletionList{IsIncomplete: true, Items: items}
+	edit := protocol.Range{Start: protocol.Position{Line: 11, Character: 103}, End: protocol.Position{Line: 11, Character: 117}}
+	list := &completionList{IsIncomplete: true, ItemDefaults: &completionDefaults{EditRange: &edit}, Items: items}
 	s := newStream(strings.NewReader(""), discard{}, zap.NewNop())
 	b.ReportAllocs()
 	for b.Loop() {

@@ -131,6 +131,8 @@ function initializeParams(root, pull, peer) {
 			dynamicRegistration: true,
 			contextSupport: true,
 			completionItem: { snippetSupport: true, insertReplaceSupport: true, labelDetailsSupport: true, documentationFormat: ['markdown', 'plaintext'] },
+			// What vscode-languageclient 9 offers: a list may give a range once for all its items.
+			completionList: { itemDefaults: ['commitCharacters', 'editRange', 'insertTextFormat', 'insertTextMode', 'data'] },
 		},
 		hover: { dynamicRegistration: true, contentFormat: ['markdown', 'plaintext'] },
 		definition: { dynamicRegistration: true, linkSupport: true },

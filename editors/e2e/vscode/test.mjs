@@ -437,6 +437,49 @@ try {
     `labels seen: ${JSON.stringify([...labels].slice(0, 40))}`);
   await page.keyboard.press('Escape');
 
+  // 4b. Typing on narrows the list (asked again: it is incomplete); accepting the
+  // title writes a link that goes to the note. The list gives its edit range once
+  // (itemDefaults), so this is where a wrong range or text would show.
+  const typed = [...targets.completion.title].slice(0, 3).join('');
+  await page.keyboard.type(typed, { delay: 80 });
+  await page.keyboard.press(`${mod}+Space`);
+  await widget.waitFor({ timeout: T }).catch(() => {});
+  const focusedLabel = async () =>
+    (await widget.locator('.monaco-list-row.focused .label-name').allInnerTexts().catch(() => []))[0]?.trim() ?? '';
+  let picked = false;
+  for (let i = 0; i < 120 && !picked; i++) {
+    await page.waitForTimeout(i === 0 ? 500 : 60);
+    if (squash(await focusedLabel()) === title) {
+      picked = true;
+    } else {
+      await page.keyboard.press('ArrowDown');
+    }
+  }
+  let written = '';
+  let acceptOk = false;
+  let acceptDetail = `"${targets.completion.title}" never focused in the list after typing ${JSON.stringify(typed)}`;
+  if (picked) {
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(400);
+    written = await page.evaluate(() => {
+      const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')];
+      return lines.map((l) => l.textContent.replace(/\u00a0/g, ' ')).filter((t) => t.includes('[[')).pop() ?? '';
+    });
+    await shot(page, 'completion-accepted');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('F12');
+    try {
+      await waitActiveEditor(page, targets.completion.file);
+      acceptOk = /^\[\[[^\]]+\]\]$/.test(written.trim());
+      acceptDetail = `wrote ${JSON.stringify(written)}`;
+    } catch (err) {
+      acceptDetail = `wrote ${JSON.stringify(written)}; F12 on it: ${err.message}`;
+    }
+  }
+  check(`accepting "${targets.completion.title}" after [[${typed} writes one link, and F12 on it opens ${targets.completion.file}`,
+    acceptOk, acceptDetail);
+
   // 5. The command "Rhizome: Restart server" brings the server back.
   await page.keyboard.press(`${mod}+Shift+P`);
   const palette = page.locator('.quick-input-widget input');
