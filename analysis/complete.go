@@ -173,16 +173,23 @@ func matchAbove(cand, query string, floor int) int {
 	if floor >= 1 {
 		return 0
 	}
-	// Subsequence: "fdbk" finds "feedback" (a vectorised search per letter).
-	rest := cand
-	for j := 0; j < len(query); j++ {
-		k := strings.IndexByte(rest, query[j])
-		if k < 0 {
-			return 0
-		}
-		rest = rest[k+1:]
+	if isSubsequence(cand, query) {
+		return 1
 	}
-	return 1
+	return 0
+}
+
+// isSubsequence says whether query's bytes are in cand in order: "fdbk" in
+// "feedback" (a vectorised search per letter).
+func isSubsequence(cand, query string) bool {
+	for j := 0; j < len(query); j++ {
+		k := strings.IndexByte(cand, query[j])
+		if k < 0 {
+			return false
+		}
+		cand = cand[k+1:]
+	}
+	return true
 }
 
 // scoreAt scores a query found at i in cand: a prefix, a word start, or
@@ -261,116 +268,6 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 	return list
 }
 
-// rankNames ranks every name and missing note against query, on all cores.
-// Names that hold the query are found first (workspace.FindNames looks only
-// at the entries holding its rarest pair of bytes); a subsequence scores
-// below every one of those, so when they fill the list the names are not
-// visited one by one. parts is how many parts to rank in
-// (see inParts), 0 for as many as inParallel takes.
-func rankNames(snap *workspace.Snapshot, f *workspace.File, query string, parts int) *topK {
-	names := snap.Names()
-	missing := snap.MissingCount()
-	n := len(names) + missing
-	if parts == 0 {
-		parts = partsFor(n)
-	}
-	top := inParts(n, parts, func(top *topK, from, to int) {
-		rankContaining(top, snap, names, f, query, share(from, n, len(names)), share(to, n, len(names)))
-		rankMissing(top, snap, query, share(from, n, missing), share(to, n, missing), true)
-	})
-	if len(top.heap) == top.k && top.heap[0].score > maxSubsequence {
-		// Whether any name is only a subsequence was not looked into.
-		top.unsure = true
-		return top
-	}
-	qmask := workspace.CharMask(query)
-	return inParts(n, parts, func(top *topK, from, to int) {
-		// Each part takes its share of the names and its share of the
-		// missing notes: a name costs several times what a missing note
-		// does, and one part of names alone kept the other core idle.
-		part := names[share(from, n, len(names)):share(to, n, len(names))]
-		for i := range part {
-			rankName(top, &part[i], f, query, qmask)
-		}
-		rankMissing(top, snap, query, share(from, n, missing), share(to, n, missing), false)
-	})
-}
-
-// maxSubsequence is the best score a candidate found only as a subsequence
-// of a name gets: a note's (see rankFile).
-const maxSubsequence = 1*2 + 1
-
-// rankContaining ranks the names of names[from:to] that hold query, as
-// rankName would.
-func rankContaining(top *topK, snap *workspace.Snapshot, names []workspace.NameEntry, f *workspace.File, query string, from, to int) {
-	cur, best := -1, 0 // the entry whose stem and title are being scored
-	flush := func() {
-		if best == 0 {
-			return
-		}
-		e := &names[cur]
-		if score := best*2 + boolInt(e.IsNote); top.admitsLabeled(score, e.Label, e.LabelKey) {
-			top.add(candidate{score: score, label: e.Label, key: e.LabelKey, file: e.File})
-		}
-	}
-	snap.FindNames(query, from, to, func(i, field, at int) {
-		e := &names[i]
-		if e.File == f {
-			return
-		}
-		if i != cur {
-			flush()
-			cur, best = i, 0
-		}
-		switch field {
-		case workspace.FieldStem:
-			best = max(best, scoreAt(e.Stem, at))
-		case workspace.FieldTitle:
-			best = max(best, scoreAt(e.Title, at))
-		default:
-			j := field - workspace.FieldAlias
-			a := nthAlias(e.Aliases, j)
-			if s := scoreAt(a, at); top.admits(s * 2) {
-				alias := linkableAlias(e.File.Note, j)
-				top.add(candidate{score: s * 2, label: alias, file: e.File, alias: alias})
-			}
-		}
-	})
-	flush()
-}
-
-// nthAlias is the j-th of NUL-terminated aliases.
-func nthAlias(aliases string, j int) string {
-	for ; j > 0; j-- {
-		aliases = aliases[strings.IndexByte(aliases, 0)+1:]
-	}
-	return aliases[:strings.IndexByte(aliases, 0)]
-}
-
-// rankMissing ranks the missing notes from to before to. A missing note
-// scores its match alone: once the kept hundred score 2 or more, a
-// subsequence (1) cannot get in; containing says only a match holding the
-// query is looked for.
-func rankMissing(top *topK, snap *workspace.Snapshot, query string, from, to int, containing bool) {
-	// Only a name holding the query has all its pairs of bytes.
-	var pairs uint64
-	if containing {
-		pairs = workspace.PairMask(query)
-	}
-	snap.RangeMissing(workspace.CharMask(query), pairs, from, to, func(folded string, at int) {
-		floor := 0
-		if containing || len(top.heap) == top.k && top.heap[0].score >= 2 {
-			floor = 1
-		}
-		s := matchAbove(folded, query, floor)
-		top.unsure = top.unsure || s == 0 && floor > 0 && !containing
-		if s > 0 && top.admits(s) {
-			m := snap.MissingAt(at)
-			top.add(candidate{score: s, label: m.Name, name: m.Name, count: m.Count})
-		}
-	})
-}
-
 // share maps a bound of the parts of [0, n) onto [0, size): the parts' shares
 // of a list of size are as contiguous, and as even, as the parts themselves.
 func share(bound, n, size int) int { return bound * size / n }
@@ -391,26 +288,6 @@ func (top *topK) rankFile(e *workspace.NameEntry, query string, qmask uint64, la
 	top.unsure = top.unsure || s == 0 && floor > 0
 	if score := s*2 + boolInt(e.IsNote); s > 0 && top.admitsLabeled(score, label, key) {
 		top.add(candidate{score: score, label: label, key: key, file: e.File})
-	}
-}
-
-// rankName ranks a file's names (and its note's aliases) against query.
-func rankName(top *topK, e *workspace.NameEntry, f *workspace.File, query string, qmask uint64) {
-	g := e.File
-	if g == f {
-		return
-	}
-	top.rankFile(e, query, qmask, e.Label, e.LabelKey)
-	if e.Aliases == "" || e.AliasMask&qmask != qmask {
-		return
-	}
-	for i, rest := 0, e.Aliases; rest != ""; i++ {
-		a, after, _ := strings.Cut(rest, "\x00")
-		rest = after
-		if s := match(a, query); s > 0 && top.admits(s*2) {
-			alias := linkableAlias(g.Note, i)
-			top.add(candidate{score: s * 2, label: alias, file: g, alias: alias})
-		}
 	}
 }
 

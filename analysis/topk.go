@@ -138,15 +138,20 @@ func inParts(n, parts int, scan func(top *topK, from, to int)) *topK {
 	wg.Wait()
 	top := &tops[0].topK
 	for i := range tops[1:] {
-		o := &tops[1+i].topK
-		seen := o.total
-		for _, c := range o.heap {
-			top.add(c)
-		}
-		top.total += seen - len(o.heap)
-		top.unsure = top.unsure || o.unsure
+		top.merge(&tops[1+i].topK)
 	}
 	return top
+}
+
+// merge adds what o kept and counts what it saw: the best k of two disjoint
+// sets of candidates are among the best k of each.
+func (t *topK) merge(o *topK) {
+	seen := o.total
+	for _, c := range o.heap {
+		t.add(c)
+	}
+	t.total += seen - len(o.heap)
+	t.unsure = t.unsure || o.unsure
 }
 
 type candHeap []candidate
