@@ -115,6 +115,11 @@ func eachName(i int, names, query string, k int, fn func(i, field, at int)) {
 	}
 }
 
+// WarmNames builds what FindNames and Names read, if names changed since:
+// at 50,000 notes 65 ms for the table and 22 ms for its pairs, which the
+// first completion would otherwise wait for.
+func (s *Snapshot) WarmNames() { s.nameTable().nameGrams() }
+
 func (t *nameTable) nameGrams() *nameGrams {
 	t.mu.Lock()
 	defer t.mu.Unlock()

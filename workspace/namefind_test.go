@@ -62,6 +62,13 @@ func TestFindNames(t *testing.T) {
 		t.Errorf("loop: %q, want stems, titles and an alias", got)
 	}
 	s.Release()
+	s = ix.Snapshot()
+	ix.names.grams = nil
+	s.WarmNames()
+	if ix.names.grams == nil {
+		t.Error("WarmNames left the pairs to the first query")
+	}
+	s.Release()
 
 	// A title that changes drops the table, pairs and all.
 	ix.SetNote(NewParser().Parse("café.md", "# Bistro\n", 2))
