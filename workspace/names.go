@@ -119,23 +119,40 @@ func (s *Snapshot) FilesByTitle() []*File {
 	ix.names.mu.Lock()
 	defer ix.names.mu.Unlock()
 	if ix.names.byTitle == nil {
-		list := make([]*File, 0, len(ix.files))
-		for _, f := range ix.files {
-			list = append(list, f)
+		// Sorted by a key of each label first: comparing two labels reads
+		// two notes (a cache miss each), and most labels differ in the key.
+		type sortable struct {
+			f    *File
+			key  uint64
+			note bool
 		}
-		slices.SortFunc(list, func(a, b *File) int {
-			if a.IsNote() != b.IsNote() {
-				if a.IsNote() {
+		list := make([]sortable, 0, len(ix.files))
+		for _, f := range ix.files {
+			list = append(list, sortable{f, OrderKey(f.Label()), f.IsNote()})
+		}
+		slices.SortFunc(list, func(a, b sortable) int {
+			switch {
+			case a.note != b.note:
+				if a.note {
+					return -1
+				}
+				return 1
+			case a.key != b.key:
+				if a.key < b.key {
 					return -1
 				}
 				return 1
 			}
-			if c := strings.Compare(a.Label(), b.Label()); c != 0 {
+			if c := strings.Compare(a.f.Label(), b.f.Label()); c != 0 {
 				return c
 			}
-			return strings.Compare(a.Path, b.Path)
+			return strings.Compare(a.f.Path, b.f.Path)
 		})
-		ix.names.byTitle = list
+		byTitle := make([]*File, len(list))
+		for i, x := range list {
+			byTitle[i] = x.f
+		}
+		ix.names.byTitle = byTitle
 	}
 	return ix.names.byTitle
 }

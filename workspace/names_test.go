@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,32 @@ func TestPairMaskRulesOutOnlyNonSubstrings(t *testing.T) {
 	}
 	if ruledOut < others/2 {
 		t.Fatalf("the mask ruled out %d of %d names not holding the query", ruledOut, others)
+	}
+}
+
+// FilesByTitle puts notes first, by title (titles that share their first
+// eight bytes and titles that are equal included, the latter by path), then
+// the other files by path.
+func TestFilesByTitleOrder(t *testing.T) {
+	ix := testIndex(t, Config{}, map[string]string{
+		"z.md":            "# Systems thinking, part two\n",
+		"a.md":            "# Systems thinking, part one\n",
+		"b/dup.md":        "# Same\n",
+		"a/dup.md":        "# Same\n",
+		"short.md":        "# Sys\n",
+		"accent.md":       "# Système\n",
+		"lower.md":        "# systems\n",
+		"image.png":       "",
+		"assets/logo.png": "",
+	})
+	s := ix.Snapshot()
+	defer s.Release()
+	var got []string
+	for _, f := range s.FilesByTitle() {
+		got = append(got, f.Path)
+	}
+	want := []string{"a/dup.md", "b/dup.md", "short.md", "a.md", "z.md", "accent.md", "lower.md", "assets/logo.png", "image.png"}
+	if !slices.Equal(got, want) {
+		t.Errorf("%q, want %q", got, want)
 	}
 }
