@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -79,5 +80,40 @@ func TestFindNames(t *testing.T) {
 	}
 	if got := findNames(s, "société", 0, len(s.Names())); got != nil {
 		t.Errorf("the old title is still found: %q", got)
+	}
+}
+
+// FindNames agrees with searching every name, over random names and queries
+// of a small alphabet (so that pairs repeat, names share them and queries
+// are found several times in one name), multibyte letters included.
+func TestFindNamesRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	letters := []string{"a", "b", "ab", " ", "-", "é", "本", "/"}
+	word := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(letters[r.IntN(len(letters))])
+		}
+		return b.String()
+	}
+	files := map[string]string{}
+	for i := range 300 {
+		text := "# " + word(1+r.IntN(8)) + "\n"
+		if r.IntN(4) == 0 {
+			text = "---\naliases: [\"" + word(1+r.IntN(5)) + "\", \"" + word(1+r.IntN(5)) + "\"]\n---\n" + text
+		}
+		files[fmt.Sprintf("d%d/%s%d.md", i%7, word(1+r.IntN(6)), i)] = text
+	}
+	ix := testIndex(t, Config{}, files)
+	s := ix.Snapshot()
+	defer s.Release()
+	n := len(s.Names())
+	for range 400 {
+		q := Fold(word(1 + r.IntN(4)))
+		from := r.IntN(n)
+		to := from + r.IntN(n-from+1)
+		if got, want := findNames(s, q, from, to), searchNames(s, q, from, to); !slices.Equal(got, want) {
+			t.Fatalf("%q in [%d, %d): %d found, want %d:\n%q\n%q", q, from, to, len(got), len(want), got, want)
+		}
 	}
 }
