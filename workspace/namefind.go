@@ -14,8 +14,9 @@ const (
 
 // nameGrams lists, for each pair of adjacent bytes, the entries one of
 // whose names holds it, in entries' order: a query is looked for only in
-// the entries that hold its rarest pair. At 10,000 notes the pair "di"
-// is in one entry of twenty; a scan of all names took 0.25 ms per query.
+// the entries that hold its rarest pair. At 10,000 notes a scan of the whole
+// text took 0.29 ms a query; with the pairs, all of completion after three
+// letters takes 0.37-0.45 ms (BenchmarkCompleteWikiTargets10k).
 type nameGrams struct {
 	at  []int32 // pair g's entries are ids[at[g]:at[g+1]]
 	ids []int32

@@ -52,8 +52,9 @@ func CharMask(s string) uint64 {
 
 // PairMask is the set of pairs of adjacent bytes s holds, hashed into 64
 // bits. A query with a pair that t's mask lacks is not a substring of t (it
-// may still be a subsequence). Where CharMask lets half of all names through
-// a three-letter query, PairMask lets a few in a hundred.
+// may still be a subsequence). Over the missing notes of a 10,000-note vault
+// and forty three-letter queries, CharMask let 30% of the names through, both
+// masks 8%; 2.4% held the query.
 func PairMask(s string) uint64 {
 	var m uint64
 	for i := 1; i < len(s); i++ {
@@ -86,7 +87,8 @@ type nameTable struct {
 	text    string
 	starts  []int32
 	byTitle []*File // see FilesByTitle
-	// grams is built on the first FindNames of two bytes or more.
+	// grams is built by WarmNames (after the index) or on the first
+	// FindNames of two bytes or more.
 	grams *nameGrams
 
 	// headings has a lock of its own: building it takes tens of
