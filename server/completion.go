@@ -41,8 +41,9 @@ type completionItem struct {
 	SortText      string                      `json:"sortText,omitempty"`
 	FilterText    string                      `json:"filterText,omitempty"`
 	TextEdit      *protocol.TextEdit          `json:"textEdit,omitempty"`
-	// TextEditText replaces itemDefaults.editRange; the label when empty.
-	TextEditText string       `json:"textEditText,omitempty"`
+	// TextEditText replaces itemDefaults.editRange; the label when absent
+	// (a pointer: an empty text is not the label).
+	TextEditText *string      `json:"textEditText,omitempty"`
 	Data         *resolveData `json:"data,omitempty"`
 }
 
@@ -82,7 +83,7 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 		case !shared:
 			item.TextEdit = &protocol.TextEdit{Range: q.lines.Range(sess.Encoding, it.Span.Start, it.Span.End), NewText: it.NewText}
 		case it.NewText != it.Label:
-			item.TextEditText = it.NewText
+			item.TextEditText = &list.Items[i].NewText
 		}
 		switch {
 		case it.Path != "":

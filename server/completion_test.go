@@ -155,3 +155,22 @@ func TestCompletionResolveInItsVault(t *testing.T) {
 		}
 	}
 }
+
+// An item whose text is empty says so: left out, the label would be written.
+// A heading of punctuation alone has an empty GitHub slug.
+func TestCompletionEmptyTextIsNotTheLabel(t *testing.T) {
+	s := startSession(t, map[string]string{"a.md": "# A\n\n## !!!\n", "b.md": "See [x](a.md#\n"}, `{"textDocument":{"completion":{"completionList":{"itemDefaults":["editRange"]}}}}`)
+	text := s.open("b.md")
+	uri := s.uri("b.md")
+	list, raw := s.completeAt(uri, text, "a.md#", "!!!")
+	for i := 0; i < 200 && raw == nil; i++ {
+		time.Sleep(10 * time.Millisecond)
+		list, raw = s.completeAt(uri, text, "a.md#", "!!!")
+	}
+	if raw == nil {
+		t.Fatalf("no !!! heading in %d items", len(list.Items))
+	}
+	if item := decodeItem(t, raw); list.ItemDefaults == nil || item.TextEditText == nil || *item.TextEditText != "" {
+		t.Errorf("item %s with defaults %+v, want textEditText \"\"", raw, list.ItemDefaults)
+	}
+}

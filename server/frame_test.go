@@ -97,11 +97,12 @@ func TestStreamWritesWhatJSONRPC2Writes(t *testing.T) {
 // as a client taking a default edit range gets it.
 func BenchmarkStreamWriteCompletion(b *testing.B) {
 	items := make([]completionItem, 100)
+	newText := "forest-abstract"
 	for i := range items {
 		items[i] = completionItem{Label: "Forest Abstract", Kind: protocol.CompletionItemKindFile,
 			Detail: "docs/research/references/forest-abstract.md", SortText: "00000",
 			FilterText:   "Forest Abstract docs/research/references/forest-abstract",
-			TextEditText: "forest-abstract",
+			TextEditText: &newText,
 			Data:         &resolveData{Path: "docs/research/references/forest-abstract.md"}}
 	}
 	edit := protocol.Range{Start: protocol.Position{Line: 11, Character: 103}, End: protocol.Position{Line: 11, Character: 117}}
