@@ -215,25 +215,24 @@ type scored struct {
 
 func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
 	query := workspace.Fold(typed)
-	top := newTopK(MaxCompletions)
+	var best []candidate
+	var dropped bool
 	if query == "" {
 		// Nothing typed: every file matches alike and the order is by title,
-		// which the index keeps; the first hundred are the answer.
+		// which the index keeps; the first hundred are the answer, in order.
 		for _, g := range snap.FilesByTitle() {
 			if g == f {
 				continue
 			}
-			if len(top.heap) == top.k {
-				top.total++ // one more than fits: the list is incomplete
+			if len(best) == MaxCompletions {
+				dropped = true // one more than fits: the list is incomplete
 				break
 			}
-			top.add(candidate{score: 2 + boolInt(g.IsNote()), label: g.Label(), file: g})
+			best = append(best, candidate{score: 2 + boolInt(g.IsNote()), label: g.Label(), file: g})
 		}
+	} else {
+		best, dropped = rankNames(snap, f, query, 0).best()
 	}
-	if query != "" {
-		top = rankNames(snap, f, query, 0)
-	}
-	best, dropped := top.best()
 	list := CompletionList{Incomplete: dropped, Items: make([]CompletionItem, len(best))}
 	for i, c := range best {
 		item := CompletionItem{Label: c.label, Span: span, SortText: sortKey(i)}

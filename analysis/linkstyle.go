@@ -43,15 +43,20 @@ func WikiName(snap *workspace.Snapshot, from *workspace.File, target *workspace.
 	if !target.IsNote() {
 		stem = target.Path
 	}
-	segs := strings.Split(stem, "/")
-	for i := len(segs) - 1; i >= 0; i-- {
-		name := strings.Join(segs[i:], "/")
+	// The path's suffixes from the last segment on ("c", "b/c", "a/b/c"),
+	// each a substring of stem: completion asks this of a hundred notes.
+	for end := len(stem); ; {
+		k := strings.LastIndexByte(stem[:end], '/')
+		name := stem[k+1:]
 		l := workspace.Link{Kind: workspace.LinkWiki, Wiki: true, Target: name, Def: -1}
 		if r := snap.ResolveLink(from, &l); r.Status == workspace.Resolved && r.Target == target {
 			return name
 		}
+		if k < 0 {
+			return stem
+		}
+		end = k
 	}
-	return stem
 }
 
 // rawDest is the destination as written in the source, fragment excluded.
