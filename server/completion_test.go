@@ -27,6 +27,18 @@ type wireItem struct {
 	Documentation *protocol.MarkupContent `json:"documentation"`
 }
 
+// completeUntil is completeAt, asked again until the item labelled label is
+// there (vaults are indexed in the background) or two seconds have passed.
+func (h *harness) completeUntil(uri protocol.DocumentURI, text, marker, label string) (wireList, json.RawMessage) {
+	h.t.Helper()
+	list, raw := h.completeAt(uri, text, marker, label)
+	for i := 0; i < 200 && raw == nil; i++ {
+		time.Sleep(10 * time.Millisecond)
+		list, raw = h.completeAt(uri, text, marker, label)
+	}
+	return list, raw
+}
+
 // completeAt asks for completion after the first marker in text and returns
 // the list and the raw item labelled label.
 func (h *harness) completeAt(uri protocol.DocumentURI, text, marker, label string) (wireList, json.RawMessage) {
@@ -82,12 +94,7 @@ func TestCompletionEditRangeDefault(t *testing.T) {
 			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri}, Version: 2},
 			ContentChanges: []contentChange{{Text: tc.text}},
 		})
-		list, raw := s.completeAt(uri, tc.text, tc.marker, "Target Note")
-		// The vault is indexed in the background; ask until the answer comes.
-		for i := 0; i < 200 && raw == nil; i++ {
-			time.Sleep(10 * time.Millisecond)
-			list, raw = s.completeAt(uri, tc.text, tc.marker, "Target Note")
-		}
+		list, raw := s.completeUntil(uri, tc.text, tc.marker, "Target Note")
 		if raw == nil {
 			t.Fatalf("%q: no Target Note in %d items", tc.text, len(list.Items))
 		}
@@ -124,21 +131,11 @@ func TestCompletionResolveInItsVault(t *testing.T) {
 	note := "See [[sha\n"
 	a := writeVault(t, map[string]string{"note.md": note, "shared.md": "---\ndescription: In A.\n---\n# Shared\n"})
 	b := writeVault(t, map[string]string{"note.md": note, "shared.md": "---\ndescription: In B.\n---\n# Shared\n"})
-	h := newHarness(t, withRealEngine())
-	params := `{"processId":null,"capabilities":{},"workspaceFolders":[{"uri":"` + string(fileURIOf(a)) + `","name":"a"},{"uri":"` + string(fileURIOf(b)) + `","name":"b"}]}`
-	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(params)); err != nil {
-		t.Fatal(err)
-	}
-	h.notify(protocol.MethodInitialized, struct{}{})
+	h := startFolders(t, a, b)
 	for _, v := range []struct{ root, want string }{{a, "In A."}, {b, "In B."}} {
 		uri := fileURIOf(filepath.Join(v.root, "note.md"))
 		h.openText(uri, note)
-		_, raw := h.completeAt(uri, note, "[[sha", "Shared")
-		// Folders are indexed in the background; ask until the answer comes.
-		for i := 0; i < 200 && raw == nil; i++ {
-			time.Sleep(10 * time.Millisecond)
-			_, raw = h.completeAt(uri, note, "[[sha", "Shared")
-		}
+		_, raw := h.completeUntil(uri, note, "[[sha", "Shared")
 		if raw == nil {
 			t.Fatalf("no Shared item in %s", v.root)
 		}
@@ -162,11 +159,7 @@ func TestCompletionEmptyTextIsNotTheLabel(t *testing.T) {
 	s := startSession(t, map[string]string{"a.md": "# A\n\n## !!!\n", "b.md": "See [x](a.md#\n"}, `{"textDocument":{"completion":{"completionList":{"itemDefaults":["editRange"]}}}}`)
 	text := s.open("b.md")
 	uri := s.uri("b.md")
-	list, raw := s.completeAt(uri, text, "a.md#", "!!!")
-	for i := 0; i < 200 && raw == nil; i++ {
-		time.Sleep(10 * time.Millisecond)
-		list, raw = s.completeAt(uri, text, "a.md#", "!!!")
-	}
+	list, raw := s.completeUntil(uri, text, "a.md#", "!!!")
 	if raw == nil {
 		t.Fatalf("no !!! heading in %d items", len(list.Items))
 	}

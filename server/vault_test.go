@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,16 +33,30 @@ func (h *harness) openText(uri protocol.DocumentURI, text string) {
 		URI: uri, LanguageID: "markdown", Version: 1, Text: text}})
 }
 
-// Two workspace folders are two vaults: a name resolves within its own.
-func TestMultiRoot(t *testing.T) {
-	a := writeVault(t, map[string]string{"note.md": "See [[shared]].\n", "shared.md": "# In A\n"})
-	b := writeVault(t, map[string]string{"note.md": "See [[shared]].\n", "shared.md": "# In B\n"})
+// startFolders initializes a server with these folders as workspace folders.
+func startFolders(t *testing.T, roots ...string) *harness {
+	t.Helper()
+	var folders []protocol.WorkspaceFolder
+	for i, root := range roots {
+		folders = append(folders, protocol.WorkspaceFolder{URI: string(fileURIOf(root)), Name: fmt.Sprintf("v%d", i)})
+	}
+	params, err := json.Marshal(map[string]any{"processId": nil, "capabilities": map[string]any{}, "workspaceFolders": folders})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := newHarness(t, withRealEngine())
-	params := `{"processId":null,"capabilities":{},"workspaceFolders":[{"uri":"` + string(fileURIOf(a)) + `","name":"a"},{"uri":"` + string(fileURIOf(b)) + `","name":"b"}]}`
 	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(params)); err != nil {
 		t.Fatal(err)
 	}
 	h.notify(protocol.MethodInitialized, struct{}{})
+	return h
+}
+
+// Two workspace folders are two vaults: a name resolves within its own.
+func TestMultiRoot(t *testing.T) {
+	a := writeVault(t, map[string]string{"note.md": "See [[shared]].\n", "shared.md": "# In A\n"})
+	b := writeVault(t, map[string]string{"note.md": "See [[shared]].\n", "shared.md": "# In B\n"})
+	h := startFolders(t, a, b)
 	for _, root := range []string{a, b} {
 		uri := fileURIOf(filepath.Join(root, "note.md"))
 		h.openText(uri, "See [[shared]].\n")
