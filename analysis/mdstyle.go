@@ -134,7 +134,7 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, text string, 
 	names := snap.Names()
 	top := inParallel(len(names), func(top *topK, from, to int) {
 		for i := from; i < to; i++ {
-			if e := &names[i]; e.File != f {
+			if e := &names[i]; e.File != f && e.File != nil {
 				top.rankFile(e, query, qmask, e.Path, e.PathKey)
 			}
 		}

@@ -98,7 +98,7 @@ func rankContaining(top *topK, snap *workspace.Snapshot, names []workspace.NameE
 // rankSubsequence ranks what of e only holds query as a subsequence; holds
 // says its stem or title holds query itself (ranked by rankContaining).
 func rankSubsequence(top *topK, e *workspace.NameEntry, holds bool, f *workspace.File, query string, qmask uint64) {
-	if e.File == f {
+	if e.File == f || e.File == nil {
 		return
 	}
 	if !holds && e.Mask&qmask == qmask && (isSubsequence(e.Stem, query) || isSubsequence(e.Title, query)) {

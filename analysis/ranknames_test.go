@@ -71,7 +71,7 @@ func TestRankNamesMatchesFullSort(t *testing.T) {
 func rankAll(snap *workspace.Snapshot, f *workspace.File, q string) ([]candidate, bool) {
 	var all []candidate
 	for _, e := range snap.Names() {
-		if e.File == f {
+		if e.File == f || e.File == nil {
 			continue
 		}
 		if s := max(match(e.Stem, q), match(e.Title, q)); s > 0 {

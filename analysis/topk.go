@@ -22,7 +22,11 @@ type candidate struct {
 	count int    // how many links name the missing note
 }
 
-// better orders candidates: higher score first, then by label.
+// better orders candidates: higher score first, then by label, then by path
+// and alias. The last two break ties between notes of one title, which would
+// otherwise come in the order of the names' table, which changes when it is
+// built again; a candidate without a file (a missing note, or a probe of
+// admitsLabeled) comes first.
 func better(a, b *candidate) bool {
 	if a.score != b.score {
 		return a.score > b.score
@@ -30,7 +34,20 @@ func better(a, b *candidate) bool {
 	if a.key != b.key && a.key != 0 && b.key != 0 {
 		return a.key < b.key
 	}
-	return a.label < b.label
+	if a.label != b.label {
+		return a.label < b.label
+	}
+	if pa, pb := a.path(), b.path(); pa != pb {
+		return pa < pb
+	}
+	return a.alias < b.alias
+}
+
+func (c *candidate) path() string {
+	if c.file == nil {
+		return ""
+	}
+	return c.file.Path
 }
 
 // topK keeps the best k candidates seen, in a heap whose root is the worst kept.

@@ -394,4 +394,16 @@ func TestWorkspaceSymbols(t *testing.T) {
 	if got, want := symbols("section"), []string{"Section Deux (Target Note) 7"}; !slices.Equal(got, want) {
 		t.Errorf("after the edit: %q, want %q", got, want)
 	}
+	// A note deleted on disk is no longer found, by title or by heading.
+	s.notify(protocol.MethodTextDocumentDidClose, protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: s.uri("Target Note.md")}})
+	if err := os.Remove(filepath.Join(s.root, "Target Note.md")); err != nil {
+		t.Fatal(err)
+	}
+	s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{
+		{URI: s.uri("Target Note.md"), Type: protocol.FileChangeTypeDeleted}}})
+	for _, q := range []string{"target", "section"} {
+		if got := symbols(q); got != nil {
+			t.Errorf("%q after the note was deleted: %q", q, got)
+		}
+	}
 }

@@ -84,7 +84,7 @@ func (s *Server) workspaceSymbol(ctx context.Context, p *protocol.WorkspaceSymbo
 			if len(out) >= maxSymbols {
 				break
 			}
-			if f := e.File; f.IsNote() && (strings.Contains(e.Title, query) || strings.Contains(e.Stem, query)) {
+			if f := e.File; f != nil && f.IsNote() && (strings.Contains(e.Title, query) || strings.Contains(e.Stem, query)) {
 				out = append(out, protocol.SymbolInformation{Name: f.Note.Title, Kind: protocol.SymbolKindFile,
 					Location: s.ws.location(v, f, workspace.Span{}), ContainerName: f.Path})
 			}

@@ -27,7 +27,8 @@ func buildHeadingText(names []NameEntry) *headingText {
 	t := &headingText{}
 	size, count := 0, 0
 	for i := range names {
-		if n := names[i].File.Note; n != nil {
+		if f := names[i].File; f != nil && f.Note != nil {
+			n := f.Note
 			for _, h := range n.Headings {
 				size += len(h.Text) + 1
 			}
@@ -39,7 +40,7 @@ func buildHeadingText(names []NameEntry) *headingText {
 	t.refs = make([]headingRef, 0, count)
 	for i := range names {
 		f := names[i].File
-		if f.Note == nil {
+		if f == nil || f.Note == nil {
 			continue
 		}
 		for j, h := range f.Note.Headings {

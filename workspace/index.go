@@ -23,7 +23,10 @@ type File struct {
 	// FoldedTitle is the note's title in lookup form (lower case, NFC), kept
 	// so completion over a large vault does not fold every title per keystroke.
 	FoldedTitle string
-	keys        []string // name keys under which the file is found
+	// nameSlot is the file's entry in the names' table, plus one; 0 for
+	// none. Beside the names, which the table's build reads.
+	nameSlot int32
+	keys     []string // name keys under which the file is found
 
 	// resolved holds the note's link resolutions, parallel to Note.Links,
 	// without fragments (those are checked when asked: a heading edit must
@@ -380,6 +383,11 @@ func (ix *Index) SetNote(n *Note) Changed {
 		f = ix.insert(n.Path, pages)
 	}
 	oldKeys := f.keys
+	// What completion shows of a note is its title: a change of case only
+	// changes no name, but the label.
+	if f.Note == nil || f.Note.Title != n.Title {
+		ix.names.changed(f)
+	}
 	f.Note = n
 	if !anchors {
 		ix.names.resetHeadings()
@@ -387,10 +395,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 	f.Path = n.Path
 	f.dir = dirOf(n.Path)
 	f.stem = trimNoteExt(n.Path)
-	if title := fold(n.Title); title != f.FoldedTitle {
-		f.FoldedTitle = title
-		ix.names.reset()
-	}
+	f.FoldedTitle = fold(n.Title)
 	f.keys = fileKeys(f)
 	ix.tagTable(f, true, pages)
 	var rekeyed []string
@@ -579,7 +584,7 @@ func sameKeys(a, b []string) bool {
 
 func (ix *Index) key(f *File) {
 	ix.similar.d = nil
-	ix.names.reset()
+	ix.names.changed(f)
 	for _, k := range f.keys {
 		if e := ix.entry(k); !containsFile(e.files, f) {
 			e.files = append(e.files, f)
@@ -591,7 +596,7 @@ func (ix *Index) unkey(f *File) { ix.unkeyWith(f, f.keys) }
 
 func (ix *Index) unkeyWith(f *File, keys []string) {
 	ix.similar.d = nil
-	ix.names.reset()
+	ix.names.changed(f)
 	for _, k := range keys {
 		e := ix.byName[k]
 		if e == nil {

@@ -62,16 +62,32 @@ func buildNameGrams(text string, starts []int32) *nameGrams {
 // FindNames calls fn, in Names order, for each name of the entries from to
 // before to of Names that holds query (folded, see Fold): with the entry's
 // index, which of its names, and where in it query first occurs. Only the
-// entries holding the query's rarest pair of bytes are searched.
+// entries holding the query's rarest pair of bytes are searched, and the
+// emptied entries of changed files are not.
 func (s *Snapshot) FindNames(query string, from, to int, fn func(i, field, at int)) {
 	if query == "" || strings.IndexByte(query, 0) >= 0 || from >= to {
 		return
 	}
 	t := s.nameTable()
-	if len(query) == 1 {
-		t.findByte(query[0], from, to, fn)
-		return
+	if baseTo := min(to, t.base); from < baseTo {
+		if len(query) == 1 {
+			t.findByte(query[0], from, baseTo, fn)
+		} else {
+			t.findInBase(query, from, baseTo, fn)
+		}
 	}
+	// The entries added since the table was built, few, one by one.
+	for i := max(from, t.base); i < to; i++ {
+		names := t.extra[i-t.base]
+		if k := strings.Index(names, query); k >= 0 {
+			eachName(i, names, query, k, fn)
+		}
+	}
+}
+
+// findInBase is FindNames over entries the table was built with, for a query
+// of two bytes or more.
+func (t *nameTable) findInBase(query string, from, to int, fn func(i, field, at int)) {
 	g := t.nameGrams()
 	best := gramOf(query[0], query[1])
 	for j := 2; j < len(query); j++ {
@@ -89,7 +105,7 @@ func (s *Snapshot) FindNames(query string, from, to int, fn func(i, field, at in
 		// The entry's names are searched in the text, which is read anyway:
 		// the entry itself is not, for the many that hold the pair only.
 		names := t.text[t.starts[i]:t.starts[i+1]]
-		if k := strings.Index(names, query); k >= 0 {
+		if k := strings.Index(names, query); k >= 0 && t.entries[i].File != nil {
 			eachName(i, names, query, k, fn)
 		}
 	}
@@ -130,8 +146,9 @@ func (t *nameTable) nameGrams() *nameGrams {
 	return t.grams
 }
 
-// findByte is FindNames for a query of one byte: a scan of all names, which
-// IndexByte does at memory speed.
+// findByte is FindNames over the entries the table was built with, for a
+// query of one byte: a scan of all names, which IndexByte does at memory
+// speed.
 func (t *nameTable) findByte(c byte, from, to int, fn func(i, field, at int)) {
 	base := int(t.starts[from])
 	text := t.text[base:t.starts[to]]
@@ -145,8 +162,9 @@ func (t *nameTable) findByte(c byte, from, to int, fn func(i, field, at int)) {
 		hit := base + pos + k
 		// The entry holding the hit: hits may be far apart, so a binary search.
 		i += sort.Search(to-i, func(j int) bool { return int(t.starts[i+j+1]) > hit })
-		start := int(t.starts[i])
-		eachName(i, t.text[start:t.starts[i+1]], query, hit-start, fn)
+		if start := int(t.starts[i]); t.entries[i].File != nil { // else changed since
+			eachName(i, t.text[start:t.starts[i+1]], query, hit-start, fn)
+		}
 		pos = int(t.starts[i+1]) - base
 	}
 }
