@@ -173,3 +173,34 @@ func benchCompleteRetitled(b *testing.B, ix *workspace.Index) {
 	}
 }
 
+// BenchmarkDiagnoseAliasEdit10k gives a note with a broken link another
+// alias, then diagnoses it: each keystroke in the aliases used to build the
+// index of names one typo away (for the broken link's "did you mean") again,
+// 33 ms at 10,000 notes and 154 ms at 50,000.
+func BenchmarkDiagnoseAliasEdit10k(b *testing.B) { benchDiagnoseAliasEdit(b, bigVault(b)) }
+
+func BenchmarkDiagnoseAliasEdit50k(b *testing.B) {
+	benchDiagnoseAliasEdit(b, vault50k.get(b, 50000))
+}
+
+func benchDiagnoseAliasEdit(b *testing.B, ix *workspace.Index) {
+	p := workspace.NewParser()
+	sev, _ := Severities(nil)
+	const path = "bench/aliased.md"
+	defer ix.Remove(path)
+	diagnose := func(i int) {
+		text := fmt.Sprintf("---\naliases: [Sketch %d]\n---\n\nSee [[Nowhere to be found]].\n", i)
+		ix.SetNote(p.Parse(path, text, int32(i+1)))
+		snap := ix.Snapshot()
+		defer snap.Release()
+		if ds := Diagnose(snap, snap.File(path), sev); len(ds) == 0 {
+			b.Fatal("no diagnostics")
+		}
+	}
+	diagnose(-1) // the typo index is built once, with the vault
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		diagnose(i)
+	}
+}

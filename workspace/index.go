@@ -89,7 +89,7 @@ type Index struct {
 	tags     map[string]map[*File]int // folded tag → notes → uses
 	tagPages map[string]int           // folded tag or parent of a nested tag → tags under it
 	folders  map[string]int           // folded folder path → files below it
-	similar  similarCache             // typo lookup, rebuilt after names change
+	similar  similarCache             // typo lookup, kept up to date as names appear
 	names    nameTable                // completion's scan table, rebuilt after names change
 	// missing counts wikilink targets that resolve to nothing: notes people
 	// mean to write, offered by completion. missingList holds them too, and
@@ -583,10 +583,12 @@ func sameKeys(a, b []string) bool {
 }
 
 func (ix *Index) key(f *File) {
-	ix.similar.d = nil
 	ix.names.changed(f)
 	for _, k := range f.keys {
 		if e := ix.entry(k); !containsFile(e.files, f) {
+			if len(e.files) == 0 {
+				ix.similar.added(k)
+			}
 			e.files = append(e.files, f)
 		}
 	}
@@ -595,7 +597,6 @@ func (ix *Index) key(f *File) {
 func (ix *Index) unkey(f *File) { ix.unkeyWith(f, f.keys) }
 
 func (ix *Index) unkeyWith(f *File, keys []string) {
-	ix.similar.d = nil
 	ix.names.changed(f)
 	for _, k := range keys {
 		e := ix.byName[k]
@@ -611,6 +612,7 @@ func (ix *Index) unkeyWith(f *File, keys []string) {
 		}
 		if len(e.files) == 0 {
 			e.files = nil
+			ix.similar.removed(k)
 		}
 		ix.dropIfEmpty(k, e)
 	}

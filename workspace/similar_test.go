@@ -1,7 +1,10 @@
 package workspace
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -36,4 +39,90 @@ func TestSimilar(t *testing.T) {
 			t.Errorf("Similar(%q) = %q, want %q", tc.name, got, tc.want)
 		}
 	}
+}
+
+// Similar, through random changes (notes and images added, removed and
+// renamed, aliases changed), finds what it finds in the same vault indexed
+// afresh: names that appear are added to its index, names that go are left
+// out of its answers. Both ways are taken: names added to the index, and the
+// index built again once too many were.
+func TestSimilarFollowsChanges(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	word := func() string {
+		b := make([]byte, 3+r.IntN(4))
+		for i := range b {
+			b[i] = "abcde"[r.IntN(5)]
+		}
+		return string(b)
+	}
+	note := func() string {
+		if r.IntN(3) == 0 {
+			return fmt.Sprintf("---\naliases: [%s, %s]\n---\n", word(), word())
+		}
+		return "text\n"
+	}
+	files := map[string]string{}
+	for i := range 60 {
+		files[fmt.Sprintf("d%d/%s.md", i%3, word())] = note()
+	}
+	ix := testIndex(t, Config{}, files)
+	s := ix.Snapshot()
+	s.Similar("abc", 5)
+	s.Release()
+	p := NewParser()
+	added, rebuilt, last := 0, 0, ix.similar.d
+	for step := range 900 {
+		paths := slices.Sorted(mapKeys(files))
+		path := paths[r.IntN(len(paths))]
+		switch r.IntN(6) {
+		case 0, 1, 5:
+			path = fmt.Sprintf("n%d/%s-%s.md", step%4, word(), word())
+			files[path] = note()
+			ix.SetNote(p.Parse(path, files[path], 1))
+		case 2:
+			if IsNotePath(path) {
+				files[path] = note()
+				ix.SetNote(p.Parse(path, files[path], 2))
+			}
+		case 3:
+			delete(files, path)
+			ix.Remove(path)
+		case 4:
+			to := fmt.Sprintf("img/%s.png", word())
+			files[to] = ""
+			ix.SetFile(to)
+		}
+		fresh := testIndex(t, Config{}, files)
+		got, want := ix.Snapshot(), fresh.Snapshot()
+		for range 8 {
+			// A short name, or a long one with a letter changed.
+			probe := word()
+			if long := strings.TrimSuffix(path[strings.LastIndexByte(path, '/')+1:], ".md"); r.IntN(2) == 0 && len(long) > 6 {
+				i := r.IntN(len(long))
+				probe = long[:i] + "e" + long[i+1:]
+			}
+			if g, w := similarPaths(got, probe), similarPaths(want, probe); !slices.Equal(g, w) {
+				t.Fatalf("step %d: Similar(%q) = %q, want %q", step, probe, g, w)
+			}
+		}
+		got.Release()
+		want.Release()
+		if d := ix.similar.d; d != nil && d != last {
+			rebuilt++
+			last = d
+		} else if d != nil && len(d.added) > 0 {
+			added++
+		}
+	}
+	if added == 0 || rebuilt == 0 {
+		t.Fatalf("names added to the index %d times, index built again %d times: the test needs both", added, rebuilt)
+	}
+}
+
+func similarPaths(s *Snapshot, name string) []string {
+	var out []string
+	for _, f := range s.Similar(name, 5) {
+		out = append(out, f.Path)
+	}
+	return out
 }
