@@ -1,7 +1,10 @@
 package workspace
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -66,5 +69,75 @@ func TestFindHeadings(t *testing.T) {
 	ix.Remove("b/c.md")
 	if got, want := findHeadings(ix, "loop", 100), []string{"d.md: Loop Holes"}; !slices.Equal(got, want) {
 		t.Errorf("after edits: %q, want %q", got, want)
+	}
+}
+
+// FindHeadings, through random changes (headings edited, notes added,
+// removed and renamed), finds what it finds in the same vault indexed
+// afresh. Both ways are taken: the changed notes' headings kept apart, and
+// the whole text built again once too many were.
+func TestFindHeadingsFollowsChanges(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	word := func() string {
+		b := make([]byte, 2+r.IntN(4))
+		for i := range b {
+			b[i] = "abcAB"[r.IntN(5)]
+		}
+		return string(b)
+	}
+	note := func() string {
+		var b strings.Builder
+		for range r.IntN(4) {
+			fmt.Fprintf(&b, "%s %s %s\n\ntext\n\n", strings.Repeat("#", 1+r.IntN(3)), word(), word())
+		}
+		return b.String()
+	}
+	files := map[string]string{"img.png": ""}
+	for i := range 40 {
+		files[fmt.Sprintf("n%d.md", i)] = note()
+	}
+	ix := testIndex(t, Config{}, files)
+	findHeadings(ix, "a", 1)
+	p := NewParser()
+	kept, rebuilt, last := 0, 0, ix.names.headings
+	for step := range 600 {
+		paths := slices.Sorted(mapKeys(files))
+		path := paths[r.IntN(len(paths))]
+		switch r.IntN(5) {
+		case 0, 1:
+			if IsNotePath(path) {
+				files[path] = note()
+				ix.SetNote(p.Parse(path, files[path], 2))
+			}
+		case 2:
+			path = fmt.Sprintf("new/%d.md", step)
+			files[path] = note()
+			ix.SetNote(p.Parse(path, files[path], 1))
+		case 3:
+			delete(files, path)
+			ix.Remove(path)
+		case 4:
+			if IsNotePath(path) {
+				to := fmt.Sprintf("moved/%d.md", step)
+				files[to] = files[path]
+				delete(files, path)
+				ix.Rename(path, p.Parse(to, files[to], 1), to)
+			}
+		}
+		fresh := testIndex(t, Config{}, files)
+		for _, q := range []string{Fold(word()), "a", "b a"} {
+			if got, want := findHeadings(ix, q, 1000), findHeadings(fresh, q, 1000); !slices.Equal(got, want) {
+				t.Fatalf("step %d: %q finds %q, want %q", step, q, got, want)
+			}
+		}
+		if h := ix.names.headings; h != last {
+			rebuilt++
+			last = h
+		} else if h.added != nil && len(h.added.refs) > 0 {
+			kept++
+		}
+	}
+	if kept == 0 || rebuilt == 0 {
+		t.Fatalf("changed headings kept apart %d times, the text built again %d times: the test needs both", kept, rebuilt)
 	}
 }

@@ -390,7 +390,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 	}
 	f.Note = n
 	if !anchors {
-		ix.names.resetHeadings()
+		ix.names.headingsChanged(f)
 	}
 	f.Path = n.Path
 	f.dir = dirOf(n.Path)

@@ -10,7 +10,7 @@ import (
 // The table is brought up to date by its next reader (update), so that an
 // edit pays nothing and a burst of changes is applied once.
 func (t *nameTable) changed(f *File) {
-	t.resetHeadings()
+	t.headingsChanged(f)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.entries == nil && t.byTitle == nil {

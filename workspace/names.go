@@ -102,21 +102,13 @@ type nameTable struct {
 	// headings has a lock of its own: building it takes tens of
 	// milliseconds on a large vault, which completion must not wait for.
 	headingsMu sync.Mutex
-	headings   *headingText // see FindHeadings
+	headings   *headingIndex // see FindHeadings
 }
 
 // drop forgets the table, to be built again on first use; t.mu is held.
 func (t *nameTable) drop() {
 	t.entries, t.text, t.starts, t.base, t.extra = nil, "", nil, 0, nil
 	t.byTitle, t.grams, t.pending = nil, nil, nil
-}
-
-// resetHeadings drops the headings' text only (a note's headings changed);
-// the index holds its write lock.
-func (t *nameTable) resetHeadings() {
-	t.headingsMu.Lock()
-	t.headings = nil
-	t.headingsMu.Unlock()
 }
 
 // FilesByTitle lists the notes by title, then the other files by path: the
