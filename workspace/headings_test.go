@@ -97,7 +97,12 @@ func TestFindHeadingsFollowsChanges(t *testing.T) {
 		files[fmt.Sprintf("n%d.md", i)] = note()
 	}
 	ix := testIndex(t, Config{}, files)
-	findHeadings(ix, "a", 1)
+	s := ix.Snapshot()
+	s.WarmHeadings()
+	s.Release()
+	if ix.names.headings == nil {
+		t.Fatal("WarmHeadings left the text to the first search")
+	}
 	p := NewParser()
 	kept, rebuilt, last := 0, 0, ix.names.headings
 	for step := range 600 {
