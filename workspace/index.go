@@ -90,7 +90,7 @@ type Index struct {
 	tagPages map[string]int           // folded tag or parent of a nested tag → tags under it
 	folders  map[string]int           // folded folder path → files below it
 	similar  similarCache             // typo lookup, kept up to date as names appear
-	names    nameTable                // completion's scan table, rebuilt after names change
+	names    nameTable                // completion's scan table, kept up to date as names change
 	// missing counts wikilink targets that resolve to nothing: notes people
 	// mean to write, offered by completion. missingList holds them too, and
 	// missingNames their names with their CharMask: completion scans those
