@@ -26,8 +26,9 @@ func (t *nameTable) changed(f *File) {
 }
 
 // patchLimit is how many entries may be added after a table of base entries
-// before it is built again: every query searches the added ones one by one,
-// which at 50,000 notes and 781 of them costs 20 µs, and a build 120 ms.
+// before it is built again: every query searches the added ones one by one.
+// At 50,000 notes the 795 allowed added under 5 µs to the 0.45 ms FindNames
+// takes for "pat" (timed with a throwaway benchmark); a build takes 120 ms.
 func patchLimit(base int) int { return max(256, base/64) }
 
 // maxTitlePatches is how many files are moved in FilesByTitle's list one by
