@@ -109,5 +109,19 @@ check(
   `${items.length} items, labels: ${JSON.stringify(items.slice(0, 40).map((i) => i.label))}`,
 );
 
+// The target note retitled in its buffer: offered under the new title, once, not the old one.
+const rt = r.retitle ?? { labels: [] };
+const newCount = rt.labels.filter((l) => l === rt.new_title).length;
+check(
+  `after its title is edited to "${rt.new_title}", ${t.link.targetFile} is offered under it once (typed ${JSON.stringify(rt.typed)})`,
+  newCount === 1,
+  `${newCount} items with that label; labels: ${JSON.stringify(rt.labels.slice(0, 40))}`,
+);
+check(
+  `... and no longer under its old title "${t.link.title}"`,
+  rt.labels.length > 0 && !rt.labels.includes(t.link.title),
+  `labels: ${JSON.stringify(rt.labels.slice(0, 40))}`,
+);
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

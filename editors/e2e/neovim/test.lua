@@ -309,6 +309,59 @@ step("completion", function()
   end
 end)
 
+-- 5. The link's target note retitled in its buffer (not saved), then completion after `[[` and
+-- the start of its file name in the link note: the server follows the edit of another buffer, and
+-- offers the note under its new title, once, and no longer under the old one.
+local new_title = "Zebra Crossing Retitled"
+step("retitle", function()
+  local buf = open(targets.link.targetFile)
+  wait_client(buf)
+  local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local title_line = "title: " .. new_title
+  if lines[1] == "---" then
+    local at
+    for i = 2, #lines do
+      if lines[i] == "---" or lines[i] == "..." then
+        break
+      end
+      if lines[i]:match("^title:") then
+        at = i
+        break
+      end
+    end
+    if at then
+      vim.api.nvim_buf_set_lines(buf, at - 1, at, false, { title_line })
+    else
+      vim.api.nvim_buf_set_lines(buf, 1, 1, false, { title_line })
+    end
+  else
+    vim.api.nvim_buf_set_lines(buf, 0, 0, false, { "---", title_line, "---" })
+  end
+  vim.wait(300) -- let the didChange go out (0.7 debounces)
+
+  vim.api.nvim_set_current_buf(link_buf)
+  local client = wait_client(link_buf)
+  local stem = vim.fn.fnamemodify(targets.link.targetFile, ":t:r")
+  local typed = "See [[" .. stem:sub(1, 4)
+  local last = vim.api.nvim_buf_line_count(link_buf)
+  vim.api.nvim_buf_set_lines(link_buf, last, last, false, { "", typed })
+  vim.wait(300)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(link_buf) },
+    position = { line = last + 1, character = #typed }, -- ASCII: the same in every encoding
+    context = { triggerKind = 1 },
+  }
+  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/completion", params, timeout)
+  assert(responses, "completion: " .. tostring(err))
+  local result, rerr = first_result(responses)
+  assert(result, "completion: " .. tostring(rerr))
+  out.retitle = { new_title = new_title, typed = typed, labels = {} }
+  for _, item in ipairs(result.items or result) do
+    table.insert(out.retitle.labels, item.label)
+  end
+  assert(client, "no client")
+end)
+
 step("shutdown", function()
   for _, c in ipairs(require("rhizome").clients()) do
     vim.lsp.stop_client(c.id)
