@@ -63,12 +63,16 @@ func detectStyle(snap *workspace.Snapshot, f *workspace.File) pathStyle {
 	}
 	count(f)
 	if total == 0 {
+		// The style of some other notes (a note's first link): fifty, and
+		// then no more of the vault's files (visiting all of them was 0.08 ms
+		// of the 0.55 ms of BenchmarkCompleteMarkdownPath10k).
 		n := 0
-		snap.Range(func(g *workspace.File) {
-			if n < 50 && g.IsNote() {
+		snap.Range(func(g *workspace.File) bool {
+			if g.IsNote() {
 				count(g)
 				n++
 			}
+			return n < 50
 		})
 	}
 	st := pathStyle{from: "relative", ext: ext >= noExt, brackets: brackets*2 > total}

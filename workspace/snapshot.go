@@ -168,10 +168,13 @@ func (s *Snapshot) Missing() []Missing {
 // Fold is the form names are compared in: lower case, Unicode NFC.
 func Fold(s string) string { return fold(s) }
 
-// Range calls fn for every file, in no particular order (cheaper than Files).
-func (s *Snapshot) Range(fn func(*File)) {
+// Range calls fn for every file, in no particular order (cheaper than Files),
+// until fn returns false.
+func (s *Snapshot) Range(fn func(*File) bool) {
 	for _, f := range s.ix.files {
-		fn(f)
+		if !fn(f) {
+			return
+		}
 	}
 }
 
