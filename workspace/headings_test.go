@@ -96,40 +96,27 @@ func TestFindHeadingsFollowsChanges(t *testing.T) {
 	for i := range 40 {
 		files[fmt.Sprintf("n%d.md", i)] = note()
 	}
-	ix := testIndex(t, Config{}, files)
+	v := newVaultChanges(t, r, files)
+	ix := v.ix
 	s := ix.Snapshot()
 	s.WarmHeadings()
 	s.Release()
 	if ix.names.headings == nil {
 		t.Fatal("WarmHeadings left the text to the first search")
 	}
-	p := NewParser()
 	kept, rebuilt, last := 0, 0, ix.names.headings
 	for step := range 600 {
-		paths := slices.Sorted(mapKeys(files))
-		path := paths[r.IntN(len(paths))]
-		switch r.IntN(5) {
+		switch path := v.pick(true); r.IntN(5) {
 		case 0, 1:
-			if IsNotePath(path) {
-				files[path] = note()
-				ix.SetNote(p.Parse(path, files[path], 2))
-			}
+			v.set(path, note())
 		case 2:
-			path = fmt.Sprintf("new/%d.md", step)
-			files[path] = note()
-			ix.SetNote(p.Parse(path, files[path], 1))
+			v.set(fmt.Sprintf("new/%d.md", step), note())
 		case 3:
-			delete(files, path)
-			ix.Remove(path)
+			v.remove(v.pick(false))
 		case 4:
-			if IsNotePath(path) {
-				to := fmt.Sprintf("moved/%d.md", step)
-				files[to] = files[path]
-				delete(files, path)
-				ix.Rename(path, p.Parse(to, files[to], 1), to)
-			}
+			v.rename(path, fmt.Sprintf("moved/%d.md", step))
 		}
-		fresh := testIndex(t, Config{}, files)
+		fresh := v.fresh()
 		for _, q := range []string{Fold(word()), "a", "b a"} {
 			if got, want := findHeadings(ix, q, 1000), findHeadings(fresh, q, 1000); !slices.Equal(got, want) {
 				t.Fatalf("step %d: %q finds %q, want %q", step, q, got, want)

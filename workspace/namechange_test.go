@@ -35,43 +35,31 @@ func TestNamesFollowChanges(t *testing.T) {
 	for i := range 120 {
 		files[fmt.Sprintf("d%d/n%d.md", i%5, i)] = noteText(word(1 + r.IntN(6)))
 	}
-	ix := testIndex(t, Config{}, files)
+	v := newVaultChanges(t, r, files)
+	ix := v.ix
 	s := ix.Snapshot()
 	s.FilesByTitle()
 	s.WarmNames()
 	s.Release()
 
-	p := NewParser()
-	notes := func() []string {
-		var out []string
-		for _, f := range ix.files {
-			if f.Note != nil {
-				out = append(out, f.Path)
-			}
-		}
-		slices.Sort(out)
-		return out
-	}
 	applied, rebuilt, lastBase := 0, 0, ix.names.base
 	for step := range 700 {
 		for range 1 + r.IntN(2) {
-			paths := notes()
-			path := paths[r.IntN(len(paths))]
+			path := v.pick(true)
 			switch r.IntN(7) {
 			case 0, 1:
-				ix.SetNote(p.Parse(path, noteText(word(1+r.IntN(6))), 2))
+				v.set(path, noteText(word(1+r.IntN(6))))
 			case 2: // the same title in other letter cases
 				title := ix.files[fold(path)].Note.Title
-				ix.SetNote(p.Parse(path, noteText(strings.ToUpper(title[:1])+strings.ToLower(title[1:])), 3))
+				v.set(path, strings.Replace(v.files[path], fmt.Sprintf("title: %q", title), fmt.Sprintf("title: %q", upperFirst(title)), 1))
 			case 3:
-				ix.SetNote(p.Parse(fmt.Sprintf("new/%d.md", step), noteText(word(1+r.IntN(6))), 1))
+				v.set(fmt.Sprintf("new/%d.md", step), noteText(word(1+r.IntN(6))))
 			case 4:
-				ix.Remove(path)
+				v.remove(path)
 			case 5:
-				to := fmt.Sprintf("moved/%d.md", step)
-				ix.Rename(path, p.Parse(to, noteText(word(1+r.IntN(6))), 1), to)
+				v.rename(path, fmt.Sprintf("moved/%d.md", step))
 			case 6:
-				ix.SetFile(fmt.Sprintf("img/%d.png", step))
+				v.addFile(fmt.Sprintf("img/%d.png", step))
 			}
 		}
 		s := ix.Snapshot()

@@ -65,34 +65,26 @@ func TestSimilarFollowsChanges(t *testing.T) {
 	for i := range 60 {
 		files[fmt.Sprintf("d%d/%s.md", i%3, word())] = note()
 	}
-	ix := testIndex(t, Config{}, files)
+	v := newVaultChanges(t, r, files)
+	ix := v.ix
 	s := ix.Snapshot()
 	s.Similar("abc", 5)
 	s.Release()
-	p := NewParser()
 	added, rebuilt, last := 0, 0, ix.similar.d
 	for step := range 900 {
-		paths := slices.Sorted(mapKeys(files))
-		path := paths[r.IntN(len(paths))]
+		path := v.pick(true)
 		switch r.IntN(6) {
 		case 0, 1, 5:
 			path = fmt.Sprintf("n%d/%s-%s.md", step%4, word(), word())
-			files[path] = note()
-			ix.SetNote(p.Parse(path, files[path], 1))
+			v.set(path, note())
 		case 2:
-			if IsNotePath(path) {
-				files[path] = note()
-				ix.SetNote(p.Parse(path, files[path], 2))
-			}
+			v.set(path, note())
 		case 3:
-			delete(files, path)
-			ix.Remove(path)
+			v.remove(v.pick(false))
 		case 4:
-			to := fmt.Sprintf("img/%s.png", word())
-			files[to] = ""
-			ix.SetFile(to)
+			v.addFile(fmt.Sprintf("img/%s.png", word()))
 		}
-		fresh := testIndex(t, Config{}, files)
+		fresh := v.fresh()
 		got, want := ix.Snapshot(), fresh.Snapshot()
 		for range 8 {
 			// A short name, or a long one with a letter changed.
