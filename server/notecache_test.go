@@ -102,3 +102,20 @@ func TestNoteCacheAcrossSessions(t *testing.T) {
 		t.Error("NoCache wrote a cache")
 	}
 }
+
+// The load's memory is given back once the work that follows the load is
+// done: the cache's save (of enough notes to take a while) and completion's
+// tables.
+func TestLoadMemoryReleasedAfterTheLoadsWork(t *testing.T) {
+	files := map[string]string{}
+	for i := range 3000 {
+		files[fmt.Sprintf("n%d.md", i)] = fmt.Sprintf("# Note %d\n\nSee [[n%d]] and [[n%d#Note %d]].\n", i, (i+1)%3000, (i+7)%3000, (i+7)%3000)
+	}
+	h := startOn(t, writeVault(t, files), false)
+	h.waitLog("load memory released")
+	log := h.logs.String()
+	released := strings.Index(log, "load memory released")
+	if saved := strings.Index(log, "note cache saved"); saved < 0 || saved > released {
+		t.Errorf("the load's memory was released before the cache was saved:\n%s", log)
+	}
+}

@@ -167,12 +167,12 @@ func (s *Server) serve(ctx context.Context, in io.Reader, out io.Writer) error {
 // Go runs fn in the background, outside the message queue, with a context that
 // ends at shutdown or exit. Long work (indexing, workspace scans) goes here so
 // that no message waits for it. A panic in fn is logged, not fatal.
-// After Run has returned, Go does nothing.
-func (s *Server) Go(name string, fn func(ctx context.Context)) {
+// After Run has returned, Go does nothing, and says so by returning false.
+func (s *Server) Go(name string, fn func(ctx context.Context)) bool {
 	s.bgMu.Lock()
 	defer s.bgMu.Unlock()
 	if s.bgClosed {
-		return
+		return false
 	}
 	s.bgWait.Add(1)
 	go func() {
@@ -185,6 +185,7 @@ func (s *Server) Go(name string, fn func(ctx context.Context)) {
 		}()
 		fn(s.bg)
 	}()
+	return true
 }
 
 // Session returns what initialize negotiated. Before initialize it is the

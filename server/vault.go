@@ -79,7 +79,7 @@ func (e *engine) load(ctx context.Context, v *vault, progress func(parsed, total
 		}
 		e.s.log.Info("note cache", zap.String("root", v.root), zap.Int("cached", report.Cached), zap.Int("notes", report.Notes),
 			zap.Bool("fromImage", report.FromImage), zap.Int("imageEdits", report.ImageEdits))
-		e.s.Go("save note cache", func(ctx context.Context) { e.saveCache(ctx, v, cache) })
+		e.afterLoad("save note cache", func(ctx context.Context) { e.saveCache(ctx, v, cache) })
 	}
 	return report, nil
 }

@@ -217,7 +217,7 @@ function best(runs) {
 		indexTimedOutS: ok.every((r) => r.indexS === null) ? minOf((r) => r.indexTimedOutS) : null,
 		indexSignal: ok[0]?.indexSignal, indexSymbols: ok.find((r) => r.indexSymbols !== null)?.indexSymbols ?? null,
 		initialDiagnosticsS: minOf((r) => r.initialDiagnosticsS), initialDiagnosticsUris: ok.find((r) => r.initialDiagnosticsUris)?.initialDiagnosticsUris ?? null,
-		peakMB: minOf((r) => r.rss?.peakMB), cpuS: minOf((r) => r.rss?.cpuS),
+		peakMB: minOf((r) => r.rss?.peakMB), endMB: minOf((r) => r.rss?.nowMB), cpuS: minOf((r) => r.rss?.cpuS),
 		restartIndexS: minOf((r) => r.restart?.indexS), restartPeakMB: minOf((r) => r.restart?.peakMB),
 		restartCached: ok.find((r) => r.restart)?.restart ?? null, shutdownMs: minOf((r) => r.shutdownMs), exitMs: minOf((r) => r.exitMs), latency: {}, edit: null,
 		errors: [...new Set(ok.flatMap((r) => [...r.errors, ...(r.restart?.errors || []).map((e) => `restart: ${e}`)]))],
@@ -287,6 +287,7 @@ function rows() {
 	add('… of which unchanged (median)', (x) => x.edit?.unchangedPerEdit?.p50, '');
 	add('dependent flagged right', (x) => x.edit ? `${x.edit.depCorrect}/${x.edit.iterations}` : null, '');
 	add('peak RSS (VmHWM)', (x) => x.peakMB, 'MB', { 10000: 250, 50000: 1024 });
+	add('RSS at the end, after the edits (VmRSS)', (x) => x.endMB, 'MB');
 	add('restart: peak RSS (VmHWM)', (x, name) => (name === 'peer' ? null : x.restartPeakMB), 'MB');
 	add('server CPU time', (x) => x.cpuS, 's');
 	add('shutdown reply, exit → process gone', (x) => (x.shutdownMs == null ? null : `${fmt(x.shutdownMs, 'ms')}, ${fmt(x.exitMs, 'ms')}`), '');
