@@ -29,9 +29,6 @@ type engine struct {
 	vaults     []*vault
 	settings   workspace.Config // from the editor: initializationOptions, workspace/configuration
 	registered bool             // file watchers registered with the client
-	// loadWork counts the background work that follows a load (the note
-	// cache's save, completion's tables), after which its garbage goes.
-	loadWork sync.WaitGroup
 }
 
 func newEngine(s *Server) *engine {
@@ -101,12 +98,15 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 		return
 	}
 	start := time.Now()
+	// The background work that follows the loads (the note cache's save,
+	// completion's tables), after which their garbage goes.
+	work := &sync.WaitGroup{}
 	e.status(ctx, "indexing", 0)
 	p := e.s.StartProgress(ctx, "rhizome", "indexing notes", true)
 	total := 0
 	for i, v := range vs {
 		last := time.Time{}
-		report, err := e.load(ctx, v, func(parsed, all int) {
+		report, err := e.load(ctx, v, work, func(parsed, all int) {
 			if time.Since(last) < 100*time.Millisecond {
 				return
 			}
@@ -142,7 +142,7 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 		// "[[abc" 90 ms for the names and their pairs of bytes, the first
 		// workspace symbol search 80 ms for the headings. They follow the
 		// vault's changes from then on.
-		e.afterLoad("completion tables", func(context.Context) {
+		e.afterLoad(work, "completion tables", func(context.Context) {
 			snap := v.snapshot()
 			defer snap.Release()
 			snap.FilesByTitle()
@@ -157,7 +157,7 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 	// 695 MB (one collection, 0.4 s in the background, where the runtime
 	// would have made one soon anyway).
 	e.s.Go("release load memory", func(ctx context.Context) {
-		e.loadWork.Wait()
+		work.Wait()
 		if ctx.Err() != nil {
 			return
 		}
@@ -170,15 +170,15 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 	})
 }
 
-// afterLoad runs fn in the background as work that follows a load, which the
-// load's memory is released after.
-func (e *engine) afterLoad(name string, fn func(ctx context.Context)) {
-	e.loadWork.Add(1)
+// afterLoad runs fn in the background as work that follows a load, counted
+// in work, which the load's memory is released after.
+func (e *engine) afterLoad(work *sync.WaitGroup, name string, fn func(ctx context.Context)) {
+	work.Add(1)
 	if !e.s.Go(name, func(ctx context.Context) {
-		defer e.loadWork.Done()
+		defer work.Done()
 		fn(ctx)
 	}) {
-		e.loadWork.Done()
+		work.Done()
 	}
 }
 

@@ -55,8 +55,9 @@ func (v *vault) snapshot() *workspace.Snapshot { return v.ix.Load().Snapshot() }
 // load indexes the vault from disk, then re-applies the open documents (their
 // buffers override the disk) and swaps the new index in. Unless turned off,
 // notes unchanged since the last session come from the note cache, which is
-// written back in the background once the index is in place.
-func (e *engine) load(ctx context.Context, v *vault, progress func(parsed, total int)) (workspace.LoadReport, error) {
+// written back in the background once the index is in place (counted in
+// work).
+func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progress func(parsed, total int)) (workspace.LoadReport, error) {
 	cfg := e.effectiveConfig(v)
 	cache := e.openCache(v)
 	ix, report, err := workspace.LoadWithOptions(ctx, v.root, cfg, e.parser,
@@ -79,7 +80,7 @@ func (e *engine) load(ctx context.Context, v *vault, progress func(parsed, total
 		}
 		e.s.log.Info("note cache", zap.String("root", v.root), zap.Int("cached", report.Cached), zap.Int("notes", report.Notes),
 			zap.Bool("fromImage", report.FromImage), zap.Int("imageEdits", report.ImageEdits))
-		e.afterLoad("save note cache", func(ctx context.Context) { e.saveCache(ctx, v, cache) })
+		e.afterLoad(work, "save note cache", func(ctx context.Context) { e.saveCache(ctx, v, cache) })
 	}
 	return report, nil
 }
