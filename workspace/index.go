@@ -584,6 +584,7 @@ func sameKeys(a, b []string) bool {
 
 func (ix *Index) key(f *File) {
 	ix.names.changed(f)
+	ix.similar.forget()
 	for _, k := range f.keys {
 		if e := ix.entry(k); !containsFile(e.files, f) {
 			if len(e.files) == 0 {
@@ -598,6 +599,7 @@ func (ix *Index) unkey(f *File) { ix.unkeyWith(f, f.keys) }
 
 func (ix *Index) unkeyWith(f *File, keys []string) {
 	ix.names.changed(f)
+	ix.similar.forget()
 	for _, k := range keys {
 		e := ix.byName[k]
 		if e == nil {

@@ -89,6 +89,28 @@ func (d *nameDeletes) lookup(h uint64, fn func(string)) {
 type similarCache struct {
 	mu sync.Mutex
 	d  *nameDeletes
+	// answers holds Similar's answers: a heading edit in a hub note has a
+	// thousand notes diagnosed again, each asking again about its broken
+	// links' targets (at 50,000 notes Similar was a quarter of the CPU an
+	// edit cost). Forgotten whenever a file is filed under a name or taken
+	// from one (forget).
+	answers map[similarQuery][]*File
+}
+
+type similarQuery struct {
+	key   string
+	limit int
+}
+
+// maxSimilarAnswers bounds the answers kept: typing a broken link asks
+// about each prefix of its target in turn.
+const maxSimilarAnswers = 1 << 16
+
+// forget drops the answers kept; the index holds its write lock.
+func (c *similarCache) forget() {
+	c.mu.Lock()
+	c.answers = nil
+	c.mu.Unlock()
 }
 
 // maxAddedDeletes is how many variants of names added since the build are
@@ -138,17 +160,36 @@ func (c *similarCache) removed(k string) {
 }
 
 // Similar lists files whose name is within two edits of name (typos,
-// a letter dropped or doubled), closest first, at most limit.
+// a letter dropped or doubled), closest first, at most limit. The list is
+// shared: it must not be changed.
 func (s *Snapshot) Similar(name string, limit int) []*File {
 	ix := s.ix
-	ix.similar.mu.Lock()
-	if ix.similar.d == nil {
-		ix.similar.d = buildNameDeletes(ix.byName)
+	c := &ix.similar
+	q := similarQuery{nameKey(name), limit}
+	c.mu.Lock()
+	if out, ok := c.answers[q]; ok {
+		c.mu.Unlock()
+		return out
 	}
-	d := ix.similar.d
-	ix.similar.mu.Unlock()
+	if c.d == nil {
+		c.d = buildNameDeletes(ix.byName)
+	}
+	d := c.d
+	c.mu.Unlock()
 
-	key := nameKey(name)
+	out := d.similar(ix, q.key, limit)
+	c.mu.Lock()
+	if c.answers == nil || len(c.answers) >= maxSimilarAnswers {
+		c.answers = map[similarQuery][]*File{}
+	}
+	c.answers[q] = slices.Clip(out)
+	c.mu.Unlock()
+	return slices.Clip(out)
+}
+
+// similar finds what Similar answers: d's names near key that ix has files
+// under.
+func (d *nameDeletes) similar(ix *Index, key string, limit int) []*File {
 	seen := map[string]bool{}
 	type hit struct {
 		f    *File
