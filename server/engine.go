@@ -136,7 +136,7 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 	p.End(ctx, fmt.Sprintf("%d notes indexed", total))
 	e.status(ctx, "ready", total)
 	for _, v := range vs {
-		e.diags.all(v)
+		e.diags.markAll(v)
 		// Completion's tables are built on first use: at 50,000 notes the
 		// first "[[" would wait 40 ms for the sort by title, the first
 		// "[[abc" 90 ms for the names and their pairs of bytes, the first
@@ -150,12 +150,14 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 			snap.WarmHeadings()
 		})
 	}
-	// The load's garbage (parse trees, the note cache's encoding) fills a
-	// heap the runtime keeps until its next collection, which a server at
-	// rest may not reach for hours: at 50,000 notes 943 MB stayed resident.
-	// Collected and given back once the work that follows the load is done,
-	// 695 MB (one collection, 0.4 s in the background, where the runtime
-	// would have made one soon anyway).
+	// Every note's diagnostics, the open ones first.
+	e.afterLoad(work, "diagnostics", e.diags.flush)
+	// The load's garbage (parse trees, the note cache's encoding, the
+	// diagnostics of every note) fills a heap the runtime keeps until its
+	// next collection, which a server at rest may not reach for hours: at
+	// 50,000 notes 943 MB stayed resident. Collected and given back once the
+	// work that follows the load is done, 695 MB (one collection, 0.4 s in
+	// the background, where the runtime would have made one soon anyway).
 	e.s.Go("release load memory", func(ctx context.Context) {
 		work.Wait()
 		if ctx.Err() != nil {

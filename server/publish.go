@@ -85,8 +85,14 @@ func (p *publisher) schedule(v *vault, changed workspace.Changed) {
 	}
 }
 
-// all diagnoses every note of v (after indexing or a configuration change).
+// all diagnoses every note of v (after a configuration change).
 func (p *publisher) all(v *vault) {
+	p.markAll(v)
+	p.e.s.Go("diagnostics", p.flush)
+}
+
+// markAll marks every note of v for the next flush.
+func (p *publisher) markAll(v *vault) {
 	snap := v.snapshot()
 	notes := snap.Notes()
 	p.mu.Lock()
@@ -100,7 +106,6 @@ func (p *publisher) all(v *vault) {
 	}
 	p.mu.Unlock()
 	snap.Release()
-	p.e.s.Go("diagnostics", p.flush)
 }
 
 type pushItem struct {
