@@ -156,8 +156,8 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 	// diagnostics of every note) fills a heap the runtime keeps until its
 	// next collection, which a server at rest may not reach for hours: at
 	// 50,000 notes 943 MB stayed resident. Collected and given back once the
-	// work that follows the load is done, 695 MB (one collection, 0.4 s in
-	// the background, where the runtime would have made one soon anyway).
+	// work that follows the load is done, 666 MB (one collection, 0.2–0.4 s
+	// in the background, where the runtime would have made one soon anyway).
 	e.s.Go("release load memory", func(ctx context.Context) {
 		work.Wait()
 		if ctx.Err() != nil {
