@@ -78,13 +78,8 @@ func TestFindHeadings(t *testing.T) {
 // the whole text built again once too many were.
 func TestFindHeadingsFollowsChanges(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
-	word := func() string {
-		b := make([]byte, 2+r.IntN(4))
-		for i := range b {
-			b[i] = "abcAB"[r.IntN(5)]
-		}
-		return string(b)
-	}
+	letters := []string{"a", "b", "c", "A", "B"}
+	word := func() string { return randomWordOf(r, letters, 2+r.IntN(4)) }
 	note := func() string {
 		var b strings.Builder
 		for range r.IntN(4) {

@@ -17,13 +17,7 @@ import (
 func TestNamesFollowChanges(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	letters := []string{"a", "B", "ab", " ", "é", "本", "-"}
-	word := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(letters[r.IntN(len(letters))])
-		}
-		return b.String()
-	}
+	word := func(n int) string { return randomWordOf(r, letters, n) }
 	noteText := func(title string) string {
 		text := fmt.Sprintf("---\ntitle: %q\n", title)
 		if r.IntN(3) == 0 {

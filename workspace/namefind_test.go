@@ -92,13 +92,7 @@ func TestFindNames(t *testing.T) {
 func TestFindNamesRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	letters := []string{"a", "b", "ab", " ", "-", "é", "本", "/"}
-	word := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(letters[r.IntN(len(letters))])
-		}
-		return b.String()
-	}
+	word := func(n int) string { return randomWordOf(r, letters, n) }
 	files := map[string]string{}
 	for i := range 300 {
 		text := "# " + word(1+r.IntN(8)) + "\n"

@@ -10,10 +10,13 @@ import (
 var maskAlphabet = []string{"a", "b", "z", "0", "9", "-", " ", "é", "ß", "\x00", "\xff", "本"}
 
 // randomWord strings n letters of maskAlphabet.
-func randomWord(r *rand.Rand, n int) string {
+func randomWord(r *rand.Rand, n int) string { return randomWordOf(r, maskAlphabet, n) }
+
+// randomWordOf strings n letters drawn from letters.
+func randomWordOf(r *rand.Rand, letters []string, n int) string {
 	var b strings.Builder
 	for range n {
-		b.WriteString(maskAlphabet[r.IntN(len(maskAlphabet))])
+		b.WriteString(letters[r.IntN(len(letters))])
 	}
 	return b.String()
 }

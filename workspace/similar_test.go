@@ -48,13 +48,8 @@ func TestSimilar(t *testing.T) {
 // index built again once too many were.
 func TestSimilarFollowsChanges(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	word := func() string {
-		b := make([]byte, 3+r.IntN(4))
-		for i := range b {
-			b[i] = "abcde"[r.IntN(5)]
-		}
-		return string(b)
-	}
+	letters := []string{"a", "b", "c", "d", "e"}
+	word := func() string { return randomWordOf(r, letters, 3+r.IntN(4)) }
 	note := func() string {
 		if r.IntN(3) == 0 {
 			return fmt.Sprintf("---\naliases: [%s, %s]\n---\n", word(), word())
