@@ -26,12 +26,9 @@ func rankNames(snap *workspace.Snapshot, f *workspace.File, query string, parts 
 	nameShare := func(from, to int) (int, int) { return share(from, n, len(names)), share(to, n, len(names)) }
 	missingShare := func(from, to int) (int, int) { return share(from, n, missing), share(to, n, missing) }
 
-	// holds[i] says the first pass found query in names[i]'s stem or title.
-	// Each part writes its own entries.
-	holds := make([]bool, len(names))
 	top := inParts(n, parts, func(top *topK, from, to int) {
 		lo, hi := nameShare(from, to)
-		rankContaining(top, snap, names, holds, f, query, lo, hi)
+		rankContaining(top, snap, names, f, query, lo, hi)
 		lo, hi = missingShare(from, to)
 		rankMissingContaining(top, snap, query, lo, hi)
 	})
@@ -41,14 +38,21 @@ func rankNames(snap *workspace.Snapshot, f *workspace.File, query string, parts 
 		return top
 	}
 	qmask := workspace.CharMask(query)
-	top.merge(inParts(n, parts, func(top *topK, from, to int) {
+	second := func(top *topK, from, to int) {
 		lo, hi := nameShare(from, to)
 		for i := lo; i < hi; i++ {
-			rankSubsequence(top, &names[i], holds[i], f, query, qmask)
+			rankSubsequence(top, &names[i], f, query, qmask)
 		}
 		lo, hi = missingShare(from, to)
 		rankMissingSubsequences(top, snap, query, qmask, lo, hi)
-	}))
+	}
+	if parts == 1 {
+		// In the first pass's list, which prunes from the start; parts
+		// need lists of their own.
+		second(top, 0, n)
+		return top
+	}
+	top.merge(inParts(n, parts, second))
 	return top
 }
 
@@ -58,13 +62,12 @@ const maxSubsequence = 1*2 + 1
 
 // rankContaining ranks the names of names[from:to] that hold query: a file
 // by the better of its stem and title, each alias on its own.
-func rankContaining(top *topK, snap *workspace.Snapshot, names []workspace.NameEntry, holds []bool, f *workspace.File, query string, from, to int) {
+func rankContaining(top *topK, snap *workspace.Snapshot, names []workspace.NameEntry, f *workspace.File, query string, from, to int) {
 	cur, best := -1, 0 // the entry whose stem and title are being scored
 	flush := func() {
 		if best == 0 {
 			return
 		}
-		holds[cur] = true
 		e := &names[cur]
 		if score := best*2 + boolInt(e.IsNote); top.admitsLabeled(score, e.Label, e.LabelKey) {
 			top.add(candidate{score: score, label: e.Label, key: e.LabelKey, file: e.File})
@@ -95,13 +98,16 @@ func rankContaining(top *topK, snap *workspace.Snapshot, names []workspace.NameE
 	flush()
 }
 
-// rankSubsequence ranks what of e only holds query as a subsequence; holds
-// says its stem or title holds query itself (ranked by rankContaining).
-func rankSubsequence(top *topK, e *workspace.NameEntry, holds bool, f *workspace.File, query string, qmask uint64) {
+// rankSubsequence ranks what of e only holds query as a subsequence. A stem
+// or title that holds query itself was ranked by rankContaining; it is
+// looked for only in the few names that hold the subsequence, where a list
+// of what the first pass found cost an allocation the size of the table.
+func rankSubsequence(top *topK, e *workspace.NameEntry, f *workspace.File, query string, qmask uint64) {
 	if e.File == f || e.File == nil {
 		return
 	}
-	if !holds && e.Mask&qmask == qmask && (isSubsequence(e.Stem, query) || isSubsequence(e.Title, query)) {
+	if e.Mask&qmask == qmask && (isSubsequence(e.Stem, query) || isSubsequence(e.Title, query)) &&
+		!strings.Contains(e.Stem, query) && !strings.Contains(e.Title, query) {
 		if score := 1*2 + boolInt(e.IsNote); top.admitsLabeled(score, e.Label, e.LabelKey) {
 			top.add(candidate{score: score, label: e.Label, key: e.LabelKey, file: e.File})
 		}

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"container/heap"
 	"runtime"
 	"slices"
 	"sync"
@@ -86,18 +85,26 @@ func (t *topK) admitsLabeled(score int, label string, key uint64) bool {
 func (t *topK) add(c candidate) {
 	t.total++
 	if len(t.heap) < t.k {
-		heap.Push(&t.heap, c)
+		if t.heap == nil {
+			// Room for all k at once: growing by appends copies the
+			// candidates several times over, on every keystroke.
+			t.heap = make(candHeap, 0, t.k)
+		}
+		t.heap = append(t.heap, c)
+		t.heap.up(len(t.heap) - 1)
 		return
 	}
 	if better(&c, &t.heap[0]) {
 		t.heap[0] = c
-		heap.Fix(&t.heap, 0)
+		t.heap.down(0)
 	}
 }
 
-// best returns the kept candidates, best first, and whether some were dropped.
+// best returns the kept candidates, best first, and whether some were
+// dropped. It sorts them in place: t is done with after it.
 func (t *topK) best() ([]candidate, bool) {
-	out := slices.Clone(t.heap)
+	out := t.heap
+	t.heap = nil
 	slices.SortFunc(out, func(a, b candidate) int {
 		switch {
 		case better(&a, &b):
@@ -171,15 +178,37 @@ func (t *topK) merge(o *topK) {
 	t.unsure = t.unsure || o.unsure
 }
 
+// candHeap is a binary heap with the worst candidate at the root. It is
+// container/heap's algorithm on candidates themselves: through heap.Interface
+// each push boxed its 80-byte candidate, half of what a completion allocated.
 type candHeap []candidate
 
-func (h candHeap) Len() int           { return len(h) }
-func (h candHeap) Less(i, j int) bool { return better(&h[j], &h[i]) } // the worst at the root
-func (h candHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *candHeap) Push(x any)        { *h = append(*h, x.(candidate)) }
-func (h *candHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+// up moves h[i] towards the root while it is worse than its parent.
+func (h candHeap) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !better(&h[parent], &h[i]) {
+			return
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+// down moves h[i] away from the root while a child is worse than it.
+func (h candHeap) down(i int) {
+	for {
+		worst := i
+		if l := 2*i + 1; l < len(h) && better(&h[worst], &h[l]) {
+			worst = l
+		}
+		if r := 2*i + 2; r < len(h) && better(&h[worst], &h[r]) {
+			worst = r
+		}
+		if worst == i {
+			return
+		}
+		h[i], h[worst] = h[worst], h[i]
+		i = worst
+	}
 }

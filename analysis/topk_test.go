@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -90,5 +91,54 @@ func TestBetterByKeyIsByLabel(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A topK keeps exactly the k best of what it is fed, whatever the order, as
+// a sort of everything would: the heap's own sift up and down against
+// better().
+func TestTopKKeepsTheBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		n := rng.IntN(3 * MaxCompletions)
+		all := make([]candidate, n)
+		for i := range all {
+			// Few scores and labels: ties are the rule, broken by path.
+			label := fmt.Sprintf("l%d", rng.IntN(20))
+			all[i] = candidate{score: rng.IntN(4), label: label, key: workspace.OrderKey(label),
+				file: &workspace.File{Path: fmt.Sprintf("p%04d.md", i)}}
+		}
+		top := newTopK(MaxCompletions)
+		for _, c := range all {
+			top.add(c)
+		}
+		got, dropped := top.best()
+		want := slices.Clone(all)
+		slices.SortFunc(want, func(a, b candidate) int {
+			if better(&a, &b) {
+				return -1
+			}
+			return 1
+		})
+		want = want[:min(n, MaxCompletions)]
+		if !slices.Equal(got, want) || dropped != (n > MaxCompletions) {
+			t.Fatalf("round %d, %d candidates: kept %d (dropped %v), want the first %d of a sort", round, n, len(got), dropped, len(want))
+		}
+	}
+}
+
+// sortKey orders as the numbers do, in five digits, below and above the
+// table it is taken from.
+func TestSortKey(t *testing.T) {
+	prev := ""
+	for i := range 3 * MaxCompletions {
+		k := sortKey(i)
+		if want := fmt.Sprintf("%05d", i); k != want {
+			t.Fatalf("sortKey(%d) = %q, want %q", i, k, want)
+		}
+		if k <= prev {
+			t.Fatalf("sortKey(%d) = %q sorts before sortKey(%d) = %q", i, k, i-1, prev)
+		}
+		prev = k
 	}
 }

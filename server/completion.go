@@ -71,6 +71,8 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 	if len(s.ws.allVaults()) > 1 {
 		root = q.v.root
 	}
+	// The items' data in one allocation rather than one each.
+	data := make([]resolveData, len(list.Items))
 	for i, it := range list.Items {
 		item := completionItem{
 			Label:      it.Label,
@@ -89,7 +91,8 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 		case it.Path != "":
 			// A note's description comes with completionItem/resolve, for the
 			// item the user looks at: a hundred of them would double the reply.
-			item.Data = &resolveData{Root: root, Path: it.Path}
+			data[i] = resolveData{Root: root, Path: it.Path}
+			item.Data = &data[i]
 		case it.Documentation != "":
 			item.Documentation = &protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Documentation}
 		}

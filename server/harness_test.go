@@ -23,7 +23,7 @@ const timeout = 5 * time.Second
 // harness is an in-process client talking to a Server over net.Pipe through the
 // real jsonrpc2 stack on both ends.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	client jsonrpc2.Conn
 	done   chan error // Run's result
@@ -51,7 +51,7 @@ func withMethod(name string, h jsonrpc2.Handler) harnessOption {
 	}
 }
 
-func newHarness(t *testing.T, opts ...harnessOption) *harness {
+func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
 	logs := &syncBuffer{}
 	h := &harness{

@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 }
 
 // startOn initializes a server with the real engine on an existing vault.
-func startOn(t *testing.T, root string, noCache bool) *harness {
+func startOn(t testing.TB, root string, noCache bool) *harness {
 	t.Helper()
 	h := newHarness(t, withRealEngine(), func(o *Options) { o.NoCache = noCache })
 	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"rootUri":"`+string(fileURIOf(root))+`","capabilities":{}}`)); err != nil {

@@ -163,7 +163,10 @@ func (ix *Index) resolveObsidian(from *File, l *Link, cands []*File) Resolution 
 			return found(r, f)
 		}
 	}
-	var hits []*File
+	// Most names end one path: the hits go in a buffer on the stack, not on
+	// the heap for each link resolved (completion resolves a hundred).
+	var buf [4]*File
+	hits := buf[:0]
 	ascii := isASCII(r.Wanted)
 	for _, f := range cands {
 		if foldedHasPathSuffix(f.foldPath, r.Wanted, ascii) || (f.Note != nil && foldedHasPathSuffix(f.foldStem, r.Wanted, ascii)) {
@@ -375,16 +378,17 @@ func pick(r Resolution, hits []*File) Resolution {
 	case 1:
 		return found(r, hits[0])
 	}
-	hits = sortedFiles(hits)
-	best := hits[0]
-	for _, f := range hits[1:] {
+	// A copy: the caller's hits may be on its stack.
+	sorted := sortedFiles(hits)
+	best := sorted[0]
+	for _, f := range sorted[1:] {
 		if strings.Count(f.Path, "/") < strings.Count(best.Path, "/") {
 			best = f
 		}
 	}
 	r.Status = Ambiguous
 	r.Target = best
-	r.Candidates = hits
+	r.Candidates = sorted
 	return r
 }
 
