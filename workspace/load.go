@@ -47,6 +47,7 @@ func Load(ctx context.Context, root string, cfg Config, p *Parser) (*Index, Load
 
 // LoadWithOptions is Load with progress reports and a cache of parsed notes.
 func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, opts LoadOptions) (*Index, LoadReport, error) {
+	defer growGC()()
 	// The scan goes on while the cache is read and its image built: the
 	// one waits on the disk and the system, the others on the cores.
 	var scan ScanResult

@@ -1,0 +1,186 @@
+package workspace
+
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+)
+
+// gcSetting is the collector's setting, which is the process's: the loads
+// that pause it or run it at its percent alone, and the headroom fitted
+// after each collection, change it under one lock, so that none undoes
+// another, and two vaults loading at once neither leave it off nor restore
+// it too early.
+var gcSetting struct {
+	sync.Mutex
+	paused  int // phases that have the collector off (pauseGC)
+	growing int // loads under way (growGC)
+	// resume is the percent that was set before the first pause, restored
+	// after the last when no headroom runs (restore says it is to be).
+	resume  int
+	restore bool
+	// headroom is the running policy; nil when none runs.
+	headroom *gcHeadroom
+}
+
+// pauseGC turns the collector off until the returned func is called, for a
+// phase that allocates what it keeps: decoding the note cache and building
+// the index from its image. Collecting while such a heap grows from nothing
+// to hundreds of megabytes marks it again at each doubling (eight times at
+// 50,000 notes) and finds next to no garbage. A phase that parses does not
+// pause: parsing makes garbage. A phase that follows another takes its pause
+// before the other's ends: turning the collector off waits for a collection
+// in progress, and one starts as soon as it is back on.
+func pauseGC() (resume func()) {
+	gcSetting.Lock()
+	if gcSetting.paused == 0 {
+		gcSetting.resume, gcSetting.restore = debug.SetGCPercent(-1), true
+	}
+	gcSetting.paused++
+	gcSetting.Unlock()
+	return onceFunc(func() {
+		gcSetting.paused--
+		applyGC()
+	})
+}
+
+// growGC runs the collector at the headroom's percent alone until the
+// returned func is called, for a load: its heap grows from next to nothing
+// to all of the vault's notes between two collections, and a headroom
+// fitted to the heap before them (a large percent of a small heap) would
+// let it grow several times over before the next collection is fitted.
+func growGC() (done func()) {
+	gcSetting.Lock()
+	gcSetting.growing++
+	applyGC()
+	gcSetting.Unlock()
+	return onceFunc(func() {
+		gcSetting.growing--
+		if h := gcSetting.headroom; h != nil {
+			// Fitted to a heap the load has since outgrown: the percent
+			// alone until the next collection fits it again.
+			h.fitted = h.percent
+		}
+		applyGC()
+	})
+}
+
+// onceFunc is f, called under gcSetting's lock, once however often the
+// result is.
+func onceFunc(f func()) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			gcSetting.Lock()
+			f()
+			gcSetting.Unlock()
+		})
+	}
+}
+
+// applyGC sets the percent the phases and the headroom call for. The lock
+// is held.
+func applyGC() {
+	h := gcSetting.headroom
+	switch {
+	case gcSetting.paused > 0:
+		// Off; the last pause's end sets what follows.
+	case h == nil:
+		if gcSetting.restore {
+			debug.SetGCPercent(gcSetting.resume)
+			gcSetting.restore = false
+		}
+	case gcSetting.growing > 0:
+		debug.SetGCPercent(h.percent)
+	default:
+		debug.SetGCPercent(h.fitted)
+	}
+}
+
+// gcHeadroom lets the heap grow, after each collection, by the larger of
+// percent of what is live and floor bytes before the next.
+type gcHeadroom struct {
+	percent int
+	floor   uint64
+	fitted  int // the percent for the heap live at the last collection
+	stopped bool
+	live    []metrics.Sample
+}
+
+// StartGCHeadroom sets the collector, after each collection, to let the heap
+// grow by the larger of percent of the live heap and floor bytes before the
+// next one, until stop is called. A percent alone (GOGC) serves a large
+// heap, but a small one it collects far too often: a vault of 1,000 notes
+// keeps 12 MB live, and at 50% the server collected every 6 MB, a third of
+// its CPU in the benchmark's session, and in the middle of requests. While
+// a vault loads, the percent alone applies (see growGC). Only one runs at a
+// time: a second replaces the first.
+func StartGCHeadroom(percent int, floor uint64) (stop func()) {
+	h := &gcHeadroom{percent: percent, floor: floor, fitted: percent,
+		live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	gcSetting.Lock()
+	gcSetting.headroom = h
+	gcSetting.Unlock()
+	h.fit()
+	h.arm()
+	return func() {
+		gcSetting.Lock()
+		h.stopped = true
+		if gcSetting.headroom == h {
+			gcSetting.headroom = nil
+		}
+		gcSetting.Unlock()
+	}
+}
+
+// arm has fit called after the next collection: an object nothing refers to
+// is finalized once a collection has found it unreachable, and its finalizer
+// arms the next one.
+func (h *gcHeadroom) arm() {
+	runtime.SetFinalizer(new(gcTick), func(*gcTick) {
+		if h.fit() {
+			h.arm()
+		}
+	})
+}
+
+// gcTick is the object arm leaves for the collector. It holds a pointer:
+// an object without any, under 16 bytes, shares a block with others, and
+// its finalizer may never run.
+type gcTick struct{ _ *byte }
+
+// fit fits the percent to the heap now live, and applies it unless a phase
+// holds the collector. It reports false once h is stopped or replaced.
+func (h *gcHeadroom) fit() bool {
+	metrics.Read(h.live)
+	var live uint64
+	if h.live[0].Value.Kind() == metrics.KindUint64 {
+		live = h.live[0].Value.Uint64()
+	}
+	p := headroomPercent(live, h.percent, h.floor)
+	gcSetting.Lock()
+	defer gcSetting.Unlock()
+	if h.stopped || gcSetting.headroom != h {
+		return false
+	}
+	h.fitted = p
+	applyGC()
+	return true
+}
+
+// maxHeadroomPercent bounds the percent for a heap of next to nothing (at
+// start, before any vault is loaded): 32 MB over 100 kB would be 32,000%.
+const maxHeadroomPercent = 1000
+
+// headroomPercent is the GC percent that lets a heap of live bytes grow by
+// the larger of percent of it and floor bytes.
+func headroomPercent(live uint64, percent int, floor uint64) int {
+	if live == 0 {
+		return max(percent, maxHeadroomPercent)
+	}
+	if p := floor * 100 / live; p > uint64(percent) {
+		return int(min(p, maxHeadroomPercent))
+	}
+	return percent
+}
