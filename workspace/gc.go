@@ -46,10 +46,11 @@ func pauseGC() (resume func()) {
 }
 
 // growGC runs the collector at the headroom's percent alone until the
-// returned func is called, for a load: its heap grows from next to nothing
-// to all of the vault's notes between two collections, and a headroom
-// fitted to the heap before them (a large percent of a small heap) would
-// let it grow several times over before the next collection is fitted.
+// returned func is called, for a load: its heap grows fast, from next to
+// nothing to all of the vault's notes, and a headroom fitted at a collection
+// early on (a large percent of a small heap) would let it grow several times
+// over if the next fit came late (finalizers wait for a core, and a load
+// keeps both busy).
 func growGC() (done func()) {
 	gcSetting.Lock()
 	gcSetting.growing++
@@ -93,8 +94,10 @@ func applyGC() {
 		}
 	case gcSetting.growing > 0:
 		debug.SetGCPercent(h.percent)
+		gcSetting.restore = false
 	default:
 		debug.SetGCPercent(h.fitted)
+		gcSetting.restore = false
 	}
 }
 
