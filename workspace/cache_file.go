@@ -179,6 +179,16 @@ func readFrame(rest []byte) (body, after []byte, ok bool) {
 // appendStrings appends a list of strings as one block, which decodeStrings
 // turns back into strings sharing one allocation: uvarint count+1, uvarint
 // total length, the strings end to end, then each one's length.
+// stringsSize is at least how many bytes appendStrings(nil, list) makes,
+// so that its buffer is allocated once.
+func stringsSize(list []string) int {
+	size := 2 * binary.MaxVarintLen64
+	for _, s := range list {
+		size += len(s) + binary.MaxVarintLen32
+	}
+	return size
+}
+
 func appendStrings(b []byte, list []string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(list))+1)
 	size := 0
@@ -282,8 +292,16 @@ func writeCache(ctx context.Context, f *os.File, records []cacheRecord, image []
 	hdr = appendBytes(hdr, buildID())
 	hdr = binary.AppendUvarint(hdr, uint64(len(image)))
 	if len(image) > 0 {
-		hdr = append(hdr, image...)
-		hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(image, castagnoli))
+		// Written as it is, not copied after the header: the save comes
+		// when the heap is at its fullest, and at 50,000 notes the image
+		// is tens of megabytes.
+		if _, err := w.Write(hdr); err != nil {
+			return err
+		}
+		if _, err := w.Write(image); err != nil {
+			return err
+		}
+		hdr = binary.LittleEndian.AppendUint32(hdr[:0], crc32.Checksum(image, castagnoli))
 	}
 	// The link keys are numbered before any note is written: a decoded
 	// link takes its key from the one table instead of a string of its own
@@ -295,7 +313,7 @@ func writeCache(ctx context.Context, f *os.File, records []cacheRecord, image []
 			enc.keyID(links[i].key)
 		}
 	}
-	keys := appendStrings(nil, enc.keys)
+	keys := appendStrings(make([]byte, 0, stringsSize(enc.keys)), enc.keys)
 	hdr = binary.AppendUvarint(hdr, uint64(len(keys)))
 	hdr = append(hdr, keys...)
 	hdr = binary.LittleEndian.AppendUint32(hdr, crc32.Checksum(keys, castagnoli))

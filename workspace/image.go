@@ -190,7 +190,10 @@ func (src *imageSource) encode() ([]byte, error) {
 	}
 	// The Files are only counted, never read: the index may be changing
 	// them meanwhile. Their paths and notes are the source's.
-	var names []byte
+	// The buffers get their room up front, near enough: grown by doubling,
+	// they left three times their size behind them, at the moment (a
+	// load's save) the heap is at its fullest.
+	names := make([]byte, 0, len(src.notes)*12)
 	for _, n := range src.notes {
 		g := newFile(n.Path)
 		g.Note = n
@@ -209,7 +212,7 @@ func (src *imageSource) encode() ([]byte, error) {
 	var missing []string
 	tagIDs := map[string]uint64{}
 	var tagNames []string
-	var tags []byte
+	tags := make([]byte, 0, len(src.notes)*4)
 	for _, n := range src.notes {
 		tags = binary.AppendUvarint(tags, uint64(len(n.Tags)))
 		for _, t := range n.Tags {
@@ -227,7 +230,8 @@ func (src *imageSource) encode() ([]byte, error) {
 	for _, n := range src.notes {
 		total += n.linkCount()
 	}
-	links := binary.AppendUvarint(nil, uint64(total))
+	// A link is three numbers, most under 2^21: seven bytes.
+	links := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(src.notes)*2+total*7), uint64(total))
 	for i, n := range src.notes {
 		nl := n.Links()
 		links = binary.AppendUvarint(links, uint64(len(nl)))
@@ -264,7 +268,12 @@ func (src *imageSource) encode() ([]byte, error) {
 			}
 		}
 	}
-	b := appendBytes(nil, src.config)
+	size := len(src.config) + len(tags) + len(names) + len(links) + 6*binary.MaxVarintLen64 +
+		stringsSize(keys) + stringsSize(missing) + stringsSize(tagNames)
+	for _, p := range src.assets {
+		size += len(p) + binary.MaxVarintLen64
+	}
+	b := appendBytes(make([]byte, 0, size), src.config)
 	b = binary.AppendUvarint(b, uint64(len(src.notes)))
 	b = binary.AppendUvarint(b, uint64(len(src.assets))+1)
 	for _, p := range src.assets {
