@@ -116,10 +116,10 @@ type gcHeadroom struct {
 // next one, until stop is called. A percent alone (GOGC) serves a large
 // heap, but a small one it collects far too often: a vault of 1,000 notes
 // keeps 12 MB live, and at 50% the server collected every 6 MB, in the
-// middle of requests (a third of its CPU over 12,000 completions; 5 of 138
-// collections left with a floor of 32 MB). While a vault loads, the percent
-// alone applies (see growGC). Only one runs at a time: a second replaces
-// the first.
+// middle of requests: 28 times in a session of 1,000 completions, load
+// included, and 5 times with a floor of 32 MB. While a vault loads, the
+// percent alone applies (see growGC). Only one runs at a time: a second
+// replaces the first.
 func StartGCHeadroom(percent int, floor uint64) (stop func()) {
 	h := &gcHeadroom{percent: percent, floor: floor, fitted: percent,
 		live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
