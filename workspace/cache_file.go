@@ -179,16 +179,6 @@ func readFrame(rest []byte) (body, after []byte, ok bool) {
 // appendStrings appends a list of strings as one block, which decodeStrings
 // turns back into strings sharing one allocation: uvarint count+1, uvarint
 // total length, the strings end to end, then each one's length.
-// stringsSize is at least how many bytes appendStrings(nil, list) makes,
-// so that its buffer is allocated once.
-func stringsSize(list []string) int {
-	size := 2 * binary.MaxVarintLen64
-	for _, s := range list {
-		size += len(s) + binary.MaxVarintLen32
-	}
-	return size
-}
-
 func appendStrings(b []byte, list []string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(list))+1)
 	size := 0
@@ -203,6 +193,16 @@ func appendStrings(b []byte, list []string) []byte {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 	}
 	return b
+}
+
+// stringsSize is at least how many bytes appendStrings(nil, list) makes,
+// so that its buffer is allocated once.
+func stringsSize(list []string) int {
+	size := 2 * binary.MaxVarintLen64
+	for _, s := range list {
+		size += len(s) + binary.MaxVarintLen32
+	}
+	return size
 }
 
 // decodeStrings reads what appendStrings wrote, all of b, and returns the
@@ -292,9 +292,9 @@ func writeCache(ctx context.Context, f *os.File, records []cacheRecord, image []
 	hdr = appendBytes(hdr, buildID())
 	hdr = binary.AppendUvarint(hdr, uint64(len(image)))
 	if len(image) > 0 {
-		// Written as it is, not copied after the header: the save comes
-		// when the heap is at its fullest, and at 50,000 notes the image
-		// is tens of megabytes.
+		// Written as it is, not appended to the header: at 50,000 notes
+		// that copy of the 12 MB image, grown twice, was 27 MB allocated
+		// when the heap is at its fullest.
 		if _, err := w.Write(hdr); err != nil {
 			return err
 		}

@@ -849,3 +849,14 @@ func TestCachedLinksDecodeOnUse(t *testing.T) {
 		}
 	}
 }
+
+// stringsSize is room enough for appendStrings, for no strings, empty ones
+// and long ones, so that the save's buffers are allocated once.
+func TestStringsSizeHoldsAppendStrings(t *testing.T) {
+	for _, list := range [][]string{nil, {""}, {"a", "", "bc"}, {strings.Repeat("x", 1<<20), "y"},
+		strings.Split(strings.Repeat("note/", 5000), "/")} {
+		if got, room := len(appendStrings(nil, list)), stringsSize(list); got > room {
+			t.Errorf("%d strings: appendStrings made %d bytes, stringsSize said %d", len(list), got, room)
+		}
+	}
+}

@@ -191,7 +191,7 @@ func (src *imageSource) encode() ([]byte, error) {
 	// The Files are only counted, never read: the index may be changing
 	// them meanwhile. Their paths and notes are the source's.
 	// The buffers get their room up front, near enough: grown by doubling,
-	// they left three times their size behind them, at the moment (a
+	// the links' alone left 45 MB behind them at 50,000 notes, when (a
 	// load's save) the heap is at its fullest.
 	names := make([]byte, 0, len(src.notes)*12)
 	for _, n := range src.notes {
