@@ -255,7 +255,7 @@ func completeNotes(snap *workspace.Snapshot, f *workspace.File, span workspace.S
 			item.Detail = c.file.Path
 			item.Documentation = c.file.Note.Description
 			item.NewText = WikiName(snap, f, c.file) + suffix
-			item.FilterText = typedFilter2(typed, c.label, c.file.Stem())
+			item.FilterText = typedFilterPair(typed, c.label, c.file.Stem())
 		default:
 			item.Kind = CompleteFile
 			item.Detail = c.file.Path
@@ -324,8 +324,8 @@ func typedFilter(typed, text string) string {
 	return typed + " " + text
 }
 
-// typedFilter2 is typedFilter(typed, a+" "+b), made in one allocation.
-func typedFilter2(typed, a, b string) string {
+// typedFilterPair is typedFilter(typed, a+" "+b), made in one allocation.
+func typedFilterPair(typed, a, b string) string {
 	if typed == "" {
 		return a + " " + b
 	}
