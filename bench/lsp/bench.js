@@ -29,6 +29,7 @@ const USAGE = `usage: run.sh [flags]   (or node bench.js --rhizome BIN --vaultge
   --quiet-wait 30           seconds to wait for other processes to go quiet before a session
   --out FILE                JSON results (default BENCH_DIR/results.json)
   --markdown FILE           also write the table as markdown
+  --from FILE               print the table of an earlier run's JSON (with --markdown: write it), run nothing
 `;
 
 function parseArgs(argv) {
@@ -64,6 +65,7 @@ function parseArgs(argv) {
 			case '--servers': a.servers = v().split(','); break;
 			case '--loop-budget': a.loopBudgetS = Number(v()); break;
 			case '--request-timeout': a.requestTimeoutS = Number(v()); break;
+			case '--from': a.from = v(); break;
 			case '-h': case '--help': process.stdout.write(USAGE); process.exit(0); break;
 			default: throw new Error(`unknown argument ${k}`);
 		}
@@ -71,7 +73,7 @@ function parseArgs(argv) {
 	if (a.servers && a.servers.includes('peer')) {
 		a.peer = true;
 	}
-	if (!a.rhizome || !a.vaultgen) {
+	if (!a.from && (!a.rhizome || !a.vaultgen)) {
 		throw new Error('--rhizome BIN and --vaultgen BIN are required (run.sh passes them)');
 	}
 	return a;
@@ -273,7 +275,7 @@ function rows() {
 	add('restart: notes from the cache', (x, name) => (name === 'peer' || !x.restartCached ? null : `${x.restartCached.cached ?? '?'}/${x.restartCached.notes ?? '?'}`), '');
 	add('spawn → all notes\' diagnostics pushed', (x) => x.initialDiagnosticsS, 's');
 	for (const k of REQS) {
-		const t = k.startsWith('completion') && k !== 'completion [[abc' ? 5 : (k === 'definition' || k === 'hover') ? 2 : null;
+		const t = k.startsWith('completion') ? 5 : (k === 'definition' || k === 'hover') ? 2 : null;
 		add(`${k} p50`, (x) => x.latency[k]?.p50, 'ms');
 		add(`${k} p95`, (x) => x.latency[k]?.p95, 'ms', t ? { 10000: t } : null);
 		add(`${k} max`, (x) => x.latency[k]?.max, 'ms');
@@ -322,6 +324,18 @@ function ratio(a, b) {
 	return q >= 10 ? q.toFixed(0) : q >= 1 ? q.toFixed(1) : q >= 0.01 ? q.toFixed(2) : q.toExponential(0);
 }
 
+// medianOf is a row's figure for server name in each run of res, the
+// median of them: the targets are for medians, the cells are the best run's.
+function medianOf(row, res, name) {
+	const xs = (res.runs?.[name] || []).filter(Boolean).map((r) => row.get(best([r]), name, res))
+		.filter((v) => typeof v === 'number').sort((x, y) => x - y);
+	if (!xs.length) {
+		return null;
+	}
+	const m = xs.length >> 1;
+	return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+}
+
 function table(results, peer) {
 	const sizes = Object.keys(results).map(Number).sort((x, y) => x - y);
 	const head = ['figure'];
@@ -331,7 +345,7 @@ function table(results, peer) {
 			head.push(`${n / 1000}k peer`, `${n / 1000}k ratio`);
 		}
 	}
-	head.push('target (rhizome)');
+	head.push('target (rhizome): median of the runs');
 	const lines = [head];
 	for (const row of rows()) {
 		const line = [row.label];
@@ -339,11 +353,7 @@ function table(results, peer) {
 		for (const n of sizes) {
 			const res = results[n];
 			const rv = res.best.rhizome ? row.get(res.best.rhizome, 'rhizome', res) : null;
-			let cell = fmt(rv, row.unit);
-			if (row.target && row.target[n] !== undefined && typeof rv === 'number') {
-				cell += rv <= row.target[n] ? ' ✓' : ' ✗';
-			}
-			line.push(cell);
+			line.push(fmt(rv, row.unit));
 			if (peer) {
 				const pv = res.best.peer ? row.get(res.best.peer, 'peer', res) : null;
 				line.push(fmt(pv, row.unit));
@@ -352,7 +362,8 @@ function table(results, peer) {
 		}
 		if (row.target) {
 			for (const [n, v] of Object.entries(row.target)) {
-				tg.push(`${Number(n) / 1000}k ≤ ${fmt(v, row.unit)}`);
+				const med = results[n] ? medianOf(row, results[n], 'rhizome') : null;
+				tg.push(`${Number(n) / 1000}k ≤ ${fmt(v, row.unit)}` + (med === null ? '' : `: median ${fmt(med, row.unit)} ${med <= v ? '✓' : '✗'}`));
 			}
 		}
 		line.push(tg.join(', '));
@@ -383,6 +394,17 @@ function machine() {
 
 async function main() {
 	const a = parseArgs(process.argv.slice(2));
+	if (a.from) {
+		// An earlier run's table again, with what this version of the table
+		// shows (the runs are all in its JSON).
+		const earlier = JSON.parse(fs.readFileSync(a.from, 'utf8'));
+		const lines = table(earlier.results, Boolean(earlier.peerVersion));
+		if (a.md) {
+			fs.writeFileSync(a.md, markdownTable(lines) + '\n');
+		}
+		console.log(printTable(lines));
+		return;
+	}
 	fs.mkdirSync(path.join(a.benchDir, 'logs'), { recursive: true });
 	const started = performance.now();
 	const out = { date: new Date().toISOString(), machine: machine(), options: { ...a }, results: {} };
