@@ -113,13 +113,14 @@ type gcHeadroom struct {
 
 // StartGCHeadroom sets the collector, after each collection, to let the heap
 // grow by the larger of percent of the live heap and floor bytes before the
-// next one, until stop is called. A percent alone (GOGC) serves a large
-// heap, but a small one it collects far too often: a vault of 1,000 notes
-// keeps 12 MB live, and at 50% the server collected every 6 MB, in the
-// middle of requests: 28 times in a session of 1,000 completions, load
-// included, and 5 times with a floor of 32 MB. While a vault loads, the
-// percent alone applies (see growGC). Only one runs at a time: a second
-// replaces the first.
+// next one, until stop is called (the percent then stays where it is; the
+// finalizers' chain ends at the next collection). A percent alone (GOGC)
+// serves a large heap, but a small one it collects far too often: a vault
+// of 1,000 notes keeps 12 MB live, and at 50% the server collected every
+// 6 MB, in the middle of requests: 28 times in a session of 1,000
+// completions, load included, and 5 times with a floor of 32 MB. While a
+// vault loads, the percent alone applies (see growGC). Only one runs at a
+// time: a second replaces the first.
 func StartGCHeadroom(percent int, floor uint64) (stop func()) {
 	h := &gcHeadroom{percent: percent, floor: floor, fitted: percent,
 		live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
