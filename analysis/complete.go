@@ -489,20 +489,25 @@ func finish(hits []scored) CompletionList {
 	return list
 }
 
+// sortKey orders items by their index: i in five digits. The first
+// MaxCompletions come from a table, one per item of every list.
 func sortKey(i int) string {
 	if i < MaxCompletions {
-		return sortKeys[i*5 : i*5+5] // one per item of every list: not made anew
+		return sortKeys[i*5 : i*5+5]
 	}
+	return paddedIndex(i)
+}
+
+func paddedIndex(i int) string {
 	s := strconv.Itoa(i)
 	return strings.Repeat("0", 5-min(len(s), 5)) + s
 }
 
-// sortKeys holds sortKey(i) for each i below MaxCompletions, five bytes each.
+// sortKeys holds paddedIndex(i) for each i below MaxCompletions, end to end.
 var sortKeys = func() string {
 	var b strings.Builder
 	for i := range MaxCompletions {
-		s := strconv.Itoa(i)
-		b.WriteString(strings.Repeat("0", 5-len(s)) + s)
+		b.WriteString(paddedIndex(i))
 	}
 	return b.String()
 }()
