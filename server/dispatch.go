@@ -36,7 +36,7 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 	case protocol.MethodInitialized:
 		return notification(ctx, reply, req, s.initialized)
 	case protocol.MethodShutdown:
-		return request(ctx, reply, req, s.shutdown)
+		return s.shutdownRequest(ctx, reply, req)
 	case protocol.MethodExit:
 		return notification(ctx, reply, req, s.exit)
 

@@ -180,6 +180,17 @@ func (s *Server) initialized(ctx context.Context, _ *json.RawMessage) error {
 	return nil
 }
 
+// shutdownRequest answers shutdown, then logs it. The log line is a write to a
+// file: written before the reply, it was 40-50 µs of the server's 120-150 µs
+// for the reply after a pause (timed with marks in a throwaway build).
+func (s *Server) shutdownRequest(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+	err := request(ctx, reply, req, s.shutdown)
+	if lifecycleState(s.state.Load()) == stateShutdown {
+		s.log.Info("shutdown")
+	}
+	return err
+}
+
 // shutdown stops background work; from now on only exit is accepted. Its params
 // (and exit's) are taken raw: whatever a client sends, these must work.
 func (s *Server) shutdown(ctx context.Context, _ *json.RawMessage) (any, error) {
@@ -187,7 +198,6 @@ func (s *Server) shutdown(ctx context.Context, _ *json.RawMessage) (any, error) 
 		return nil, fmt.Errorf("shutdown in state %d: %w", s.state.Load(), jsonrpc2.ErrInvalidRequest)
 	}
 	s.bgCancel()
-	s.log.Info("shutdown")
 	return nil, nil
 }
 

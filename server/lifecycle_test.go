@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/jsonrpc2"
@@ -173,6 +174,11 @@ func TestShutdownThenExit(t *testing.T) {
 	h.notify(protocol.MethodExit, nil)
 	if err := h.waitRun(); err != nil {
 		t.Fatalf("Run after shutdown+exit = %v, want nil", err)
+	}
+	// The shutdown line comes after the reply, but still before exit's.
+	logs := h.logs.String()
+	if i, j := strings.Index(logs, "\tshutdown\n"), strings.Index(logs, "\texit\t"); i < 0 || j < i {
+		t.Errorf("log lacks shutdown before exit:\n%s", logs)
 	}
 	select {
 	case ev := <-h.engine.events:
