@@ -358,9 +358,9 @@ async function runSession(cfg) {
 			// An editor pulls on open; do it for the two notes the edit test watches.
 			await request('textDocument/diagnostic', { textDocument: { uri: hubUri } }, phase);
 			await request('textDocument/diagnostic', { textDocument: { uri: depUri } }, phase);
-		} else {
-			await settle(st, 300, 20000);
 		}
+		// Both kinds of server start the requests after the same quiet.
+		await settle(st, 300, 20000);
 
 		// 4. request latencies, sequential, like one user.
 		const loops = [
@@ -440,10 +440,14 @@ async function runSession(cfg) {
 	const others = machineBusyS() - busy0 - (self.user + self.system) / 1e6 - (ps ? ps.cpuS : 0);
 	res.interference = { otherCpuS: Math.max(0, others), otherCores: Math.max(0, others) / res.wallS, clientCpuS: (self.user + self.system) / 1e6 };
 
-	// 7. shutdown, exit; kill our child by its pid if it lingers.
+	// 7. shutdown, exit; kill our child by its pid if it lingers. shutdown comes
+	// after the same quiet for every server (an editor is closed after a pause),
+	// not right after a pull server's last reply and 100 ms after a push
+	// server's last diagnostics, which timed one warm and the other cold.
 	let exitSent = null;
 	if (alive && !exited) {
 		try {
+			await settle(st, 100, 2000);
 			const ts = now();
 			await request('shutdown', null, 5000);
 			res.shutdownMs = now() - ts;
@@ -564,7 +568,13 @@ async function editLoop({ conn, ev, st, server, plan, hubUri, depUri, open, requ
 				})
 				.catch((e) => { if (!e.timeout) { throw e; } out.depMissing++; });
 			await Promise.all([selfP, depP]);
-			await settle(st, 100, 2000);
+		}
+		// The next edit comes after a pause, as a user's does, for both kinds of
+		// server: a message after a pause finds the caches cold (an idle process
+		// answers slower than a busy one), so a pull server sent its next edit
+		// at once would be timed warm against a push server timed cold.
+		await settle(st, 100, 2000);
+		if (!server.pull) {
 			out.publishesPerEdit.push(st.publishes - publishesBefore);
 			out.unchangedPerEdit.push(st.unchanged - unchangedBefore);
 		}
