@@ -18,6 +18,12 @@ import (
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
+// afterLoadGCPercent is the collector's headroom, in percent of the live
+// heap, while the work that follows a load runs (workspace.NarrowGC): below
+// the server's 50%, which a heap that stays live through all of that work
+// would grow by again and again.
+const afterLoadGCPercent = 30
+
 // engine keeps the vaults of the session in step with the editor and the
 // disk, and tells the client what changed (diagnostics, progress).
 type engine struct {
@@ -135,6 +141,8 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 	}
 	p.End(ctx, fmt.Sprintf("%d notes indexed", total))
 	e.status(ctx, "ready", total)
+	// The work below makes garbage beside the whole index: the memory's peak.
+	widen := workspace.NarrowGC(afterLoadGCPercent)
 	for _, v := range vs {
 		e.diags.markAll(v)
 		// Completion's tables are built on first use: at 50,000 notes the
@@ -158,8 +166,9 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 	// 50,000 notes 943 MB stayed resident. Collected and given back once the
 	// work that follows the load is done, 666 MB (one collection, 0.2–0.4 s
 	// in the background, where the runtime would have made one soon anyway).
-	e.s.Go("release load memory", func(ctx context.Context) {
+	if !e.s.Go("release load memory", func(ctx context.Context) {
 		work.Wait()
+		widen()
 		if ctx.Err() != nil {
 			return
 		}
@@ -169,7 +178,9 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 		runtime.ReadMemStats(&ms)
 		e.s.log.Info("load memory released", zap.Duration("took", time.Since(start)),
 			zap.Uint64("heapMB", ms.HeapAlloc>>20), zap.Uint64("releasedMB", ms.HeapReleased>>20))
-	})
+	}) {
+		widen()
+	}
 }
 
 // afterLoad runs fn in the background as work that follows a load, counted

@@ -144,3 +144,56 @@ func TestGCHeadroomGivesWayToLoads(t *testing.T) {
 	}
 	collectUntil(t, func() bool { return gcPercent() == maxHeadroomPercent }, "no collection fitted the percent after the load")
 }
+
+// A phase narrows the headroom to its percent at once and after every
+// collection while it runs; the floor still holds; phases nest, the lowest
+// percent holding, and the headroom's own percent comes back after the last.
+func TestNarrowGC(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	runtime.GC() // something live, so that the fit is a percent of it
+	stop := StartGCHeadroom(50, 0)
+	defer func() { stop() }() // the second headroom's, below
+	if got := gcPercent(); got != 50 {
+		t.Fatalf("started without a floor: GC percent %d, want 50", got)
+	}
+	wide := NarrowGC(40)
+	narrow := NarrowGC(30)
+	if got := gcPercent(); got != 30 {
+		t.Fatalf("narrowed to 40 and 30: GC percent %d, want 30", got)
+	}
+	debug.SetGCPercent(77) // as if set elsewhere: the next collection fits it again
+	collectUntil(t, func() bool { return gcPercent() == 30 }, "a collection during the phase did not fit it to 30")
+	narrow()
+	narrow()
+	if got := gcPercent(); got != 40 {
+		t.Fatalf("the 30 phase ended (twice): GC percent %d, want 40", got)
+	}
+	wide()
+	if got := gcPercent(); got != 50 {
+		t.Fatalf("both phases ended: GC percent %d, want 50", got)
+	}
+
+	// With a floor far above the heap, the floor's bound wins over a phase.
+	stop()
+	stop = StartGCHeadroom(50, 1<<40)
+	done := NarrowGC(30)
+	defer done()
+	if got := gcPercent(); got != maxHeadroomPercent {
+		t.Fatalf("narrowed under a floor: GC percent %d, want %d", got, maxHeadroomPercent)
+	}
+}
+
+// Without a headroom (GOGC set) a phase leaves the percent alone.
+func TestNarrowGCWithoutHeadroom(t *testing.T) {
+	before := debug.SetGCPercent(120)
+	defer debug.SetGCPercent(before)
+	done := NarrowGC(30)
+	if got := gcPercent(); got != 120 {
+		t.Fatalf("no headroom, narrowed: GC percent %d, want 120", got)
+	}
+	done()
+	if got := gcPercent(); got != 120 {
+		t.Fatalf("no headroom, phase ended: GC percent %d, want 120", got)
+	}
+}
