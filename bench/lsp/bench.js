@@ -497,7 +497,8 @@ async function main() {
 	if (a.peer) {
 		console.log('\npeer: "index complete" is its first answer to workspace/symbol "" (it has no index signal and reads the' +
 			'\nworkspace lazily); it does not know [[wikilinks]] (0 results) and answers definition only for #fragment links;' +
-			'\nits diagnostics are pulled (textDocument/diagnostic for the edited note, then the dependent, sent at once).');
+			'\nits diagnostics are pulled (textDocument/diagnostic for the edited note, then the dependent, sent at once).' +
+			'\nBoth servers get the same pauses: 300 ms before the requests, 100 ms after each edit and before shutdown.');
 	}
 	for (const n of Object.keys(out.results)) {
 		for (const [name, b] of Object.entries(out.results[n].best)) {
