@@ -19,9 +19,9 @@ import (
 )
 
 // afterLoadGCPercent is the collector's headroom, in percent of the live
-// heap, while the work that follows a load runs (workspace.NarrowGC): below
-// the server's 50%, which a heap that stays live through all of that work
-// would grow by again and again.
+// heap, while the work that follows a load runs (workspace.NarrowGC). The
+// heap then holds the whole index, and the server's 50% of it again, in
+// that work's garbage, was the server's peak.
 const afterLoadGCPercent = 30
 
 // engine keeps the vaults of the session in step with the editor and the

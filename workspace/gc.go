@@ -9,10 +9,10 @@ import (
 )
 
 // gcSetting is the collector's setting, which is the process's: the loads
-// that pause it or run it at its percent alone, and the headroom fitted
-// after each collection, change it under one lock, so that none undoes
-// another, and two vaults loading at once neither leave it off nor restore
-// it too early.
+// that pause it or run it at its percent alone, the phases that narrow it,
+// and the headroom fitted after each collection, change it under one lock,
+// so that none undoes another, and two vaults loading at once neither leave
+// it off nor restore it too early.
 var gcSetting struct {
 	sync.Mutex
 	paused  int // phases that have the collector off (pauseGC)
