@@ -42,3 +42,17 @@ func numberSlugs(hs []Heading) {
 		hs[i].Slug = s
 	}
 }
+
+// SlugsAs are the slugs of hs once hs[i]'s text is text: renaming a heading
+// can renumber the duplicates after it.
+func SlugsAs(hs []Heading, i int, text string) []string {
+	c := make([]Heading, len(hs))
+	copy(c, hs)
+	c[i].Text = text
+	numberSlugs(c)
+	out := make([]string, len(c))
+	for j := range c {
+		out[j] = c[j].Slug
+	}
+	return out
+}

@@ -1,0 +1,104 @@
+package analysis
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// renameHeading gives heading h of note t the text newText, and rewrites the
+// anchor of every link to it in the link's own style: a wikilink's is the
+// heading's text; a markdown link's is its slug, or its text (%20-encoded)
+// when the link wrote the text, as Obsidian does. Duplicates after h that
+// the new text renumbers ("-1") take their links' slugs along.
+func renameHeading(snap *workspace.Snapshot, t *workspace.File, h *workspace.Heading, newText string) (RenameResult, error) {
+	newText = strings.TrimSpace(newText)
+	if newText == "" || strings.ContainsAny(newText, "\r\n") {
+		return RenameResult{}, renameError("a heading's text is one line, not empty")
+	}
+	if newText == h.Text {
+		return RenameResult{}, nil
+	}
+	at := 0
+	for i := range t.Note.Headings {
+		if &t.Note.Headings[i] == h {
+			at = i
+		}
+	}
+	slugs := workspace.SlugsAs(t.Note.Headings, at, newText)
+	edits := map[*workspace.File][]Edit{t: {{Span: h.TextSpan, NewText: newText}}}
+	type linkID struct {
+		from *workspace.File
+		i    int32
+	}
+	seen := map[linkID]bool{}
+	refs := snap.Backlinks(t)
+	for i := range t.Note.Links() {
+		refs = append(refs, workspace.LinkRef{From: t, Index: int32(i)})
+	}
+	for _, ref := range refs {
+		l := ref.Link()
+		id := linkID{ref.From, ref.Index}
+		if seen[id] || l.Def >= 0 || l.External {
+			continue
+		}
+		seen[id] = true
+		r := snap.Resolve(ref.From, int(ref.Index))
+		if r.Target != t || r.Heading == nil {
+			continue
+		}
+		j := headingIndex(t.Note.Headings, r.Heading.Slug)
+		if j != at && (j < 0 || slugs[j] == r.Heading.Slug || !strings.EqualFold(lastFragment(l.Fragment), r.Heading.Slug)) {
+			continue // not h, and its anchor stays
+		}
+		k := strings.LastIndexByte(l.Raw, '#')
+		if k < 0 {
+			continue
+		}
+		frag := l.Raw[k+1:]
+		bracketed := strings.HasPrefix(l.Raw, "<") && strings.HasSuffix(l.Raw, ">")
+		if bracketed {
+			frag = frag[:len(frag)-1]
+		}
+		var text string
+		switch {
+		case j != at:
+			text = slugs[j]
+		case l.Wiki:
+			if strings.ContainsAny(newText, "#|^[]") {
+				return RenameResult{}, renameError("a heading that wikilinks name cannot hold # | ^ [ or ]: " + ref.From.Path + " links to it")
+			}
+			text = newText
+		case strings.EqualFold(lastFragment(l.Fragment), h.Slug):
+			text = slugs[at]
+		case bracketed:
+			text = newText
+		default:
+			text = url.PathEscape(newText)
+		}
+		span := workspace.Span{Start: l.TargetSpan.Start + k + 1, End: l.TargetSpan.Start + k + 1 + len(frag)}
+		edits[ref.From] = append(edits[ref.From], Edit{Span: span, NewText: text})
+	}
+	var res RenameResult
+	for f, e := range edits {
+		res.Edits = append(res.Edits, FileEdits{File: f, Edits: e})
+	}
+	sortFileEdits(res.Edits)
+	return res, nil
+}
+
+// lastFragment is the heading a fragment names: the last of "A#B#C".
+func lastFragment(frag string) string {
+	return frag[strings.LastIndexByte(frag, '#')+1:]
+}
+
+// headingIndex is the index of the heading with slug, or -1.
+func headingIndex(hs []workspace.Heading, slug string) int {
+	for i := range hs {
+		if hs[i].Slug == slug {
+			return i
+		}
+	}
+	return -1
+}
