@@ -60,6 +60,8 @@ func (s *Server) capabilities(sess *Session) ServerCapabilities {
 			CodeActionProvider:      &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix}},
 			DocumentSymbolProvider:  true,
 			WorkspaceSymbolProvider: true,
+			RenameProvider:          renameProvider(sess.Client),
+			Workspace:               willRenameFilesOptions(),
 		},
 		PositionEncoding:   sess.Encoding,
 		DiagnosticProvider: diagnosticProvider(sess),
@@ -99,6 +101,7 @@ type ClientCaps struct {
 	SnippetSupport           bool // textDocument.completion.completionItem.snippetSupport
 	CompletionEditRange      bool // textDocument.completion.completionList.itemDefaults has editRange (3.17)
 	HoverMarkdown            bool // textDocument.hover.contentFormat includes markdown
+	PrepareRename            bool // textDocument.rename.prepareSupport
 	DiagnosticVersionSupport bool // textDocument.publishDiagnostics.versionSupport
 }
 
@@ -154,6 +157,9 @@ type clientCapsWire struct {
 		Hover struct {
 			ContentFormat []string `json:"contentFormat"`
 		} `json:"hover"`
+		Rename struct {
+			PrepareSupport bool `json:"prepareSupport"`
+		} `json:"rename"`
 		PublishDiagnostics struct {
 			VersionSupport bool `json:"versionSupport"`
 		} `json:"publishDiagnostics"`
@@ -196,6 +202,7 @@ func parseClientCaps(raw json.RawMessage) (ClientCaps, error) {
 		PullDiagnostics:          len(w.TextDocument.Diagnostic) > 0 && string(w.TextDocument.Diagnostic) != "null",
 		SnippetSupport:           w.TextDocument.Completion.CompletionItem.SnippetSupport,
 		DiagnosticVersionSupport: w.TextDocument.PublishDiagnostics.VersionSupport,
+		PrepareRename:            w.TextDocument.Rename.PrepareSupport,
 	}
 	c.CompletionEditRange = slices.Contains(w.TextDocument.Completion.CompletionList.ItemDefaults, "editRange")
 	for _, f := range w.TextDocument.Hover.ContentFormat {

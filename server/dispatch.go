@@ -77,6 +77,12 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		return request(ctx, reply, req, s.documentSymbol)
 	case protocol.MethodWorkspaceSymbol:
 		return request(ctx, reply, req, s.workspaceSymbol)
+	case protocol.MethodTextDocumentPrepareRename:
+		return request(ctx, reply, req, s.prepareRename)
+	case protocol.MethodTextDocumentRename:
+		return request(ctx, reply, req, s.rename)
+	case protocol.MethodWillRenameFiles:
+		return request(ctx, reply, req, s.willRenameFiles)
 	case methodDiagnostic:
 		return request(ctx, reply, req, s.diagnostic)
 	}
