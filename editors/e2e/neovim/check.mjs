@@ -123,5 +123,50 @@ check(
   `labels: ${JSON.stringify(rt.labels.slice(0, 40))}`,
 );
 
+// Rename from the link: the file moves, the wikilinks to it in every note follow, and definition
+// then lands in the moved file.
+const rn = r.rename ?? {};
+const stem = path.basename(t.link.targetFile, path.extname(t.link.targetFile));
+check(
+  `prepareRename on ${t.link.text} proposes the note's file name "${stem}"`,
+  rn.prepare?.placeholder === stem && rn.prepare?.range?.start?.line === t.link.line,
+  `prepareRename result: ${JSON.stringify(rn.prepare)}`,
+);
+check(
+  `vim.lsp.buf.rename moved ${t.link.targetFile} to "${rn.new_name}.md" on disk`,
+  rn.old_exists === false && rn.new_exists === true,
+  `old file exists: ${rn.old_exists}, new file ${rn.new_file} exists: ${rn.new_exists}`,
+);
+check(
+  `the link in ${t.link.file} now reads [[${rn.new_name}`,
+  typeof rn.link_line === 'string' && rn.link_line.includes(`[[${rn.new_name}`),
+  `line ${t.link.line + 1}: ${JSON.stringify(rn.link_line)}`,
+);
+// The notes that link to the note by its file name, from the garden's files (the edits are in
+// buffers, unsaved, so the files on disk still hold the old links).
+const esc = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const linkRe = new RegExp(`\\[\\[(?:[^\\]|#\n]*/)?${esc}(?:#|\\||\\]\\])`, 'i');
+const linking = [];
+(function walk(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p);
+    else if (e.name.endsWith('.md') && linkRe.test(fs.readFileSync(p, 'utf8'))) linking.push(real(p));
+  }
+})(garden);
+const edited = new Set((rn.edited ?? []).map(real));
+const missed = linking.filter((p) => !edited.has(p));
+check(
+  `every note linking to [[${stem}]] (${linking.length}) now links to [[${rn.new_name}]]`,
+  linking.length > 0 && missed.length === 0,
+  `not edited: ${JSON.stringify(missed.map((p) => path.relative(garden, p)))}; edited: ${JSON.stringify([...edited].map((p) => path.relative(garden, p)))}`,
+);
+check(
+  'definition on the renamed link lands in the moved file',
+  rn.definition_landed === true,
+  `last definition: ${rn.definition}, want ${rn.new_file}`,
+);
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -44,7 +44,6 @@ node "$here/../pick-targets.mjs" "$garden" > "$work/targets.json" || die "could 
 echo "neovim e2e: targets: broken link $(node -e 'const t=require(process.argv[1]);console.log(`${t.broken.text} in ${t.broken.file}; link ${t.link.text} in ${t.link.file} -> ${t.link.targetFile}; title "${t.completion.title}"`)' "$work/targets.json")"
 
 export RHIZOME_BIN
-export RHIZOME_E2E_GARDEN="$garden"
 export RHIZOME_E2E_TARGETS="$work/targets.json"
 export RHIZOME_E2E_LSP_LOG=1
 # Each pass keeps Neovim's state (lsp.log, shada, swap) in its own folder under $work.
@@ -60,6 +59,9 @@ for pass in $passes; do
   echo "neovim e2e: --- pass: $pass"
   pw="$work/$pass"
   mkdir -p "$pw"
+  # A garden of its own: the rename step moves a note.
+  cp -a "$garden" "$pw/garden"
+  export RHIZOME_E2E_GARDEN="$pw/garden"
   export RHIZOME_E2E_OUT="$pw/results.json"
   export XDG_STATE_HOME="$pw/state" XDG_CACHE_HOME="$pw/cache" XDG_DATA_HOME="$pw/data" XDG_CONFIG_HOME="$pw/config"
   if [ "$pass" = polyfill ]; then export RHIZOME_E2E_POLYFILL_START=1; else unset RHIZOME_E2E_POLYFILL_START; fi

@@ -362,6 +362,66 @@ step("retitle", function()
   assert(client, "no client")
 end)
 
+-- 6. Rename the link's target note from the link, as a user does (vim.lsp.buf.rename): the file
+-- moves on disk, the links in every note follow (in buffers, unsaved), and definition on the link
+-- then lands in the moved file once the server has seen the move.
+local new_name = "Renamed By Rhizome E2E"
+step("rename", function()
+  vim.api.nvim_set_current_buf(link_buf)
+  local client = wait_client(link_buf)
+  local params = position_params(client, targets.link.line, targets.link.colByte)
+  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/prepareRename", params, timeout)
+  assert(responses, "prepareRename: " .. tostring(err))
+  local prep, perr = first_result(responses)
+  out.rename = { new_name = new_name, prepare = prep }
+  assert(prep, "prepareRename: " .. tostring(perr))
+  local old = abs(targets.link.targetFile)
+  local new = vim.fn.fnamemodify(old, ":h") .. "/" .. new_name .. ".md"
+  out.rename.new_file = new
+  -- The edit goes to Neovim's own handler; an error is recorded rather than shown (a message in
+  -- headless Neovim stops this script).
+  local default_rename = vim.lsp.handlers["textDocument/rename"]
+  vim.lsp.handlers["textDocument/rename"] = function(rerr, result, ctx, config)
+    out.rename.error = rerr
+    out.rename.edit = result
+    if rerr == nil then
+      return default_rename(rerr, result, ctx, config)
+    end
+  end
+  position_params(client, targets.link.line, targets.link.colByte) -- the cursor, which rename reads
+  vim.lsp.buf.rename(new_name)
+  vim.wait(timeout, function()
+    return vim.loop.fs_stat(new) ~= nil and vim.loop.fs_stat(old) == nil
+  end, 50)
+  out.rename.old_exists = vim.loop.fs_stat(old) ~= nil
+  out.rename.new_exists = vim.loop.fs_stat(new) ~= nil
+  out.rename.link_line = vim.api.nvim_buf_get_lines(link_buf, targets.link.line, targets.link.line + 1, false)[1]
+  -- Every loaded buffer that now names the note by its new name.
+  out.rename.edited = {}
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) then
+      for _, l in ipairs(vim.api.nvim_buf_get_lines(b, 0, -1, false)) do
+        if l:find("[[" .. new_name, 1, true) then
+          table.insert(out.rename.edited, vim.loop.fs_realpath(vim.api.nvim_buf_get_name(b)) or vim.api.nvim_buf_get_name(b))
+          break
+        end
+      end
+    end
+  end
+  vim.api.nvim_set_current_buf(link_buf)
+  local landed = vim.wait(timeout, function()
+    local resp = vim.lsp.buf_request_sync(link_buf, "textDocument/definition", position_params(client, targets.link.line, targets.link.colByte), 2000)
+    local res = first_result(resp)
+    if res and islist(res) then
+      res = res[1]
+    end
+    local uri = res and (res.uri or res.targetUri)
+    out.rename.definition = uri and vim.uri_to_fname(uri)
+    return out.rename.definition ~= nil and (vim.loop.fs_realpath(out.rename.definition) or "") == (vim.loop.fs_realpath(new) or new)
+  end, 200)
+  out.rename.definition_landed = landed
+end)
+
 step("shutdown", function()
   for _, c in ipairs(require("rhizome").clients()) do
     vim.lsp.stop_client(c.id)

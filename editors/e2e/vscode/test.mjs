@@ -5,7 +5,8 @@
 //
 //   RHIZOME_BIN     the server executable (required)
 //   RHIZOME_VSIX    the packaged extension (required)
-//   GARDEN          the garden to open (copied first; the copy is edited, never saved)
+//   GARDEN          the garden to open (copied first; only the copy is edited, and the
+//                   rename check renames a note of the copy and saves the notes it rewrites)
 //   SCREENSHOT_DIR  where screenshots and logs go (default: a new temp folder)
 //   CODE_SERVER     code-server's entry (default: node_modules/.bin/code-server here)
 //   CHROMIUM        default /usr/bin/chromium
@@ -479,6 +480,137 @@ try {
   }
   check(`accepting "${targets.completion.title}" after [[${typed} writes one link, and F12 on it opens ${targets.completion.file}`,
     acceptOk, acceptDetail);
+
+  // 4c. Rename (F2) from the link's target renames the note FILE and every link to it:
+  // the server answers prepareRename with the note's name, and rename with a WorkspaceEdit
+  // (text edits of the linking notes, then a RenameFile) that VS Code applies, moving the
+  // file on disk. The linking note open here (4 and 4b typed into it) is read from the
+  // editor; the other linking notes from disk: VS Code saves the notes a refactoring
+  // edits (files.refactoring.autoSave), the open one included.
+  {
+    const newName = 'Renamed By E2E';
+    const oldRel = targets.link.targetFile;
+    const dir = path.posix.dirname(oldRel);
+    const newRel = dir === '.' ? `${newName}.md` : `${dir}/${newName}.md`;
+    const oldAbs = path.join(garden, ...oldRel.split('/'));
+    const newAbs = path.join(garden, ...newRel.split('/'));
+    const placeholder = path.posix.basename(oldRel).replace(/\.md$/i, '');
+    // The link as the rename must leave it: its target's last segment becomes the new name.
+    const t = targets.link.target;
+    const slash = t.lastIndexOf('/');
+    const newTarget = (slash >= 0 ? t.slice(0, slash + 1) : '') + newName + (/\.md$/i.test(t) ? '.md' : '');
+    const newLinkText = targets.link.text.replace(`[[${t}`, `[[${newTarget}`);
+    const linkLine = fs.readFileSync(path.join(garden, ...targets.link.file.split('/')), 'utf8').split(/\r?\n/)[targets.link.line];
+    const wantLine = linkLine.replace(targets.link.text, newLinkText);
+    // The other notes that link to it by name (outside code), from disk before the rename.
+    const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const linksTo = (name) => new RegExp(`\\[\\[(?:[^\\]|#\\n]*/)?${esc(name)}(?:\\.md)?(?=[\\]|#])`, 'gi');
+    const prose = (s) => s.replace(/^(```|~~~)[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
+    const count = (rel, name) => (prose(fs.readFileSync(path.join(garden, ...rel.split('/')), 'utf8')).match(linksTo(name)) ?? []).length;
+    const others = [];
+    const walk = (d) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        if (e.name.startsWith('.')) continue;
+        const p = path.join(d, e.name);
+        const rel = path.relative(garden, p).split(path.sep).join('/');
+        if (e.isDirectory()) walk(p);
+        else if (/\.md$/i.test(e.name) && rel !== targets.link.file && rel !== oldRel && count(rel, placeholder) > 0) others.push(rel);
+      }
+    };
+    walk(garden);
+    log(`rename: ${oldRel} -> ${newRel}; other notes linking to it: ${JSON.stringify(others)}`);
+
+    await openFile(page, targets.link.file);
+    await gotoPosition(page, targets.link.line, targets.link.colUtf16);
+    await page.keyboard.press('F2');
+    const renameInput = page.locator('.editor-group-container.active .rename-box input.rename-input');
+    let proposed = null;
+    let renameDetail = '';
+    try {
+      await renameInput.waitFor({ state: 'visible', timeout: T });
+      await page.waitForTimeout(300);
+      proposed = await renameInput.inputValue();
+    } catch (err) {
+      // prepareRename refused: VS Code shows its message over the editor.
+      const msg = await page.locator('.monaco-editor-overlaymessage').allInnerTexts().catch(() => []);
+      renameDetail = `no rename input box (${err.message.split('\n')[0]}); editor message: ${JSON.stringify(msg)}`;
+    }
+    await shot(page, 'rename-input');
+    check(`F2 on ${targets.link.text} opens the rename box proposing "${placeholder}"`, proposed === placeholder,
+      renameDetail || `the box proposes ${JSON.stringify(proposed)}; see rhizome-output.log in ${shots}`);
+
+    if (proposed !== null) {
+      await page.keyboard.press(`${mod}+A`);
+      await page.keyboard.type(newName, { delay: 40 });
+      await page.keyboard.press('Enter');
+      // (a) VS Code moves the file on disk.
+      let moved = false;
+      for (const deadline = Date.now() + T; Date.now() < deadline && !moved; await page.waitForTimeout(200)) {
+        moved = !fs.existsSync(oldAbs) && fs.existsSync(newAbs);
+      }
+      const dirList = () => fs.readdirSync(path.dirname(newAbs)).filter((n) => /\.md$/i.test(n));
+      if (!check(`renaming to "${newName}" moves ${oldRel} to ${newRel} on disk`, moved,
+        `${oldRel} exists: ${fs.existsSync(oldAbs)}, ${newRel} exists: ${fs.existsSync(newAbs)}; ${dir} holds ${JSON.stringify(dirList())}`)) {
+        await shot(page, 'rename-not-moved');
+      }
+
+      // (b) The link in the editor now names the new file.
+      let shown = '';
+      let rewritten = false;
+      for (const deadline = Date.now() + T; Date.now() < deadline && !rewritten; await page.waitForTimeout(200)) {
+        shown = await page.evaluate(() => {
+          // The rendered lines of the active editor, top to bottom; a line that wraps is
+          // several .view-line elements whose texts join up again.
+          const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
+          return lines
+            .map((l) => ({ top: parseFloat(l.style.top) || 0, text: l.textContent.replace(/\u00a0/g, ' ') }))
+            .sort((a, b) => a.top - b.top)
+            .map((l) => l.text)
+            .join('');
+        });
+        rewritten = shown.includes(wantLine);
+      }
+      await shot(page, 'rename-done');
+      const around = (() => {
+        const i = shown.indexOf(`[[${newTarget}`) >= 0 ? shown.indexOf(`[[${newTarget}`) : shown.indexOf(`[[${t}`);
+        return i >= 0 ? shown.slice(Math.max(0, i - 40), i + 80) : shown.slice(0, 300);
+      })();
+      check(`the link on line ${targets.link.line + 1} of ${targets.link.file} now reads ${newLinkText} in the editor`, rewritten,
+        `wanted the line ${JSON.stringify(wantLine)}; the editor shows …${JSON.stringify(around)}…`);
+
+      // (c) The other notes that linked to it are rewritten, and saved, on disk.
+      let stale = [];
+      for (const deadline = Date.now() + 5000; Date.now() < deadline; await page.waitForTimeout(200)) {
+        stale = others.filter((rel) => count(rel, placeholder) > 0 || count(rel, newName) === 0);
+        if (stale.length === 0) break;
+      }
+      check(`the ${others.length} other note(s) linking to ${placeholder} now link to [[${newName}]] on disk`,
+        others.length > 0 && stale.length === 0,
+        others.length === 0 ? 'no other note links to it (pick another link)' :
+          `not rewritten: ${stale.map((rel) => `${rel} (links to old name: ${count(rel, placeholder)}, to new: ${count(rel, newName)})`).join('; ')}`);
+
+      // (d) F12 on the renamed link opens the moved file: the server has seen the move.
+      let defOk = false;
+      let defDetail = '';
+      for (const deadline = Date.now() + T; Date.now() < deadline && !defOk;) {
+        await waitActiveEditor(page, targets.link.file).catch(() => {});
+        await gotoPosition(page, targets.link.line, targets.link.colUtf16);
+        await page.keyboard.press('F12');
+        try {
+          defDetail = JSON.stringify(await waitActiveEditor(page, newRel, 3000));
+          defOk = true;
+        } catch (err) {
+          defDetail = err.message;
+          await page.keyboard.press('Escape');
+          await openFile(page, targets.link.file).catch(() => {});
+        }
+      }
+      if (!check(`F12 on the renamed link opens ${newRel}`, defOk, defDetail)) {
+        await shot(page, 'rename-definition');
+      }
+    }
+    await page.keyboard.press('Escape');
+  }
 
   // 5. The command "Rhizome: Restart server" brings the server back.
   await page.keyboard.press(`${mod}+Shift+P`);
