@@ -84,13 +84,13 @@ func prepareLinkRename(snap *workspace.Snapshot, f *workspace.File, i, off int) 
 		return RenameTarget{}, renameError("a web link names nothing in the vault")
 	}
 	r := snap.Resolve(f, i)
-	if l.Def >= 0 {
-		// A reference use ([text][ref]) is renamed through its definition.
-		l = &links[l.Def]
-		off = l.TargetSpan.Start
-	}
 	if r.Target == nil {
 		return RenameTarget{}, renameError("this link leads to no note: " + reason(l, r))
+	}
+	if l.Def >= 0 {
+		// A reference use ([text][ref]) renames the note its definition
+		// names; the editor selects the use's label, under the cursor.
+		return RenameTarget{Kind: RenameNote, Span: l.TargetSpan, Name: fileName(r.Target), File: r.Target}, nil
 	}
 	dest := rawDest(l)
 	if h := strings.LastIndexByte(l.Raw, '#'); h >= 0 && (off > l.TargetSpan.Start+h || dest == "") {
@@ -104,12 +104,17 @@ func prepareLinkRename(snap *workspace.Snapshot, f *workspace.File, i, off int) 
 		}
 		return RenameTarget{Kind: RenameHeading, Span: workspace.Span{Start: start, End: end}, Name: r.Heading.Text, File: r.Target, Heading: r.Heading}, nil
 	}
-	name := path.Base(r.Target.Path)
-	if r.Target.IsNote() {
-		name = path.Base(r.Target.Stem())
-	}
 	span := workspace.Span{Start: l.TargetSpan.Start, End: l.TargetSpan.Start + len(dest)}
-	return RenameTarget{Kind: RenameNote, Span: span, Name: name, File: r.Target}, nil
+	return RenameTarget{Kind: RenameNote, Span: span, Name: fileName(r.Target), File: r.Target}, nil
+}
+
+// fileName is what a rename of f proposes: its file name, without the
+// extension of a note.
+func fileName(f *workspace.File) string {
+	if f.IsNote() {
+		return path.Base(f.Stem())
+	}
+	return path.Base(f.Path)
 }
 
 // Rename renames what PrepareRename finds at off to newName: a note or file

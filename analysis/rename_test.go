@@ -136,21 +136,6 @@ func sameResolutions(t *testing.T, what string, before, after map[string]string)
 	}
 }
 
-// atMarker is the note and offset just after the first marker in p.
-func atMarker(t *testing.T, v *testVault, p, marker string) (*workspace.File, int) {
-	t.Helper()
-	f := v.file(t, p)
-	text, err := v.snap.Text(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := strings.Index(text, marker)
-	if i < 0 {
-		t.Fatalf("%q not in %s", marker, p)
-	}
-	return f, i + len(marker)
-}
-
 func TestPrepareRename(t *testing.T) {
 	v := loadVault(t, "rename.txtar", workspace.Config{})
 	for _, tc := range []struct {
@@ -166,7 +151,8 @@ func TestPrepareRename(t *testing.T) {
 		{"notes/index.md", "[rel](../con", RenameNote, "Feedback Loop", "../concepts/Feedback%20Loop.md", ""},
 		{"notes/index.md", "[rel](../concepts/Feedback%20Loop.md#bal", RenameHeading, "Balancing loops", "balancing-loops", ""},
 		{"notes/index.md", "[angle](<../concepts/Feedback Loop.md#Bal", RenameHeading, "Balancing loops", "Balancing loops", ""},
-		{"notes/index.md", "[re", RenameNote, "Feedback Loop", "../concepts/Feedback%20Loop.md", ""},
+		{"notes/index.md", "[ref][", RenameNote, "Feedback Loop", "r", ""},
+		{"notes/index.md", "[r]: ../con", RenameNote, "Feedback Loop", "../concepts/Feedback%20Loop.md", ""},
 		{"notes/index.md", "![[diag", RenameNote, "diagram.png", "diagram.png", ""},
 		{"notes/index.md", "#systems/lo", RenameTag, "systems/loops", "systems/loops", ""},
 		{"concepts/Feedback Loop.md", "tags: [sys", RenameTag, "systems", "systems", ""},
@@ -175,7 +161,7 @@ func TestPrepareRename(t *testing.T) {
 		{"concepts/Feedback Loop.md", "See [[#Bal", RenameHeading, "Balancing loops", "Balancing loops", ""},
 		{"concepts/Feedback Loop.md", "A loop fe", 0, "", "", "nothing to rename here"},
 	} {
-		f, off := atMarker(t, v, tc.path, tc.marker)
+		f, off := cursorAfter(t, v, tc.path, tc.marker)
 		got, err := PrepareRename(v.snap, f, off)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) || !IsRenameError(err) {
@@ -223,7 +209,7 @@ func TestRename(t *testing.T) {
 			cfg := workspace.Config{Profiles: []workspace.Profile{tc.profile}}
 			v := loadVault(t, "rename.txtar", cfg)
 			before := len(brokenLinks(v))
-			f, off := atMarker(t, v, tc.path, tc.marker)
+			f, off := cursorAfter(t, v, tc.path, tc.marker)
 			res, err := Rename(v.snap, f, off, tc.newName)
 			if err != nil {
 				t.Fatal(err)
@@ -251,7 +237,7 @@ func TestRenameRefused(t *testing.T) {
 		{"stock.md", "tags: sys", "2026", "only digits"},
 		{"notes/index.md", "[[Nowhere", "x", "leads to no note"},
 	} {
-		f, off := atMarker(t, v, tc.path, tc.marker)
+		f, off := cursorAfter(t, v, tc.path, tc.marker)
 		res, err := Rename(v.snap, f, off, tc.newName)
 		if tc.err == "" {
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"github.com/rhizome-lsp/rhizome/analysis"
 )
@@ -78,12 +79,13 @@ func (s *Server) willRenameFiles(ctx context.Context, p *protocol.RenameFilesPar
 		snap := v.snapshot()
 		res, err := analysis.MoveFiles(snap, moves)
 		if err == nil {
-			res.Moves = nil // the editor makes them
-			e.add(v, res)
+			e.add(v, res) // without moves: the editor makes them
 		}
 		snap.Release()
 		if err != nil {
-			return nil, renameFailed(err)
+			// The editor moves the files whatever the answer: the links
+			// that can follow still should, in the vaults that allow it.
+			s.log.Warn("links not updated for a move", zap.String("root", v.root), zap.Error(err))
 		}
 	}
 	return e.edit, nil

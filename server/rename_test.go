@@ -73,14 +73,7 @@ func TestRenameNoteOverTheWire(t *testing.T) {
 				t.Errorf("prepareRename: %+v, want range %+v, placeholder Target Note", prep, want)
 			}
 
-			raw, err = s.call(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: s.positionParams(uri, text, "😀 [[Tar"), NewName: "Goal"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var edit wireEdit
-			if err := json.Unmarshal(raw, &edit); err != nil {
-				t.Fatal(err)
-			}
+			edit, raw := s.editCall(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: s.positionParams(uri, text, "😀 [[Tar"), NewName: "Goal"})
 			dc := edit.DocumentChanges
 			if len(dc) != 3 {
 				t.Fatalf("documentChanges: %s", raw)
@@ -120,14 +113,7 @@ func TestRenameWithoutResourceOperations(t *testing.T) {
 	if e := wantCode(t, err, CodeRequestFailed); !strings.Contains(e.Message, "file explorer") {
 		t.Errorf("message %q does not say what to do", e.Message)
 	}
-	raw, err := s.call(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: s.positionParams(uri, text, "[[Target Note#Sec"), NewName: "Part 2"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var edit wireEdit
-	if err := json.Unmarshal(raw, &edit); err != nil {
-		t.Fatal(err)
-	}
+	edit, raw := s.editCall(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: s.positionParams(uri, text, "[[Target Note#Sec"), NewName: "Part 2"})
 	got := map[string]string{}
 	for u, edits := range edit.Changes {
 		for _, e := range edits {
@@ -147,36 +133,31 @@ func TestRenameWithoutResourceOperations(t *testing.T) {
 
 func TestWillRenameFiles(t *testing.T) {
 	s, _ := renameSession(t, strings.Replace(renameCaps, "%s", `"utf-16"`, 1))
-	raw, err := s.call(protocol.MethodWillRenameFiles, protocol.RenameFilesParams{Files: []protocol.FileRename{
+	edit, raw := s.editCall(protocol.MethodWillRenameFiles, protocol.RenameFilesParams{Files: []protocol.FileRename{
 		{OldURI: string(s.uri("Target Note.md")), NewURI: string(s.uri("archive/Target Note.md"))},
 		{OldURI: "untitled:Untitled-1", NewURI: "untitled:Untitled-2"},
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var edit wireEdit
-	if err := json.Unmarshal(raw, &edit); err != nil {
-		t.Fatal(err)
-	}
 	// Wikilinks by the note's name still reach it; the relative link follows.
 	dc := edit.DocumentChanges
 	if len(dc) != 1 || dc[0].TextDocument.URI != s.uri("notes/a.md") || len(dc[0].Edits) != 1 || dc[0].Edits[0].NewText != "../archive/Target%20Note.md" {
 		t.Errorf("willRenameFiles: %s", raw)
 	}
 	// A folder moved: the relative link of its note to a note outside follows.
-	raw, err = s.call(protocol.MethodWillRenameFiles, protocol.RenameFilesParams{Files: []protocol.FileRename{
+	edit, raw = s.editCall(protocol.MethodWillRenameFiles, protocol.RenameFilesParams{Files: []protocol.FileRename{
 		{OldURI: string(s.uri("notes")), NewURI: string(s.uri("deep/notes"))},
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	edit = wireEdit{}
-	if err := json.Unmarshal(raw, &edit); err != nil {
-		t.Fatal(err)
-	}
 	if dc := edit.DocumentChanges; len(dc) != 1 || len(dc[0].Edits) != 1 || dc[0].Edits[0].NewText != "../../Target%20Note.md" {
 		t.Errorf("willRenameFiles of a folder: %s", raw)
 	}
+	// Onto a note that exists: the editor decides; rhizome edits nothing
+	// and says why in its log.
+	edit, raw = s.editCall(protocol.MethodWillRenameFiles, protocol.RenameFilesParams{Files: []protocol.FileRename{
+		{OldURI: string(s.uri("Other.md")), NewURI: string(s.uri("Target Note.md"))},
+	}})
+	if len(edit.DocumentChanges) != 0 || len(edit.Changes) != 0 {
+		t.Errorf("willRenameFiles onto an existing note: %s", raw)
+	}
+	s.waitLog("links not updated for a move", "Target Note.md already exists")
 }
 
 func TestRenameCapabilities(t *testing.T) {
@@ -201,15 +182,22 @@ func TestRenameCapabilities(t *testing.T) {
 // the file rename in documentChanges, which it applies.
 func TestRenameForResourceOperationsWithoutDocumentChanges(t *testing.T) {
 	s, text := renameSession(t, `{"workspace":{"workspaceEdit":{"resourceOperations":["rename","create","delete"]}}}`)
-	raw, err := s.call(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: s.positionParams(s.uri("index.md"), text, "😀 [[Tar"), NewName: "Goal"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var edit wireEdit
-	if err := json.Unmarshal(raw, &edit); err != nil {
-		t.Fatal(err)
-	}
+	edit, raw := s.editCall(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: s.positionParams(s.uri("index.md"), text, "😀 [[Tar"), NewName: "Goal"})
 	if dc := edit.DocumentChanges; len(dc) != 3 || dc[2].Kind != "rename" || edit.Changes != nil {
 		t.Errorf("rename for a client with resource operations: %s", raw)
 	}
+}
+
+// editCall makes a request whose answer is a WorkspaceEdit.
+func (s *lspSession) editCall(method string, params any) (wireEdit, json.RawMessage) {
+	s.t.Helper()
+	raw, err := s.call(method, params)
+	if err != nil {
+		s.t.Fatalf("%s: %v", method, err)
+	}
+	var edit wireEdit
+	if err := json.Unmarshal(raw, &edit); err != nil {
+		s.t.Fatalf("%s: %v in %s", method, err, raw)
+	}
+	return edit, raw
 }
