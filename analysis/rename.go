@@ -70,7 +70,7 @@ func PrepareRename(snap *workspace.Snapshot, f *workspace.File, off int) (Rename
 		return prepareLinkRename(snap, f, i, off)
 	}
 	if h := HeadingAt(n, off); h != nil {
-		return RenameTarget{Kind: RenameHeading, Span: h.TextSpan, Name: h.Text, File: f, Heading: h}, nil
+		return RenameTarget{Kind: RenameHeading, Span: h.TextSpan, Name: headingSource(snap, f, h), File: f, Heading: h}, nil
 	}
 	return RenameTarget{}, renameError("nothing to rename here: put the cursor on a link, a heading or a tag")
 }
@@ -102,7 +102,7 @@ func prepareLinkRename(snap *workspace.Snapshot, f *workspace.File, i, off int) 
 		if strings.HasPrefix(l.Raw, "<") && strings.HasSuffix(l.Raw, ">") {
 			end--
 		}
-		return RenameTarget{Kind: RenameHeading, Span: workspace.Span{Start: start, End: end}, Name: r.Heading.Text, File: r.Target, Heading: r.Heading}, nil
+		return RenameTarget{Kind: RenameHeading, Span: workspace.Span{Start: start, End: end}, Name: headingSource(snap, r.Target, r.Heading), File: r.Target, Heading: r.Heading}, nil
 	}
 	span := workspace.Span{Start: l.TargetSpan.Start, End: l.TargetSpan.Start + len(dest)}
 	return RenameTarget{Kind: RenameNote, Span: span, Name: fileName(r.Target), File: r.Target}, nil

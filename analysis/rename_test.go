@@ -160,6 +160,8 @@ func TestPrepareRename(t *testing.T) {
 		{"concepts/Feedback Loop.md", "## Bala", RenameHeading, "Balancing loops", "Balancing loops", ""},
 		{"concepts/Feedback Loop.md", "See [[#Bal", RenameHeading, "Balancing loops", "Balancing loops", ""},
 		{"concepts/Feedback Loop.md", "A loop fe", 0, "", "", "nothing to rename here"},
+		{"notes/code.md", "## The `", RenameHeading, "The `x` option", "The `x` option", ""},
+		{"notes/code.md", "[[code#The x", RenameHeading, "The `x` option", "The x option", ""},
 	} {
 		f, off := cursorAfter(t, v, tc.path, tc.marker)
 		got, err := PrepareRename(v.snap, f, off)
@@ -197,6 +199,8 @@ func TestRename(t *testing.T) {
 		{"note-other-folder", "notes/index.md", "- [[Feed", "systems/Feedback Loop", workspace.ProfileObsidian},
 		{"file", "notes/index.md", "![[diag", "loop diagram", workspace.ProfileObsidian},
 		{"heading", "concepts/Feedback Loop.md", "## Bala", "Negative feedback", workspace.ProfileObsidian},
+		// Its markup kept in the heading, not in the links.
+		{"heading-markup", "notes/code.md", "## The", "The `y` setting", workspace.ProfileObsidian},
 		{"heading-second", "notes/index.md", "[second](../concepts/Feedback%20Loop.md#bal", "Delays", workspace.ProfileObsidian},
 		{"tag", "stock.md", "tags: sys", "cybernetics", workspace.ProfileObsidian},
 		{"tag-nested", "notes/index.md", "#systems/lo", "systems/cycles", workspace.ProfileObsidian},

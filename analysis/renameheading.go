@@ -17,8 +17,14 @@ func renameHeading(snap *workspace.Snapshot, t *workspace.File, h *workspace.Hea
 	if newText == "" || strings.ContainsAny(newText, "\r\n") {
 		return RenameResult{}, renameError("a heading's text is one line, not empty")
 	}
-	if newText == h.Text {
+	if newText == headingSource(snap, t, h) {
 		return RenameResult{}, nil
+	}
+	// The text links name is the heading's without its markup, as the
+	// parser reads it: "The `x` option" is linked as "The x option".
+	plain := newText
+	if hs := workspace.NewParser().Parse(t.Path, "# "+newText+"\n", 0).Headings; len(hs) == 1 && hs[0].Text != "" {
+		plain = hs[0].Text
 	}
 	at := 0
 	for i := range t.Note.Headings {
@@ -26,7 +32,7 @@ func renameHeading(snap *workspace.Snapshot, t *workspace.File, h *workspace.Hea
 			at = i
 		}
 	}
-	slugs := workspace.SlugsAs(t.Note.Headings, at, newText)
+	slugs := workspace.SlugsAs(t.Note.Headings, at, plain)
 	edits := map[*workspace.File][]Edit{t: {{Span: h.TextSpan, NewText: newText}}}
 	type linkID struct {
 		from *workspace.File
@@ -66,16 +72,16 @@ func renameHeading(snap *workspace.Snapshot, t *workspace.File, h *workspace.Hea
 		case j != at:
 			text = slugs[j]
 		case l.Wiki:
-			if strings.ContainsAny(newText, "#|^[]") {
+			if strings.ContainsAny(plain, "#|^[]") {
 				return RenameResult{}, renameError("a heading that wikilinks name cannot hold # | ^ [ or ]: " + ref.From.Path + " links to it")
 			}
-			text = newText
+			text = plain
 		case strings.EqualFold(lastFragment(l.Fragment), h.Slug):
 			text = slugs[at]
 		case bracketed:
-			text = newText
+			text = plain
 		default:
-			text = url.PathEscape(newText)
+			text = url.PathEscape(plain)
 		}
 		span := workspace.Span{Start: l.TargetSpan.Start + k + 1, End: l.TargetSpan.Start + k + 1 + len(frag)}
 		edits[ref.From] = append(edits[ref.From], Edit{Span: span, NewText: text})
@@ -101,4 +107,14 @@ func headingIndex(hs []workspace.Heading, slug string) int {
 		}
 	}
 	return -1
+}
+
+// headingSource is h as written in t, markup included: what a rename starts
+// from. Its text without markup when t's text cannot be read.
+func headingSource(snap *workspace.Snapshot, t *workspace.File, h *workspace.Heading) string {
+	text, err := snap.Text(t)
+	if err != nil || h.TextSpan.End > len(text) {
+		return h.Text
+	}
+	return text[h.TextSpan.Start:h.TextSpan.End]
 }
