@@ -193,20 +193,28 @@ func MoveFiles(snap *workspace.Snapshot, moves []Move) (RenameResult, error) {
 			return RenameResult{}, renameError("cannot move " + g.Path + ": " + h.Path + " already exists")
 		}
 	}
-	// The notes whose links may change: those linking to a moved file, and
-	// the moved notes themselves.
-	sources := map[*workspace.File]bool{}
+	// The links that may change: those to a moved file, and every link of
+	// a moved note (nil: all of them). A hub's thousands of backlinks come
+	// from notes of a few dozen links each: only theirs are looked at.
+	sources := map[*workspace.File][]int{}
 	for g := range moved.to {
 		if g.IsNote() {
-			sources[g] = true
+			sources[g] = nil
 		}
+	}
+	for g := range moved.to {
 		for _, ref := range snap.Backlinks(g) {
-			sources[ref.From] = true
+			if _, all := moved.to[ref.From]; !all {
+				sources[ref.From] = append(sources[ref.From], int(ref.Index))
+			}
 		}
 	}
 	var res RenameResult
-	for s := range sources {
-		if edits := movedLinkEdits(snap, s, moved); len(edits) > 0 {
+	for s, only := range sources {
+		if only == nil {
+			only = allLinks(s)
+		}
+		if edits := movedLinkEdits(snap, s, only, moved); len(edits) > 0 {
 			res.Edits = append(res.Edits, FileEdits{File: s, Edits: edits})
 		}
 	}
@@ -246,10 +254,13 @@ func movedFiles(snap *workspace.Snapshot, moves []Move) map[*workspace.File]stri
 type fileMoves struct {
 	to    map[*workspace.File]string
 	named map[string][]*workspace.File
+	// shortest memoises shortestName by new path: a hub's backlinks all
+	// ask for the same.
+	shortest map[string]string
 }
 
 func newFileMoves(to map[*workspace.File]string) *fileMoves {
-	m := &fileMoves{to: to, named: map[string][]*workspace.File{}}
+	m := &fileMoves{to: to, named: map[string][]*workspace.File{}, shortest: map[string]string{}}
 	for g, p := range to {
 		k := lastName(p)
 		m.named[k] = append(m.named[k], g)
@@ -261,15 +272,25 @@ func newFileMoves(to map[*workspace.File]string) *fileMoves {
 // extension: two paths whose ends match (see endsWith) share it.
 func lastName(p string) string { return workspace.Fold(path.Base(trimNoteExt(p))) }
 
-// movedLinkEdits rewrites the links of s that the moves break or change.
-func movedLinkEdits(snap *workspace.Snapshot, s *workspace.File, moved *fileMoves) []Edit {
+// allLinks are the indexes of every link of s.
+func allLinks(s *workspace.File) []int {
+	out := make([]int, len(s.Note.Links()))
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// movedLinkEdits rewrites the links of s, among those numbered in only,
+// that the moves break or change.
+func movedLinkEdits(snap *workspace.Snapshot, s *workspace.File, only []int, moved *fileMoves) []Edit {
 	fromDir, newDir := s.Dir(), s.Dir()
 	if to, ok := moved.to[s]; ok {
 		newDir = dirOf(to)
 	}
 	var edits []Edit
 	links := s.Note.Links()
-	for i := range links {
+	for _, i := range only {
 		l := &links[i]
 		if l.External || l.Def >= 0 || rawDest(l) == "" {
 			continue

@@ -21,8 +21,13 @@ func hub(snap *workspace.Snapshot) *workspace.File {
 
 // BenchmarkRenameHub10k times the edits of renaming the most linked note of
 // the 10k vault: every backlink rewritten in its own style.
-func BenchmarkRenameHub10k(b *testing.B) {
-	snap := bigVault(b).Snapshot()
+func BenchmarkRenameHub10k(b *testing.B) { benchRenameHub(b, bigVault(b)) }
+
+// BenchmarkRenameHub50k is BenchmarkRenameHub10k in the 50k vault.
+func BenchmarkRenameHub50k(b *testing.B) { benchRenameHub(b, vault50k.get(b, 50000)) }
+
+func benchRenameHub(b *testing.B, ix *workspace.Index) {
+	snap := ix.Snapshot()
 	defer snap.Release()
 	f := hub(snap)
 	to := path.Join(f.Dir(), "Renamed "+path.Base(f.Path))

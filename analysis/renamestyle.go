@@ -70,7 +70,11 @@ func movedTarget(snap *workspace.Snapshot, l *workspace.Link, written string, st
 			p = "./" + p
 		}
 	default:
-		p = shortestName(snap, to, target, moved)
+		var ok bool
+		if p, ok = moved.shortest[to]; !ok {
+			p = shortestName(snap, to, target, moved)
+			moved.shortest[to] = p
+		}
 	}
 	if target.IsNote() && !workspace.IsNotePath(written) {
 		p = trimNoteExt(p)
