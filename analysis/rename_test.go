@@ -2,9 +2,11 @@ package analysis
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -292,4 +294,43 @@ func reindexMoved(t *testing.T, v *testVault, res RenameResult, cfg workspace.Co
 	}
 	res.Moves = files
 	return reindexFrom(t, v, res, cfg)
+}
+
+// FuzzRename renames at any offset of any note, to any name, in a vault with
+// the note among others: nothing panics, and every edit lies inside its
+// file's text, in order, without overlap.
+func FuzzRename(f *testing.F) {
+	base, err := os.ReadFile("testdata/rename.txtar")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("See [[Feedback Loop#Balancing loops|x]] and #systems/loops\n## Head\n", 6, "New")
+	f.Add("---\ntags: [a, \"b/c\"]\nup: \"[[stock]]\"\n---\n[r]: <../x y.md#H z>\n[u][r] ![[diagram.png|9]]", 30, "a/../../b")
+	f.Add("| [[stock\\|s]] |\r\n# T `c` [[#T c]]\r\n", 4, "x#y")
+	f.Fuzz(func(t *testing.T, text string, off int, newName string) {
+		if !utf8.ValidString(text) || strings.Contains(text, "\n-- ") || strings.HasPrefix(text, "-- ") {
+			return // the archive's own separators
+		}
+		v := buildVault(t, string(base)+"-- fuzz/note.md --\n"+text, workspace.Config{})
+		note := v.file(t, "fuzz/note.md")
+		off = min(max(off, 0), len(note.Note.Text))
+		if _, err := PrepareRename(v.snap, note, off); err != nil && !IsRenameError(err) {
+			t.Fatalf("PrepareRename: %v", err)
+		}
+		res, err := Rename(v.snap, note, off, newName)
+		if err != nil {
+			if !IsRenameError(err) {
+				t.Fatalf("Rename: %v", err)
+			}
+			return
+		}
+		for _, fe := range res.Edits {
+			size := len(fe.File.Note.Text)
+			for i, e := range fe.Edits {
+				if e.Span.Start < 0 || e.Span.End < e.Span.Start || e.Span.End > size || i > 0 && fe.Edits[i-1].Span.End > e.Span.Start {
+					t.Fatalf("%s: edit %d %+v outside %d bytes or out of order", fe.File.Path, i, e, size)
+				}
+			}
+		}
+	})
 }
