@@ -5,8 +5,8 @@
 //
 //   RHIZOME_BIN     the server executable (required)
 //   RHIZOME_VSIX    the packaged extension (required)
-//   GARDEN          the garden to open (copied first; only the copy is edited, and the
-//                   rename check renames a note of the copy and saves the notes it rewrites)
+//   GARDEN          the garden to open (copied first; only the copy is edited: the rename
+//                   checks rename two notes of the copy and save the notes they rewrite)
 //   SCREENSHOT_DIR  where screenshots and logs go (default: a new temp folder)
 //   CODE_SERVER     code-server's entry (default: node_modules/.bin/code-server here)
 //   CHROMIUM        default /usr/bin/chromium
@@ -607,6 +607,207 @@ try {
       }
       if (!check(`F12 on the renamed link opens ${newRel}`, defOk, defDetail)) {
         await shot(page, 'rename-definition');
+      }
+    }
+    await page.keyboard.press('Escape');
+  }
+
+  // 4d. Renaming a note in the explorer (select it, F2, type the new name, Enter) makes the
+  // links to it follow: before the move VS Code asks the server (workspace/willRenameFiles,
+  // announced for every file), asks the user whether to apply the server's edits (OK),
+  // applies them to the linking notes, then moves the file. VS Code leaves those notes
+  // unsaved (open in the background, counted on the explorer's badge) until File: Save All.
+  // The note: the one most other notes link to by its file name (wikilinks [[Name…]], or
+  // markdown links …/Name.md), with a name no other note has, among the garden's notes
+  // that 4c neither renamed nor typed into.
+  {
+    const newName = 'Renamed In Explorer';
+    const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // [[Name]], [[dir/Name.md|…]], [[Name#…]], [[Name\|…]] (in a table); [..](dir/Name%20X.md#…), [..](<Name X.md>).
+    const wikiTo = (name) => new RegExp(`\\[\\[(?:[^\\]|#\\n]*/)?${esc(name)}(?:\\.md)?(?=[\\]|#\\\\])`, 'gi');
+    const mdTo = (name) => new RegExp(`\\]\\(<?(?:[^()\\s<>]*/)?${esc(name).replace(/ /g, '(?:%20| )')}(?:\\.md)?(?=[)#>\\s])`, 'gi');
+    const prose = (s) => s.replace(/^(```|~~~)[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
+    const abs = (rel) => path.join(garden, ...rel.split('/'));
+    const read = (rel) => (fs.existsSync(abs(rel)) ? prose(fs.readFileSync(abs(rel), 'utf8')) : '');
+    const count = (rel, name) => ({ wiki: (read(rel).match(wikiTo(name)) ?? []).length, md: (read(rel).match(mdTo(name)) ?? []).length });
+    const notes = [];
+    const walk = (d) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        if (e.name.startsWith('.')) continue;
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.md$/i.test(e.name)) notes.push(path.relative(garden, p).split(path.sep).join('/'));
+      }
+    };
+    walk(garden);
+    notes.sort();
+    const stem = (rel) => path.posix.basename(rel).replace(/\.md$/i, '');
+    let pick = null;
+    for (const rel of notes) {
+      const name = stem(rel);
+      if (rel === targets.link.file || !fs.existsSync(path.join(gardenSrc, ...rel.split('/')))) continue; // 4c's notes
+      if (notes.filter((n) => stem(n).toLowerCase() === name.toLowerCase()).length !== 1) continue;
+      const linking = notes.filter((n) => n !== rel).map((n) => ({ rel: n, ...count(n, name) })).filter((c) => c.wiki + c.md > 0);
+      if (linking.some((c) => c.wiki > 0) && (!pick || linking.length > pick.linking.length)) pick = { rel, name, linking };
+    }
+    check('the garden has a note, other than those 4c edited, that other notes link to by its name', pick !== null, `none among ${notes.length} notes`);
+    const oldRel = pick?.rel ?? '';
+    const dir = path.posix.dirname(oldRel);
+    const newRel = dir === '.' ? `${newName}.md` : `${dir}/${newName}.md`;
+    const segs = oldRel.split('/');
+    let proposed = null;
+    if (pick) {
+      log(`explorer rename: ${oldRel} -> ${newRel}; notes linking to it: ${pick.linking.map((c) => `${c.rel} (${c.wiki} wikilinks, ${c.md} markdown links)`).join(', ')}`);
+
+      // The explorer, its folders collapsed (the button in its title), then the note's folders opened.
+      await page.keyboard.press(`${mod}+Shift+E`);
+      const tree = page.locator('.explorer-folders-view .monaco-list');
+      await tree.waitFor({ state: 'visible', timeout: T });
+      await page.locator('.explorer-viewlet .pane-header').first().hover().catch(() => {});
+      await page.locator('.explorer-viewlet .pane-header .action-label[aria-label^="Collapse Folders"]').first().click({ timeout: 5000 })
+        .catch((err) => log(`no "Collapse Folders in Explorer" button: ${err.message.split('\n')[0]}`));
+      await page.waitForTimeout(300);
+      const showRow = async (name, level) => {
+        // The tree renders only the rows in view: scroll from the top down to the row.
+        const r = tree.locator(`.monaco-list-row[aria-level="${level}"][aria-label=${JSON.stringify(name)}]`).first();
+        await tree.hover();
+        if ((await r.count()) === 0) await page.mouse.wheel(0, -100000);
+        for (let i = 0; i < 50 && (await r.count()) === 0; i++) {
+          await page.mouse.wheel(0, 200);
+          await page.waitForTimeout(100);
+        }
+        await r.waitFor({ state: 'visible', timeout: T });
+        return r;
+      };
+      for (let i = 0; i < segs.length - 1; i++) {
+        const folder = await showRow(segs[i], i + 1);
+        if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click();
+        await page.waitForTimeout(300);
+      }
+      await (await showRow(segs.at(-1), segs.length)).click();
+      await page.waitForTimeout(500);
+      await page.keyboard.press('F2');
+      const nameInput = tree.locator('.explorer-item-edited input');
+      try {
+        await nameInput.waitFor({ state: 'visible', timeout: T });
+        proposed = await nameInput.inputValue();
+      } catch (err) {
+        log(`no name box in the explorer: ${err.message.split('\n')[0]}`);
+      }
+      await shot(page, 'explorer-rename-input');
+      check(`F2 on ${oldRel} in the explorer opens its name for editing`, proposed === segs.at(-1), `the box holds ${JSON.stringify(proposed)}`);
+    }
+
+    if (proposed !== null) {
+      await page.keyboard.press(`${mod}+A`);
+      await page.keyboard.type(`${newName}.md`, { delay: 40 });
+      await page.keyboard.press('Enter');
+      // "Extension 'Rhizome' wants to make refactoring changes with this file move"
+      // [Show Preview] [Skip Changes] [OK]: VS Code asks only when the answer has edits.
+      const dialog = page.locator('.monaco-dialog-box');
+      let asked = '';
+      for (const deadline = Date.now() + T; Date.now() < deadline; await page.waitForTimeout(200)) {
+        if (await dialog.isVisible().catch(() => false)) {
+          asked = squash(await dialog.innerText().catch(() => ''));
+          await shot(page, 'explorer-rename-dialog');
+          await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^OK$/ }).first().click();
+          break;
+        }
+        if (!fs.existsSync(abs(oldRel))) break; // moved without asking
+      }
+      log(`explorer rename: VS Code asked ${JSON.stringify(asked)}`);
+      check('VS Code asks to apply rhizome\'s edits for the file move (OK)', /rhizome.*refactoring changes/.test(asked),
+        `no dialog; ${oldRel} exists: ${fs.existsSync(abs(oldRel))}; see willRenameFiles in rhizome-output.log in ${shots}`);
+
+      // (a) VS Code moves the file on disk.
+      let moved = false;
+      for (const deadline = Date.now() + T; Date.now() < deadline && !moved; await page.waitForTimeout(200)) {
+        moved = !fs.existsSync(abs(oldRel)) && fs.existsSync(abs(newRel));
+      }
+      await shot(page, 'explorer-rename-done');
+      check(`renaming it to "${newName}.md" in the explorer moves ${oldRel} to ${newRel} on disk`, moved,
+        `${oldRel} exists: ${fs.existsSync(abs(oldRel))}, ${newRel} exists: ${fs.existsSync(abs(newRel))}`);
+
+      // (b) One linking note, opened, shows its rewritten line: a line with wikilinks to the
+      // note (and no markdown link to it) in the note with the most, each [[…Old Name
+      // now [[…New Name. Its disk text is still the old one.
+      const badge = async () => (await page.locator('.activitybar .action-item:has(.codicon-explorer-view-icon) .badge-content').allInnerTexts().catch(() => [])).join('').trim();
+      await page.waitForTimeout(500);
+      const onDisk = pick.linking.filter((c) => count(c.rel, newName).wiki + count(c.rel, newName).md > 0).map((c) => c.rel);
+      log(`explorer rename: unsaved files (explorer badge) ${JSON.stringify(await badge())}; linking notes rewritten on disk already: ${JSON.stringify(onDisk)}`);
+      let sample = null;
+      for (const c of [...pick.linking].sort((a, b) => b.wiki - a.wiki)) {
+        const lines = fs.readFileSync(abs(c.rel), 'utf8').split(/\r?\n/);
+        const i = lines.findIndex((l) => wikiTo(pick.name).test(prose(l)) && !mdTo(pick.name).test(l));
+        if (i >= 0 && !onDisk.includes(c.rel)) {
+          const ext = (m) => (/\.md$/i.test(m) ? '.md' : '');
+          const want = lines[i].replace(wikiTo(pick.name), (m) => m.slice(0, m.length - pick.name.length - ext(m).length) + newName + ext(m));
+          sample = { rel: c.rel, line: i, col: lines[i].search(wikiTo(pick.name)) + 3, old: lines[i], want };
+          break;
+        }
+      }
+      let shown = '';
+      if (sample) {
+        await openFile(page, sample.rel);
+        await gotoPosition(page, sample.line, sample.col);
+        for (const deadline = Date.now() + T; Date.now() < deadline && !shown.includes(sample.want); await page.waitForTimeout(200)) {
+          shown = await page.evaluate(() => {
+            const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
+            return lines
+              .map((l) => ({ top: parseFloat(l.style.top) || 0, text: l.textContent.replace(/\u00a0/g, ' ') }))
+              .sort((a, b) => a.top - b.top)
+              .map((l) => l.text)
+              .join('');
+          });
+        }
+        await shot(page, 'explorer-rename-linking-note');
+      }
+      check(`line ${sample ? `${sample.line + 1} of ${sample.rel}` : '?'} now reads ${sample ? JSON.stringify(sample.want.trim()) : '?'} in the editor`,
+        sample !== null && shown.includes(sample.want),
+        sample ? `it read ${JSON.stringify(sample.old.trim())}; the editor shows ${JSON.stringify(shown.slice(0, 400))}` : 'no linking note left to look at');
+
+      // (c) File: Save All (from the command palette: it has no key on Linux) writes them:
+      // each linking note links to the new name as often as it linked to the old one, in
+      // wikilinks and markdown links, and no longer to the old one.
+      const unsaved = await badge();
+      await page.keyboard.press(`${mod}+Shift+P`);
+      const palette = page.locator('.quick-input-widget input');
+      await palette.waitFor({ state: 'visible', timeout: T });
+      await palette.fill('>File: Save All');
+      await page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.getByText('File: Save All', { exact: true }) }).first().click({ timeout: T });
+      const before = Object.fromEntries(pick.linking.map((c) => [c.rel, c]));
+      let stale = [];
+      for (const deadline = Date.now() + T; Date.now() < deadline; await page.waitForTimeout(200)) {
+        stale = pick.linking.map((c) => c.rel).filter((rel) => {
+          const o = count(rel, pick.name);
+          const n = count(rel, newName);
+          return o.wiki + o.md > 0 || n.wiki !== before[rel].wiki || n.md !== before[rel].md;
+        });
+        if (stale.length === 0) break;
+      }
+      log(`explorer rename: unsaved files before File: Save All ${JSON.stringify(unsaved)}, after ${JSON.stringify(await badge())}`);
+      check(`after File: Save All, the ${pick.linking.length} notes that linked to ${pick.name} link to ${newName} on disk`, stale.length === 0,
+        `not rewritten: ${stale.map((rel) => `${rel} (links before: ${before[rel].wiki} wiki, ${before[rel].md} markdown; now to the old name ${JSON.stringify(count(rel, pick.name))}, to the new ${JSON.stringify(count(rel, newName))})`).join('; ')}`);
+
+      // (d) F12 on the rewritten link opens the moved note: the server has seen the move.
+      if (sample) {
+        let defOk = false;
+        let defDetail = '';
+        for (const deadline = Date.now() + T; Date.now() < deadline && !defOk;) {
+          await openFile(page, sample.rel).catch(() => {});
+          await gotoPosition(page, sample.line, sample.col);
+          await page.keyboard.press('F12');
+          try {
+            defDetail = JSON.stringify(await waitActiveEditor(page, newRel, 3000));
+            defOk = true;
+          } catch (err) {
+            defDetail = err.message;
+            await page.keyboard.press('Escape');
+          }
+        }
+        if (!check(`F12 on the rewritten link in ${sample.rel} opens ${newRel}`, defOk, defDetail)) {
+          await shot(page, 'explorer-rename-definition');
+        }
       }
     }
     await page.keyboard.press('Escape');
