@@ -11,11 +11,25 @@
 //               that has a plain frontmatter description; the position is inside the target
 //               { file, line, colUtf16, colByte, target, text, targetFile, title, description }
 //   completion: { title, file } a note title that link completion must offer
+//   headingLink: a wikilink [[Note#Heading]] or [[Note#Heading|label]] outside code whose Note
+//               resolves to exactly one other note having exactly one heading with that text
+//               (case-insensitive); the position is inside the anchor (its second character).
+//               heading is the heading's text as the note writes it, anchor as the link does,
+//               headingLine its line in targetFile. links are all the links in the garden
+//               (outside code) to that heading, this one included, which a rename of the
+//               heading must rewrite: wikilinks (embeds and [[#Heading]] in targetFile too)
+//               naming it by its text, style "wikilink"; markdown links [x](path.md#slug)
+//               naming it by its slug, style "markdown" (text is the whole link).
+//               { file, line, colUtf16, colByte, target, text, anchor, targetFile, heading,
+//                 headingLine, links: [{ file, line, text, style }] }
+//               null (with a note on stderr) when the garden has none: only the Emacs test
+//               needs it, and fails then.
 //   notes:      how many notes the garden has
 //
 // Any of them can be forced with env vars: E2E_LINK_FILE + E2E_LINK_TARGET (the first
-// wikilink to that target in that file), E2E_BROKEN_FILE. The script exits non-zero
-// with a message when the garden has no suitable link.
+// wikilink to that target in that file), E2E_BROKEN_FILE, E2E_HEADING_LINK_FILE (the first
+// suitable heading link in that file). The script exits non-zero with a message when the
+// garden has no suitable broken link or link.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -139,20 +153,119 @@ function* wikilinks(note) {
       colByte: byteLen(prefix),
       target,
       text: m[0],
+      // For headingLink only: stripped from broken and link below.
+      inner,
+      innerStart: offset + 2,
+      lineStart,
     };
   }
+}
+
+/** The ATX and setext headings of a note outside code: { line, text } with text as written. */
+function headings(note) {
+  const body = proseOnly(note.text.slice(note.bodyStart));
+  const first = note.text.slice(0, note.bodyStart).split('\n').length - 1;
+  const lines = body.split('\n');
+  const src = note.text.slice(note.bodyStart).split('\n');
+  const out = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i].replace(/\r$/, '');
+    const atx = /^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/.exec(l);
+    if (atx && atx[1].trim()) {
+      out.push({ line: first + i, text: src[i].replace(/\r$/, '').replace(/^ {0,3}#{1,6}[ \t]+/, '').replace(/(?:[ \t]+#+)?[ \t]*$/, '') });
+    } else if (i + 1 < lines.length && l.trim() && !/^ {0,3}([-*_])/.test(l) && /^ {0,3}(=+|-+)[ \t]*\r?$/.test(lines[i + 1]) &&
+      (i === 0 || !lines[i - 1].trim())) {
+      out.push({ line: first + i, text: src[i].replace(/\r$/, '').trim() });
+    }
+  }
+  return out;
+}
+
+/** Folds a heading's text or an anchor the way Obsidian compares them: case and runs of spaces. */
+const foldHeading = (s) => norm(s.trim().split(/\s+/).join(' '));
+
+/** Text a wikilink anchor and a heading can both say without markup or escaping in the way. */
+const plainHeading = (s) => /^[\p{L}\p{N}][\p{L}\p{N} ,.'?!()\-]*$/u.test(s) && s.length <= 80;
+
+/** A wikilink with one #anchor naming a heading, or null. */
+function headingAnchor(l) {
+  const dest = l.inner.split('|')[0];
+  const parts = dest.split('#');
+  if (parts.length !== 2) return null; // no anchor, or [[A#B#C]]
+  const anchor = parts[1].trim();
+  if (!anchor || anchor.startsWith('^') || !plainHeading(anchor)) return null;
+  return { anchor, anchorStart: l.innerStart + parts[0].length + 1 + (parts[1].length - parts[1].trimStart().length) };
+}
+
+/** A heading's GitHub slug, as the server makes it (workspace.Slug). */
+const slug = (text) => [...text.toLowerCase()].map((c) => (c === ' ' ? '-' : /[\p{L}\p{Nd}\p{Mn}\p{Mc}\p{Pc}-]/u.test(c) ? c : '')).join('');
+
+/** The links of note to heading (its text as written) of the note at targetRel: { file, line, text, style }. */
+function linksToHeading(note, targetRel, heading) {
+  const body = proseOnly(note.text.slice(note.bodyStart));
+  const out = [];
+  const at = (index, text, style) => {
+    const line = note.text.slice(0, note.bodyStart + index).split('\n').length - 1;
+    out.push({ file: note.rel, line, text, style });
+  };
+  let m;
+  const wiki = /!?\[\[([^\]\n]+?)\]\]/g;
+  while ((m = wiki.exec(body))) {
+    if (m[1].includes('\\')) continue;
+    const parts = m[1].split('|')[0].split('#');
+    if (parts.length !== 2 || foldHeading(parts[1]) !== foldHeading(heading)) continue;
+    const target = parts[0].trim();
+    const c = target ? candidates(target) : [note];
+    if (c.length === 1 && c[0].rel === targetRel) at(m.index, m[0], 'wikilink');
+  }
+  const md = /(!?)\[[^\]\n]*\]\(([^()\s<>]+)\)/g;
+  while ((m = md.exec(body))) {
+    if (m[1] === '!' || /^[a-z][a-z0-9+.-]*:/i.test(m[2])) continue; // images, web links
+    const parts = m[2].split('#');
+    if (parts.length !== 2 || parts[1] !== slug(heading)) continue;
+    let p;
+    try { p = decodeURIComponent(parts[0]); } catch { continue; }
+    const dir = path.posix.dirname(note.rel);
+    const ways = p ? [path.posix.normalize(path.posix.join(dir, p)), path.posix.normalize(p.replace(/^\//, ''))] : [note.rel];
+    if (ways.some((w) => w === targetRel || w + '.md' === targetRel)) at(m.index, m[0], 'markdown');
+  }
+  return out.sort((a, b) => a.line - b.line);
 }
 
 const plainDescription = (d) => d.length >= 12 && /^[\p{L}\p{N}\s,.;:'"()?!\-–—/]+$/u.test(d) && !/^["']|\s{2}/.test(d);
 
 let broken;
 let link;
+let headingLink;
 const forcedLinkFile = process.env.E2E_LINK_FILE;
 const forcedLinkTarget = process.env.E2E_LINK_TARGET;
 const forcedBroken = process.env.E2E_BROKEN_FILE;
+const forcedHeadingFile = process.env.E2E_HEADING_LINK_FILE;
+const strip = ({ inner, innerStart, lineStart, ...l }) => l;
 
 for (const note of notes) {
-  for (const l of wikilinks(note)) {
+  for (const full of wikilinks(note)) {
+    const l = strip(full);
+    if (!headingLink && (!forcedHeadingFile || forcedHeadingFile === note.rel)) {
+      const a = headingAnchor(full);
+      const c = a ? candidates(l.target) : [];
+      const hs = c.length === 1 && c[0].rel !== note.rel
+        ? headings(c[0]).filter((h) => foldHeading(h.text) === foldHeading(a.anchor)) : [];
+      if (hs.length === 1 && plainHeading(hs[0].text) &&
+        headings(c[0]).filter((h) => slug(h.text) === slug(hs[0].text)).length === 1) {
+        const cursor = a.anchorStart + Math.min(1, a.anchor.length - 1);
+        const prefix = note.text.slice(full.lineStart, cursor);
+        headingLink = {
+          ...l,
+          colUtf16: utf16Len(prefix),
+          colByte: byteLen(prefix),
+          anchor: a.anchor,
+          targetFile: c[0].rel,
+          heading: hs[0].text,
+          headingLine: hs[0].line,
+        };
+      }
+    }
     if (!broken && (!forcedBroken || forcedBroken === note.rel) && !mightResolve(l.target)) {
       broken = l;
     }
@@ -167,6 +280,13 @@ for (const note of notes) {
       link = { ...l, targetFile: c[0].rel, title: c[0].title, description: c[0].description };
     }
   }
+}
+
+if (headingLink) {
+  headingLink.links = [];
+  for (const note of notes) headingLink.links.push(...linksToHeading(note, headingLink.targetFile, headingLink.heading));
+} else {
+  console.error(`pick-targets: ${garden}: note: no wikilink [[Note#Heading]] to a heading of exactly one other note (headingLink is null)`);
 }
 
 const problems = [];
@@ -185,6 +305,7 @@ process.stdout.write(
       broken,
       link,
       completion: { title: link.title, file: link.targetFile },
+      headingLink: headingLink ?? null,
     },
     null,
     2,

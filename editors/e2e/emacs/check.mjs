@@ -32,5 +32,72 @@ check(`definition is ${t.link.targetFile}`, r.definition_file && real(r.definiti
   `got ${r.definition_file}`);
 check(`completion after [[ offers "${t.completion.title}"`, (r.completion_labels ?? []).some((l) => squash(l) === squash(t.completion.title)),
   JSON.stringify((r.completion_labels ?? []).slice(0, 40)));
+
+// 5. Rename on a link's target name: a note rename, which eglot 1.9 cannot make.
+const nr = r.note_rename ?? {};
+const cannot = 'this editor cannot rename files for a language server';
+console.log(`     note rename on ${t.link.text}: Emacs shows: ${nr.error}`);
+check(`M-x eglot-rename on the target name of ${t.link.text} fails with the server's "${cannot}"`,
+  String(nr.error ?? '').includes(cannot) && String(nr.error_message ?? '').includes(cannot),
+  `error: ${JSON.stringify(nr.error)}, message: ${JSON.stringify(nr.error_message)}, prompts: ${JSON.stringify(nr.prompts)}`);
+check('the server answered that rename with error code -32803 (RequestFailed)', nr.error_code === -32803, `code ${JSON.stringify(nr.error_code)}`);
+check(`no file moved: ${t.link.targetFile} is still there and the garden has the same ${nr.notes_before?.length} notes`,
+  nr.target_exists === true && Array.isArray(nr.notes_before) && nr.notes_before.length > 0 &&
+    JSON.stringify(nr.notes_before) === JSON.stringify(nr.notes_after),
+  `target_exists ${nr.target_exists}; before ${JSON.stringify(nr.notes_before)}; after ${JSON.stringify(nr.notes_after)}`);
+check(`and ${t.link.file} line ${t.link.line + 1} is unchanged`, nr.line_before && nr.line_before === nr.line_after,
+  `before ${JSON.stringify(nr.line_before)}, after ${JSON.stringify(nr.line_after)}`);
+
+// 6. Rename inside a link's #anchor: the heading, and every link to it.
+const hl = t.headingLink;
+const hr = r.heading_rename ?? {};
+if (!hl) {
+  check('the garden has a [[Note#Heading]] link to rename a heading from', false, 'pick-targets found none (headingLink is null)');
+} else {
+  const newName = hr.new_name;
+  console.log(`     heading rename: ${hl.text} in ${hl.file}:${hl.line + 1} -> "${newName}"; prompts: ${JSON.stringify(hr.prompts)}`);
+  check(`M-x eglot-rename "${newName}" inside #${hl.anchor} of ${hl.text} succeeds`, !hr.error && Array.isArray(hr.places),
+    `error: ${JSON.stringify(hr.error)}`);
+  const places = hr.places ?? [];
+  // A wikilink names the heading by its text, a markdown link by its slug (as workspace.Slug).
+  const slug = (text) => [...text.toLowerCase()].map((c) => (c === ' ' ? '-' : /[\p{L}\p{Nd}\p{Mn}\p{Mc}\p{Pc}-]/u.test(c) ? c : '')).join('');
+  const anchorOf = (text) => /#([^|\])]*)/.exec(text)?.[1] ?? '';
+  const expected = (p) => {
+    if (p.role === 'heading') {
+      const i = p.before.lastIndexOf(hl.heading);
+      return i < 0 ? null : p.before.slice(0, i) + newName + p.before.slice(i + hl.heading.length);
+    }
+    const renamed = p.text.replace(`#${anchorOf(p.text)}`, `#${p.style === 'markdown' ? slug(newName) : newName}`);
+    return p.before.split(p.text).join(renamed);
+  };
+  const heading = places.find((p) => p.role === 'heading');
+  check(`the buffer of ${hl.targetFile} has heading line ${hl.headingLine + 1} renamed: ${heading && JSON.stringify(expected(heading))}`,
+    heading && heading.before.includes(hl.heading) && heading.buffer === expected(heading),
+    JSON.stringify(heading));
+  const links = places.filter((p) => p.role === 'link');
+  const own = links.find((p) => p.file === hl.file && p.line === hl.line && p.text === hl.text);
+  check(`the buffer of ${hl.file} shows the link as ${own && JSON.stringify(own.text.replace(`#${hl.anchor}`, `#${newName}`))}`,
+    own && own.buffer === expected(own) && own.buffer.includes(`#${newName}`), JSON.stringify(own));
+  for (const style of ['wikilink', 'markdown']) {
+    const others = links.filter((p) => p !== own && p.style === style);
+    if (!others.length) { console.log(`     (no other ${style} to that heading in the garden)`); continue; }
+    const bad = others.filter((p) => !p.before.includes(p.text) || p.buffer !== expected(p));
+    check(`the ${others.length} other ${style === 'markdown' ? 'markdown link' : style}(s) to that heading follow, ${style === 'markdown' ? `by slug (#${slug(newName)})` : 'by text'}: ` +
+      others.map((p) => `${p.file}:${p.line + 1}`).join(', '), bad.length === 0, JSON.stringify(bad));
+  }
+  // What eglot does with the files: it edits their buffers (visiting those it must) and saves none.
+  const unsaved = places.filter((p) => p.modified === true && p.disk === p.before);
+  console.log(`     eglot saves nothing: ${unsaved.length} of the ${places.length} renamed lines were edited in modified buffers and still old on disk ` +
+    `until saved; ${places.filter((p) => p.visited_before !== true).length} of them in files eglot visited to edit them`);
+  check('after saving the edited buffers (C-x s), the files on disk have the renamed heading and links',
+    places.length > 0 && places.every((p) => p.disk_saved === expected(p)),
+    JSON.stringify(places.filter((p) => p.disk_saved !== expected(p))));
+  check(`the server follows: its outline of ${hl.targetFile} has "${newName}" and not "${hl.heading}"`,
+    (hr.outline ?? []).includes(newName) && !(hr.outline ?? []).includes(hl.heading), JSON.stringify(hr.outline));
+  check(`and definition on the renamed anchor goes to line ${hl.headingLine + 1} of ${hl.targetFile}`,
+    hr.definition_file && real(hr.definition_file) === real(path.join(garden, hl.targetFile)) && hr.definition_line === hl.headingLine,
+    `got ${hr.definition_file}:${hr.definition_line}`);
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

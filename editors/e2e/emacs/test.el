@@ -3,9 +3,14 @@
 ;; emacs --batch -q -l test.el   (run.sh does this)
 ;; Environment: RHIZOME_BIN, RHIZOME_E2E_GARDEN, RHIZOME_E2E_TARGETS (../pick-targets.mjs
 ;; output), RHIZOME_E2E_OUT (results JSON, checked by check.mjs).
+;; Steps: diagnostics, hover, definition, completion, then rename with M-x eglot-rename
+;; (answering its prompts): on a link's target name (a note rename, which eglot 1.9 cannot
+;; do: the server must say so) and inside a link's #anchor (a heading rename).
 ;; Uses the snippet documented in editors/README.md:
 ;;   (add-to-list 'eglot-server-programs '((markdown-mode gfm-mode) . ("rhizome" "serve")))
 
+(require 'cl-lib)
+(require 'seq)
 (require 'json)
 (require 'eglot)
 (require 'markdown-mode)
@@ -31,6 +36,55 @@
     (unless ok (error "timed out after %ss waiting for %s" rz-timeout what))
     ok))
 
+(defun rz-goto (line col-byte)
+  "Point at 0-based LINE and UTF-8 byte column COL-BYTE of the current buffer."
+  (goto-char (point-min))
+  (forward-line line)
+  (goto-char (byte-to-position (+ (position-bytes (point)) col-byte))))
+
+(defun rz-line-of (buffer line)
+  "Text of 0-based LINE of BUFFER, or nil without a buffer."
+  (when (buffer-live-p buffer)
+    (with-current-buffer buffer
+      (save-excursion
+        (goto-char (point-min))
+        (forward-line line)
+        (buffer-substring-no-properties (line-beginning-position) (line-end-position))))))
+
+(defun rz-disk-line (file line)
+  "Text of 0-based LINE of FILE as it is on disk."
+  (with-temp-buffer
+    (insert-file-contents file)
+    (rz-line-of (current-buffer) line)))
+
+(defun rz-notes (garden)
+  "The garden's markdown files, relative to it, sorted: to see that no file moved.
+Not Emacs's lock files (.#name.md) of modified buffers."
+  (sort (mapcar (lambda (f) (file-relative-name f garden))
+                (seq-remove (lambda (f) (string-match-p "/\\.git/\\|/\\.#[^/]*\\'" f))
+                            (directory-files-recursively garden "\\.md\\'")))
+        #'string<))
+
+(defun rz-rename-interactively (new-name)
+  "M-x eglot-rename at point, answering its prompts as a user would: NEW-NAME to
+`Rename ... to:', yes to `Server wants to edit ... Proceed?'. Returns an alist of
+the prompts Emacs showed and the error the command signalled, if any: what the
+command loop would show in the echo area and *Messages*."
+  (let (prompts err)
+    (cl-letf (((symbol-function 'read-from-minibuffer)
+               (lambda (prompt &rest _) (push prompt prompts) new-name))
+              ((symbol-function 'y-or-n-p)
+               (lambda (prompt) (push prompt prompts) t)))
+      (condition-case e
+          (let ((current-prefix-arg nil))
+            (call-interactively #'eglot-rename))
+        (error (setq err e))))
+    `((prompts . ,(vconcat (reverse prompts)))
+      (error . ,(and err (error-message-string err)))
+      (error_symbol . ,(and err (symbol-name (car err))))
+      (error_code . ,(and err (alist-get 'jsonrpc-error-code (seq-filter #'consp (cdr err)))))
+      (error_message . ,(and err (alist-get 'jsonrpc-error-message (seq-filter #'consp (cdr err))))))))
+
 (defmacro rz-step (name &rest body)
   `(condition-case err
        (progn ,@body)
@@ -41,7 +95,8 @@
        (garden (file-name-as-directory (getenv "RHIZOME_E2E_GARDEN")))
        (bin (getenv "RHIZOME_BIN"))
        (broken (alist-get 'broken targets))
-       (link (alist-get 'link targets)))
+       (link (alist-get 'link targets))
+       (heading-link (alist-get 'headingLink targets)))
   (setq eglot-server-programs
         (cons `((markdown-mode gfm-mode) . (,bin "serve")) eglot-server-programs))
   (setq eglot-sync-connect t
@@ -93,6 +148,98 @@
                                                '(:context (:triggerKind 2 :triggerCharacter "[")))))
                  (items (if (vectorp res) res (plist-get res :items))))
             (rz-put 'completion_labels (vconcat (mapcar (lambda (i) (plist-get i :label)) items)))))
+        ;; 5. Rename with point on a link's target name: that renames the note's file, which
+        ;; eglot 1.9 cannot do (it announces no resource operations): the server says so,
+        ;; and nothing moves or changes.
+        (rz-step "note rename"
+          (find-file (expand-file-name (alist-get 'file link) garden))
+          (rz-goto (alist-get 'line link) (alist-get 'colByte link))
+          (let* ((before (rz-notes garden))
+                 (line-before (rz-line-of (current-buffer) (alist-get 'line link)))
+                 (res (rz-rename-interactively "Renamed By Emacs")))
+            (rz-put 'note_rename
+                    `(,@res
+                      (notes_before . ,(vconcat before))
+                      (notes_after . ,(vconcat (rz-notes garden)))
+                      (target_exists . ,(if (file-exists-p (expand-file-name (alist-get 'targetFile link) garden)) t :json-false))
+                      (line_before . ,line-before)
+                      (line_after . ,(rz-line-of (current-buffer) (alist-get 'line link)))
+                      (messages . ,(with-current-buffer "*Messages*" (buffer-string)))))))
+        ;; 6. Rename with point inside a link's #anchor: that renames the heading in the
+        ;; target note, and every link's anchor to it follows.
+        (rz-step "heading rename"
+          (unless heading-link (error "pick-targets found no [[Note#Heading]] link in the garden"))
+          (find-file (expand-file-name (alist-get 'file heading-link) garden))
+          (markdown-mode)
+          (eglot-ensure)
+          (rz-wait (lambda () (eglot-current-server)) "eglot to manage the heading link's note")
+          (rz-goto (alist-get 'line heading-link) (alist-get 'colByte heading-link))
+          (let* ((new-name "New Heading Text")
+                 (places (cons `((file . ,(alist-get 'targetFile heading-link))
+                                 (line . ,(alist-get 'headingLine heading-link))
+                                 (role . "heading"))
+                               (mapcar (lambda (l) `((file . ,(alist-get 'file l))
+                                                     (line . ,(alist-get 'line l))
+                                                     (text . ,(alist-get 'text l))
+                                                     (style . ,(alist-get 'style l))
+                                                     (role . "link")))
+                                       (alist-get 'links heading-link))))
+                 (abs (lambda (p) (expand-file-name (alist-get 'file p) garden)))
+                 (before (mapcar (lambda (p) (rz-disk-line (funcall abs p) (alist-get 'line p))) places))
+                 (visited-before (mapcar (lambda (p) (and (get-file-buffer (funcall abs p)) t)) places))
+                 (res (rz-rename-interactively new-name))
+                 (after (cl-mapcar
+                         (lambda (p line-before visited)
+                           (let ((buf (get-file-buffer (funcall abs p))))
+                             `(,@p
+                               (before . ,line-before)
+                               (visited_before . ,(if visited t :json-false))
+                               (buffer . ,(rz-line-of buf (alist-get 'line p)))
+                               (modified . ,(if (and buf (buffer-modified-p buf)) t :json-false))
+                               (disk . ,(rz-disk-line (funcall abs p) (alist-get 'line p))))))
+                         places before visited-before)))
+            ;; eglot leaves the edited buffers unsaved; a user saves them (C-x s).
+            (dolist (p places)
+              (let ((buf (get-file-buffer (funcall abs p))))
+                (when (and buf (buffer-modified-p buf))
+                  (with-current-buffer buf (save-buffer)))))
+            (setq after (mapcar (lambda (p) `(,@p (disk_saved . ,(rz-disk-line (funcall abs p) (alist-get 'line p))))) after))
+            ;; The server follows: its outline of the target note has the new heading, and
+            ;; definition on the renamed anchor lands on it (the heading keeps its line, so
+            ;; the outline is what tells a stale answer from a right one).
+            (let (def-file def-line outline)
+              (ignore-errors
+                (rz-wait (lambda ()
+                           (let ((syms (ignore-errors
+                                         (jsonrpc-request (eglot-current-server) :textDocument/documentSymbol
+                                                          `(:textDocument (:uri ,(eglot--path-to-uri
+                                                                                  (expand-file-name (alist-get 'targetFile heading-link) garden))))))))
+                             (setq outline nil)
+                             (cl-labels ((walk (ss) (mapc (lambda (sym) (push (plist-get sym :name) outline)
+                                                            (walk (plist-get sym :children)))
+                                                          ss)))
+                               (walk syms))
+                             (setq outline (reverse outline)))
+                           (rz-goto (alist-get 'line heading-link) (alist-get 'colByte heading-link))
+                           (let* ((def (ignore-errors
+                                         (jsonrpc-request (eglot-current-server) :textDocument/definition
+                                                          (eglot--TextDocumentPositionParams))))
+                                  (loc (if (vectorp def) (and (> (length def) 0) (aref def 0)) def))
+                                  (uri (or (plist-get loc :uri) (plist-get loc :targetUri)))
+                                  (range (or (plist-get loc :targetSelectionRange) (plist-get loc :range))))
+                             (setq def-file (and uri (file-truename (eglot--uri-to-path uri)))
+                                   def-line (and range (plist-get (plist-get range :start) :line)))
+                             (and def-file (equal def-line (alist-get 'headingLine heading-link))
+                                  (member new-name outline))))
+                         "definition on the renamed anchor to reach the renamed heading"))
+              (rz-put 'heading_rename
+                      `(,@res
+                        (new_name . ,new-name)
+                        (places . ,(vconcat after))
+                        (definition_file . ,def-file)
+                        (definition_line . ,def-line)
+                        (outline . ,(vconcat outline))
+                        (messages . ,(with-current-buffer "*Messages*" (buffer-string))))))))
         (ignore-errors (eglot-shutdown (eglot-current-server)))
         (rz-finish 0))
     (error (push (format "fatal: %s" (error-message-string err)) rz-errors)
