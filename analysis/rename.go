@@ -129,7 +129,7 @@ func Rename(snap *workspace.Snapshot, f *workspace.File, off int, newName string
 	}
 	switch t.Kind {
 	case RenameHeading:
-		return renameHeading(snap, t.File, t.Heading, newName)
+		return renameHeading(snap, t, newName)
 	case RenameTag:
 		return renameTag(snap, t.Tag, newName)
 	}
@@ -270,7 +270,7 @@ func newFileMoves(to map[*workspace.File]string) *fileMoves {
 
 // lastName is the last segment of a path, folded, without a note's
 // extension: two paths whose ends match (see endsWith) share it.
-func lastName(p string) string { return workspace.Fold(path.Base(trimNoteExt(p))) }
+func lastName(p string) string { return workspace.Fold(path.Base(trimExt(p))) }
 
 // allLinks are the indexes of every link of s.
 func allLinks(s *workspace.File) []int {
@@ -312,7 +312,7 @@ func movedLinkEdits(snap *workspace.Snapshot, s *workspace.File, only []int, mov
 		switch {
 		case namesPath(l, target):
 		case namesFolder(l, target):
-			if !strings.EqualFold(path.Base(trimNoteExt(to)), "index") {
+			if !strings.EqualFold(path.Base(trimExt(to)), "index") {
 				continue // the note leaves its folder; the link stays on the folder
 			}
 			written, old, to = strings.TrimSuffix(written, "/"), target.Dir(), dirOf(to)
@@ -340,9 +340,7 @@ func movedLinkEdits(snap *workspace.Snapshot, s *workspace.File, only []int, mov
 // namesPath says whether l names target by its path or file name, rather
 // than by an alias, a title or (for a folder's index note) its folder.
 func namesPath(l *workspace.Link, target *workspace.File) bool {
-	written := strings.ReplaceAll(trimNoteExt(path.Base(l.Target)), " ", "-")
-	own := strings.ReplaceAll(path.Base(trimNoteExt(target.Path)), " ", "-")
-	return workspace.Fold(written) == workspace.Fold(own)
+	return workspace.NameKey(l.Target) == workspace.NameKey(target.Path)
 }
 
 // namesFolder says whether l names target, a folder's index note, by its
@@ -351,8 +349,7 @@ func namesFolder(l *workspace.Link, target *workspace.File) bool {
 	if !target.IsNote() || target.Dir() == "" || !strings.EqualFold(path.Base(target.Stem()), "index") {
 		return false
 	}
-	written := strings.ReplaceAll(path.Base(strings.TrimSuffix(l.Target, "/")), " ", "-")
-	return workspace.Fold(written) == workspace.Fold(strings.ReplaceAll(path.Base(target.Dir()), " ", "-"))
+	return workspace.NameKey(l.Target) == workspace.NameKey(target.Dir())
 }
 
 func sortFileEdits(edits []FileEdits) {
@@ -367,13 +364,6 @@ func dirOf(p string) string {
 		return d
 	}
 	return ""
-}
-
-func trimNoteExt(p string) string {
-	if workspace.IsNotePath(p) {
-		return p[:len(p)-len(path.Ext(p))]
-	}
-	return p
 }
 
 // IsRenameError says whether err is a rename the user asked for that cannot

@@ -69,7 +69,7 @@ func TestRenameRealGardens(t *testing.T) {
 				if h == nil {
 					continue
 				}
-				res, err = renameHeading(v.snap, f, h, h.Text+" renamed")
+				res, err = renameHeading(v.snap, RenameTarget{Kind: RenameHeading, File: f, Heading: h, Name: headingSource(v.snap, f, h)}, h.Text+" renamed")
 				if err != nil {
 					t.Fatalf("%s#%s: %v", f.Path, h.Text, err)
 				}

@@ -7,17 +7,19 @@ import (
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
-// renameHeading gives heading h of note t the text newText, and rewrites the
-// anchor of every link to it in the link's own style: a wikilink's is the
-// heading's text; a markdown link's is its slug, or its text (%20-encoded)
-// when the link wrote the text, as Obsidian does. Duplicates after h that
-// the new text renumbers ("-1") take their links' slugs along.
-func renameHeading(snap *workspace.Snapshot, t *workspace.File, h *workspace.Heading, newText string) (RenameResult, error) {
+// renameHeading gives the heading of target (its Name as written) the text
+// newText, and rewrites the anchor of every link to it in the link's own
+// style: a wikilink's is the heading's text; a markdown link's is its slug,
+// or its text (%20-encoded) when the link wrote the text, as Obsidian does.
+// Duplicates after it that the new text renumbers ("-1") take their links'
+// slugs along.
+func renameHeading(snap *workspace.Snapshot, target RenameTarget, newText string) (RenameResult, error) {
+	t, h := target.File, target.Heading
 	newText = strings.TrimSpace(newText)
 	if newText == "" || strings.ContainsAny(newText, "\r\n") {
 		return RenameResult{}, renameError("a heading's text is one line, not empty")
 	}
-	if newText == headingSource(snap, t, h) {
+	if newText == target.Name {
 		return RenameResult{}, nil
 	}
 	// The text links name is the heading's without its markup, as the

@@ -50,7 +50,7 @@ func fromRelative(cfg *workspace.Config) bool {
 // samePath compares two vault paths as a link names them: case and a note's
 // extension aside.
 func samePath(a, b string) bool {
-	return workspace.Fold(trimNoteExt(a)) == workspace.Fold(trimNoteExt(b))
+	return workspace.Fold(trimExt(a)) == workspace.Fold(trimExt(b))
 }
 
 // movedTarget writes the path part of l, which wrote written, for a target
@@ -77,7 +77,7 @@ func movedTarget(snap *workspace.Snapshot, l *workspace.Link, written string, st
 		}
 	}
 	if target.IsNote() && !workspace.IsNotePath(written) {
-		p = trimNoteExt(p)
+		p = trimExt(p)
 	}
 	if strings.HasSuffix(l.Target, "/") {
 		p += "/"
@@ -151,6 +151,6 @@ func claimed(snap *workspace.Snapshot, name string, self *workspace.File, moved 
 
 // endsWith says whether path p ends with the whole segments of name.
 func endsWith(p, name string) bool {
-	fp, fn := workspace.Fold(trimNoteExt(p)), workspace.Fold(trimNoteExt(name))
+	fp, fn := workspace.Fold(trimExt(p)), workspace.Fold(trimExt(name))
 	return fp == fn || strings.HasSuffix(fp, "/"+fn)
 }

@@ -22,10 +22,7 @@ import (
 // bench/lsp's `[[abc` figure asks for them, without the pipe. Its B/op is
 // what each such keystroke leaves for the collector.
 func BenchmarkCompletionReply1k(b *testing.B) {
-	root := b.TempDir()
-	if _, err := vaultgen.Generate(root, vaultgen.Options{Notes: 1000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
+	root := generatedVault(b, 1000)
 	typed := linkStarts(b, root, 40)
 	text := "# Typing\n\n" + strings.Join(typed, "\n") + "\n"
 	uri := fileURIOf(filepath.Join(root, "typing.md"))
@@ -85,4 +82,14 @@ func linkStarts(b *testing.B, root string, n int) []string {
 		b.Fatalf("%d link targets of %d: %v", len(out), n, err)
 	}
 	return out
+}
+
+// generatedVault writes the repository's generated vault of n notes (seed 1)
+// to a temporary folder.
+func generatedVault(b *testing.B, n int) string {
+	root := b.TempDir()
+	if _, err := vaultgen.Generate(root, vaultgen.Options{Notes: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	return root
 }

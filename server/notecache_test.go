@@ -31,8 +31,14 @@ func TestMain(m *testing.M) {
 // startOn initializes a server with the real engine on an existing vault.
 func startOn(t testing.TB, root string, noCache bool) *harness {
 	t.Helper()
+	return startOnWith(t, root, noCache, `{}`)
+}
+
+// startOnWith is startOn for a client with these capabilities (JSON).
+func startOnWith(t testing.TB, root string, noCache bool, capabilities string) *harness {
+	t.Helper()
 	h := newHarness(t, withRealEngine(), func(o *Options) { o.NoCache = noCache })
-	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"rootUri":"`+string(fileURIOf(root))+`","capabilities":{}}`)); err != nil {
+	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"rootUri":"`+string(fileURIOf(root))+`","capabilities":`+capabilities+`}`)); err != nil {
 		t.Fatalf("initialize: %v", err)
 	}
 	h.notify(protocol.MethodInitialized, struct{}{})

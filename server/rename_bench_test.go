@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
-	"github.com/rhizome-lsp/rhizome/bench/vaultgen"
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
@@ -19,16 +17,8 @@ import (
 // linked note of a generated 10k-note vault from a link to it: the edits of
 // every backlink, their ranges, the WorkspaceEdit's JSON and its frame.
 func BenchmarkRenameHubReply10k(b *testing.B) {
-	root := b.TempDir()
-	if _, err := vaultgen.Generate(root, vaultgen.Options{Notes: 10000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	h := newHarness(b, withRealEngine(), func(o *Options) { o.NoCache = true })
 	caps := `{"workspace":{"workspaceEdit":{"documentChanges":true,"resourceOperations":["rename"]}}}`
-	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"rootUri":"`+string(fileURIOf(root))+`","capabilities":`+caps+`}`)); err != nil {
-		b.Fatal(err)
-	}
-	h.notify(protocol.MethodInitialized, struct{}{})
+	h := startOnWith(b, generatedVault(b, 10000), true, caps)
 	h.waitLog("load memory released")
 
 	// A link to the hub, where a user starts the rename.

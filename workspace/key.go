@@ -53,6 +53,11 @@ func nameKey(p string) string {
 	return strings.Map(dashSpace, fold(p))
 }
 
+// NameKey is the key the index finds a file or a link's target under: its
+// last segment, folded, without a note's extension, whitespace as '-'. Two
+// names with the same key name the same file.
+func NameKey(p string) string { return nameKey(p) }
+
 // dashSpace maps what JavaScript's \s matches (Quartz slugs with
 // replace(/\s/g, "-")) to '-'.
 func dashSpace(r rune) rune {

@@ -212,6 +212,21 @@ async function gotoPosition(page, line, col) {
   await page.waitForTimeout(300);
 }
 
+/**
+ * The rendered lines of the active editor, top to bottom, joined: a line that wraps is several
+ * .view-line elements whose texts join up again.
+ */
+async function renderedText(page) {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
+    return lines
+      .map((l) => ({ top: parseFloat(l.style.top) || 0, text: l.textContent.replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text)
+      .join('');
+  });
+}
+
 async function statusText(page) {
   return page.evaluate(() =>
     [...document.querySelectorAll('.statusbar-item')]
@@ -558,16 +573,7 @@ try {
       let shown = '';
       let rewritten = false;
       for (const deadline = Date.now() + T; Date.now() < deadline && !rewritten; await page.waitForTimeout(200)) {
-        shown = await page.evaluate(() => {
-          // The rendered lines of the active editor, top to bottom; a line that wraps is
-          // several .view-line elements whose texts join up again.
-          const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
-          return lines
-            .map((l) => ({ top: parseFloat(l.style.top) || 0, text: l.textContent.replace(/\u00a0/g, ' ') }))
-            .sort((a, b) => a.top - b.top)
-            .map((l) => l.text)
-            .join('');
-        });
+        shown = await renderedText(page);
         rewritten = shown.includes(wantLine);
       }
       await shot(page, 'rename-done');
@@ -751,14 +757,7 @@ try {
         await openFile(page, sample.rel);
         await gotoPosition(page, sample.line, sample.col);
         for (const deadline = Date.now() + T; Date.now() < deadline && !shown.includes(sample.want); await page.waitForTimeout(200)) {
-          shown = await page.evaluate(() => {
-            const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
-            return lines
-              .map((l) => ({ top: parseFloat(l.style.top) || 0, text: l.textContent.replace(/\u00a0/g, ' ') }))
-              .sort((a, b) => a.top - b.top)
-              .map((l) => l.text)
-              .join('');
-          });
+          shown = await renderedText(page);
         }
         await shot(page, 'explorer-rename-linking-note');
       }
