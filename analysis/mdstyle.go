@@ -91,6 +91,20 @@ func detectStyle(snap *workspace.Snapshot, f *workspace.File) pathStyle {
 
 // write renders the destination for target from note f.
 func (st pathStyle) write(snap *workspace.Snapshot, f, target *workspace.File) string {
+	return st.encode(st.path(snap, f, target))
+}
+
+// encode writes p, a path as st.path gives it, as a destination.
+func (st pathStyle) encode(p string) string {
+	if st.brackets && strings.Contains(p, " ") {
+		return "<" + p + ">"
+	}
+	return encodeDest(p, "")
+}
+
+// path is the path to target from note f, decoded: what a link's Target
+// holds.
+func (st pathStyle) path(snap *workspace.Snapshot, f, target *workspace.File) string {
 	p := target.Path
 	if target.IsNote() && !st.ext {
 		p = target.Stem()
@@ -107,10 +121,7 @@ func (st pathStyle) write(snap *workspace.Snapshot, f, target *workspace.File) s
 		}
 		p = name
 	}
-	if st.brackets && strings.Contains(p, " ") {
-		return "<" + p + ">"
-	}
-	return encodeDest(p, "")
+	return p
 }
 
 func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, text string, start, off int) CompletionList {

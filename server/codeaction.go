@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 
 	"go.lsp.dev/protocol"
 
@@ -18,20 +19,45 @@ type codeAction struct {
 	Edit        *WorkspaceEdit          `json:"edit,omitempty"`
 }
 
-// codeAction offers the fixes of the diagnostics in the range: the
-// did-you-mean path of a broken link, the closest heading of a broken anchor,
-// a full path for an ambiguous link; and, where the client can create files,
-// a new note for a link to a note that does not exist.
+// codeAction offers the quick fixes of the diagnostics in the range and the
+// rewrites of the links or text in it (refactor.go), of the kinds the client
+// asks for.
 func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) ([]codeAction, error) {
 	q, ok := s.ws.at(p.TextDocument.URI, p.Range.Start)
 	if !ok {
 		return []codeAction{}, nil
 	}
 	defer q.release()
+	start, end := q.lines.OffsetRange(s.Session().Encoding, p.Range)
+	out := []codeAction{}
+	if wantsKind(p.Context.Only, protocol.QuickFix) {
+		out = append(out, s.quickFixes(q, p.TextDocument.URI, start, end)...)
+	}
+	if wantsKind(p.Context.Only, protocol.RefactorRewrite) {
+		out = append(out, s.refactorActions(q, p.TextDocument.URI, start, end)...)
+	}
+	return out, nil
+}
+
+// wantsKind says whether a client that asked for only these kinds (none:
+// all) wants actions of kind: "refactor" takes "refactor.rewrite".
+func wantsKind(only []protocol.CodeActionKind, kind protocol.CodeActionKind) bool {
+	for _, k := range only {
+		if kind == k || strings.HasPrefix(string(kind), string(k)+".") {
+			return true
+		}
+	}
+	return len(only) == 0
+}
+
+// quickFixes are the fixes of the diagnostics in the range: the
+// did-you-mean path of a broken link, the closest heading of a broken anchor,
+// a full path for an ambiguous link; and, where the client can create files,
+// a new note for a link to a note that does not exist.
+func (s *Server) quickFixes(q *query, uri protocol.DocumentURI, start, end int) []codeAction {
 	lines := q.lines
 	enc := s.Session().Encoding
-	start, end := lines.OffsetRange(enc, p.Range)
-	out := []codeAction{}
+	var out []codeAction
 	diags := analysis.Diagnose(q.snap, q.file, q.v.severities())
 	converted := s.ws.convert(q.file, diags)
 	for i, d := range diags {
@@ -45,7 +71,7 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 				Kind:        protocol.QuickFix,
 				Diagnostics: []protocol.Diagnostic{converted[i]},
 				IsPreferred: j == 0,
-				Edit:        &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{p.TextDocument.URI: {edit}}},
+				Edit:        &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{uri: {edit}}},
 			})
 		}
 		if d.Code == "broken-link" {
@@ -54,7 +80,7 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // createNoteAction creates the note a broken link names, with its title as

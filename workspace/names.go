@@ -98,6 +98,8 @@ type nameTable struct {
 	// grams is built by WarmNames (after the index) or on the first
 	// FindNames of two bytes or more.
 	grams *nameGrams
+	// exact is built on the first FindPhrase.
+	exact []exactName
 
 	// headings has a lock of its own: building it takes tens of
 	// milliseconds on a large vault, which completion must not wait for.
@@ -108,7 +110,7 @@ type nameTable struct {
 // drop forgets the table, to be built again on first use; t.mu is held.
 func (t *nameTable) drop() {
 	t.entries, t.text, t.starts, t.base, t.extra = nil, "", nil, 0, nil
-	t.byTitle, t.grams, t.pending = nil, nil, nil
+	t.byTitle, t.grams, t.exact, t.pending = nil, nil, nil, nil
 }
 
 // FilesByTitle lists the notes by title, then the other files by path: the

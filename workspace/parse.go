@@ -82,6 +82,21 @@ func (definitionsFirst) Transform(node *ast.Paragraph, reader text.Reader, pc pa
 // note and the body is still parsed; invalid UTF-8, NUL bytes and CRLF are
 // taken as they are.
 func (p *Parser) Parse(notePath, content string, version int32) *Note {
+	return p.parse(notePath, content, version, nil)
+}
+
+// Prose returns the spans of a note's text that markdown leaves as plain
+// text, in order: not code, math, HTML, comments, frontmatter, links or
+// markup. Nothing keeps them (a vault would hold them for every note): a
+// feature that must not touch code asks for one open note's.
+func (p *Parser) Prose(content string) []Span {
+	var runs []Span
+	p.parse("", content, 0, &runs)
+	return runs
+}
+
+// parse is Parse; runs, when not nil, receives the text runs (see Prose).
+func (p *Parser) parse(notePath, content string, version int32, runs *[]Span) *Note {
 	n := &Note{Path: notePath, Text: content, Version: version}
 	start := 0
 	if strings.HasPrefix(content, "\uFEFF") {
@@ -126,6 +141,9 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 	}
 	_ = ast.Walk(doc, c.visit)
 	c.finish()
+	if runs != nil {
+		*runs = unblanked(c.runs, src, content)
+	}
 	n.Size = len(content)
 	n.Lines = NewLines(content)
 	n.InvalidUTF8 = !utf8.ValidString(content)
@@ -145,6 +163,23 @@ func (p *Parser) parseFile(notePath, content string, sum uint32) *Note {
 	n.Sum = sum
 	n.dropText()
 	return n
+}
+
+// unblanked is runs without what was blanked in src (comments, Templater).
+func unblanked(runs []Span, src []byte, text string) []Span {
+	out := make([]Span, 0, len(runs))
+	for _, r := range runs {
+		start := r.Start
+		for i := r.Start; i <= r.End; i++ {
+			if i == r.End || src[i] != text[i] {
+				if i > start {
+					out = append(out, Span{start, i})
+				}
+				start = i + 1
+			}
+		}
+	}
+	return out
 }
 
 // blank overwrites src[from:to] with spaces, keeping line breaks.

@@ -99,5 +99,35 @@ if (!hl) {
     `got ${hr.definition_file}:${hr.definition_line}`);
 }
 
+// 7. M-x eglot-code-actions on the wikilink: a markdown link to the same note.
+const cl = r.convert_link ?? {};
+const mdLink = /^!?\[[^\]]*\]\(([^)\s]+)\)$/;
+const converted = cl.line_before?.includes(t.link.text) &&
+  cl.line_after?.startsWith(cl.line_before.slice(0, cl.line_before.indexOf(t.link.text)));
+const newLink = converted ? cl.line_after.slice(cl.line_before.indexOf(t.link.text),
+  cl.line_after.length - (cl.line_before.length - cl.line_before.indexOf(t.link.text) - t.link.text.length)) : '';
+console.log(`     convert: ${t.link.text} -> ${newLink}; offered ${JSON.stringify(cl.offered)}`);
+check(`M-x eglot-code-actions on ${t.link.text} makes it a markdown link: ${JSON.stringify(newLink)}`,
+  !cl.error && converted && mdLink.test(newLink) && cl.line_after.endsWith(cl.line_before.slice(cl.line_before.indexOf(t.link.text) + t.link.text.length)),
+  `error: ${JSON.stringify(cl.error)}, before ${JSON.stringify(cl.line_before)}, after ${JSON.stringify(cl.line_after)}`);
+// The garden's own style: from the note's folder, or from the root as this garden writes them.
+const dest = converted && mdLink.test(newLink) ? decodeURIComponent(mdLink.exec(newLink)[1]) : '';
+check(`its destination names ${t.link.targetFile}, from ${path.dirname(t.link.file)}/ or from the garden's root`,
+  dest && [path.join(garden, path.dirname(t.link.file), dest), path.join(garden, dest)]
+    .some((p) => real(p) === real(path.join(garden, t.link.targetFile))),
+  newLink);
+check(`and the server follows it there (definition on the new link)`,
+  cl.definition_file && real(cl.definition_file) === real(path.join(garden, t.link.targetFile)), `got ${cl.definition_file}`);
+
+// 8. M-x eglot-code-actions on a note's title written in prose: a link to it.
+const lm = r.link_mention ?? {};
+const wiki = /\[\[([^\]|]+)(?:\|([^\]]+))?\]\]/.exec(lm.line_after ?? '');
+console.log(`     mention: "${lm.written}" -> ${lm.line_after}; offered ${JSON.stringify(lm.offered)}`);
+check(`M-x eglot-code-actions on "${lm.written}" in prose links it, the text as written`,
+  !lm.error && wiki && (wiki[2] ?? wiki[1]) === lm.written && !String(lm.line_after).includes(` ${lm.written} `),
+  `error: ${JSON.stringify(lm.error)}, line ${JSON.stringify(lm.line_after)}`);
+check(`the new link leads to ${t.completion.file}`,
+  lm.definition_file && real(lm.definition_file) === real(path.join(garden, t.completion.file)), `got ${lm.definition_file}`);
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

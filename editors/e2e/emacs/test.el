@@ -5,7 +5,10 @@
 ;; output), RHIZOME_E2E_OUT (results JSON, checked by check.mjs).
 ;; Steps: diagnostics, hover, definition, completion, then rename with M-x eglot-rename
 ;; (answering its prompts): on a link's target name (a note rename, which eglot 1.9 cannot
-;; do: the server must say so) and inside a link's #anchor (a heading rename).
+;; do: the server must say so) and inside a link's #anchor (a heading rename); then
+;; M-x eglot-code-actions on a wikilink (converted to a markdown link) and on a note's
+;; title written in prose (linked to the note). Not M-x eglot-code-action-rewrite: in
+;; eglot 1.9 it asks the server and then does nothing with the answer.
 ;; Uses the snippet documented in editors/README.md:
 ;;   (add-to-list 'eglot-server-programs '((markdown-mode gfm-mode) . ("rhizome" "serve")))
 
@@ -84,6 +87,34 @@ command loop would show in the echo area and *Messages*."
       (error_symbol . ,(and err (symbol-name (car err))))
       (error_code . ,(and err (alist-get 'jsonrpc-error-code (seq-filter #'consp (cdr err)))))
       (error_message . ,(and err (alist-get 'jsonrpc-error-message (seq-filter #'consp (cdr err))))))))
+
+(defun rz-rewrite-interactively (pick)
+  "M-x eglot-code-actions at point, choosing the first action whose title starts with
+PICK when eglot asks which, as a user typing in the minibuffer would (a keyboard event
+last, not a mouse click, which would get a menu). Returns an alist of the titles offered
+and the error signalled, if any."
+  (let (offered err)
+    (cl-letf (((symbol-function 'completing-read)
+               (lambda (_prompt items &rest _)
+                 (setq offered (mapcar #'car items))
+                 (or (seq-find (lambda (title) (string-prefix-p pick title)) offered) "")))
+              ((symbol-function 'y-or-n-p) (lambda (&rest _) t)))
+      (condition-case e
+          (let ((last-nonmenu-event ?\r) (current-prefix-arg nil))
+            (call-interactively #'eglot-code-actions))
+        (error (setq err e))))
+    `((offered . ,(vconcat offered))
+      (error . ,(and err (error-message-string err))))))
+
+(defun rz-definition-at-point ()
+  "The file and 0-based line that definition at point leads to, after telling the
+server of the buffer's edits."
+  (eglot--signal-textDocument/didChange)
+  (let* ((def (jsonrpc-request (eglot-current-server) :textDocument/definition
+                               (eglot--TextDocumentPositionParams)))
+         (loc (if (vectorp def) (and (> (length def) 0) (aref def 0)) def))
+         (uri (or (plist-get loc :uri) (plist-get loc :targetUri))))
+    (and uri (file-truename (eglot--uri-to-path uri)))))
 
 (defmacro rz-step (name &rest body)
   `(condition-case err
@@ -240,6 +271,45 @@ command loop would show in the echo area and *Messages*."
                         (definition_line . ,def-line)
                         (outline . ,(vconcat outline))
                         (messages . ,(with-current-buffer "*Messages*" (buffer-string))))))))
+        ;; 7. A code action on the wikilink: M-x eglot-code-actions converts it to a
+        ;; markdown link, which the server then follows to the same note.
+        (rz-step "convert link"
+          (find-file (expand-file-name (alist-get 'file link) garden))
+          (markdown-mode)
+          (eglot-ensure)
+          (rz-wait (lambda () (eglot-current-server)) "eglot to manage the link note")
+          (rz-goto (alist-get 'line link) (alist-get 'colByte link))
+          (let* ((line-before (rz-line-of (current-buffer) (alist-get 'line link)))
+                 (start (save-excursion (search-backward "[[" (line-beginning-position) t)))
+                 (res (rz-rewrite-interactively "Convert to markdown link"))
+                 (line-after (rz-line-of (current-buffer) (alist-get 'line link))))
+            (when start (goto-char (+ start 2)))
+            (rz-put 'convert_link
+                    `(,@res
+                      (line_before . ,line-before)
+                      (line_after . ,line-after)
+                      (definition_file . ,(and start (rz-definition-at-point)))))))
+        ;; 8. A code action on a note's title written in prose: linked to the note.
+        (rz-step "link mention"
+          (let* ((title (alist-get 'title (alist-get 'completion targets)))
+                 (written (downcase title)))
+            (goto-char (point-max))
+            (insert "\n\nA line that mentions " written " in passing.\n")
+            (eglot--signal-textDocument/didChange)
+            (search-backward written)
+            (forward-char (/ (length written) 2))
+            (let* ((line (1- (line-number-at-pos)))
+                   (res (rz-rewrite-interactively "Link to "))
+                   (line-after (rz-line-of (current-buffer) line)))
+              (goto-char (point-min))
+              (forward-line line)
+              (let ((start (search-forward "[" (line-end-position) t)))
+                (when start (forward-char 2)))
+              (rz-put 'link_mention
+                      `(,@res
+                        (written . ,written)
+                        (line_after . ,line-after)
+                        (definition_file . ,(rz-definition-at-point)))))))
         (ignore-errors (eglot-shutdown (eglot-current-server)))
         (rz-finish 0))
     (error (push (format "fatal: %s" (error-message-string err)) rz-errors)
