@@ -33,15 +33,7 @@ func References(snap *workspace.Snapshot, f *workspace.File, off int, includeDec
 		}
 		out = append(out, decl)
 	}
-	for _, ref := range snap.Backlinks(target) {
-		if heading != nil {
-			if r := snap.Resolve(ref.From, int(ref.Index)); r.Heading == nil || r.Heading.Slug != heading.Slug {
-				continue
-			}
-		}
-		out = append(out, Location{File: ref.From, Span: ref.Link().Span})
-	}
-	return out
+	return append(out, linksTo(snap, target, heading)...)
 }
 
 func tagUses(snap *workspace.Snapshot, name string) []Location {

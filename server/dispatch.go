@@ -77,6 +77,12 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		return request(ctx, reply, req, s.documentSymbol)
 	case protocol.MethodWorkspaceSymbol:
 		return request(ctx, reply, req, s.workspaceSymbol)
+	case protocol.MethodTextDocumentCodeLens:
+		return request(ctx, reply, req, s.codeLens)
+	case protocol.MethodCodeLensResolve:
+		return request(ctx, reply, req, s.codeLensResolve)
+	case protocol.MethodTextDocumentDocumentLink:
+		return request(ctx, reply, req, s.documentLink)
 	case protocol.MethodTextDocumentPrepareRename:
 		return request(ctx, reply, req, s.prepareRename)
 	case protocol.MethodTextDocumentRename:

@@ -183,6 +183,13 @@ func (p *publisher) flush(ctx context.Context) {
 			p.e.s.log.Debug("diagnostic refresh", zap.Error(err))
 		}
 	}
+	// The links that changed may be to any note in sight, whose lenses
+	// count them; the editor asks again only for the lenses it shows.
+	if p.e.s.Session().Client.CodeLensRefresh {
+		if err := p.e.s.Refresh(ctx, "codeLens"); err != nil {
+			p.e.s.log.Debug("code lens refresh", zap.Error(err))
+		}
+	}
 }
 
 // boolRank orders true before false.

@@ -112,6 +112,17 @@ func (s *Snapshot) Backlinks(f *File) []LinkRef {
 	return out
 }
 
+// AnchoredBacklinks calls fn, in no order, for each link to f that names a
+// heading or block: counting the links to each heading needs only those, and
+// the index knows which they are without reading the links.
+func (s *Snapshot) AnchoredBacklinks(f *File, fn func(LinkRef)) {
+	for _, r := range f.backlinks {
+		if r.anchored {
+			fn(r)
+		}
+	}
+}
+
 // BacklinkCount is len(Backlinks(f)) without the copy.
 func (s *Snapshot) BacklinkCount(f *File) int { return len(f.backlinks) }
 

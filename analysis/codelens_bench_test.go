@@ -1,0 +1,54 @@
+package analysis
+
+import (
+	"testing"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// The lenses of the most-linked note: the editor asks for them after each
+// pause in typing there, and after each edit elsewhere (codeLens/refresh).
+func BenchmarkLensesHub10k(b *testing.B) { benchLensesHub(b, bigVault(b)) }
+
+// 50k: -bench LensesHub50k.
+func BenchmarkLensesHub50k(b *testing.B) { benchLensesHub(b, vault50k.get(b, 50000)) }
+
+func benchLensesHub(b *testing.B, ix *workspace.Index) {
+	snap := ix.Snapshot()
+	defer snap.Release()
+	f := hub(snap)
+	for b.Loop() {
+		if len(Lenses(snap, f)) == 0 {
+			b.Fatal("no lenses")
+		}
+	}
+	b.ReportMetric(float64(snap.BacklinkCount(f)), "backlinks")
+}
+
+// Resolving the hub's note lens lists every backlink.
+func BenchmarkLensLinksHub10k(b *testing.B) {
+	snap := bigVault(b).Snapshot()
+	defer snap.Release()
+	f := hub(snap)
+	for b.Loop() {
+		if len(LensLinks(snap, f, -1)) == 0 {
+			b.Fatal("no links")
+		}
+	}
+}
+
+// The document links of a note with many links.
+func BenchmarkDocumentLinks10k(b *testing.B) {
+	snap := bigVault(b).Snapshot()
+	defer snap.Release()
+	var f *workspace.File
+	for _, g := range snap.Notes() {
+		if f == nil || len(g.Note.Links()) > len(f.Note.Links()) {
+			f = g
+		}
+	}
+	for b.Loop() {
+		DocumentLinks(snap, f)
+	}
+	b.ReportMetric(float64(len(f.Note.Links())), "links")
+}
