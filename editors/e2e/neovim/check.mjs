@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Checks what test.lua recorded: node check.mjs targets.json results.json
+// Checks what test.lua recorded: node check.mjs targets.json results.json [nvim-output]
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [targetsFile, resultsFile] = process.argv.slice(2);
+const [targetsFile, resultsFile, outputFile] = process.argv.slice(2);
 const t = JSON.parse(fs.readFileSync(targetsFile, 'utf8'));
 let r;
 try {
@@ -123,6 +123,39 @@ check(
   `labels: ${JSON.stringify(rt.labels.slice(0, 40))}`,
 );
 
+// Code lenses on the heading link's target note: the note's backlinks on line 1, the links to
+// the heading (from other notes: a note's links to itself are not backlinks) on its line, and
+// running that lens lists exactly those links.
+const h = t.headingLink;
+const cl = r.codelens ?? {};
+const lensAt = (line) => (cl.lenses ?? []).find((l) => l.line === line);
+const toHeading = (h?.links ?? []).filter((l) => l.file !== h.targetFile);
+const headingTitle = `${toHeading.length} ${toHeading.length === 1 ? 'link' : 'links'}`;
+check(
+  'the plugin shows the code lenses by itself (refreshed on attach and BufEnter)',
+  cl.plugin_refreshed === true,
+  `lenses after waiting: ${JSON.stringify(cl.lenses)}`,
+);
+const noteLens = lensAt(0);
+const backlinks = Number(/^(\d+) backlinks?$/.exec(noteLens?.title ?? '')?.[1]);
+check(
+  `a lens on line 1 of ${h?.targetFile} counts its backlinks (at least the ${toHeading.length} to the heading), with as many locations`,
+  backlinks >= toHeading.length && backlinks > 0 && noteLens.locations === backlinks && noteLens.command === 'rhizome.showReferences',
+  `lens: ${JSON.stringify(noteLens)}`,
+);
+check(
+  `a lens on the heading "${h?.heading}" (line ${h?.headingLine + 1}) reads "${headingTitle}"`,
+  lensAt(h?.headingLine)?.title === headingTitle && lensAt(h?.headingLine)?.locations === toHeading.length,
+  `lens: ${JSON.stringify(lensAt(h?.headingLine))}; links to the heading: ${JSON.stringify(toHeading)}`,
+);
+const wantQf = toHeading.map((l) => `${real(path.join(garden, l.file))}:${l.line}`).sort();
+const gotQf = (cl.quickfix?.items ?? []).map((i) => `${real(i.file)}:${i.line}`).sort();
+check(
+  'vim.lsp.codelens.run on the heading lists its links in the quickfix list',
+  JSON.stringify(gotQf) === JSON.stringify(wantQf) && /rhizome/.test(cl.quickfix?.title ?? ''),
+  `quickfix ${JSON.stringify(cl.quickfix)}, want ${JSON.stringify(wantQf)}`,
+);
+
 // Rename from the link: the file moves, the wikilinks to it in every note follow, and definition
 // then lands in the moved file.
 const rn = r.rename ?? {};
@@ -167,6 +200,14 @@ check(
   rn.definition_landed === true,
   `last definition: ${rn.definition}, want ${rn.new_file}`,
 );
+
+// A Lua error in a callback (a handler, an autocommand) does not stop the script, but the user
+// sees it: none may appear.
+if (outputFile) {
+  const output = fs.existsSync(outputFile) ? fs.readFileSync(outputFile, 'utf8') : '';
+  const errors = output.split('\n').filter((l) => /^E\d+:|Error (executing|detected)/.test(l));
+  check('Neovim showed no error', errors.length === 0, errors.join('\n     '));
+}
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -74,7 +74,7 @@ for pass in $passes; do
   if [ -s "$pw/nvim.out" ]; then echo "--- nvim output"; cat "$pw/nvim.out"; echo "---"; fi
   log="$(find "$pw" -name 'lsp.log' 2>/dev/null | head -1 || true)"
   set +e
-  node "$here/check.mjs" "$work/targets.json" "$pw/results.json"
+  node "$here/check.mjs" "$work/targets.json" "$pw/results.json" "$pw/nvim.out"
   check=$?
   set -e
   echo "neovim e2e: results $pw/results.json, LSP log ${log:-none}"

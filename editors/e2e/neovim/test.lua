@@ -271,6 +271,55 @@ step("definition", function()
   end
 end)
 
+-- 3b. Code lenses on the note a heading link leads to, which the plugin shows by itself (it
+-- refreshes them when a buffer attaches or is entered): the note's backlinks on its first line,
+-- the links to the heading on the heading's line. Running the heading's lens as a user does
+-- (vim.lsp.codelens.run on that line) puts those links in the quickfix list.
+step("codelens", function()
+  local h = targets.headingLink
+  assert(h, "the garden has no [[Note#Heading]] link (pick-targets headingLink is null)")
+  local buf = open(h.targetFile)
+  wait_client(buf)
+  out.codelens = { file = h.targetFile, lenses = {} }
+  local function heading_lens()
+    local lenses = vim.lsp.codelens.get(buf)
+    for _, l in ipairs(lenses) do
+      if l.range.start.line == h.headingLine and l.command then
+        return lenses
+      end
+    end
+  end
+  out.codelens.plugin_refreshed = vim.wait(timeout / 2, function()
+    return heading_lens() ~= nil
+  end, 50)
+  if not out.codelens.plugin_refreshed then
+    vim.wait(timeout / 2, function()
+      vim.lsp.codelens.refresh()
+      return heading_lens() ~= nil
+    end, 300)
+  end
+  local lenses = heading_lens() or vim.lsp.codelens.get(buf)
+  for _, l in ipairs(lenses) do
+    local args = l.command and l.command.arguments or {}
+    table.insert(out.codelens.lenses, {
+      line = l.range.start.line,
+      title = l.command and l.command.title,
+      command = l.command and l.command.command,
+      locations = args[3] and #args[3] or nil,
+    })
+  end
+  vim.fn.setqflist({}, "r")
+  vim.api.nvim_win_set_cursor(0, { h.headingLine + 1, 0 })
+  vim.lsp.codelens.run()
+  local qf = vim.fn.getqflist({ title = 1, items = 1 })
+  out.codelens.quickfix = { title = qf.title, items = {} }
+  for _, item in ipairs(qf.items) do
+    local name = vim.api.nvim_buf_get_name(item.bufnr)
+    table.insert(out.codelens.quickfix.items, { file = vim.loop.fs_realpath(name) or name, line = item.lnum - 1 })
+  end
+  vim.cmd("cclose")
+end)
+
 -- 4. Completion after typing `[[` on a new last line of the link note.
 step("completion", function()
   vim.api.nvim_set_current_buf(link_buf)

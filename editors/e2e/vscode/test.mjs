@@ -227,6 +227,32 @@ async function renderedText(page) {
   });
 }
 
+/** Runs a command from the palette by its label. */
+async function runCommand(page, label) {
+  await page.keyboard.press(`${mod}+Shift+P`);
+  const palette = page.locator('.quick-input-widget input');
+  await palette.waitFor({ state: 'visible', timeout: T });
+  await palette.fill(`>${label}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: T });
+  await page.waitForTimeout(200);
+  await page.keyboard.press('Enter');
+}
+
+/** The cursor's 1-based line, from the status bar ("Ln 21, Col 1"). */
+async function cursorLine(page) {
+  const text = await page.evaluate(() =>
+    [...document.querySelectorAll('.statusbar-item')].map((e) => e.textContent.trim()).find((t) => /^Ln \d+, Col \d+/.test(t)) ?? '');
+  return Number(/^Ln (\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+/** The texts of the code lenses in sight in the active editor. */
+async function codeLensTexts(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.editor-group-container.active .codelens-decoration a, .editor-group-container.active .codelens-decoration span')]
+      .map((e) => e.textContent.replace(/\u00a0/g, ' ').trim())
+      .filter(Boolean));
+}
+
 async function statusText(page) {
   return page.evaluate(() =>
     [...document.querySelectorAll('.statusbar-item')]
@@ -414,6 +440,81 @@ try {
   }
   await shot(page, 'definition');
   check(`F12 on ${targets.link.text} opens ${targets.link.targetFile}`, defOk, defDetail);
+
+  // 3b. Document links and code lenses, on the garden's link to a heading (pick-targets'
+  // headingLink): keyboard hover on the link shows the document link's tooltip, "Open Link"
+  // opens the target note at the heading's line (the link's "#L" fragment), and there the
+  // lenses count the note's backlinks and the heading's links; clicking the heading's lens
+  // opens the references peek with those links.
+  {
+    const h = targets.headingLink;
+    if (check('the garden has a link to a heading of another note (pick-targets headingLink)', !!h, 'headingLink is null')) {
+      await openFile(page, h.file);
+      await gotoPosition(page, h.line, h.colUtf16);
+      const tooltip = `Open ${h.targetFile} › ${h.heading}`;
+      let hover = '';
+      for (let attempt = 0; attempt < 4 && !hover.includes(tooltip); attempt++) {
+        await page.waitForTimeout(500 * attempt); // links are computed a moment after the editor opens
+        await page.keyboard.press(`${mod}+K`);
+        await page.keyboard.press(`${mod}+I`);
+        try {
+          await page.locator('.monaco-hover:visible').first().waitFor({ timeout: T / 3 });
+          await page.waitForTimeout(500);
+        } catch {}
+        hover = (await page.locator('.monaco-hover:visible').allInnerTexts().catch(() => [])).join('\n').replace(/\s+/g, ' ');
+        await page.keyboard.press('Escape');
+      }
+      await shot(page, 'document-link-hover');
+      check(`the link ${h.text} is a document link: its hover says "${tooltip}"`, hover.includes(tooltip), `hover: ${JSON.stringify(hover.slice(0, 600))}`);
+
+      await gotoPosition(page, h.line, h.colUtf16);
+      await runCommand(page, 'Open Link');
+      let opened = '';
+      let line = NaN;
+      try {
+        await waitActiveEditor(page, h.targetFile);
+        for (const deadline = Date.now() + T / 3; Date.now() < deadline && line !== h.headingLine + 1; await page.waitForTimeout(200)) {
+          line = await cursorLine(page);
+        }
+        opened = h.targetFile;
+      } catch (err) {
+        opened = err.message;
+      }
+      await shot(page, 'document-link-open');
+      check(`"Open Link" on it opens ${h.targetFile} at the heading's line ${h.headingLine + 1}`, opened === h.targetFile && line === h.headingLine + 1,
+        `opened: ${opened}; cursor on line ${line}`);
+
+      const toHeading = h.links.filter((l) => l.file !== h.targetFile);
+      const headingTitle = `${toHeading.length} ${toHeading.length === 1 ? 'link' : 'links'}`;
+      if (opened !== h.targetFile) await openFile(page, h.targetFile);
+      await page.keyboard.press(`${mod}+Home`);
+      let lenses = [];
+      const lensStart = Date.now();
+      for (const deadline = Date.now() + T; Date.now() < deadline; await page.waitForTimeout(250)) {
+        lenses = await codeLensTexts(page);
+        if (lenses.some((t) => /^\d+ backlinks?$/.test(t)) && lenses.includes(headingTitle)) break;
+      }
+      log(`code lenses after ${Date.now() - lensStart} ms: ${JSON.stringify(lenses)}`);
+      await shot(page, 'code-lenses');
+      const backlinks = Number(lenses.map((t) => /^(\d+) backlinks?$/.exec(t)?.[1]).find(Boolean));
+      check(`a code lens above ${h.targetFile} counts its backlinks, and one above "${h.heading}" reads "${headingTitle}"`,
+        backlinks >= toHeading.length && lenses.includes(headingTitle), `lenses in sight: ${JSON.stringify(lenses)}`);
+
+      let peek = '';
+      try {
+        await page.locator('.editor-group-container.active .codelens-decoration a', { hasText: headingTitle }).first().click({ timeout: T / 3 });
+        await page.locator('.peekview-widget').first().waitFor({ state: 'visible', timeout: T / 3 });
+        await page.waitForTimeout(500);
+        peek = (await page.locator('.peekview-widget .peekview-title').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+      } catch (err) {
+        peek = err.message;
+      }
+      await shot(page, 'code-lens-peek');
+      check(`clicking "${headingTitle}" opens the references peek with its ${toHeading.length}`, peek.includes(`(${toHeading.length})`),
+        `peek title: ${JSON.stringify(peek)}`);
+      await page.keyboard.press('Escape');
+    }
+  }
 
   // 4. Completion: type `[[` on a new line and look for the note title in the list.
   await openFile(page, targets.link.file);

@@ -1,9 +1,10 @@
 // VS Code client for the rhizome language server (`rhizome serve`, LSP over stdio).
 //
 // What lives here and nowhere else: finding the executable, mapping the
-// `rhizome.*` settings to the server's configuration keys, the status bar item
-// and the two commands. Everything a note needs (completion, hover, diagnostics…)
-// comes from the server through vscode-languageclient.
+// `rhizome.*` settings to the server's configuration keys, the status bar item,
+// the two commands, and the one behind the code lenses. Everything a note needs
+// (completion, hover, diagnostics…) comes from the server through
+// vscode-languageclient.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,6 +13,8 @@ import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
   LanguageClient,
+  Location as LspLocation,
+  Position as LspPosition,
   LanguageClientOptions,
   NotificationType,
   ServerOptions,
@@ -54,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('rhizome.restart', restart),
     vscode.commands.registerCommand('rhizome.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand(SHOW_REFERENCES_COMMAND, showReferences),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
   );
 
@@ -62,6 +66,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   await stopClient();
+}
+
+// ---------------------------------------------------------------------------
+// Code lenses
+
+/**
+ * The command of the server's code lenses ("12 backlinks" above a note, "3 links" above a
+ * heading). Its arguments are those of `editor.action.showReferences`, in LSP types: the
+ * server cannot run it, so the lens names this command, which converts them and shows the
+ * links in the peek view.
+ */
+const SHOW_REFERENCES_COMMAND = 'rhizome.showReferences';
+
+async function showReferences(uri: string, position: LspPosition, locations: LspLocation[]): Promise<void> {
+  if (!client) {
+    return;
+  }
+  const p2c = client.protocol2CodeConverter;
+  await vscode.commands.executeCommand(
+    'editor.action.showReferences',
+    p2c.asUri(uri),
+    p2c.asPosition(position),
+    (locations ?? []).map((l) => p2c.asLocation(l)),
+  );
 }
 
 // ---------------------------------------------------------------------------

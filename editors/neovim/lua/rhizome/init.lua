@@ -23,6 +23,10 @@ M.defaults = {
   -- ignore, explicitPublish, diagnostics. Sent as initializationOptions and
   -- as the answer to workspace/configuration for the section "rhizome".
   settings = {},
+  -- Show the server's code lenses ("12 backlinks" above a note, "3 links" above a
+  -- heading), refreshed on entering the buffer, leaving insert mode, writing and
+  -- CursorHold. Run the one under the cursor with :lua vim.lsp.codelens.run().
+  codelens = true,
   -- Passed through to the LSP client.
   name = "rhizome",
   cmd_env = nil,
@@ -119,6 +123,89 @@ local function as_object(t)
   return t
 end
 
+-- The command of the server's code lenses: its arguments are (uri, position,
+-- locations), the links the lens counts, which go to the quickfix list.
+local function show_references(command, ctx)
+  local locations = command.arguments and command.arguments[3] or {}
+  if #locations == 0 then
+    notify(command.title)
+    return
+  end
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or "utf-16")
+  vim.fn.setqflist({}, " ", { title = "rhizome: " .. command.title, items = items })
+  vim.cmd("botright copen")
+end
+
+local function request(client, method, params, handler, bufnr)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+-- textDocument/codeLens: resolves the lenses first, then hands them to Neovim's handler if
+-- the buffer is still there. 0.7's handler resolves them itself and draws each as its reply
+-- comes, failing ("Invalid buffer id") when the buffer went meanwhile, as a rename does.
+local function on_codelens(err, result, ctx, config)
+  local function show(lenses)
+    if vim.api.nvim_buf_is_valid(ctx.bufnr) then
+      vim.lsp.codelens.on_codelens(err, lenses, ctx, config)
+    end
+  end
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if err or client == nil or type(result) ~= "table" or #result == 0 then
+    return show(result)
+  end
+  local resolved, pending = {}, #result
+  for i, lens in ipairs(result) do
+    request(client, "codeLens/resolve", lens, function(rerr, r)
+      if rerr == nil and r and r.command then
+        resolved[i] = r
+      end
+      pending = pending - 1
+      if pending == 0 then
+        local lenses = {}
+        for j = 1, #result do
+          table.insert(lenses, resolved[j])
+        end
+        show(lenses)
+      end
+    end, ctx.bufnr)
+  end
+end
+
+-- Asks for the buffer's lenses through on_codelens. Not vim.lsp.codelens.refresh(): 0.7's sends
+-- the reply to its own handler, whatever the client's handlers say.
+local refreshing = {}
+local function refresh_codelens(bufnr)
+  if not vim.api.nvim_buf_is_valid(bufnr) or refreshing[bufnr] then
+    return
+  end
+  for _, client in ipairs(M.clients()) do
+    if vim.lsp.buf_is_attached(bufnr, client.id) then
+      local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
+      refreshing[bufnr] = request(client, "textDocument/codeLens", params, function(err, result, ctx, config)
+        refreshing[bufnr] = nil
+        on_codelens(err, result, ctx, config)
+      end, bufnr) or nil
+    end
+  end
+end
+
+local function attach_codelens(bufnr)
+  local group = vim.api.nvim_create_augroup("rhizome_codelens_" .. bufnr, { clear = true })
+  vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "BufWritePost", "CursorHold" }, {
+    group = group,
+    buffer = bufnr,
+    callback = function()
+      refresh_codelens(bufnr)
+    end,
+    desc = "rhizome: refresh the code lenses",
+  })
+  refresh_codelens(bufnr)
+end
+
 local function client_config(root)
   local cfg = M.config
   local settings = as_object(vim.deepcopy(cfg.settings or {}))
@@ -135,8 +222,17 @@ local function client_config(root)
     -- sends it with workspace/didChangeConfiguration after initialize.
     settings = { rhizome = settings },
     capabilities = cfg.capabilities or vim.lsp.protocol.make_client_capabilities(),
-    handlers = cfg.handlers,
-    on_attach = cfg.on_attach,
+    handlers = vim.tbl_extend("keep", cfg.handlers or {}, { ["textDocument/codeLens"] = on_codelens }),
+    -- Client-side commands, run by vim.lsp.codelens.run().
+    commands = { ["rhizome.showReferences"] = show_references },
+    on_attach = function(client, bufnr)
+      if cfg.codelens then
+        attach_codelens(bufnr)
+      end
+      if cfg.on_attach then
+        cfg.on_attach(client, bufnr)
+      end
+    end,
     on_init = cfg.on_init,
     on_exit = cfg.on_exit,
     flags = cfg.flags,
