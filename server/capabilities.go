@@ -67,6 +67,7 @@ func (s *Server) capabilities(sess *Session) ServerCapabilities {
 		},
 		PositionEncoding:   sess.Encoding,
 		DiagnosticProvider: diagnosticProvider(sess),
+		InlayHintProvider:  true,
 	}
 }
 

@@ -154,8 +154,8 @@ func TestNoteLensTitles(t *testing.T) {
 	}
 }
 
-// The lenses are resolved lazily; document links come whole.
-func TestCodeLensAndDocumentLinkCapabilities(t *testing.T) {
+// The lenses are resolved lazily; document links and inlay hints come whole.
+func TestCodeLensDocumentLinkAndInlayHintCapabilities(t *testing.T) {
 	h := newHarness(t, withRealEngine())
 	caps := h.initialize(`{}`)["capabilities"].(map[string]any)
 	if cl, ok := caps["codeLensProvider"].(map[string]any); !ok || cl["resolveProvider"] != true {
@@ -163,6 +163,9 @@ func TestCodeLensAndDocumentLinkCapabilities(t *testing.T) {
 	}
 	if dl, ok := caps["documentLinkProvider"].(map[string]any); !ok || dl["resolveProvider"] == true {
 		t.Errorf("documentLinkProvider %v, want one without resolve", caps["documentLinkProvider"])
+	}
+	if caps["inlayHintProvider"] != true {
+		t.Errorf("inlayHintProvider %v, want true", caps["inlayHintProvider"])
 	}
 	if _, ok := caps["executeCommandProvider"]; ok {
 		t.Errorf("executeCommandProvider announced: the lens command runs in the client")

@@ -83,6 +83,8 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		return request(ctx, reply, req, s.codeLensResolve)
 	case protocol.MethodTextDocumentDocumentLink:
 		return request(ctx, reply, req, s.documentLink)
+	case methodInlayHint:
+		return request(ctx, reply, req, s.inlayHint)
 	case protocol.MethodTextDocumentPrepareRename:
 		return request(ctx, reply, req, s.prepareRename)
 	case protocol.MethodTextDocumentRename:

@@ -184,10 +184,14 @@ func (p *publisher) flush(ctx context.Context) {
 		}
 	}
 	// The links that changed may be to any note in sight, whose lenses
-	// count them; the editor asks again only for the lenses it shows.
-	if p.e.s.Session().Client.CodeLensRefresh {
-		if err := p.e.s.Refresh(ctx, "codeLens"); err != nil {
-			p.e.s.log.Debug("code lens refresh", zap.Error(err))
+	// count them, and a title that changed may be any hint's; the editor
+	// asks again only for the notes it shows.
+	caps := p.e.s.Session().Client
+	for kind, supported := range map[string]bool{"codeLens": caps.CodeLensRefresh, "inlayHint": caps.InlayHintRefresh} {
+		if supported {
+			if err := p.e.s.Refresh(ctx, kind); err != nil {
+				p.e.s.log.Debug("refresh", zap.String("kind", kind), zap.Error(err))
+			}
 		}
 	}
 }

@@ -103,7 +103,7 @@ func TestCheckTextAndGithubFormats(t *testing.T) {
 	if !strings.Contains(out, "examples/garden/concepts/Delay.md:11:28: error: no note or file \"Feedbak Loop\"; did you mean \"concepts/Feedback Loop.md\"? [broken-link]\n") {
 		t.Errorf("text output lacks the Delay.md finding:\n%s", out)
 	}
-	if !strings.Contains(errOut, "29 notes, 123 links: 4 errors, 8 warnings") {
+	if !strings.Contains(errOut, "30 notes, 125 links: 4 errors, 8 warnings") {
 		t.Errorf("summary line missing from stderr: %q", errOut)
 	}
 	t.Chdir("cmd/rhizome") // runIn moves to the root again

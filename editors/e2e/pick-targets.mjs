@@ -24,6 +24,10 @@
 //                 headingLine, links: [{ file, line, text, style }] }
 //               null (with a note on stderr) when the garden has none: only the Emacs test
 //               needs it, and fails then.
+//   idLink:     a wikilink without label or anchor to exactly one other note whose title it
+//               does not say (letters and digits compared, case aside): [[21-3d7]] to "The slip
+//               box…", after which editors show the title as an inlay hint
+//               { file, line, text, target, targetFile, title }, or null
 //   notes:      how many notes the garden has
 //
 // Any of them can be forced with env vars: E2E_LINK_FILE + E2E_LINK_TARGET (the first
@@ -237,6 +241,9 @@ const plainDescription = (d) => d.length >= 12 && /^[\p{L}\p{N}\s,.;:'"()?!\-–
 let broken;
 let link;
 let headingLink;
+let idLink;
+/** A name's letters and digits, folded: what an inlay hint's title must differ from. */
+const letters = (s) => norm(s).replace(/[^\p{L}\p{N}]/gu, '');
 const forcedLinkFile = process.env.E2E_LINK_FILE;
 const forcedLinkTarget = process.env.E2E_LINK_TARGET;
 const forcedBroken = process.env.E2E_BROKEN_FILE;
@@ -264,6 +271,13 @@ for (const note of notes) {
           heading: hs[0].text,
           headingLine: hs[0].line,
         };
+      }
+    }
+    if (!idLink && !full.inner.includes('|') && !full.inner.includes('#')) {
+      const c = candidates(l.target);
+      const base = path.posix.basename(l.target);
+      if (c.length === 1 && c[0].rel !== note.rel && letters(c[0].title) !== letters(l.target) && letters(c[0].title) !== letters(base)) {
+        idLink = { file: l.file, line: l.line, text: l.text, target: l.target, targetFile: c[0].rel, title: c[0].title };
       }
     }
     if (!broken && (!forcedBroken || forcedBroken === note.rel) && !mightResolve(l.target)) {
@@ -306,6 +320,7 @@ process.stdout.write(
       link,
       completion: { title: link.title, file: link.targetFile },
       headingLink: headingLink ?? null,
+      idLink: idLink ?? null,
     },
     null,
     2,

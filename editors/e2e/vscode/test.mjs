@@ -214,17 +214,24 @@ async function gotoPosition(page, line, col) {
 
 /**
  * The rendered lines of the active editor, top to bottom, joined: a line that wraps is several
- * .view-line elements whose texts join up again.
+ * .view-line elements whose texts join up again. Inlay hints, which VS Code renders as spans
+ * with generated "dyn-rule-" classes, are left out unless withHints: the file's text then.
  */
-async function renderedText(page) {
-  return page.evaluate(() => {
+async function renderedText(page, withHints = false) {
+  return page.evaluate((withHints) => {
     const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line')];
+    const text = (l) => {
+      if (withHints) return l.textContent;
+      const copy = l.cloneNode(true);
+      copy.querySelectorAll('span[class*="dyn-rule-"]').forEach((s) => s.remove());
+      return copy.textContent;
+    };
     return lines
-      .map((l) => ({ top: parseFloat(l.style.top) || 0, text: l.textContent.replace(/\u00a0/g, ' ') }))
+      .map((l) => ({ top: parseFloat(l.style.top) || 0, text: text(l).replace(/\u00a0/g, ' ') }))
       .sort((a, b) => a.top - b.top)
       .map((l) => l.text)
       .join('');
-  });
+  }, withHints);
 }
 
 /** Runs a command from the palette by its label. */
@@ -513,6 +520,30 @@ try {
       check(`clicking "${headingTitle}" opens the references peek with its ${toHeading.length}`, peek.includes(`(${toHeading.length})`),
         `peek title: ${JSON.stringify(peek)}`);
       await page.keyboard.press('Escape');
+    }
+  }
+
+  // 3c. Inlay hint: after a link that names a note by something other than its title (the
+  // garden's [[21-3d7]], a card named by its address), the editor shows the title.
+  {
+    const id = targets.idLink;
+    if (check('the garden has a link that does not say its note\'s title (pick-targets idLink)', !!id, 'idLink is null')) {
+      await openFile(page, id.file);
+      await gotoPosition(page, id.line, 0);
+      // The text as rendered, wrapped lines joined: the hint is in it, the file is not.
+      let after = '';
+      for (const deadline = Date.now() + T; Date.now() < deadline; await page.waitForTimeout(250)) {
+        const text = await renderedText(page, true);
+        const at = text.indexOf(id.text);
+        after = at < 0 ? '' : text.slice(at + id.text.length, at + id.text.length + id.title.length + 40);
+        if (after.trimStart().startsWith(id.title)) break;
+      }
+      await shot(page, 'inlay-hint');
+      const onDisk = fs.readFileSync(path.join(garden, ...id.file.split('/')), 'utf8');
+      const withoutHints = await renderedText(page);
+      check(`${id.text} in ${id.file} is followed by the title of ${id.targetFile}, "${id.title}" (an inlay hint: not in the file)`,
+        after.trimStart().startsWith(id.title) && !onDisk.includes(id.title) && !withoutHints.includes(id.title),
+        `after the link: ${JSON.stringify(after)}`);
     }
   }
 

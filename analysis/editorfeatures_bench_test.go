@@ -37,18 +37,35 @@ func BenchmarkLensLinksHub10k(b *testing.B) {
 	}
 }
 
-// The document links of a note with many links.
-func BenchmarkDocumentLinks10k(b *testing.B) {
-	snap := bigVault(b).Snapshot()
-	defer snap.Release()
+// mostLinks is the note of snap with the most links.
+func mostLinks(snap *workspace.Snapshot) *workspace.File {
 	var f *workspace.File
 	for _, g := range snap.Notes() {
 		if f == nil || len(g.Note.Links()) > len(f.Note.Links()) {
 			f = g
 		}
 	}
+	return f
+}
+
+// The document links of the note with the most links.
+func BenchmarkDocumentLinks10k(b *testing.B) {
+	snap := bigVault(b).Snapshot()
+	defer snap.Release()
+	f := mostLinks(snap)
 	for b.Loop() {
 		DocumentLinks(snap, f)
+	}
+	b.ReportMetric(float64(len(f.Note.Links())), "links")
+}
+
+// The inlay hints of the note with the most links, whole.
+func BenchmarkInlayHints10k(b *testing.B) {
+	snap := bigVault(b).Snapshot()
+	defer snap.Release()
+	f := mostLinks(snap)
+	for b.Loop() {
+		InlayHints(snap, f, workspace.Span{End: f.Note.Size})
 	}
 	b.ReportMetric(float64(len(f.Note.Links())), "links")
 }
