@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"go.lsp.dev/protocol"
@@ -11,24 +10,27 @@ import (
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
-// commandShowReferences is the command of a resolved lens, with arguments
-// (uri, position, locations) as VS Code's editor.action.showReferences takes
-// them. It runs in the client: our VS Code extension and Neovim plugin define
-// it; the server does not announce it, since it has nothing to execute.
+// commandShowReferences is the command of a lens, with arguments (uri,
+// position, lensTarget). It runs in the client: our VS Code extension and
+// Neovim plugin define it, ask the server for the links with
+// commandLensLinks, and show them. The links are not in the lens: the lens
+// of a hub would carry thousands, sent again at each pause in typing,
+// for a click that seldom comes.
 const commandShowReferences = "rhizome.showReferences"
 
-// lensData is what a lens carries to codeLens/resolve: which heading it
-// counts (-1: the note), and that heading's slug, by which a lens resolved
-// after an edit finds its heading again.
-type lensData struct {
-	URI     protocol.DocumentURI `json:"uri"`
-	Heading int                  `json:"heading"`
-	Slug    string               `json:"slug,omitempty"`
+// commandLensLinks is the server's command (workspace/executeCommand) that
+// lists the links a lens counts; arguments (uri, lensTarget).
+const commandLensLinks = "rhizome.lensLinks"
+
+// lensTarget says what a lens counts: a heading of the note (by index, and
+// by slug to find it again after an edit moved it), or the note (-1).
+type lensTarget struct {
+	Heading int    `json:"heading"`
+	Slug    string `json:"slug,omitempty"`
 }
 
-// codeLens places a lens on the note's first line and on each heading that
-// links reach. The counts and links come with codeLens/resolve, which
-// editors ask only of the lenses in sight.
+// codeLens places a lens with its count on the note's first line and on
+// each heading that links reach.
 func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	q, ok := s.ws.at(p.TextDocument.URI, protocol.Position{})
 	if !ok {
@@ -39,47 +41,42 @@ func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 	lenses := analysis.Lenses(q.snap, q.file)
 	out := make([]protocol.CodeLens, 0, len(lenses))
 	for _, l := range lenses {
-		data := lensData{URI: p.TextDocument.URI, Heading: l.Heading}
+		target := lensTarget{Heading: l.Heading}
 		if l.Heading >= 0 {
-			data.Slug = q.file.Note.Headings[l.Heading].Slug
+			target.Slug = q.file.Note.Headings[l.Heading].Slug
 		}
-		out = append(out, protocol.CodeLens{Range: q.lines.Range(enc, l.Span.Start, l.Span.Start), Data: data})
+		at := q.lines.Range(enc, l.Span.Start, l.Span.Start)
+		out = append(out, protocol.CodeLens{Range: at, Command: &protocol.Command{
+			Title:     lensTitle(l.Heading < 0, l.Count),
+			Command:   commandShowReferences,
+			Arguments: []any{p.TextDocument.URI, at.Start, target},
+		}})
 	}
 	return out, nil
 }
 
-// codeLensResolve counts and lists the links of one lens. A lens whose
-// heading is gone since says so rather than failing: the editor shows
-// whatever the reply holds until it asks again.
-func (s *Server) codeLensResolve(ctx context.Context, lens *protocol.CodeLens) (*protocol.CodeLens, error) {
-	var data lensData
-	raw, err := json.Marshal(lens.Data)
-	if err == nil {
-		err = json.Unmarshal(raw, &data)
+// lensLinks lists the links a lens counts. A lens clicked after its heading
+// went lists none rather than failing: the editor asks for new lenses soon.
+func (s *Server) lensLinks(uri protocol.DocumentURI, target lensTarget) []protocol.Location {
+	q, ok := s.ws.at(uri, protocol.Position{})
+	if !ok {
+		return []protocol.Location{}
 	}
-	if err != nil || data.URI == "" {
-		return nil, invalidParams(protocol.MethodCodeLensResolve, fmt.Errorf("lens data %s: not a rhizome lens", raw))
+	defer q.release()
+	heading := headingBySlug(q.file.Note.Headings, target.Heading, target.Slug)
+	if target.Heading >= 0 && heading < 0 {
+		return []protocol.Location{}
 	}
-	locs := []protocol.Location{}
-	if q, ok := s.ws.at(data.URI, protocol.Position{}); ok {
-		heading := headingBySlug(q.file.Note.Headings, data.Heading, data.Slug)
-		if data.Heading < 0 || heading >= 0 {
-			locs = s.ws.locations(q.v, analysis.LensLinks(q.snap, q.file, heading))
-		}
-		q.release()
-	}
-	lens.Command = &protocol.Command{
-		Title:     lensTitle(data.Heading < 0, len(locs)),
-		Command:   commandShowReferences,
-		Arguments: []any{data.URI, lens.Range.Start, locs},
-	}
-	return lens, nil
+	return s.ws.locations(q.v, analysis.LensLinks(q.snap, q.file, heading))
 }
 
 // headingBySlug finds the heading a lens was placed on: at its index if the
-// slug there still matches, else by the slug; -1 if it is gone.
+// slug there still matches, else by the slug; -1 if it is gone (or i is -1).
 func headingBySlug(hs []workspace.Heading, i int, slug string) int {
-	if i >= 0 && i < len(hs) && hs[i].Slug == slug {
+	if i < 0 {
+		return -1
+	}
+	if i < len(hs) && hs[i].Slug == slug {
 		return i
 	}
 	for j := range hs {

@@ -10,8 +10,8 @@ import (
 	"go.lsp.dev/protocol"
 )
 
-// resolvedLens is a resolved lens as the client reads it.
-type resolvedLens struct {
+// wireLens is a lens as the client reads it.
+type wireLens struct {
 	Range   protocol.Range `json:"range"`
 	Command struct {
 		Title     string            `json:"title"`
@@ -20,40 +20,42 @@ type resolvedLens struct {
 	} `json:"command"`
 }
 
-// lenses asks for the lenses of rel and resolves each, as an editor does for
-// those in sight.
-func (s *lspSession) lenses(rel string) []resolvedLens {
+func (s *lspSession) lenses(rel string) []wireLens {
 	s.t.Helper()
 	raw, err := s.call(protocol.MethodTextDocumentCodeLens, protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: s.uri(rel)}})
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	var lenses []json.RawMessage
-	if err := json.Unmarshal(raw, &lenses); err != nil {
+	var out []wireLens
+	if err := json.Unmarshal(raw, &out); err != nil {
 		s.t.Fatal(err)
-	}
-	var out []resolvedLens
-	for _, l := range lenses {
-		if strings.Contains(string(l), `"command"`) {
-			s.t.Errorf("lens resolved before it was asked for: %s", l)
-		}
-		raw, err := s.call(protocol.MethodCodeLensResolve, l)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		var r resolvedLens
-		if err := json.Unmarshal(raw, &r); err != nil {
-			s.t.Fatal(err)
-		}
-		out = append(out, r)
 	}
 	return out
 }
 
+// click does what the client-side command of a lens does: it asks the server
+// for the links the lens counts, with the lens's own arguments.
+func (s *lspSession) click(l wireLens) ([]protocol.Location, error) {
+	s.t.Helper()
+	args := l.Command.Arguments
+	if l.Command.Command != commandShowReferences || len(args) != 3 {
+		s.t.Fatalf("lens command %s %s, want %s (uri, position, target)", l.Command.Command, args, commandShowReferences)
+	}
+	raw, err := s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandLensLinks, "arguments": []json.RawMessage{args[0], args[2]}})
+	if err != nil {
+		return nil, err
+	}
+	var locs []protocol.Location
+	if err := json.Unmarshal(raw, &locs); err != nil {
+		s.t.Fatal(err)
+	}
+	return locs, nil
+}
+
 // Lenses count the backlinks of a note and the links to each linked heading;
-// resolved, each carries the links to show, with ranges in the session's
-// encoding (the link after an emoji), and the counts follow an edit of
-// another note, which the server announces with codeLens/refresh.
+// a click lists those links, with ranges in the session's encoding (the
+// link after an emoji); the counts follow an edit of another note, which the
+// server announces with codeLens/refresh.
 func TestCodeLens(t *testing.T) {
 	for _, tc := range []struct {
 		name, caps string
@@ -75,7 +77,7 @@ func TestCodeLens(t *testing.T) {
 				t.Fatalf("%d lenses, want the note's and Section Two's: %+v", len(got), got)
 			}
 			note, section := got[0], got[1]
-			if note.Range.Start != (protocol.Position{}) || note.Command.Title != "3 backlinks" || note.Command.Command != commandShowReferences {
+			if note.Range.Start != (protocol.Position{}) || note.Command.Title != "3 backlinks" {
 				t.Errorf("note lens: %+v", note)
 			}
 			if section.Range.Start != s.posAt(target, strings.Index(target, "## Section Two")) || section.Command.Title != "1 link" {
@@ -83,15 +85,17 @@ func TestCodeLens(t *testing.T) {
 			}
 			var uri protocol.DocumentURI
 			var at protocol.Position
-			var locs []protocol.Location
-			args := section.Command.Arguments
-			if len(args) != 3 || json.Unmarshal(args[0], &uri) != nil || json.Unmarshal(args[1], &at) != nil || json.Unmarshal(args[2], &locs) != nil {
-				t.Fatalf("arguments %s, want uri, position, locations", args)
+			if json.Unmarshal(section.Command.Arguments[0], &uri) != nil || json.Unmarshal(section.Command.Arguments[1], &at) != nil ||
+				uri != s.uri("Target Note.md") || at != section.Range.Start {
+				t.Errorf("arguments %s, want the lens's document and place", section.Command.Arguments)
 			}
 			link := strings.Index(index, "[[Target Note#Section Two|see]]")
 			want := protocol.Location{URI: s.uri("index.md"), Range: protocol.Range{Start: s.posAt(index, link), End: s.posAt(index, link+len("[[Target Note#Section Two|see]]"))}}
-			if uri != s.uri("Target Note.md") || at != section.Range.Start || len(locs) != 1 || locs[0] != want {
-				t.Errorf("arguments %s %v %+v, want the lens's place and %+v", uri, at, locs, want)
+			if locs, err := s.click(section); err != nil || len(locs) != 1 || locs[0] != want {
+				t.Errorf("clicking the heading's lens: %+v, %v; want %+v", locs, err, want)
+			}
+			if locs, err := s.click(note); err != nil || len(locs) != 3 {
+				t.Errorf("clicking the note's lens: %+v, %v; want its 3 backlinks", locs, err)
 			}
 
 			// Other.md drops its link: the count follows.
@@ -116,33 +120,40 @@ func TestCodeLens(t *testing.T) {
 	}
 }
 
-// A lens resolved after its heading moved finds it by its slug; one whose
-// heading is gone resolves to no links rather than an error, and data that
-// is not a rhizome lens is invalid params.
-func TestCodeLensResolveStale(t *testing.T) {
+// A lens clicked after its heading moved finds it by its slug; one whose
+// heading is gone lists no links rather than failing; arguments that are not
+// a lens's, and unknown commands, are invalid params.
+func TestLensLinksCommand(t *testing.T) {
 	s := startSession(t, featureVault, utf8Caps)
 	s.open("index.md")
 	s.diagnosticsFor(s.uri("index.md"), hasCode("broken-link"))
-	resolve := func(data string) (resolvedLens, error) {
-		raw, err := s.call(protocol.MethodCodeLensResolve, json.RawMessage(`{"range":{"start":{"line":7,"character":0},"end":{"line":7,"character":0}},"data":`+data+`}`))
-		var r resolvedLens
+	run := func(command string, args ...any) ([]protocol.Location, error) {
+		raw, err := s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": command, "arguments": args})
+		var locs []protocol.Location
 		if err == nil {
-			err = json.Unmarshal(raw, &r)
+			err = json.Unmarshal(raw, &locs)
 		}
-		return r, err
+		return locs, err
 	}
-	uri, _ := json.Marshal(s.uri("Target Note.md"))
-	if r, err := resolve(`{"uri":` + string(uri) + `,"heading":7,"slug":"section-two"}`); err != nil || r.Command.Title != "1 link" {
-		t.Errorf("moved heading: %+v, %v", r, err)
+	uri := s.uri("Target Note.md")
+	if locs, err := run(commandLensLinks, uri, lensTarget{Heading: 7, Slug: "section-two"}); err != nil || len(locs) != 1 {
+		t.Errorf("moved heading: %+v, %v", locs, err)
 	}
-	if r, err := resolve(`{"uri":` + string(uri) + `,"heading":1,"slug":"gone"}`); err != nil || r.Command.Title != "0 links" {
-		t.Errorf("heading gone: %+v, %v", r, err)
+	if locs, err := run(commandLensLinks, uri, lensTarget{Heading: 1, Slug: "gone"}); err != nil || locs == nil || len(locs) != 0 {
+		t.Errorf("heading gone: %+v, %v; want an empty list", locs, err)
 	}
-	_, err := resolve(`"x"`)
+	if locs, err := run(commandLensLinks, s.uri("nowhere.md"), lensTarget{Heading: -1}); err != nil || len(locs) != 0 {
+		t.Errorf("not a note: %+v, %v", locs, err)
+	}
+	_, err := run(commandLensLinks, "x")
+	wantCode(t, err, jsonrpc2.InvalidParams)
+	_, err = run(commandLensLinks, uri, "not a target")
+	wantCode(t, err, jsonrpc2.InvalidParams)
+	_, err = run("rhizome.nope")
 	wantCode(t, err, jsonrpc2.InvalidParams)
 }
 
-func TestNoteLensTitles(t *testing.T) {
+func TestLensTitles(t *testing.T) {
 	for _, tc := range []struct {
 		note bool
 		n    int
@@ -154,20 +165,21 @@ func TestNoteLensTitles(t *testing.T) {
 	}
 }
 
-// The lenses are resolved lazily; document links and inlay hints come whole.
+// Lenses come with their counts and the server announces the command that
+// lists their links; document links and inlay hints come whole.
 func TestCodeLensDocumentLinkAndInlayHintCapabilities(t *testing.T) {
 	h := newHarness(t, withRealEngine())
 	caps := h.initialize(`{}`)["capabilities"].(map[string]any)
-	if cl, ok := caps["codeLensProvider"].(map[string]any); !ok || cl["resolveProvider"] != true {
-		t.Errorf("codeLensProvider %v, want resolveProvider", caps["codeLensProvider"])
+	if cl, ok := caps["codeLensProvider"].(map[string]any); !ok || cl["resolveProvider"] == true {
+		t.Errorf("codeLensProvider %v, want one without resolve", caps["codeLensProvider"])
+	}
+	if ec, ok := caps["executeCommandProvider"].(map[string]any); !ok || len(ec["commands"].([]any)) != 1 || ec["commands"].([]any)[0] != commandLensLinks {
+		t.Errorf("executeCommandProvider %v, want %s only", caps["executeCommandProvider"], commandLensLinks)
 	}
 	if dl, ok := caps["documentLinkProvider"].(map[string]any); !ok || dl["resolveProvider"] == true {
 		t.Errorf("documentLinkProvider %v, want one without resolve", caps["documentLinkProvider"])
 	}
 	if caps["inlayHintProvider"] != true {
 		t.Errorf("inlayHintProvider %v, want true", caps["inlayHintProvider"])
-	}
-	if _, ok := caps["executeCommandProvider"]; ok {
-		t.Errorf("executeCommandProvider announced: the lens command runs in the client")
 	}
 }

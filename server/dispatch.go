@@ -79,8 +79,8 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		return request(ctx, reply, req, s.workspaceSymbol)
 	case protocol.MethodTextDocumentCodeLens:
 		return request(ctx, reply, req, s.codeLens)
-	case protocol.MethodCodeLensResolve:
-		return request(ctx, reply, req, s.codeLensResolve)
+	case protocol.MethodWorkspaceExecuteCommand:
+		return request(ctx, reply, req, s.executeCommand)
 	case protocol.MethodTextDocumentDocumentLink:
 		return request(ctx, reply, req, s.documentLink)
 	case methodInlayHint:

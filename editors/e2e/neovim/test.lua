@@ -300,17 +300,19 @@ step("codelens", function()
   end
   local lenses = heading_lens() or vim.lsp.codelens.get(buf)
   for _, l in ipairs(lenses) do
-    local args = l.command and l.command.arguments or {}
     table.insert(out.codelens.lenses, {
       line = l.range.start.line,
       title = l.command and l.command.title,
       command = l.command and l.command.command,
-      locations = args[3] and #args[3] or nil,
     })
   end
   vim.fn.setqflist({}, "r")
   vim.api.nvim_win_set_cursor(0, { h.headingLine + 1, 0 })
   vim.lsp.codelens.run()
+  -- The command asks the server for the links, then fills the list.
+  vim.wait(timeout, function()
+    return #vim.fn.getqflist() > 0
+  end, 50)
   local qf = vim.fn.getqflist({ title = 1, items = 1 })
   out.codelens.quickfix = { title = qf.title, items = {} }
   for _, item in ipairs(qf.items) do
@@ -356,6 +358,93 @@ step("completion", function()
       kind = item.kind,
     })
   end
+end)
+
+-- 4b. Frontmatter completion in a note of the garden with a header (one no other step edits, whose
+-- header lacks a key another note's has): a new empty line in its header, completion at its start
+-- offers the keys the garden uses; its publish line emptied to `publish: `, completion after it
+-- offers true and false. check.mjs counts the keys and values from the garden's files. The buffer
+-- is put back as it was at the end.
+step("frontmatter completion", function()
+  local function header_of(lines)
+    if lines[1] ~= "---" then
+      return nil
+    end
+    local keys, close = {}, nil
+    for i = 2, #lines do
+      if lines[i]:match("^%-%-%-%s*$") then
+        close = i
+        break
+      end
+      local k = lines[i]:match("^([%w_][%w_%-]*):")
+      if k then
+        keys[k] = i
+      end
+    end
+    if close then
+      return { keys = keys, close = close }
+    end
+  end
+  local others = {}
+  for _, rel in ipairs({ targets.link.file, targets.link.targetFile, targets.broken.file }) do
+    others[abs(rel)] = true
+  end
+  local headers, files = {}, vim.fn.globpath(garden, "**/*.md", false, true)
+  table.sort(files)
+  local all = {}
+  for _, p in ipairs(files) do
+    headers[p] = header_of(vim.fn.readfile(p))
+    for k in pairs(headers[p] and headers[p].keys or {}) do
+      all[k] = true
+    end
+  end
+  local rel, head
+  for _, p in ipairs(files) do
+    local h = headers[p]
+    if h and not others[p] and h.keys.publish then
+      for k in pairs(all) do
+        if not h.keys[k] then
+          rel, head = p:sub(#garden + 2), h
+        end
+      end
+      if rel then
+        break
+      end
+    end
+  end
+  assert(rel, "no note of the garden has a header with publish: that lacks a key another header has")
+  local buf = open(rel)
+  wait_client(buf)
+  local original = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  out.frontmatter = { file = rel, keys = vim.tbl_keys(head.keys) }
+  local function complete(line, character)
+    vim.wait(300) -- let the didChange go out (0.7 debounces)
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = line, character = character }, -- ASCII before it: the same in every encoding
+      context = { triggerKind = 1 },
+    }
+    local responses, err = vim.lsp.buf_request_sync(buf, "textDocument/completion", params, timeout)
+    assert(responses, "completion: " .. tostring(err))
+    local result, rerr = first_result(responses)
+    assert(result, "completion: " .. tostring(rerr))
+    local items = {}
+    for _, item in ipairs(result.items or result) do
+      table.insert(items, { label = item.label, detail = item.detail, kind = item.kind, textEdit = item.textEdit })
+    end
+    return items
+  end
+  -- A new empty line just before the closing '---' (0-based: head.close - 1).
+  vim.api.nvim_buf_set_lines(buf, head.close - 1, head.close - 1, false, { "" })
+  out.frontmatter.keys_line = head.close - 1
+  out.frontmatter.key_items = complete(head.close - 1, 0)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, original)
+  local at = head.keys.publish - 1
+  vim.api.nvim_buf_set_lines(buf, at, at + 1, false, { "publish: " })
+  out.frontmatter.publish_line = at
+  out.frontmatter.value_items = complete(at, #"publish: ")
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, original)
+  vim.bo[buf].modified = false
 end)
 
 -- 5. The link's target note retitled in its buffer (not saved), then completion after `[[` and

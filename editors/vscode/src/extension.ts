@@ -12,6 +12,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
   LanguageClient,
   Location as LspLocation,
   Position as LspPosition,
@@ -73,22 +74,23 @@ export async function deactivate(): Promise<void> {
 
 /**
  * The command of the server's code lenses ("12 backlinks" above a note, "3 links" above a
- * heading). Its arguments are those of `editor.action.showReferences`, in LSP types: the
- * server cannot run it, so the lens names this command, which converts them and shows the
- * links in the peek view.
+ * heading). The lens holds its count, not its links (a hub's would be thousands, sent again at
+ * every pause in typing): on a click this asks the server for them (`rhizome.lensLinks`) and
+ * shows them in the references peek.
  */
 const SHOW_REFERENCES_COMMAND = 'rhizome.showReferences';
 
-async function showReferences(uri: string, position: LspPosition, locations: LspLocation[]): Promise<void> {
+async function showReferences(uri: string, position: LspPosition, target: unknown): Promise<void> {
   if (!client) {
     return;
   }
+  const locations = await client.sendRequest(ExecuteCommandRequest.type, { command: 'rhizome.lensLinks', arguments: [uri, target] });
   const p2c = client.protocol2CodeConverter;
   await vscode.commands.executeCommand(
     'editor.action.showReferences',
     p2c.asUri(uri),
     p2c.asPosition(position),
-    (locations ?? []).map((l) => p2c.asLocation(l)),
+    ((locations ?? []) as LspLocation[]).map((l) => p2c.asLocation(l)),
   );
 }
 

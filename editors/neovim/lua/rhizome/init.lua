@@ -123,20 +123,6 @@ local function as_object(t)
   return t
 end
 
--- The command of the server's code lenses: its arguments are (uri, position,
--- locations), the links the lens counts, which go to the quickfix list.
-local function show_references(command, ctx)
-  local locations = command.arguments and command.arguments[3] or {}
-  if #locations == 0 then
-    notify(command.title)
-    return
-  end
-  local client = vim.lsp.get_client_by_id(ctx.client_id)
-  local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or "utf-16")
-  vim.fn.setqflist({}, " ", { title = "rhizome: " .. command.title, items = items })
-  vim.cmd("botright copen")
-end
-
 local function request(client, method, params, handler, bufnr)
   if vim.fn.has("nvim-0.11") == 1 then
     return client:request(method, params, handler, bufnr)
@@ -144,34 +130,37 @@ local function request(client, method, params, handler, bufnr)
   return client.request(method, params, handler, bufnr)
 end
 
--- textDocument/codeLens: resolves the lenses first, then hands them to Neovim's handler if
--- the buffer is still there. 0.7's handler resolves them itself and draws each as its reply
--- comes, failing ("Invalid buffer id") when the buffer went meanwhile, as a rename does.
-local function on_codelens(err, result, ctx, config)
-  local function show(lenses)
-    if vim.api.nvim_buf_is_valid(ctx.bufnr) then
-      vim.lsp.codelens.on_codelens(err, lenses, ctx, config)
-    end
-  end
+-- The command of the server's code lenses, arguments (uri, position, target). The lens holds
+-- its count, not its links (a hub's would be thousands, decoded at every refresh): this asks
+-- the server for them (rhizome.lensLinks) and puts them in the quickfix list.
+local function show_references(command, ctx)
   local client = vim.lsp.get_client_by_id(ctx.client_id)
-  if err or client == nil or type(result) ~= "table" or #result == 0 then
-    return show(result)
+  local args = command.arguments or {}
+  if client == nil then
+    return
   end
-  local resolved, pending = {}, #result
-  for i, lens in ipairs(result) do
-    request(client, "codeLens/resolve", lens, function(rerr, r)
-      if rerr == nil and r and r.command then
-        resolved[i] = r
-      end
-      pending = pending - 1
-      if pending == 0 then
-        local lenses = {}
-        for j = 1, #result do
-          table.insert(lenses, resolved[j])
-        end
-        show(lenses)
-      end
-    end, ctx.bufnr)
+  local params = { command = "rhizome.lensLinks", arguments = { args[1], args[3] } }
+  request(client, "workspace/executeCommand", params, function(err, locations)
+    if err then
+      notify(("%s: %s"):format(command.title, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    if locations == nil or #locations == 0 then
+      notify(command.title)
+      return
+    end
+    local items = vim.lsp.util.locations_to_items(locations, client.offset_encoding or "utf-16")
+    vim.fn.setqflist({}, " ", { title = "rhizome: " .. command.title, items = items })
+    vim.cmd("botright copen")
+  end, ctx.bufnr)
+end
+
+-- textDocument/codeLens: hands the lenses to Neovim's handler if the buffer is still there.
+-- 0.7's draws them without checking, failing ("Invalid buffer id") when the buffer went while
+-- the request was out, as a rename does.
+local function on_codelens(err, result, ctx, config)
+  if vim.api.nvim_buf_is_valid(ctx.bufnr) then
+    vim.lsp.codelens.on_codelens(err, result, ctx, config)
   end
 end
 
