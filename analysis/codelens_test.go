@@ -26,40 +26,8 @@ func renderLenses(v *testVault) string {
 	return b.String()
 }
 
-var lensProfiles = []struct {
-	name string
-	cfg  workspace.Config
-}{
-	{"obsidian", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileObsidian}}},
-	{"quartz", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileQuartz}}},
-	{"commonmark", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileCommonMark}}},
-}
-
 func TestLensesGolden(t *testing.T) {
-	for _, tc := range lensProfiles {
-		t.Run(tc.name, func(t *testing.T) {
-			v := loadVault(t, "lenses.txtar", tc.cfg)
-			golden(t, "lenses."+tc.name+".golden", renderLenses(v))
-		})
-	}
-}
-
-// Each lens counts exactly the links it lists, and the note's lens every
-// backlink: what the editor shows on the lens is what a click opens.
-func TestLensCountsWhatItLists(t *testing.T) {
-	for _, tc := range lensProfiles {
-		v := loadVault(t, "lenses.txtar", tc.cfg)
-		for _, f := range v.snap.Notes() {
-			for _, l := range Lenses(v.snap, f) {
-				if got := len(LensLinks(v.snap, f, l.Heading)); got != l.Count {
-					t.Errorf("%s: %s lens %d counts %d, lists %d", tc.name, f.Path, l.Heading, l.Count, got)
-				}
-				if l.Heading < 0 && l.Count != v.snap.BacklinkCount(f) {
-					t.Errorf("%s: %s note lens %d, %d backlinks", tc.name, f.Path, l.Count, v.snap.BacklinkCount(f))
-				}
-			}
-		}
-	}
+	goldenByProfile(t, "lenses.txtar", "lenses", renderLenses)
 }
 
 func TestLensLinksStaleHeading(t *testing.T) {

@@ -30,25 +30,5 @@ func firstLine(s string) string {
 }
 
 func TestDocumentLinksGolden(t *testing.T) {
-	for _, tc := range lensProfiles {
-		t.Run(tc.name, func(t *testing.T) {
-			v := loadVault(t, "lenses.txtar", tc.cfg)
-			golden(t, "doclinks."+tc.name+".golden", renderDocLinks(v))
-		})
-	}
-}
-
-// A document link opens what go-to-definition on the same link opens.
-func TestDocumentLinksLeadWhereDefinitionDoes(t *testing.T) {
-	for _, tc := range lensProfiles {
-		v := loadVault(t, "lenses.txtar", tc.cfg)
-		for _, f := range v.snap.Notes() {
-			for _, l := range DocumentLinks(v.snap, f) {
-				defs := Definition(v.snap, f, l.Span.Start+1)
-				if len(defs) != 1 || defs[0] != l.Target {
-					t.Errorf("%s: %s at %d: link to %v, definition %v", tc.name, f.Path, l.Span.Start, l.Target, defs)
-				}
-			}
-		}
-	}
+	goldenByProfile(t, "lenses.txtar", "doclinks", renderDocLinks)
 }

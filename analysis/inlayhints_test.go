@@ -26,13 +26,10 @@ func renderInlayHints(v *testVault, f *workspace.File, span workspace.Span) stri
 }
 
 func TestInlayHintsGolden(t *testing.T) {
-	for _, tc := range lensProfiles {
-		t.Run(tc.name, func(t *testing.T) {
-			v := loadVault(t, "inlayhints.txtar", tc.cfg)
-			f := v.file(t, "index.md")
-			golden(t, "inlayhints."+tc.name+".golden", renderInlayHints(v, f, workspace.Span{End: f.Note.Size}))
-		})
-	}
+	goldenByProfile(t, "inlayhints.txtar", "inlayhints", func(v *testVault) string {
+		f := v.snap.File("index.md")
+		return renderInlayHints(v, f, workspace.Span{End: f.Note.Size})
+	})
 }
 
 // The editor asks for the lines in sight: a link that starts in the range

@@ -25,14 +25,7 @@ func TestRenameRealGardens(t *testing.T) {
 		t.Skipf("SKIP: the real gardens are not at %s: %v", root, err)
 	}
 	const each = 12 // the most linked notes, and headings, renamed per garden
-	for _, g := range []struct {
-		name string
-		cfg  workspace.Config
-	}{
-		{"obsidian-help-en", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileObsidian}}},
-		{"foam-docs", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileObsidian}}},
-		{"quartz-docs", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileQuartz}, QuartzResolution: workspace.QuartzShortest}},
-	} {
+	for _, g := range realGardens {
 		t.Run(g.name, func(t *testing.T) {
 			ix, _, err := workspace.Load(context.Background(), filepath.Join(root, g.name), g.cfg, workspace.NewParser())
 			if err != nil {

@@ -1,0 +1,173 @@
+package analysis
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// realGardens are ../shared/gardens, each under the profile its tool uses.
+var realGardens = []struct {
+	name string
+	cfg  workspace.Config
+}{
+	{"obsidian-help-en", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileObsidian}}},
+	{"foam-docs", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileObsidian}}},
+	{"quartz-docs", workspace.Config{Profiles: []workspace.Profile{workspace.ProfileQuartz}, QuartzResolution: workspace.QuartzShortest}},
+}
+
+// goldenByProfile renders a vault under each profile and compares the
+// result with testdata/<name>.<profile>.golden.
+func goldenByProfile(t *testing.T, vault, name string, render func(*testVault) string) {
+	t.Helper()
+	for _, tc := range profileConfigs {
+		t.Run(tc.name, func(t *testing.T) {
+			golden(t, name+"."+tc.name+".golden", render(loadVault(t, vault, tc.cfg)))
+		})
+	}
+}
+
+// checkEditorFeatures asserts what the lenses, document links and inlay
+// hints of f promise: each lens counts what a click lists (the note's, its
+// backlinks), each document link opens what go to definition does, each
+// hint follows a link. It returns how many of each it saw.
+func checkEditorFeatures(t *testing.T, snap *workspace.Snapshot, f *workspace.File) (lenses, docLinks, hints int) {
+	t.Helper()
+	for _, l := range Lenses(snap, f) {
+		lenses++
+		if got := len(LensLinks(snap, f, l.Heading)); got != l.Count {
+			t.Errorf("%s: lens %d counts %d, lists %d", f.Path, l.Heading, l.Count, got)
+		}
+		if l.Heading < 0 && l.Count != snap.BacklinkCount(f) {
+			t.Errorf("%s: note lens %d, %d backlinks", f.Path, l.Count, snap.BacklinkCount(f))
+		}
+	}
+	for _, l := range DocumentLinks(snap, f) {
+		docLinks++
+		if defs := Definition(snap, f, l.Span.Start+1); len(defs) != 1 || defs[0] != l.Target {
+			t.Errorf("%s at %d: document link to %v, definition %v", f.Path, l.Span.Start, l.Target, defs)
+		}
+	}
+	ends := map[int]bool{}
+	for _, l := range f.Note.Links() {
+		ends[l.Span.End] = true
+	}
+	for _, h := range InlayHints(snap, f, workspace.Span{End: f.Note.Size}) {
+		hints++
+		if !ends[h.Offset] || h.Title == "" {
+			t.Errorf("%s: hint %+v follows no link", f.Path, h)
+		}
+	}
+	return lenses, docLinks, hints
+}
+
+func TestEditorFeatures(t *testing.T) {
+	for _, vault := range []string{"lenses.txtar", "inlayhints.txtar", "features.txtar"} {
+		for _, tc := range profileConfigs {
+			v := loadVault(t, vault, tc.cfg)
+			for _, f := range v.snap.Notes() {
+				checkEditorFeatures(t, v.snap, f)
+			}
+		}
+	}
+}
+
+// TestEditorFeaturesRealGardens checks the lenses, document links and
+// inlay hints of every note of the real gardens, and converts every link
+// of each note: each converted link leads to the same note and heading.
+func TestEditorFeaturesRealGardens(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", "..", "shared", "gardens"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("SKIP: the real gardens are not at %s: %v", root, err)
+	}
+	for _, g := range realGardens {
+		t.Run(g.name, func(t *testing.T) {
+			p := workspace.NewParser()
+			ix, _, err := workspace.Load(context.Background(), filepath.Join(root, g.name), g.cfg, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap := ix.Snapshot()
+			var lenses, docLinks, hints int
+			texts := map[string]string{}
+			for _, f := range snap.Notes() {
+				l, d, h := checkEditorFeatures(t, snap, f)
+				lenses, docLinks, hints = lenses+l, docLinks+d, hints+h
+				text, err := snap.Text(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				texts[f.Path] = text
+			}
+			snap.Release()
+			converted := convertEveryLink(t, ix, p, texts)
+			t.Logf("%d notes: %d lenses, %d document links, %d inlay hints, %d links converted", len(texts), lenses, docLinks, hints, converted)
+		})
+	}
+}
+
+// convertEveryLink converts every link of each note at once, puts the note
+// back in the index as edited, and checks that each converted link leads
+// where it did; then restores the note. It returns how many it converted.
+func convertEveryLink(t *testing.T, ix *workspace.Index, p *workspace.Parser, texts map[string]string) int {
+	t.Helper()
+	type was struct {
+		at      int // the new link's offset in the edited text
+		target  string
+		heading string
+	}
+	total := 0
+	for path, text := range texts {
+		snap := ix.Snapshot()
+		f := snap.File(path)
+		convs := ConvertLinks(snap, f, 0, len(text))
+		var edits []Edit
+		var wants []was
+		shift := 0
+		for _, c := range convs {
+			r := snap.Resolve(f, c.Link)
+			w := was{at: c.Edit.Span.Start + shift, target: r.Target.Path}
+			if r.Heading != nil {
+				w.heading = r.Heading.Slug
+			}
+			wants = append(wants, w)
+			edits = append(edits, c.Edit)
+			shift += len(c.Edit.NewText) - c.Edit.Span.Len()
+		}
+		snap.Release()
+		if len(edits) == 0 {
+			continue
+		}
+		total += len(edits)
+		ix.SetNote(p.Parse(path, applyEdits(text, edits), 2))
+		snap = ix.Snapshot()
+		f = snap.File(path)
+		for _, w := range wants {
+			i := LinkAt(f.Note, w.at)
+			if i < 0 {
+				t.Errorf("%s: no link at %d after converting", path, w.at)
+				continue
+			}
+			r := snap.Resolve(f, i)
+			got := was{at: w.at}
+			if r.Target != nil {
+				got.target = r.Target.Path
+			}
+			if r.Heading != nil {
+				got.heading = r.Heading.Slug
+			}
+			if got != w {
+				t.Errorf("%s: %s leads to %+v, was %+v", path, f.Note.Text[f.Note.Links()[i].Span.Start:f.Note.Links()[i].Span.End], got, w)
+			}
+		}
+		snap.Release()
+		ix.SetNote(p.Parse(path, text, 3))
+	}
+	return total
+}
