@@ -21,6 +21,8 @@ const (
 	CompleteBlock
 	CompleteTag
 	CompleteMissing // a note other notes link to that does not exist yet
+	CompleteKey     // a frontmatter key
+	CompleteValue   // a frontmatter value
 )
 
 // CompletionItem is one suggestion. Edit replaces Span (the partly typed
@@ -51,8 +53,8 @@ type CompletionList struct {
 const MaxCompletions = 100
 
 // Complete suggests what fits at off: notes after "[[", headings after
-// "[[note#", blocks after "#^", paths after "](", tags after "#", tag values
-// in frontmatter.
+// "[[note#", blocks after "#^", paths after "](", tags after "#"; in
+// frontmatter, keys, and values of tags, aliases and keys with few values.
 func Complete(snap *workspace.Snapshot, f *workspace.File, off int) CompletionList {
 	text, err := snap.Text(f)
 	if err != nil {
@@ -390,11 +392,18 @@ func completeTags(snap *workspace.Snapshot, hash, off int, typed string) Complet
 	return finish(hits)
 }
 
-// completeFrontmatter offers tags in a tags: field, and the note's own names
-// in an aliases: field.
+// completeFrontmatter offers keys at the start of a line, tags in a tags:
+// field, the note's own names in an aliases: field, and the values the
+// vault uses after another key.
 func completeFrontmatter(snap *workspace.Snapshot, f *workspace.File, text string, off, lineStart int) CompletionList {
-	key := frontmatterKeyAt(text, f.Note.Frontmatter.Span.Start, lineStart)
 	line := text[lineStart:off]
+	if lineStart <= f.Note.Frontmatter.Span.Start || strings.HasPrefix(text[lineStart:], "---") {
+		return CompletionList{} // the delimiters' lines (after a BOM, the first line starts before the span)
+	}
+	if startsKey(line) && !strings.ContainsRune(line, ':') {
+		return completeKeys(snap, f, text, off, lineStart)
+	}
+	key := frontmatterKeyAt(text, f.Note.Frontmatter.Span.Start, lineStart)
 	valStart := lineStart + strings.LastIndexAny(line, ":-[,") + 1
 	for valStart < off && (text[valStart] == ' ' || text[valStart] == '"' || text[valStart] == '\'') {
 		valStart++
@@ -405,6 +414,17 @@ func completeFrontmatter(snap *workspace.Snapshot, f *workspace.File, text strin
 		return completeTags(snap, valStart-1, off, strings.TrimPrefix(typed, "#"))
 	case "aliases", "alias":
 		return completeAliases(snap, f, workspace.Span{Start: valStart, End: off}, typed)
+	}
+	// A value on the key's own line, the colon before a space or the cursor.
+	if k, colon, ok := lineKey(line); ok {
+		v := lineStart + colon + 1
+		for v < off && text[v] == ' ' {
+			v++
+		}
+		if v < off && (text[v] == '"' || text[v] == '\'') {
+			v++
+		}
+		return completeValues(snap, f, text, off, v, k)
 	}
 	return CompletionList{}
 }

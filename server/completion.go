@@ -17,6 +17,8 @@ var completionKinds = map[analysis.CompletionKind]protocol.CompletionItemKind{
 	analysis.CompleteBlock:   protocol.CompletionItemKindReference,
 	analysis.CompleteTag:     protocol.CompletionItemKindKeyword,
 	analysis.CompleteMissing: protocol.CompletionItemKindFolder,
+	analysis.CompleteKey:     protocol.CompletionItemKindProperty,
+	analysis.CompleteValue:   protocol.CompletionItemKindValue,
 }
 
 // completionList is protocol.CompletionList with LSP 3.17's itemDefaults,

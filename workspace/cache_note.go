@@ -103,6 +103,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 		e.span(p.Span)
 		e.str(p.Message)
 	}
+	e.str(fm.fields)
 
 	e.str(n.Title)
 	e.str(n.Description)
@@ -319,6 +320,7 @@ func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
 			fm.Problems[i] = FieldProblem{Field: d.str(), Span: d.span(), Message: d.str()}
 		}
 	}
+	fm.fields = d.str()
 
 	n.Title = d.str()
 	n.Description = d.str()

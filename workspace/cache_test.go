@@ -303,6 +303,7 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		"Frontmatter.Tags []workspace.Tag", "Tag.Name string", "Tag.Span workspace.Span", "Tag.InFrontmatter bool",
 		"Frontmatter.Publish *bool", "Frontmatter.Problems []workspace.FieldProblem",
 		"FieldProblem.Field string", "FieldProblem.Span workspace.Span", "FieldProblem.Message string",
+		"Frontmatter.fields string",
 		"Note.Title string", "Note.Description string", "Note.Lead string", "Note.LeadSpan workspace.Span",
 		"Note.Headings []workspace.Heading", "Heading.Level int", "Heading.Text string", "Heading.Slug string",
 		"Heading.Span workspace.Span", "Heading.TextSpan workspace.Span",
@@ -858,5 +859,41 @@ func TestStringsSizeHoldsAppendStrings(t *testing.T) {
 		if got, room := len(appendStrings(nil, list)), stringsSize(list); got > room {
 			t.Errorf("%d strings: appendStrings made %d bytes, stringsSize said %d", len(list), got, room)
 		}
+	}
+}
+
+// TestNoteCacheFieldCounts: a restart takes the vault's frontmatter keys
+// and values from the index image, as a fresh load counts them (LF, CRLF
+// and BOM headers; a broken one counts nothing), and a note changed since
+// the image was written is counted anew.
+func TestNoteCacheFieldCounts(t *testing.T) {
+	root := writeNotes(t, map[string]string{
+		"a.md": "---\nstatus: seedling\ntype: book\npublish: true\n---\n# A\n",
+		"b.md": "---\r\nstatus: seedling\r\npublish: false\r\n---\r\n# B\r\n",
+		"c.md": "\ufeff---\nstatus: budding\nétat: brouillon\n---\n",
+		"d.md": "---\nstatus: evergreen\ndescription: Note: broken\n---\n",
+		"e.md": "no header\n",
+	})
+	settle(t, root)
+	want := "status 3: seedling×2 budding×1\npublish 2: false×1 true×1\ntype 1: book×1\nétat 1: brouillon×1\n"
+	dir := t.TempDir()
+	cold, rep := loadThrough(t, root, dir, cacheTestConfig)
+	if got := fieldState(cold); rep.FromImage || got != want {
+		t.Fatalf("cold load (from image %v):\n got %q\nwant %q", rep.FromImage, got, want)
+	}
+	warm, rep := loadThrough(t, root, dir, cacheTestConfig)
+	if got := fieldState(warm); !rep.FromImage || got != want {
+		t.Fatalf("restart (from image %v):\n got %q\nwant %q", rep.FromImage, got, want)
+	}
+	if err := os.WriteFile(filepath.Join(root, "a.md"), []byte("---\nstatus: evergreen\n---\n# A\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edited, rep := loadThrough(t, root, dir, cacheTestConfig)
+	want = "status 3: budding×1 evergreen×1 seedling×1\npublish 1: false×1\nétat 1: brouillon×1\n"
+	if got := fieldState(edited); !rep.FromImage || rep.ImageEdits != 1 || got != want {
+		t.Fatalf("restart after an edit (from image %v, %d edits):\n got %q\nwant %q", rep.FromImage, rep.ImageEdits, got, want)
+	}
+	if got := fieldState(freshLoad(t, root, cacheTestConfig)); got != want {
+		t.Errorf("a fresh load counts otherwise:\n got %q\nwant %q", got, want)
 	}
 }

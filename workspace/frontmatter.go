@@ -105,10 +105,15 @@ func readYAMLHeader(text string, start int, h headerParts) Frontmatter {
 		return fm
 	}
 	lines := newLineTable(text[:h.bodyStart], h.yamlStart)
+	var fields []byte
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
 		fm.readField(text, lines, key, val)
+		if key.Kind == yaml.ScalarNode {
+			fields = appendField(fields, key.Value, scalarString(val))
+		}
 	}
+	fm.fields = string(fields)
 	return fm
 }
 

@@ -105,6 +105,10 @@ func readSimpleHeader(text string, from, to int) (Frontmatter, bool) {
 		return Frontmatter{}, false
 	}
 	r := simpleReader{text: text, pos: from, end: to}
+	// Most headers' fields fit here: no allocation but the string's. (A
+	// local, not the reader's: stored through a pointer it would escape.)
+	var buf [256]byte
+	fields := buf[:0]
 	for r.pos < r.end {
 		start, line := r.line()
 		switch {
@@ -113,11 +117,14 @@ func readSimpleHeader(text string, from, to int) (Frontmatter, bool) {
 		case line[0] == ' ':
 			return Frontmatter{}, false // an indented line no key owns: a continuation, a nested mapping
 		default:
-			if !r.field(start, line) {
+			key, value, ok := r.field(start, line)
+			if !ok {
 				return Frontmatter{}, false
 			}
+			fields = appendField(fields, key, value)
 		}
 	}
+	r.fm.fields = string(fields)
 	return r.fm, true
 }
 
@@ -172,28 +179,31 @@ func ignorable(line string) bool {
 }
 
 // field reads a `key: value` line at column 0, and the block list under it.
-func (r *simpleReader) field(start int, line string) bool {
+// It returns the key and its scalar value ("" for a list or null), for
+// appendField.
+func (r *simpleReader) field(start int, line string) (key, value string, ok bool) {
 	colon := keyEnd(line)
 	if colon < 0 {
-		return false
+		return "", "", false
 	}
-	f := fieldOf(line[:colon])
+	key = line[:colon]
+	f := fieldOf(key)
 	v := colon + 1
 	for v < len(line) && line[v] == ' ' {
 		v++
 	}
 	r.advance()
 	if v == len(line) || line[v] == '#' {
-		return r.blockList(f)
+		return key, "", r.blockList(f)
 	}
 	if line[v] == '[' {
-		return r.flowList(f, start+v, line[v:])
+		return key, "", r.flowList(f, start+v, line[v:])
 	}
 	s, ok := blockScalar(start+v, line[v:])
 	if ok {
 		r.fm.scalar(f, s)
 	}
-	return ok
+	return key, scalarValue(s), ok
 }
 
 // keyEnd is the offset of the ':' that ends a plain ASCII key starting the

@@ -336,15 +336,16 @@ func TestFrontmatterFastSpans(t *testing.T) {
 }
 
 // TestFrontmatterFastAllocs keeps the fast path cheap: a typical header
-// costs an allocation per list it fills, not yaml.v3's hundreds.
+// costs an allocation per list it fills, and one for its keys (Fields), not
+// yaml.v3's hundreds.
 func TestFrontmatterFastAllocs(t *testing.T) {
 	text := "---\ntitle: Collective Decision Making\ndescription: How groups decide.\ntags:\n  - governance\n  - \"#coordination\"\naliases: [Group decisions]\npublish: true\ncreated: 2024-03-18\n---\n"
 	if !claimsFast(text, 0) {
 		t.Fatal("the fast path did not answer")
 	}
 	allocs := testing.AllocsPerRun(100, func() { parseFrontmatter(text, 0) })
-	if allocs > 6 {
-		t.Errorf("%v allocations per header, want at most 6", allocs)
+	if allocs > 7 {
+		t.Errorf("%v allocations per header, want at most 7", allocs)
 	}
 }
 

@@ -23,6 +23,8 @@ import (
 //	       (Note.Tags, in order) uvarint tag name
 //	uvarint len, names: for each note, uvarint its keys (fileKeys), then
 //	       each key's number in keys (from 0)
+//	uvarint len, fields: the notes' frontmatter keys as the index counts
+//	       them (see image_fields.go)
 //	uvarint  links in all
 //	links: for each note, uvarint its links, then for each: uvarint key+1
 //	       (0: none), uvarint target+1 (0: none; notes, then assets),
@@ -30,9 +32,10 @@ import (
 //	       to no note with a key then has uvarint missing name+1 (0: it
 //	       is not a wikilink)
 //
-// The missing names, the tags and the notes' names are there so that the
-// index's list of missing notes, its tag table and its name table are built
-// without reading the notes, which are decoded meanwhile.
+// The missing names, the tags, the notes' names and the fields are there so
+// that the index's list of missing notes, its tag table, its name table and
+// its field table are built without reading the notes, which are decoded
+// meanwhile.
 // A load whose files match the image, or differ from it in a few notes,
 // builds the index from it and applies the differences as edits; any other
 // load resolves every link, as without a cache.
@@ -58,6 +61,7 @@ type indexImage struct {
 	tagNames []string
 	tags     []byte
 	names    []byte // the notes' keys, by number
+	fields   []byte // the field table (appendFieldTable)
 	total    uint64 // links in all
 	links    []byte
 }
@@ -115,6 +119,12 @@ func decodeImage(b []byte) (*indexImage, error) {
 		return nil, errBadImage
 	}
 	img.names = b[d.i : d.i+int(n)]
+	d.i += int(n)
+	n = d.uvarint()
+	if d.bad || n > uint64(len(b)-d.i) {
+		return nil, errBadImage
+	}
+	img.fields = b[d.i : d.i+int(n)]
 	d.i += int(n)
 	img.total = d.uvarint()
 	if d.bad || img.total > uint64(len(b)-d.i)/3 {
@@ -269,7 +279,10 @@ func (src *imageSource) encode() ([]byte, error) {
 			}
 		}
 	}
-	size := len(src.config) + len(tags) + len(names) + len(links) + 6*binary.MaxVarintLen64 +
+	// The notes are the source's, which no edit changes: counted here, the
+	// fields are what an index built from them counts.
+	fields := appendFieldTable(nil, fieldTableOf(src.notes))
+	size := len(src.config) + len(tags) + len(names) + len(fields) + len(links) + 7*binary.MaxVarintLen64 +
 		stringsSize(keys) + stringsSize(missing) + stringsSize(tagNames)
 	for _, p := range src.assets {
 		size += len(p) + binary.MaxVarintLen64
@@ -287,5 +300,7 @@ func (src *imageSource) encode() ([]byte, error) {
 	b = append(b, tags...)
 	b = binary.AppendUvarint(b, uint64(len(names)))
 	b = append(b, names...)
+	b = binary.AppendUvarint(b, uint64(len(fields)))
+	b = append(b, fields...)
 	return append(b, links...), nil
 }

@@ -29,6 +29,11 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 		return nil, fmt.Errorf("index image: %d notes, the cache has %d", img.notes, len(paths))
 	}
 	ix := newIndexSized(cfg, len(paths)+len(img.assets), len(img.keys))
+	fields, err := readFieldTable(img.fields, len(paths))
+	if err != nil {
+		return nil, err
+	}
+	ix.fields = fields
 	p := &imagePart{ix: ix, notes: len(paths), files: make([]*File, len(paths)+len(img.assets))}
 	files := p.files
 	parallel(len(files), func(i int) {

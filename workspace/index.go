@@ -88,6 +88,7 @@ type Index struct {
 	byName   map[string]*nameEntry
 	tags     map[string]map[*File]int // folded tag → notes → uses
 	tagPages map[string]int           // folded tag or parent of a nested tag → tags under it
+	fields   fieldTable               // frontmatter keys → notes using them, and their values
 	folders  map[string]int           // folded folder path → files below it
 	similar  similarCache             // typo lookup, kept up to date as names appear
 	names    nameTable                // completion's scan table, kept up to date as names change
@@ -169,6 +170,7 @@ func newIndexSized(cfg Config, files, names int) *Index {
 		byName:   make(map[string]*nameEntry, names),
 		tags:     map[string]map[*File]int{},
 		tagPages: map[string]int{},
+		fields:   fieldTable{},
 		folders:  map[string]int{},
 		missing:  map[string]*Missing{},
 	}
@@ -255,6 +257,10 @@ func (ix *Index) resolveAll(fresh bool) {
 	}
 	// Before resolving, which reads the tag pages (Quartz's).
 	ix.tagTablesOf(notes)
+	ix.fields = fieldTable{}
+	for _, f := range notes {
+		ix.fieldTables(f, true)
+	}
 	// The tables are emptied first: the workers below take pointers to the
 	// name entries that remain.
 	for _, f := range ix.files {
@@ -367,6 +373,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 	if f != nil && f.Note != nil {
 		ix.linkTables(f, false)
 		ix.tagTable(f, false, pages)
+		ix.fieldTables(f, false)
 		// What backlinks see of a note is its headings, blocks and publish
 		// flag, and its path; when those stay (most keystrokes), backlinks
 		// need no news. A hub note has thousands of backlinks.
@@ -398,6 +405,7 @@ func (ix *Index) SetNote(n *Note) Changed {
 	f.FoldedTitle = fold(n.Title)
 	f.keys = fileKeys(f)
 	ix.tagTable(f, true, pages)
+	ix.fieldTables(f, true)
 	var rekeyed []string
 	if isNew || recased || !sameKeys(oldKeys, f.keys) {
 		ix.unkeyWith(f, oldKeys)
@@ -443,6 +451,7 @@ func (ix *Index) Remove(p string) Changed {
 	if f.Note != nil {
 		ix.linkTables(f, false)
 		ix.tagTable(f, false, pages)
+		ix.fieldTables(f, false)
 		f.resolved = nil
 	}
 	for _, r := range f.backlinks {

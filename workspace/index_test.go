@@ -328,7 +328,8 @@ var (
 		"![[doc.pdf]]", "[x](Space%20Name.md)", "[x](../../index.md)", "[x](e/b)", "[r]\n\n[r]: hub.md\n",
 		"# H1\n", "## H2\n", "#x", "#y/z", "#Y", "#topic", "para ^blk\n", "plain text\n",
 	}
-	universeHeads = []string{"", "", "---\naliases: [Alias One]\n---\n", "---\ntags: [x]\n---\n", "---\naliases: [Hub]\ntags: [y, topic]\n---\n"}
+	universeHeads = []string{"", "", "---\naliases: [Alias One]\n---\n", "---\ntags: [x]\n---\n", "---\naliases: [Hub]\ntags: [y, topic]\n---\n",
+		"---\nstatus: seedling\npublish: true\n---\n", "---\nstatus: budding\ntype: book\ntags: [x]\n---\n", "---\ntype: 'book'\nstatus:\n---\n"}
 )
 
 func randomNoteText(r *rand.Rand) string {
@@ -441,6 +442,11 @@ func indexState(ix *Index) map[string]string {
 		out[f.Path] = b.String()
 	}
 	out["#tags"] = fmt.Sprint(s.Tags())
+	out["#fields"] = fmt.Sprint(s.Fields())
+	for _, fc := range s.Fields() {
+		values, ok := s.FieldValues(fc.Key)
+		out["#field "+fc.Key] = fmt.Sprint(values, ok)
+	}
 	for _, tc := range s.Tags() {
 		var ps []string
 		for _, f := range s.TagNotes(tc.Name) {

@@ -31,8 +31,12 @@ func (n *Note) dropText() {
 		}
 	})
 	total := m.count()
-	buf := make([]byte, 0, total)
+	// The frontmatter's fields, made while parsing rather than sliced from
+	// the text, go at the end: one allocation for all.
+	fields := n.Frontmatter.fields
+	buf := make([]byte, 0, total+len(fields))
 	m.each(func(start, end int) { buf = append(buf, text[start:end]...) })
+	buf = append(buf, fields...)
 	kept := unsafe.String(unsafe.SliceData(buf), len(buf))
 	n.eachString(func(s *string) {
 		if off, ok := sliceOf(text, *s); ok {
@@ -40,6 +44,7 @@ func (n *Note) dropText() {
 			*s = kept[at : at+len(*s)]
 		}
 	})
+	n.Frontmatter.fields = kept[total:]
 	n.Text, n.kept = "", kept
 }
 
@@ -142,6 +147,8 @@ func (n *Note) eachString(visit func(*string)) {
 		visit(&fm.Problems[i].Field)
 		visit(&fm.Problems[i].Message)
 	}
+	// fm.fields is made while parsing, never sliced from the text:
+	// dropText moves it into the kept buffer itself.
 	visit(&n.Title)
 	visit(&n.Description)
 	visit(&n.Lead)

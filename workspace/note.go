@@ -124,6 +124,9 @@ type Frontmatter struct {
 	Tags        []Tag // InFrontmatter set; also listed in Note.Tags
 	Publish     *bool
 	Problems    []FieldProblem
+
+	// fields are the top-level keys and their short values (see Fields).
+	fields string
 }
 
 // Note is one parsed markdown file. A Note is immutable once parsed: an edit
