@@ -138,6 +138,7 @@ function initializeParams(root, pull, peer) {
 		definition: { dynamicRegistration: true, linkSupport: true },
 		references: { dynamicRegistration: true },
 		documentSymbol: { dynamicRegistration: true, hierarchicalDocumentSymbolSupport: true },
+		documentLink: { dynamicRegistration: true, tooltipSupport: true },
 		publishDiagnostics: { relatedInformation: true, versionSupport: true, tagSupport: { valueSet: [1, 2] } },
 	};
 	if (pull) {
@@ -372,6 +373,8 @@ async function runSession(cfg) {
 			['hover', plan.mdLink, (p) => ({ textDocument: { uri: uriOf(p.note) }, position: p }), 'textDocument/hover'],
 			['references', plan.mdLink, (p) => ({ textDocument: { uri: uriOf(p.note) }, position: p, context: { includeDeclaration: true } }), 'textDocument/references'],
 			['workspace symbols', plan.symbolQueries, (q) => ({ query: q }), 'workspace/symbol'],
+			// Every link of a note, as an editor asks when it shows one (both servers give them).
+			['document links', plan.linkNotes, (rel) => ({ textDocument: { uri: uriOf(rel) } }), 'textDocument/documentLink'],
 		];
 		for (const [name, items, mk, method] of loops) {
 			const out = { samples: [], sizes: [], nonEmpty: 0, timeouts: 0, errors: 0, requested: 0 };
