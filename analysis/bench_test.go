@@ -44,6 +44,17 @@ func (g *generatedIndex) get(b *testing.B, notes int) *workspace.Index {
 // bigVault indexes a generated 10k-note vault once per test binary.
 func bigVault(b *testing.B) *workspace.Index { return vault10k.get(b, 10000) }
 
+// withNote adds a note to ix for one benchmark and returns a snapshot
+// holding it, and its file; the note and the snapshot go when it ends.
+func withNote(b *testing.B, ix *workspace.Index, path, text string) (*workspace.Snapshot, *workspace.File) {
+	b.Helper()
+	ix.SetNote(workspace.NewParser().Parse(path, text, 1))
+	b.Cleanup(func() { ix.Remove(path) })
+	snap := ix.Snapshot()
+	b.Cleanup(snap.Release)
+	return snap, snap.File(path)
+}
+
 // benchComplete times completion with the cursor at the end of text typed
 // into a new note of the 10k vault.
 func benchComplete(b *testing.B, typed string) { benchCompleteIn(b, bigVault(b), typed) }
@@ -51,13 +62,9 @@ func benchComplete(b *testing.B, typed string) { benchCompleteIn(b, bigVault(b),
 // benchCompleteIn times completion at the end of text typed into a new note
 // of ix.
 func benchCompleteIn(b *testing.B, ix *workspace.Index, typed string) {
-	note := workspace.NewParser().Parse("bench/typing.md", "# Typing\n\nSome text "+typed, 1)
-	ix.SetNote(note)
-	defer ix.Remove(note.Path)
-	snap := ix.Snapshot()
-	defer snap.Release()
-	f := snap.File(note.Path)
-	off := len(note.Text)
+	text := "# Typing\n\nSome text " + typed
+	snap, f := withNote(b, ix, "bench/typing.md", text)
+	off := len(text)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -103,12 +110,7 @@ func benchCompleteTargets(b *testing.B, ix *workspace.Index) {
 		}
 	}
 	snap.Release()
-	note := workspace.NewParser().Parse("bench/typing.md", text.String(), 1)
-	ix.SetNote(note)
-	defer ix.Remove(note.Path)
-	snap = ix.Snapshot()
-	defer snap.Release()
-	f := snap.File(note.Path)
+	snap, f := withNote(b, ix, "bench/typing.md", text.String())
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

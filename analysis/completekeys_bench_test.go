@@ -11,12 +11,7 @@ import (
 // frontmatter of a new note of ix, and wants an item labelled want.
 func benchCompleteHeader(b *testing.B, ix *workspace.Index, header, want string) {
 	off := strings.Index(header, cursor)
-	note := workspace.NewParser().Parse("bench/header.md", strings.Replace(header, cursor, "", 1)+"# Typing\n", 1)
-	ix.SetNote(note)
-	defer ix.Remove(note.Path)
-	snap := ix.Snapshot()
-	defer snap.Release()
-	f := snap.File(note.Path)
+	snap, f := withNote(b, ix, "bench/header.md", strings.Replace(header, cursor, "", 1)+"# Typing\n")
 	if !contains(labelsOf(Complete(snap, f, off)), want) {
 		b.Fatalf("no %q in %q", want, labelsOf(Complete(snap, f, off)))
 	}

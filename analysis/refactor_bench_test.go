@@ -31,12 +31,7 @@ func benchMention(b *testing.B, ix *workspace.Index, hubTitle bool) {
 		words = strings.ToLower(title)
 	}
 	text := "# Mentions\n\nWhat we read about " + words + " in the garden, and what it says of the rest of it.\n"
-	note := workspace.NewParser().Parse("bench/mentions.md", text, 1)
-	ix.SetNote(note)
-	defer ix.Remove(note.Path)
-	snap = ix.Snapshot()
-	defer snap.Release()
-	f := snap.File(note.Path)
+	snap, f := withNote(b, ix, "bench/mentions.md", text)
 	off := strings.Index(text, words) + len(words)/2
 	p := workspace.NewParser()
 	b.ReportAllocs()
@@ -61,12 +56,7 @@ func BenchmarkConvertLinkHub50k(b *testing.B) {
 	name := WikiName(snap, target, target)
 	snap.Release()
 	text := "# Links\n\nSee [[" + name + "]] and [x](/" + encodeDest(target.Path, "") + ").\n"
-	note := workspace.NewParser().Parse("bench/links.md", text, 1)
-	ix.SetNote(note)
-	defer ix.Remove(note.Path)
-	snap = ix.Snapshot()
-	defer snap.Release()
-	f := snap.File(note.Path)
+	snap, f := withNote(b, ix, "bench/links.md", text)
 	b.ReportAllocs()
 	for b.Loop() {
 		if cs := ConvertLinks(snap, f, 0, len(text)); len(cs) != 2 {
