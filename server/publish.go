@@ -185,16 +185,25 @@ func (p *publisher) flush(ctx context.Context) {
 	}
 	// The links that changed may be to any note in sight, whose lenses
 	// count them, and a title that changed may be any hint's; the editor
-	// asks again only for the notes it shows.
+	// asks again only for the notes it shows. Not waited for: a client slow
+	// to answer must not hold up the next diagnostics.
 	caps := p.e.s.Session().Client
 	for kind, supported := range map[string]bool{"codeLens": caps.CodeLensRefresh, "inlayHint": caps.InlayHintRefresh} {
 		if supported {
-			if err := p.e.s.Refresh(ctx, kind); err != nil {
-				p.e.s.log.Debug("refresh", zap.String("kind", kind), zap.Error(err))
-			}
+			p.e.s.Go(kind+" refresh", func(ctx context.Context) {
+				ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+				defer cancel()
+				if err := p.e.s.Refresh(ctx, kind); err != nil {
+					p.e.s.log.Debug("refresh", zap.String("kind", kind), zap.Error(err))
+				}
+			})
 		}
 	}
 }
+
+// refreshTimeout bounds the wait for a client's answer to a refresh, which
+// carries nothing.
+const refreshTimeout = 10 * time.Second
 
 // boolRank orders true before false.
 func boolRank(b bool) int {
