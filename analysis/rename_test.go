@@ -242,6 +242,11 @@ func TestRenameRefused(t *testing.T) {
 		{"stock.md", "tags: sys", "two words", "not  "},
 		{"stock.md", "tags: sys", "2026", "only digits"},
 		{"notes/index.md", "[[Nowhere", "x", "leads to no note"},
+		// Wikilinks name "Balancing loops" by its text: a second heading
+		// of that text would take their links.
+		{"concepts/Feedback Loop.md", "# Feed", "balancing Loops", "could not tell the two apart"},
+		// Only a markdown link, by slug: the duplicate is fine.
+		{"notes/twins.md", "## Set", "Usage", ""},
 	} {
 		f, off := cursorAfter(t, v, tc.path, tc.marker)
 		res, err := Rename(v.snap, f, off, tc.newName)

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -44,6 +45,9 @@ func renameHeading(snap *workspace.Snapshot, target RenameTarget, newText string
 	refs := snap.Backlinks(t)
 	for i := range t.Note.Links() {
 		refs = append(refs, workspace.LinkRef{From: t, Index: int32(i)})
+	}
+	if err := sameTextClash(snap, t, at, plain, refs); err != nil {
+		return RenameResult{}, err
 	}
 	for _, ref := range refs {
 		l := ref.Link()
@@ -119,4 +123,34 @@ func headingSource(snap *workspace.Snapshot, t *workspace.File, h *workspace.Hea
 		return h.Text
 	}
 	return text[h.TextSpan.Start:h.TextSpan.End]
+}
+
+// sameTextClash refuses to give heading at of t the text of another of its
+// headings when wikilinks name either: a wikilink names a heading by its
+// text, case aside, and finds the first one that has it, so the links to
+// one of the two would lead to the other. Markdown links name them apart
+// (by slug, "-1" for the second), and duplicates are common where only
+// they link.
+func sameTextClash(snap *workspace.Snapshot, t *workspace.File, at int, text string, refs []workspace.LinkRef) error {
+	hs := t.Note.Headings
+	other := -1
+	for i := range hs {
+		if i != at && strings.EqualFold(hs[i].Text, text) {
+			other = i
+			break
+		}
+	}
+	if other < 0 {
+		return nil
+	}
+	for _, ref := range refs {
+		if !ref.Link().Wiki {
+			continue
+		}
+		r := snap.Resolve(ref.From, int(ref.Index))
+		if r.Target == t && r.Heading != nil && (r.Heading.Slug == hs[at].Slug || r.Heading.Slug == hs[other].Slug) {
+			return renameError(fmt.Sprintf("%s has a heading %q already, and wikilinks, such as one in %s, could not tell the two apart", t.Path, hs[other].Text, ref.From.Path))
+		}
+	}
+	return nil
 }
