@@ -69,3 +69,17 @@ func BenchmarkInlayHints10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(f.Note.Links())), "links")
 }
+
+// The unlinked mentions of the most linked note: every note's text is
+// searched for its names.
+func BenchmarkUnlinkedMentionsHub10k(b *testing.B) {
+	snap := bigVault(b).Snapshot()
+	defer snap.Release()
+	f := hub(snap)
+	p := workspace.NewParser()
+	var n int
+	for b.Loop() {
+		n = len(UnlinkedMentions(snap, p, f))
+	}
+	b.ReportMetric(float64(n), "mentions")
+}

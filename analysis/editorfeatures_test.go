@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
@@ -76,8 +77,9 @@ func TestEditorFeatures(t *testing.T) {
 }
 
 // TestEditorFeaturesRealGardens checks the lenses, document links and
-// inlay hints of every note of the real gardens, and converts every link
-// of each note: each converted link leads to the same note and heading.
+// inlay hints of every note of the real gardens, the unlinked mentions of
+// the most linked ones, and converts every link of each note: each
+// converted link leads to the same note and heading.
 func TestEditorFeaturesRealGardens(t *testing.T) {
 	root, err := filepath.Abs(filepath.Join("..", "..", "shared", "gardens"))
 	if err != nil {
@@ -105,9 +107,20 @@ func TestEditorFeaturesRealGardens(t *testing.T) {
 				}
 				texts[f.Path] = text
 			}
+			// The unlinked mentions of the most linked notes, each one the
+			// code action links.
+			notes := snap.Notes()
+			slices.SortStableFunc(notes, func(a, b *workspace.File) int { return snap.BacklinkCount(b) - snap.BacklinkCount(a) })
+			mentions := 0
+			for _, f := range notes[:min(10, len(notes))] {
+				locs := UnlinkedMentions(snap, p, f)
+				mentions += len(locs)
+				checkLinkable(t, snap, p, f, locs)
+			}
 			snap.Release()
 			converted := convertEveryLink(t, ix, p, texts)
-			t.Logf("%d notes: %d lenses, %d document links, %d inlay hints, %d links converted", len(texts), lenses, docLinks, hints, converted)
+			t.Logf("%d notes: %d lenses, %d document links, %d inlay hints, %d unlinked mentions of the 10 most linked notes, %d links converted",
+				len(texts), lenses, docLinks, hints, mentions, converted)
 		})
 	}
 }

@@ -45,28 +45,37 @@ func Mentions(snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File, 
 		return nil
 	}
 	var runs []workspace.Span // the prose, parsed once a phrase names a note
-	for _, span := range phrasesAt(text, start, end) {
-		targets := named(snap, f, text[span.Start:span.End])
-		if len(targets) == 0 || touchesLink(n, span.Start, span.End) || touchesTag(n, span) {
-			continue
-		}
-		if runs == nil {
-			runs = p.Prose(text)
-		}
-		if !inProse(runs, span) {
-			continue
-		}
-		var out []Mention
+	var out []Mention
+	namingPhrases(snap, p, f, text, &runs, start, end, func(span workspace.Span, targets []*workspace.File) bool {
 		for _, g := range targets {
 			if s, title, ok := mentionLink(snap, f, text, span, g); ok {
 				out = append(out, Mention{Span: span, Target: g, NewText: s, Title: title})
 			}
 		}
-		if len(out) > 0 {
-			return out
+		return len(out) == 0
+	})
+	return out
+}
+
+// namingPhrases calls yield, longest first, with each phrase around
+// [start, end] (phrasesAt) that names notes other than f, in prose and
+// outside f's links and tags, and the notes it names, until yield returns
+// false. runs holds f's prose once parsed (nil before), which only a
+// phrase that names a note needs.
+func namingPhrases(snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File, text string, runs *[]workspace.Span, start, end int, yield func(workspace.Span, []*workspace.File) bool) {
+	n := f.Note
+	for _, span := range phrasesAt(text, start, end) {
+		targets := named(snap, f, text[span.Start:span.End])
+		if len(targets) == 0 || touchesLink(n, span.Start, span.End) || touchesTag(n, span) {
+			continue
+		}
+		if *runs == nil {
+			*runs = p.Prose(text)
+		}
+		if inProse(*runs, span) && !yield(span, targets) {
+			return
 		}
 	}
-	return nil
 }
 
 // phrasesAt lists the spans a mention may take, longest first: the

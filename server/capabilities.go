@@ -60,7 +60,7 @@ func (s *Server) capabilities(sess *Session) ServerCapabilities {
 			CodeActionProvider:      &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, protocol.RefactorRewrite}},
 			DocumentSymbolProvider:  true,
 			CodeLensProvider:        &protocol.CodeLensOptions{},
-			ExecuteCommandProvider:  &protocol.ExecuteCommandOptions{Commands: []string{commandLensLinks}},
+			ExecuteCommandProvider:  &protocol.ExecuteCommandOptions{Commands: serverCommands()},
 			DocumentLinkProvider:    &protocol.DocumentLinkOptions{},
 			WorkspaceSymbolProvider: true,
 			RenameProvider:          renameProvider(sess.Client),

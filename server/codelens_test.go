@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -165,16 +166,17 @@ func TestLensTitles(t *testing.T) {
 	}
 }
 
-// Lenses come with their counts and the server announces the command that
-// lists their links; document links and inlay hints come whole.
+// Lenses come with their counts and the server announces its commands
+// (the lens's links, unlinked mentions); document links and inlay hints
+// come whole.
 func TestCodeLensDocumentLinkAndInlayHintCapabilities(t *testing.T) {
 	h := newHarness(t, withRealEngine())
 	caps := h.initialize(`{}`)["capabilities"].(map[string]any)
 	if cl, ok := caps["codeLensProvider"].(map[string]any); !ok || cl["resolveProvider"] == true {
 		t.Errorf("codeLensProvider %v, want one without resolve", caps["codeLensProvider"])
 	}
-	if ec, ok := caps["executeCommandProvider"].(map[string]any); !ok || len(ec["commands"].([]any)) != 1 || ec["commands"].([]any)[0] != commandLensLinks {
-		t.Errorf("executeCommandProvider %v, want %s only", caps["executeCommandProvider"], commandLensLinks)
+	if ec, ok := caps["executeCommandProvider"].(map[string]any); !ok || fmt.Sprint(ec["commands"]) != fmt.Sprint([]string{commandLensLinks, commandUnlinkedMentions}) {
+		t.Errorf("executeCommandProvider %v, want %s and %s", caps["executeCommandProvider"], commandLensLinks, commandUnlinkedMentions)
 	}
 	if dl, ok := caps["documentLinkProvider"].(map[string]any); !ok || dl["resolveProvider"] == true {
 		t.Errorf("documentLinkProvider %v, want one without resolve", caps["documentLinkProvider"])

@@ -6,11 +6,20 @@ import (
 	"fmt"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/rhizome-lsp/rhizome/analysis"
 )
 
-// executeCommand runs the server's commands; the only one lists the links
-// a code lens counts (codelens.go), for the client-side command that shows
-// them.
+// commandUnlinkedMentions lists where other notes name a note without
+// linking to it; arguments (uri).
+const commandUnlinkedMentions = "rhizome.unlinkedMentions"
+
+// serverCommands are the commands the server runs, as it announces them.
+func serverCommands() []string { return []string{commandLensLinks, commandUnlinkedMentions} }
+
+// executeCommand runs the server's commands, which list locations for the
+// client-side commands that show them: the links a code lens counts
+// (codelens.go) and a note's unlinked mentions.
 func (s *Server) executeCommand(ctx context.Context, p *protocol.ExecuteCommandParams) (any, error) {
 	switch p.Command {
 	case commandLensLinks:
@@ -20,8 +29,25 @@ func (s *Server) executeCommand(ctx context.Context, p *protocol.ExecuteCommandP
 			return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("%s wants (uri, {heading, slug}): %v", p.Command, err))
 		}
 		return s.lensLinks(uri, target), nil
+	case commandUnlinkedMentions:
+		var uri protocol.DocumentURI
+		if err := decodeArgs(p.Arguments, &uri); err != nil || uri == "" {
+			return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("%s wants (uri): %v", p.Command, err))
+		}
+		return s.unlinkedMentions(uri), nil
 	}
 	return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("unknown command %q", p.Command))
+}
+
+// unlinkedMentions lists where other notes of its vault name the note at
+// uri without linking to it; nothing for a document that is not a note.
+func (s *Server) unlinkedMentions(uri protocol.DocumentURI) []protocol.Location {
+	q, ok := s.ws.at(uri, protocol.Position{})
+	if !ok {
+		return []protocol.Location{}
+	}
+	defer q.release()
+	return s.ws.locations(q.v, analysis.UnlinkedMentions(q.snap, s.ws.parser, q.file))
 }
 
 // decodeArgs decodes a command's arguments, one into each of out.

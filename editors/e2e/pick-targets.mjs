@@ -28,6 +28,10 @@
 //               does not say (letters and digits compared, case aside): [[21-3d7]] to "The slip
 //               box…", after which editors show the title as an inlay hint
 //               { file, line, text, target, targetFile, title }, or null
+//   unlinked:   the note that other notes name most often in prose without linking to it (by
+//               title, alias or file name, not "index"; whole words, case aside, ' ', '-' and
+//               '_' alike), and where: { file, mentions: [{ file, line }] } in path and text
+//               order, or null
 //   notes:      how many notes the garden has
 //
 // Any of them can be forced with env vars: E2E_LINK_FILE + E2E_LINK_TARGET (the first
@@ -296,6 +300,61 @@ for (const note of notes) {
   }
 }
 
+/** A note's aliases from its frontmatter, written as a flow list, a block list or one scalar. */
+function aliasesOf(note) {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(note.text);
+  if (!m) return [];
+  const lines = m[1].split(/\r?\n/);
+  const at = lines.findIndex((l) => /^aliases:/.test(l));
+  if (at < 0) return [];
+  const value = lines[at].replace(/^aliases:\s*/, '').trim();
+  const unquote = (v) => v.trim().replace(/^["']|["']$/g, '');
+  if (value.startsWith('[')) return value.slice(1, -1).split(',').map(unquote).filter(Boolean);
+  if (value) return [unquote(value)];
+  const out = [];
+  for (let i = at + 1; i < lines.length && /^\s*-\s/.test(lines[i]); i++) out.push(unquote(lines[i].replace(/^\s*-\s/, '')));
+  return out;
+}
+
+/** Where other notes write note's names in prose, outside links and tags: [{ file, line }]. */
+function unlinkedMentionsOf(target) {
+  const wordsOf = (s) => s.split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+  const stem = path.posix.basename(noExt(target.rel));
+  const names = [target.title, ...aliasesOf(target), ...(stem.toLowerCase() === 'index' ? [] : [stem])]
+    .map(wordsOf)
+    .filter((w) => w.length)
+    .sort((a, b) => b.length - a.length);
+  const esc = (w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const out = [];
+  for (const note of notes) {
+    if (note === target) continue;
+    const blank = (s) => s.replace(/[^\n]/g, ' ');
+    const body = proseOnly(note.text.slice(note.bodyStart))
+      .replace(/!?\[\[[^\]\n]*\]\]/g, blank)
+      .replace(/!?\[[^\]\n]*\]\([^)\n]*\)/g, blank)
+      .replace(/(^|\s)#[\p{L}\p{N}_/-]+/gu, blank);
+    const taken = [];
+    for (const words of names) {
+      const re = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}])${words.map(esc).join('[ _-]+')}(?![\\p{L}\\p{N}\\p{M}])`, 'giu');
+      for (const m of body.matchAll(re)) {
+        const [a, b] = [m.index, m.index + m[0].length];
+        if (taken.some(([x, y]) => a < y && b > x)) continue;
+        taken.push([a, b]);
+      }
+    }
+    for (const [a] of taken.sort((x, y) => x[0] - y[0])) {
+      out.push({ file: note.rel, line: note.text.slice(0, note.bodyStart + a).split('\n').length - 1 });
+    }
+  }
+  return out;
+}
+
+let unlinked = null;
+for (const note of notes) {
+  const mentions = unlinkedMentionsOf(note);
+  if (mentions.length > (unlinked?.mentions.length ?? 0)) unlinked = { file: note.rel, mentions };
+}
+
 if (headingLink) {
   headingLink.links = [];
   for (const note of notes) headingLink.links.push(...linksToHeading(note, headingLink.targetFile, headingLink.heading));
@@ -321,6 +380,7 @@ process.stdout.write(
       completion: { title: link.title, file: link.targetFile },
       headingLink: headingLink ?? null,
       idLink: idLink ?? null,
+      unlinked,
     },
     null,
     2,

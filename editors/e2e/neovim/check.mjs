@@ -210,6 +210,17 @@ check(
   `quickfix ${JSON.stringify(cl.quickfix)}, want ${JSON.stringify(wantQf)}`,
 );
 
+// :RhizomeUnlinkedMentions: where other notes name the note without linking to it, as found in
+// the garden's files by pick-targets.
+const un = t.unlinked;
+const wantUn = (un?.mentions ?? []).map((m) => `${real(path.join(garden, m.file))}:${m.line}`).sort();
+const gotUn = (r.unlinked?.items ?? []).map((i) => `${real(i.file)}:${i.line}`).sort();
+check(
+  `:RhizomeUnlinkedMentions on ${un?.file} lists the ${wantUn.length} places other notes name it without a link`,
+  wantUn.length > 0 && JSON.stringify(gotUn) === JSON.stringify(wantUn) && /unlinked mentions/.test(r.unlinked?.title ?? ''),
+  `quickfix ${JSON.stringify(r.unlinked)}, want ${JSON.stringify(wantUn)}`,
+);
+
 // Rename from the link: the file moves, the wikilinks to it in every note follow, and definition
 // then lands in the moved file.
 const rn = r.rename ?? {};

@@ -322,6 +322,27 @@ step("codelens", function()
   vim.cmd("cclose")
 end)
 
+-- 3c. :RhizomeUnlinkedMentions on the note that other notes name most often without linking to
+-- it: the quickfix list holds where (pick-targets finds them in the garden's files).
+step("unlinked", function()
+  local u = targets.unlinked
+  assert(u, "the garden has no unlinked mention (pick-targets unlinked is null)")
+  local buf = open(u.file)
+  wait_client(buf)
+  vim.fn.setqflist({}, "r")
+  vim.cmd("RhizomeUnlinkedMentions")
+  vim.wait(timeout, function()
+    return #vim.fn.getqflist() > 0
+  end, 50)
+  local qf = vim.fn.getqflist({ title = 1, items = 1 })
+  out.unlinked = { title = qf.title, items = {} }
+  for _, item in ipairs(qf.items) do
+    local name = vim.api.nvim_buf_get_name(item.bufnr)
+    table.insert(out.unlinked.items, { file = vim.loop.fs_realpath(name) or name, line = item.lnum - 1 })
+  end
+  vim.cmd("cclose")
+end)
+
 -- 4. Completion after typing `[[` on a new last line of the link note.
 step("completion", function()
   vim.api.nvim_set_current_buf(link_buf)

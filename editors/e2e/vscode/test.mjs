@@ -547,6 +547,28 @@ try {
     }
   }
 
+  // 3d. "Rhizome: Show unlinked mentions of this note" on the note other notes name most often
+  // without linking to it: the references peek lists as many places as pick-targets finds.
+  {
+    const un = targets.unlinked;
+    if (check('the garden has unlinked mentions (pick-targets unlinked)', !!un, 'unlinked is null')) {
+      await openFile(page, un.file);
+      let peek = '';
+      try {
+        await runCommand(page, 'Rhizome: Show unlinked mentions of this note');
+        await page.locator('.peekview-widget').first().waitFor({ state: 'visible', timeout: T / 2 });
+        await page.waitForTimeout(500);
+        peek = (await page.locator('.peekview-widget .peekview-title').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+      } catch (err) {
+        peek = err.message;
+      }
+      await shot(page, 'unlinked-mentions');
+      check(`"Rhizome: Show unlinked mentions of this note" on ${un.file} opens the peek with its ${un.mentions.length}`,
+        peek.includes(`(${un.mentions.length})`), `peek title: ${JSON.stringify(peek)}`);
+      await page.keyboard.press('Escape');
+    }
+  }
+
   // 4. Completion: type `[[` on a new line and look for the note title in the list.
   await openFile(page, targets.link.file);
   await page.keyboard.press(`${mod}+End`);

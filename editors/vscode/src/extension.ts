@@ -2,9 +2,9 @@
 //
 // What lives here and nowhere else: finding the executable, mapping the
 // `rhizome.*` settings to the server's configuration keys, the status bar item,
-// the two commands, and the one behind the code lenses. Everything a note needs
-// (completion, hover, diagnostics…) comes from the server through
-// vscode-languageclient.
+// the commands (restart, output, unlinked mentions) and the one behind the code
+// lenses. Everything a note needs (completion, hover, diagnostics…) comes from
+// the server through vscode-languageclient.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -59,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('rhizome.restart', restart),
     vscode.commands.registerCommand('rhizome.showOutput', () => output.show(true)),
     vscode.commands.registerCommand(SHOW_REFERENCES_COMMAND, showReferences),
+    vscode.commands.registerCommand('rhizome.showUnlinkedMentions', showUnlinkedMentions),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
   );
 
@@ -92,6 +93,30 @@ async function showReferences(uri: string, position: LspPosition, target: unknow
     p2c.asPosition(position),
     ((locations ?? []) as LspLocation[]).map((l) => p2c.asLocation(l)),
   );
+}
+
+/**
+ * "Rhizome: Show unlinked mentions of this note": where other notes write the active note's
+ * title, an alias or its file name without linking to it, in the references peek. The light
+ * bulb on each one links it.
+ */
+async function showUnlinkedMentions(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!client || !editor || editor.document.languageId !== 'markdown') {
+    return;
+  }
+  const uri = editor.document.uri;
+  const locations = (await client.sendRequest(ExecuteCommandRequest.type, {
+    command: 'rhizome.unlinkedMentions',
+    arguments: [client.code2ProtocolConverter.asUri(uri)],
+  })) as LspLocation[] | null;
+  const name = path.basename(uri.fsPath, path.extname(uri.fsPath));
+  if (!locations || locations.length === 0) {
+    void vscode.window.showInformationMessage(`No unlinked mentions of ${name}.`);
+    return;
+  }
+  const p2c = client.protocol2CodeConverter;
+  await vscode.commands.executeCommand('editor.action.showReferences', uri, editor.selection.active, locations.map((l) => p2c.asLocation(l)));
 }
 
 // ---------------------------------------------------------------------------

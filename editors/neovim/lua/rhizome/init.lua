@@ -130,6 +130,12 @@ local function request(client, method, params, handler, bufnr)
   return client.request(method, params, handler, bufnr)
 end
 
+local function to_quickfix(client, locations, title)
+  local items = vim.lsp.util.locations_to_items(locations, client.offset_encoding or "utf-16")
+  vim.fn.setqflist({}, " ", { title = "rhizome: " .. title, items = items })
+  vim.cmd("botright copen")
+end
+
 -- The command of the server's code lenses, arguments (uri, position, target). The lens holds
 -- its count, not its links (a hub's would be thousands, decoded at every refresh): this asks
 -- the server for them (rhizome.lensLinks) and puts them in the quickfix list.
@@ -149,10 +155,31 @@ local function show_references(command, ctx)
       notify(command.title)
       return
     end
-    local items = vim.lsp.util.locations_to_items(locations, client.offset_encoding or "utf-16")
-    vim.fn.setqflist({}, " ", { title = "rhizome: " .. command.title, items = items })
-    vim.cmd("botright copen")
+    to_quickfix(client, locations, command.title)
   end, ctx.bufnr)
+end
+
+--- Puts in the quickfix list where other notes write the current note's title, an alias or its
+--- file name without linking to it (the code action on each one links it).
+function M.unlinked_mentions(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local name = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":t:r")
+  for _, client in ipairs(M.clients()) do
+    if vim.lsp.buf_is_attached(bufnr, client.id) then
+      local params = { command = "rhizome.unlinkedMentions", arguments = { vim.uri_from_bufnr(bufnr) } }
+      request(client, "workspace/executeCommand", params, function(err, locations)
+        if err then
+          notify("unlinked mentions: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+        elseif locations == nil or #locations == 0 then
+          notify("no unlinked mentions of " .. name)
+        else
+          to_quickfix(client, locations, "unlinked mentions of " .. name)
+        end
+      end, bufnr)
+      return
+    end
+  end
+  notify("no rhizome client serves this buffer", vim.log.levels.WARN)
 end
 
 -- textDocument/codeLens: hands the lenses to Neovim's handler if the buffer is still there.
@@ -357,6 +384,9 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("RhizomeRestart", function()
     M.restart()
   end, { desc = "Restart the rhizome language server" })
+  vim.api.nvim_create_user_command("RhizomeUnlinkedMentions", function()
+    M.unlinked_mentions(0)
+  end, { desc = "Quickfix list of the notes that name this one without linking to it" })
   vim.api.nvim_create_user_command("RhizomeInfo", function()
     local lines = {}
     for _, client in ipairs(M.clients()) do

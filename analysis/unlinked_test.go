@@ -1,0 +1,70 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// renderUnlinked prints each unlinked mention of the note at path: where,
+// and the text it covers.
+func renderUnlinked(v *testVault, path string) string {
+	var b strings.Builder
+	f := v.snap.File(path)
+	for _, l := range UnlinkedMentions(v.snap, workspace.NewParser(), f) {
+		line, col := l.File.Note.Lines.LineCol(l.Span.Start)
+		fmt.Fprintf(&b, "%s:%d:%d %q\n", l.File.Path, line, col, l.File.Note.Text[l.Span.Start:l.Span.End])
+	}
+	return b.String()
+}
+
+func TestUnlinkedMentions(t *testing.T) {
+	v := loadVault(t, "unlinked.txtar", workspace.Config{})
+	// Luhmann's names are ASCII, found without splitting every note into
+	// words; Durkheim's are not.
+	golden(t, "unlinked.golden", renderUnlinked(v, "people/Niklas Luhmann.md")+"--\n"+renderUnlinked(v, "people/Émile Durkheim.md"))
+}
+
+// Each mention listed is one the "link an unlinked mention" code action
+// offers to link to the note, from a cursor in its first word.
+func TestUnlinkedMentionsCanBeLinked(t *testing.T) {
+	v := loadVault(t, "unlinked.txtar", workspace.Config{})
+	p := workspace.NewParser()
+	for _, path := range []string{"people/Niklas Luhmann.md", "people/Émile Durkheim.md"} {
+		target := v.file(t, path)
+		locs := UnlinkedMentions(v.snap, p, target)
+		if len(locs) == 0 {
+			t.Fatalf("no unlinked mentions of %s", path)
+		}
+		checkLinkable(t, v.snap, p, target, locs)
+	}
+}
+
+// checkLinkable asserts that the code action links each of locs, from a
+// cursor in its first word, to target.
+func checkLinkable(t *testing.T, snap *workspace.Snapshot, p *workspace.Parser, target *workspace.File, locs []Location) {
+	t.Helper()
+	for _, l := range locs {
+		at := l.Span.Start + 1
+		ms := Mentions(snap, p, l.File, at, at)
+		if len(ms) == 0 || ms[0].Target != target || ms[0].Span != l.Span {
+			text, _ := snap.Text(l.File)
+			t.Errorf("%s at %d %q: the code action offers %+v", l.File.Path, l.Span.Start, text[l.Span.Start:l.Span.End], ms)
+		}
+	}
+}
+
+// A note whose names no other note writes has none; a folder's index note
+// is mentioned by its title, not as "index".
+func TestUnlinkedMentionsNone(t *testing.T) {
+	v := loadVault(t, "unlinked.txtar", workspace.Config{})
+	if got := UnlinkedMentions(v.snap, workspace.NewParser(), v.file(t, "notes/none.md")); len(got) != 0 {
+		t.Errorf("mentions of notes/none.md: %+v", got)
+	}
+	got := UnlinkedMentions(v.snap, workspace.NewParser(), v.file(t, "people/index.md"))
+	if len(got) != 1 || got[0].File.Path != "notes/cards.md" || got[0].File.Note.Text[got[0].Span.Start:got[0].Span.End] != "people" {
+		t.Errorf("mentions of people/index.md: %+v, want the one of its title", got)
+	}
+}
