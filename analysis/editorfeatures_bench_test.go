@@ -79,7 +79,7 @@ func BenchmarkUnlinkedMentionsHub10k(b *testing.B) {
 	p := workspace.NewParser()
 	var n int
 	for b.Loop() {
-		n = len(UnlinkedMentions(snap, p, f))
+		n = len(unlinked(b, snap, p, f))
 	}
 	b.ReportMetric(float64(n), "mentions")
 }

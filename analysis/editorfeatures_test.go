@@ -113,7 +113,7 @@ func TestEditorFeaturesRealGardens(t *testing.T) {
 			slices.SortStableFunc(notes, func(a, b *workspace.File) int { return snap.BacklinkCount(b) - snap.BacklinkCount(a) })
 			mentions := 0
 			for _, f := range notes[:min(10, len(notes))] {
-				locs := UnlinkedMentions(snap, p, f)
+				locs := unlinked(t, snap, p, f)
 				mentions += len(locs)
 				checkLinkable(t, snap, p, f, locs)
 			}

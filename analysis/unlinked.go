@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"path"
 	"runtime"
 	"slices"
@@ -25,11 +26,12 @@ const maxUnlinked = 1000
 // words with case aside and '-', '_' and spaces alike. Notes are read from
 // disk, so this is for a command, not for every keystroke: it reads the
 // vault's text once, on all cores, and parses only the notes that hold a
-// name. Sorted by path and position; at most maxUnlinked.
-func UnlinkedMentions(snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File) []Location {
+// name. Sorted by path and position; at most maxUnlinked. It stops early,
+// with ctx's error, when ctx ends: the snapshot it holds keeps edits waiting.
+func UnlinkedMentions(ctx context.Context, snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File) ([]Location, error) {
 	names := mentionNames(f)
 	if len(names) == 0 {
-		return nil
+		return nil, nil
 	}
 	notes := snap.Notes()
 	var (
@@ -48,7 +50,7 @@ func UnlinkedMentions(snap *workspace.Snapshot, p *workspace.Parser, f *workspac
 				next++
 				full := len(out) >= maxUnlinked
 				mu.Unlock()
-				if i >= len(notes) || full {
+				if i >= len(notes) || full || ctx.Err() != nil {
 					return
 				}
 				if g := notes[i]; g != f {
@@ -62,10 +64,13 @@ func UnlinkedMentions(snap *workspace.Snapshot, p *workspace.Parser, f *workspac
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	slices.SortFunc(out, func(a, b Location) int {
 		return cmp.Or(strings.Compare(a.File.Path, b.File.Path), a.Span.Start-b.Span.Start)
 	})
-	return out[:min(len(out), maxUnlinked)]
+	return out[:min(len(out), maxUnlinked)], nil
 }
 
 // mentionNames are the names of f that prose may write, each as its words

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,12 +10,22 @@ import (
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
+// unlinked is UnlinkedMentions, which must not fail.
+func unlinked(t testing.TB, snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File) []Location {
+	t.Helper()
+	locs, err := UnlinkedMentions(context.Background(), snap, p, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return locs
+}
+
 // renderUnlinked prints each unlinked mention of the note at path: where,
 // and the text it covers.
-func renderUnlinked(v *testVault, path string) string {
+func renderUnlinked(t *testing.T, v *testVault, path string) string {
 	var b strings.Builder
 	f := v.snap.File(path)
-	for _, l := range UnlinkedMentions(v.snap, workspace.NewParser(), f) {
+	for _, l := range unlinked(t, v.snap, workspace.NewParser(), f) {
 		line, col := l.File.Note.Lines.LineCol(l.Span.Start)
 		fmt.Fprintf(&b, "%s:%d:%d %q\n", l.File.Path, line, col, l.File.Note.Text[l.Span.Start:l.Span.End])
 	}
@@ -24,7 +36,7 @@ func TestUnlinkedMentions(t *testing.T) {
 	v := loadVault(t, "unlinked.txtar", workspace.Config{})
 	// Luhmann's names are ASCII, found without splitting every note into
 	// words; Durkheim's are not.
-	golden(t, "unlinked.golden", renderUnlinked(v, "people/Niklas Luhmann.md")+"--\n"+renderUnlinked(v, "people/Émile Durkheim.md"))
+	golden(t, "unlinked.golden", renderUnlinked(t, v, "people/Niklas Luhmann.md")+"--\n"+renderUnlinked(t, v, "people/Émile Durkheim.md"))
 }
 
 // Each mention listed is one the "link an unlinked mention" code action
@@ -34,7 +46,7 @@ func TestUnlinkedMentionsCanBeLinked(t *testing.T) {
 	p := workspace.NewParser()
 	for _, path := range []string{"people/Niklas Luhmann.md", "people/Émile Durkheim.md"} {
 		target := v.file(t, path)
-		locs := UnlinkedMentions(v.snap, p, target)
+		locs := unlinked(t, v.snap, p, target)
 		if len(locs) == 0 {
 			t.Fatalf("no unlinked mentions of %s", path)
 		}
@@ -60,11 +72,22 @@ func checkLinkable(t *testing.T, snap *workspace.Snapshot, p *workspace.Parser, 
 // is mentioned by its title, not as "index".
 func TestUnlinkedMentionsNone(t *testing.T) {
 	v := loadVault(t, "unlinked.txtar", workspace.Config{})
-	if got := UnlinkedMentions(v.snap, workspace.NewParser(), v.file(t, "notes/none.md")); len(got) != 0 {
+	if got := unlinked(t, v.snap, workspace.NewParser(), v.file(t, "notes/none.md")); len(got) != 0 {
 		t.Errorf("mentions of notes/none.md: %+v", got)
 	}
-	got := UnlinkedMentions(v.snap, workspace.NewParser(), v.file(t, "people/index.md"))
+	got := unlinked(t, v.snap, workspace.NewParser(), v.file(t, "people/index.md"))
 	if len(got) != 1 || got[0].File.Path != "notes/cards.md" || got[0].File.Note.Text[got[0].Span.Start:got[0].Span.End] != "people" {
 		t.Errorf("mentions of people/index.md: %+v, want the one of its title", got)
+	}
+}
+
+// A search whose request was cancelled stops, with the context's error.
+func TestUnlinkedMentionsCancelled(t *testing.T) {
+	v := loadVault(t, "unlinked.txtar", workspace.Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	locs, err := UnlinkedMentions(ctx, v.snap, workspace.NewParser(), v.file(t, "people/Niklas Luhmann.md"))
+	if !errors.Is(err, context.Canceled) || locs != nil {
+		t.Errorf("cancelled search: %v, %v", locs, err)
 	}
 }

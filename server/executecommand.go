@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
 	"github.com/rhizome-lsp/rhizome/analysis"
@@ -34,20 +35,24 @@ func (s *Server) executeCommand(ctx context.Context, p *protocol.ExecuteCommandP
 		if err := decodeArgs(p.Arguments, &uri); err != nil || uri == "" {
 			return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("%s wants (uri): %v", p.Command, err))
 		}
-		return s.unlinkedMentions(uri), nil
+		return s.unlinkedMentions(ctx, uri)
 	}
 	return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("unknown command %q", p.Command))
 }
 
 // unlinkedMentions lists where other notes of its vault name the note at
 // uri without linking to it; nothing for a document that is not a note.
-func (s *Server) unlinkedMentions(uri protocol.DocumentURI) []protocol.Location {
+func (s *Server) unlinkedMentions(ctx context.Context, uri protocol.DocumentURI) ([]protocol.Location, error) {
 	q, ok := s.ws.at(uri, protocol.Position{})
 	if !ok {
-		return []protocol.Location{}
+		return []protocol.Location{}, nil
 	}
 	defer q.release()
-	return s.ws.locations(q.v, analysis.UnlinkedMentions(q.snap, s.ws.parser, q.file))
+	locs, err := analysis.UnlinkedMentions(ctx, q.snap, s.ws.parser, q.file)
+	if err != nil {
+		return nil, jsonrpc2.Errorf(CodeRequestCancelled, "%s: %v", commandUnlinkedMentions, err)
+	}
+	return s.ws.locations(q.v, locs), nil
 }
 
 // decodeArgs decodes a command's arguments, one into each of out.
