@@ -72,8 +72,15 @@ func BenchmarkInlayHints10k(b *testing.B) {
 
 // The unlinked mentions of the most linked note: every note's text is
 // searched for its names.
-func BenchmarkUnlinkedMentionsHub10k(b *testing.B) {
-	snap := bigVault(b).Snapshot()
+func BenchmarkUnlinkedMentionsHub10k(b *testing.B) { benchUnlinkedMentionsHub(b, bigVault(b)) }
+
+// 50k: -bench UnlinkedMentionsHub50k (generating the vault takes a while).
+func BenchmarkUnlinkedMentionsHub50k(b *testing.B) {
+	benchUnlinkedMentionsHub(b, vault50k.get(b, 50000))
+}
+
+func benchUnlinkedMentionsHub(b *testing.B, ix *workspace.Index) {
+	snap := ix.Snapshot()
 	defer snap.Release()
 	f := hub(snap)
 	p := workspace.NewParser()
