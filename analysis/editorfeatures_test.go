@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -183,4 +185,56 @@ func convertEveryLink(t *testing.T, ix *workspace.Index, p *workspace.Parser, te
 		ix.SetNote(p.Parse(path, text, 3))
 	}
 	return total
+}
+
+// FuzzEditorFeatures puts a note of any text in a vault and asks of it
+// what an editor asks as it shows and edits the note: lenses, document
+// links, inlay hints, link conversions over the whole note and at one
+// offset, the mention to link at that offset, and unlinked mentions of the
+// note and of a note it might name. Nothing may panic, each feature keeps
+// its promises (checkEditorFeatures), and every edit lies inside the note,
+// in order.
+func FuzzEditorFeatures(f *testing.F) {
+	base, err := os.ReadFile("testdata/unlinked.txtar")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("Niklas Luhmann and [[21-3d7]] and [x](../people/Niklas%20Luhmann.md#niklas-luhmann)\n## Niklas Luhmann\n", 3)
+	f.Add("---\naliases: [Luhmann]\n---\n| [[Niklas Luhmann\\|L]] | ![[img.png|100]] |\r\nLuhmann `Luhmann` #Luhmann", 40)
+	f.Add("Émile Durkheim, ÉMILE-DURKHEIM, İstanbul [[#Top]] [](x.md)\n# Top\n", 1)
+	f.Fuzz(func(t *testing.T, text string, off int) {
+		if !utf8.ValidString(text) || strings.Contains(text, "\n-- ") || strings.HasPrefix(text, "-- ") {
+			return // the archive's own separators
+		}
+		v := buildVault(t, string(base)+"-- fuzz/note.md --\n"+text, workspace.Config{})
+		note := v.file(t, "fuzz/note.md")
+		size := len(note.Note.Text)
+		off = min(max(off, 0), size)
+		checkEditorFeatures(t, v.snap, note)
+		inNote := func(what string, spans ...workspace.Span) {
+			for i, s := range spans {
+				if s.Start < 0 || s.End < s.Start || s.End > size || i > 0 && spans[i-1].End > s.Start {
+					t.Fatalf("%s: span %d %+v outside %d bytes or out of order", what, i, s, size)
+				}
+			}
+		}
+		for _, r := range [][2]int{{0, size}, {off, off}} {
+			var spans []workspace.Span
+			for _, c := range ConvertLinks(v.snap, note, r[0], r[1]) {
+				spans = append(spans, c.Edit.Span)
+			}
+			inNote("ConvertLinks", spans...)
+		}
+		p := workspace.NewParser()
+		for _, m := range Mentions(v.snap, p, note, off, off) {
+			inNote("Mentions", m.Span)
+		}
+		for _, g := range []*workspace.File{note, v.file(t, "people/Niklas Luhmann.md")} {
+			for _, l := range unlinked(t, v.snap, p, g) {
+				if l.File == note {
+					inNote("UnlinkedMentions", l.Span)
+				}
+			}
+		}
+	})
 }
