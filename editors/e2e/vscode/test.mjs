@@ -569,6 +569,51 @@ try {
     }
   }
 
+  // 3e. Code action: "Refactor..." on the link offers "Convert to markdown link"; choosing it
+  // rewrites the wikilink as a markdown link to the same note. Undone after, for the steps below.
+  {
+    await openFile(page, targets.link.file);
+    await gotoPosition(page, targets.link.line, targets.link.colUtf16);
+    const lineOf = async () => (await renderedText(page)).includes(targets.link.text);
+    let offered = [];
+    let converted = '';
+    try {
+      await runCommand(page, 'Refactor...');
+      const menu = page.locator('.action-widget');
+      await menu.first().waitFor({ state: 'visible', timeout: T / 2 });
+      offered = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      // The menu takes keys (a pointer block lies over it): go to the action and apply it.
+      for (let i = 0; i < offered.length; i++) {
+        const focused = await page.locator('.action-widget .monaco-list-row.focused').first().getAttribute('aria-label').catch(() => '');
+        if (focused === 'Convert to markdown link') break;
+        await page.keyboard.press('ArrowDown');
+      }
+      await page.keyboard.press('Enter');
+      const stem = path.posix.basename(targets.link.targetFile, '.md');
+      for (const deadline = Date.now() + T / 2; Date.now() < deadline; await page.waitForTimeout(200)) {
+        const text = await renderedText(page);
+        const m = new RegExp(`\\[[^\\]]*\\]\\([^)]*${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '(%20| )')}[^)]*\\)`).exec(text);
+        if (m && !(await lineOf())) {
+          converted = m[0];
+          break;
+        }
+      }
+    } catch (err) {
+      converted = `(${err.message})`;
+    }
+    await shot(page, 'convert-link');
+    check(`"Refactor..." on ${targets.link.text} offers "Convert to markdown link", which writes a markdown link to ${targets.link.targetFile}`,
+      offered.some((t) => t.includes('Convert to markdown link')) && converted.startsWith('['), `offered ${JSON.stringify(offered)}; converted: ${JSON.stringify(converted)}`);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press(`${mod}+Z`);
+    let restored = false;
+    for (const deadline = Date.now() + T / 3; Date.now() < deadline && !restored; await page.waitForTimeout(200)) {
+      restored = await lineOf();
+    }
+    if (!restored) throw new Error(`undo did not bring back ${targets.link.text}`);
+    await page.keyboard.press(`${mod}+S`);
+  }
+
   // 4. Completion: type `[[` on a new line and look for the note title in the list.
   await openFile(page, targets.link.file);
   await page.keyboard.press(`${mod}+End`);
