@@ -257,3 +257,29 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// LinkUnlinkedMentions is the edits that link every unlinked mention of f
+// (UnlinkedMentions, so at most maxUnlinked), each as the code action
+// links it: a wikilink by the shortest name, the text as written kept as
+// its label, or a markdown link under commonmark. By note, in path order.
+func LinkUnlinkedMentions(ctx context.Context, snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File) ([]FileEdits, error) {
+	locs, err := UnlinkedMentions(ctx, snap, p, f)
+	if err != nil {
+		return nil, err
+	}
+	var out []FileEdits
+	var text string
+	for _, l := range locs {
+		if len(out) == 0 || out[len(out)-1].File != l.File {
+			if text, err = snap.Text(l.File); err != nil {
+				return nil, err
+			}
+			out = append(out, FileEdits{File: l.File})
+		}
+		if link, _, ok := mentionLink(snap, l.File, text, l.Span, f); ok {
+			fe := &out[len(out)-1]
+			fe.Edits = append(fe.Edits, Edit{Span: l.Span, NewText: link})
+		}
+	}
+	return slices.DeleteFunc(out, func(fe FileEdits) bool { return len(fe.Edits) == 0 }), nil
+}

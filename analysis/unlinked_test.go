@@ -91,3 +91,50 @@ func TestUnlinkedMentionsCancelled(t *testing.T) {
 		t.Errorf("cancelled search: %v, %v", locs, err)
 	}
 }
+
+// Linking every unlinked mention of a note, then indexing what the edits
+// leave: each new link leads to the note, and the note has no unlinked
+// mention left.
+func TestLinkUnlinkedMentions(t *testing.T) {
+	for _, pc := range profileConfigs {
+		t.Run(pc.name, func(t *testing.T) {
+			v := loadVault(t, "unlinked.txtar", pc.cfg)
+			target := v.file(t, "people/Niklas Luhmann.md")
+			before := unlinked(t, v.snap, workspace.NewParser(), target)
+			edits, err := LinkUnlinkedMentions(context.Background(), v.snap, workspace.NewParser(), target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			p := workspace.NewParser()
+			var notes []*workspace.Note
+			for _, fe := range edits {
+				n += len(fe.Edits)
+				notes = append(notes, p.Parse(fe.File.Path, applyEdits(fe.File.Note.Text, fe.Edits), 2))
+			}
+			if n != len(before) {
+				t.Fatalf("%d edits for %d mentions", n, len(before))
+			}
+			v.snap.Release()
+			for _, note := range notes {
+				v.ix.SetNote(note)
+			}
+			v.snap = v.ix.Snapshot()
+			target = v.file(t, "people/Niklas Luhmann.md")
+			for _, fe := range edits {
+				g := v.file(t, fe.File.Path)
+				shift := 0
+				for _, e := range fe.Edits {
+					i := LinkAt(g.Note, e.Span.Start+shift)
+					if i < 0 || v.snap.Target(g, i) != target {
+						t.Errorf("%s: %q does not lead to %s", g.Path, e.NewText, target.Path)
+					}
+					shift += len(e.NewText) - e.Span.Len()
+				}
+			}
+			if left := unlinked(t, v.snap, p, target); len(left) != 0 {
+				t.Errorf("unlinked mentions left: %+v", left)
+			}
+		})
+	}
+}

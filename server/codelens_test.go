@@ -167,16 +167,18 @@ func TestLensTitles(t *testing.T) {
 }
 
 // Lenses come with their counts and the server announces its commands
-// (the lens's links, unlinked mentions); document links and inlay hints
-// come whole.
+// (the lens's links, unlinked mentions, linking them); document links and
+// inlay hints come whole.
 func TestCodeLensDocumentLinkAndInlayHintCapabilities(t *testing.T) {
 	h := newHarness(t, withRealEngine())
 	caps := h.initialize(`{}`)["capabilities"].(map[string]any)
 	if cl, ok := caps["codeLensProvider"].(map[string]any); !ok || cl["resolveProvider"] == true {
 		t.Errorf("codeLensProvider %v, want one without resolve", caps["codeLensProvider"])
 	}
-	if ec, ok := caps["executeCommandProvider"].(map[string]any); !ok || fmt.Sprint(ec["commands"]) != fmt.Sprint([]string{commandLensLinks, commandUnlinkedMentions}) {
-		t.Errorf("executeCommandProvider %v, want %s and %s", caps["executeCommandProvider"], commandLensLinks, commandUnlinkedMentions)
+	// The names the extension and the plugin call.
+	want := []string{"rhizome.lensLinks", "rhizome.unlinkedMentions", "rhizome.linkUnlinkedMentions"}
+	if ec, ok := caps["executeCommandProvider"].(map[string]any); !ok || fmt.Sprint(ec["commands"]) != fmt.Sprint(want) {
+		t.Errorf("executeCommandProvider %v, want %v", caps["executeCommandProvider"], want)
 	}
 	if dl, ok := caps["documentLinkProvider"].(map[string]any); !ok || dl["resolveProvider"] == true {
 		t.Errorf("documentLinkProvider %v, want one without resolve", caps["documentLinkProvider"])

@@ -15,8 +15,14 @@ import (
 // linking to it; arguments (uri).
 const commandUnlinkedMentions = "rhizome.unlinkedMentions"
 
+// commandLinkUnlinkedMentions links every unlinked mention of a note, by a
+// workspace/applyEdit; arguments (uri). It returns how many it linked.
+const commandLinkUnlinkedMentions = "rhizome.linkUnlinkedMentions"
+
 // serverCommands are the commands the server runs, as it announces them.
-func serverCommands() []string { return []string{commandLensLinks, commandUnlinkedMentions} }
+func serverCommands() []string {
+	return []string{commandLensLinks, commandUnlinkedMentions, commandLinkUnlinkedMentions}
+}
 
 // executeCommand runs the server's commands, which list locations for the
 // client-side commands that show them: the links a code lens counts
@@ -36,6 +42,12 @@ func (s *Server) executeCommand(ctx context.Context, p *protocol.ExecuteCommandP
 			return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("%s wants (uri): %v", p.Command, err))
 		}
 		return s.unlinkedMentions(ctx, uri)
+	case commandLinkUnlinkedMentions:
+		var uri protocol.DocumentURI
+		if err := decodeArgs(p.Arguments, &uri); err != nil || uri == "" {
+			return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("%s wants (uri): %v", p.Command, err))
+		}
+		return s.linkUnlinkedMentions(ctx, uri)
 	}
 	return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("unknown command %q", p.Command))
 }
@@ -70,4 +82,44 @@ func decodeArgs(args []any, out ...any) error {
 		}
 	}
 	return nil
+}
+
+// linkedMentions is what linkUnlinkedMentions answers.
+type linkedMentions struct {
+	Linked  int  `json:"linked"`  // mentions linked
+	Applied bool `json:"applied"` // whether the editor applied the edit
+}
+
+// linkUnlinkedMentions asks the editor to link every unlinked mention of
+// the note at uri (workspace/applyEdit), and says how many. The edits are
+// computed on a snapshot released before the editor is asked: applying
+// them sends changes, which wait for no snapshot to be held.
+func (s *Server) linkUnlinkedMentions(ctx context.Context, uri protocol.DocumentURI) (linkedMentions, error) {
+	if !s.Session().Client.ApplyEdit {
+		return linkedMentions{}, jsonrpc2.Errorf(CodeRequestFailed, "this editor cannot apply edits the server sends (workspace/applyEdit)")
+	}
+	q, ok := s.ws.at(uri, protocol.Position{})
+	if !ok {
+		return linkedMentions{}, nil
+	}
+	files, err := analysis.LinkUnlinkedMentions(ctx, q.snap, s.ws.parser, q.file)
+	title := q.file.Note.Title
+	q.release()
+	if err != nil {
+		return linkedMentions{}, jsonrpc2.Errorf(CodeRequestCancelled, "%s: %v", commandLinkUnlinkedMentions, err)
+	}
+	n := 0
+	for _, fe := range files {
+		n += len(fe.Edits)
+	}
+	if n == 0 {
+		return linkedMentions{}, nil
+	}
+	b := s.newEditBuilder(s.Session().Client.DocumentChanges)
+	b.add(q.v, analysis.RenameResult{Edits: files})
+	applied, err := s.ApplyEdit(ctx, fmt.Sprintf("Link %d unlinked %s of %s", n, plural(n, "mention", "mentions"), title), b.edit)
+	if err != nil {
+		return linkedMentions{}, jsonrpc2.Errorf(CodeRequestFailed, "%v", err)
+	}
+	return linkedMentions{Linked: n, Applied: applied}, nil
 }

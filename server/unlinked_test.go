@@ -45,3 +45,52 @@ func TestUnlinkedMentionsCommand(t *testing.T) {
 		})
 	}
 }
+
+// Linking every unlinked mention: the server asks the editor to apply one
+// edit (workspace/applyEdit) that writes the links, in the session's
+// encoding and with open documents' versions, and says how many; an editor
+// that cannot apply edits gets an error instead.
+func TestLinkUnlinkedMentionsCommand(t *testing.T) {
+	vault := map[string]string{
+		"Niklas Luhmann.md": "---\naliases: [Luhmann]\n---\n# Niklas Luhmann\n",
+		"cards.md":          "# Cards\n\n😀 Luhmann filed cards. [[Missing]]\n",
+		"other.md":          "# Other\n\nNiklas Luhmann wrote.\n",
+	}
+	caps := `{"workspace":{"applyEdit":true,"workspaceEdit":{"documentChanges":true}}}`
+	s := startSession(t, vault, caps)
+	cards := s.open("cards.md")
+	s.diagnosticsFor(s.uri("cards.md"), hasCode("broken-link")) // indexed
+	raw, err := s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandLinkUnlinkedMentions, "arguments": []any{s.uri("Niklas Luhmann.md")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res linkedMentions
+	if err := json.Unmarshal(raw, &res); err != nil || res != (linkedMentions{Linked: 2, Applied: true}) {
+		t.Fatalf("result %s (%v), want 2 linked and applied", raw, err)
+	}
+	m := s.nextFromServer(protocol.MethodWorkspaceApplyEdit)
+	var params struct {
+		Label string `json:"label"`
+		Edit  struct {
+			DocumentChanges []protocol.TextDocumentEdit `json:"documentChanges"`
+		} `json:"edit"`
+	}
+	if err := json.Unmarshal(m.params, &params); err != nil {
+		t.Fatal(err)
+	}
+	changes := params.Edit.DocumentChanges
+	i := strings.Index(cards, "Luhmann filed")
+	wantCards := protocol.TextEdit{Range: protocol.Range{Start: s.posAt(cards, i), End: s.posAt(cards, i+len("Luhmann"))}, NewText: "[[Niklas Luhmann|Luhmann]]"}
+	if params.Label != "Link 2 unlinked mentions of Niklas Luhmann" || len(changes) != 2 ||
+		changes[0].TextDocument.URI != s.uri("cards.md") || changes[0].TextDocument.Version == nil || *changes[0].TextDocument.Version != 1 ||
+		len(changes[0].Edits) != 1 || changes[0].Edits[0] != wantCards ||
+		changes[1].TextDocument.URI != s.uri("other.md") || changes[1].TextDocument.Version != nil || changes[1].Edits[0].NewText != "[[Niklas Luhmann]]" {
+		t.Errorf("applyEdit %s", m.params)
+	}
+
+	s2 := startSession(t, vault, `{}`)
+	s2.open("cards.md")
+	s2.diagnosticsFor(s2.uri("cards.md"), hasCode("broken-link"))
+	_, err = s2.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandLinkUnlinkedMentions, "arguments": []any{s2.uri("Niklas Luhmann.md")}})
+	wantCode(t, err, CodeRequestFailed)
+}

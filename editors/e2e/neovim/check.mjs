@@ -221,6 +221,18 @@ check(
   `quickfix ${JSON.stringify(r.unlinked)}, want ${JSON.stringify(wantUn)}`,
 );
 
+// :RhizomeLinkUnlinkedMentions: each of those lines now holds a link naming the note, in its
+// buffer, and the server then lists no unlinked mention.
+const lu = r.link_unlinked ?? {};
+const unStem = path.basename(un?.file ?? '', '.md').toLowerCase();
+const notLinked = (lu.lines ?? []).filter((l) => !(typeof l.text === 'string' && l.text.toLowerCase().includes(unStem) && /\[\[|\]\(/.test(l.text)));
+check(
+  `:RhizomeLinkUnlinkedMentions links the ${wantUn.length} mentions of ${un?.file} in their buffers`,
+  (lu.lines ?? []).length === wantUn.length && wantUn.length > 0 && notLinked.length === 0,
+  `lines not linked: ${JSON.stringify(notLinked)}`,
+);
+check('... after which the server lists no unlinked mention of it', lu.left === 0, `unlinked mentions left: ${lu.left}`);
+
 // Rename from the link: the file moves, the wikilinks to it in every note follow, and definition
 // then lands in the moved file.
 const rn = r.rename ?? {};

@@ -343,6 +343,45 @@ step("unlinked", function()
   vim.cmd("cclose")
 end)
 
+-- 3d. :RhizomeLinkUnlinkedMentions on the same note: the server's edit (workspace/applyEdit) turns
+-- each of those places into a link in its buffer, and the server, which sees the buffers, lists
+-- none after.
+step("link unlinked", function()
+  local u = targets.unlinked
+  assert(u, "the garden has no unlinked mention (pick-targets unlinked is null)")
+  local buf = open(u.file)
+  local client = wait_client(buf)
+  local stem = vim.fn.fnamemodify(u.file, ":t:r")
+  vim.cmd("RhizomeLinkUnlinkedMentions")
+  out.link_unlinked = { lines = {} }
+  local function linked_lines()
+    local lines = {}
+    for _, m in ipairs(u.mentions) do
+      local b = vim.fn.bufnr(abs(m.file))
+      local line = b > 0 and vim.api.nvim_buf_is_loaded(b) and vim.api.nvim_buf_get_lines(b, m.line, m.line + 1, false)[1] or nil
+      table.insert(lines, { file = m.file, line = m.line, text = line })
+    end
+    return lines
+  end
+  vim.wait(timeout, function()
+    out.link_unlinked.lines = linked_lines()
+    for _, l in ipairs(out.link_unlinked.lines) do
+      if not l.text or not l.text:lower():find(stem:lower(), 1, true) or not l.text:find("[[", 1, true) and not l.text:find("](", 1, true) then
+        return false
+      end
+    end
+    return true
+  end, 100)
+  -- The server lists none once it has the edited buffers.
+  vim.wait(timeout, function()
+    local resp = vim.lsp.buf_request_sync(buf, "workspace/executeCommand", { command = "rhizome.unlinkedMentions", arguments = { vim.uri_from_bufnr(buf) } }, 2000)
+    local res = first_result(resp)
+    out.link_unlinked.left = res and #res or nil
+    return out.link_unlinked.left == 0
+  end, 200)
+  assert(client, "no client")
+end)
+
 -- 4. Completion after typing `[[` on a new last line of the link note.
 step("completion", function()
   vim.api.nvim_set_current_buf(link_buf)

@@ -172,7 +172,7 @@ async function openFile(page, rel) {
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
   await waitActiveEditor(page, rel);
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 }, timeout: 3000 }).catch(() => {}); // focus; something may lie over it
 }
 
 /** What the page says the active editor is: window title, breadcrumbs, tab label. */
@@ -1030,6 +1030,41 @@ try {
   check('"Rhizome: Restart server" restarts it (status bar, second start in the output log)',
     /rhizome/i.test(restarted) && !/not found|failed|stopped|starting/i.test(restarted) && outputLog.includes('[info] restarting the server') && starts >= 2,
     `status bar after restart: ${JSON.stringify(restarted)}; server starts in the Rhizome output: ${starts}`);
+
+  // 6. "Rhizome: Link all unlinked mentions of this note" (last: it edits several notes): the
+  // server's edit links each place pick-targets found, and VS Code says how many.
+  {
+    const un = targets.unlinked;
+    if (un) {
+      await openFile(page, un.file);
+      const stem = path.posix.basename(un.file, '.md');
+      let toast = '';
+      try {
+        await runCommand(page, 'Rhizome: Link all unlinked mentions of this note');
+        const note = page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'unlinked mention' });
+        await note.first().waitFor({ timeout: T / 2 });
+        toast = (await note.first().innerText()).trim();
+      } catch (err) {
+        toast = `(${err.message})`;
+      }
+      // One of the notes edited (one the renames above left where it was): it links to the note
+      // as many more times as it mentioned it.
+      const sample = un.mentions.map((m) => m.file).find((f) => fs.existsSync(path.join(garden, ...f.split('/'))));
+      const linksTo = new RegExp(`\\[\\[[^\\]]*${stem}|\\]\\([^)]*${stem}`, 'gi');
+      const before = (fs.readFileSync(path.join(garden, ...sample.split('/')), 'utf8').match(linksTo) ?? []).length;
+      const want = before + un.mentions.filter((m) => m.file === sample).length;
+      await openFile(page, sample);
+      await page.keyboard.press(`${mod}+Home`); // the whole note in sight
+      let now = 0;
+      for (const deadline = Date.now() + T / 3; Date.now() < deadline && now !== want; await page.waitForTimeout(200)) {
+        now = ((await renderedText(page)).match(linksTo) ?? []).length;
+      }
+      await shot(page, 'link-unlinked-mentions');
+      check(`"Rhizome: Link all unlinked mentions of this note" on ${un.file} links its ${un.mentions.length} mentions, and says so`,
+        toast.includes(`Linked ${un.mentions.length} unlinked mention`) && now === want,
+        `toast ${JSON.stringify(toast)}; links to ${stem} in ${sample}: ${now}, want ${want} (${before} before)`);
+    }
+  }
 
   exitCode = failed === 0 ? 0 : 1;
 } catch (err) {

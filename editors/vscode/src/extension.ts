@@ -2,9 +2,9 @@
 //
 // What lives here and nowhere else: finding the executable, mapping the
 // `rhizome.*` settings to the server's configuration keys, the status bar item,
-// the commands (restart, output, unlinked mentions) and the one behind the code
-// lenses. Everything a note needs (completion, hover, diagnostics…) comes from
-// the server through vscode-languageclient.
+// the commands (restart, output, unlinked mentions, linking them) and the one
+// behind the code lenses. Everything a note needs (completion, hover,
+// diagnostics…) comes from the server through vscode-languageclient.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -60,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('rhizome.showOutput', () => output.show(true)),
     vscode.commands.registerCommand(SHOW_REFERENCES_COMMAND, showReferences),
     vscode.commands.registerCommand('rhizome.showUnlinkedMentions', showUnlinkedMentions),
+    vscode.commands.registerCommand('rhizome.linkAllUnlinkedMentions', linkAllUnlinkedMentions),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
   );
 
@@ -117,6 +118,28 @@ async function showUnlinkedMentions(): Promise<void> {
   }
   const p2c = client.protocol2CodeConverter;
   await vscode.commands.executeCommand('editor.action.showReferences', uri, editor.selection.active, locations.map((l) => p2c.asLocation(l)));
+}
+
+/**
+ * "Rhizome: Link all unlinked mentions of this note": the server sends one edit
+ * (workspace/applyEdit) that links them all, which Undo takes back file by file.
+ */
+async function linkAllUnlinkedMentions(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!client || !editor || editor.document.languageId !== 'markdown') {
+    return;
+  }
+  const uri = editor.document.uri;
+  const name = path.basename(uri.fsPath, path.extname(uri.fsPath));
+  const res = (await client.sendRequest(ExecuteCommandRequest.type, {
+    command: 'rhizome.linkUnlinkedMentions',
+    arguments: [client.code2ProtocolConverter.asUri(uri)],
+  })) as { linked: number; applied: boolean } | null;
+  if (!res || res.linked === 0) {
+    void vscode.window.showInformationMessage(`No unlinked mentions of ${name}.`);
+  } else if (res.applied) {
+    void vscode.window.showInformationMessage(`Linked ${res.linked} unlinked mention${res.linked === 1 ? '' : 's'} of ${name}.`);
+  }
 }
 
 // ---------------------------------------------------------------------------

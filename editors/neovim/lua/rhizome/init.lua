@@ -182,6 +182,29 @@ function M.unlinked_mentions(bufnr)
   notify("no rhizome client serves this buffer", vim.log.levels.WARN)
 end
 
+--- Links every unlinked mention of the current note: the server sends one edit
+--- (workspace/applyEdit), which Neovim applies to the notes' buffers, unsaved.
+function M.link_unlinked_mentions(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local name = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":t:r")
+  for _, client in ipairs(M.clients()) do
+    if vim.lsp.buf_is_attached(bufnr, client.id) then
+      local params = { command = "rhizome.linkUnlinkedMentions", arguments = { vim.uri_from_bufnr(bufnr) } }
+      request(client, "workspace/executeCommand", params, function(err, res)
+        if err then
+          notify("linking unlinked mentions: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+        elseif res == nil or res.linked == 0 then
+          notify("no unlinked mentions of " .. name)
+        elseif res.applied then
+          notify(("linked %d unlinked mention%s of %s"):format(res.linked, res.linked == 1 and "" or "s", name))
+        end
+      end, bufnr)
+      return
+    end
+  end
+  notify("no rhizome client serves this buffer", vim.log.levels.WARN)
+end
+
 -- textDocument/codeLens: hands the lenses to Neovim's handler if the buffer is still there.
 -- 0.7's draws them without checking, failing ("Invalid buffer id") when the buffer went while
 -- the request was out, as a rename does.
@@ -387,6 +410,9 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("RhizomeUnlinkedMentions", function()
     M.unlinked_mentions(0)
   end, { desc = "Quickfix list of the notes that name this one without linking to it" })
+  vim.api.nvim_create_user_command("RhizomeLinkUnlinkedMentions", function()
+    M.link_unlinked_mentions(0)
+  end, { desc = "Link every unlinked mention of this note" })
   vim.api.nvim_create_user_command("RhizomeInfo", function()
     local lines = {}
     for _, client in ipairs(M.clients()) do
