@@ -194,6 +194,21 @@ local function position_params(client, line, col_byte)
   return vim.lsp.util.make_position_params(0, client.offset_encoding or "utf-16")
 end
 
+-- The quickfix list, once a command filled it ({ title, items = { file, line } }), then closed.
+local function quickfix()
+  vim.wait(timeout, function()
+    return #vim.fn.getqflist() > 0
+  end, 50)
+  local qf = vim.fn.getqflist({ title = 1, items = 1 })
+  local out = { title = qf.title, items = {} }
+  for _, item in ipairs(qf.items) do
+    local name = vim.api.nvim_buf_get_name(item.bufnr)
+    table.insert(out.items, { file = vim.loop.fs_realpath(name) or name, line = item.lnum - 1 })
+  end
+  vim.cmd("cclose")
+  return out
+end
+
 local function first_result(responses)
   for id, resp in pairs(responses or {}) do
     if resp.err then
@@ -308,18 +323,8 @@ step("codelens", function()
   end
   vim.fn.setqflist({}, "r")
   vim.api.nvim_win_set_cursor(0, { h.headingLine + 1, 0 })
-  vim.lsp.codelens.run()
-  -- The command asks the server for the links, then fills the list.
-  vim.wait(timeout, function()
-    return #vim.fn.getqflist() > 0
-  end, 50)
-  local qf = vim.fn.getqflist({ title = 1, items = 1 })
-  out.codelens.quickfix = { title = qf.title, items = {} }
-  for _, item in ipairs(qf.items) do
-    local name = vim.api.nvim_buf_get_name(item.bufnr)
-    table.insert(out.codelens.quickfix.items, { file = vim.loop.fs_realpath(name) or name, line = item.lnum - 1 })
-  end
-  vim.cmd("cclose")
+  vim.lsp.codelens.run() -- the command asks the server for the links, then fills the list
+  out.codelens.quickfix = quickfix()
 end)
 
 -- 3c. :RhizomeUnlinkedMentions on the note that other notes name most often without linking to
@@ -331,16 +336,7 @@ step("unlinked", function()
   wait_client(buf)
   vim.fn.setqflist({}, "r")
   vim.cmd("RhizomeUnlinkedMentions")
-  vim.wait(timeout, function()
-    return #vim.fn.getqflist() > 0
-  end, 50)
-  local qf = vim.fn.getqflist({ title = 1, items = 1 })
-  out.unlinked = { title = qf.title, items = {} }
-  for _, item in ipairs(qf.items) do
-    local name = vim.api.nvim_buf_get_name(item.bufnr)
-    table.insert(out.unlinked.items, { file = vim.loop.fs_realpath(name) or name, line = item.lnum - 1 })
-  end
-  vim.cmd("cclose")
+  out.unlinked = quickfix()
 end)
 
 -- 3d. :RhizomeLinkUnlinkedMentions on the same note: the server's edit (workspace/applyEdit) turns

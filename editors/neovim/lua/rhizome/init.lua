@@ -159,21 +159,17 @@ local function show_references(command, ctx)
   end, ctx.bufnr)
 end
 
---- Puts in the quickfix list where other notes write the current note's title, an alias or its
---- file name without linking to it (the code action on each one links it).
-function M.unlinked_mentions(bufnr)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  local name = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":t:r")
+-- Runs a server command whose one argument is the buffer's note (its URI), with the rhizome
+-- client that serves the buffer, and hands its answer to on_result(client, result).
+local function run_on_note(bufnr, command, what, on_result)
   for _, client in ipairs(M.clients()) do
     if vim.lsp.buf_is_attached(bufnr, client.id) then
-      local params = { command = "rhizome.unlinkedMentions", arguments = { vim.uri_from_bufnr(bufnr) } }
-      request(client, "workspace/executeCommand", params, function(err, locations)
+      local params = { command = command, arguments = { vim.uri_from_bufnr(bufnr) } }
+      request(client, "workspace/executeCommand", params, function(err, result)
         if err then
-          notify("unlinked mentions: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
-        elseif locations == nil or #locations == 0 then
-          notify("no unlinked mentions of " .. name)
+          notify(what .. ": " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
         else
-          to_quickfix(client, locations, "unlinked mentions of " .. name)
+          on_result(client, result)
         end
       end, bufnr)
       return
@@ -182,27 +178,35 @@ function M.unlinked_mentions(bufnr)
   notify("no rhizome client serves this buffer", vim.log.levels.WARN)
 end
 
+local function note_buffer(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  return bufnr, vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":t:r")
+end
+
+--- Puts in the quickfix list where other notes write the current note's title, an alias or its
+--- file name without linking to it (the code action on each one links it).
+function M.unlinked_mentions(bufnr)
+  local buf, name = note_buffer(bufnr)
+  run_on_note(buf, "rhizome.unlinkedMentions", "unlinked mentions", function(client, locations)
+    if locations == nil or #locations == 0 then
+      notify("no unlinked mentions of " .. name)
+    else
+      to_quickfix(client, locations, "unlinked mentions of " .. name)
+    end
+  end)
+end
+
 --- Links every unlinked mention of the current note: the server sends one edit
 --- (workspace/applyEdit), which Neovim applies to the notes' buffers, unsaved.
 function M.link_unlinked_mentions(bufnr)
-  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  local name = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":t:r")
-  for _, client in ipairs(M.clients()) do
-    if vim.lsp.buf_is_attached(bufnr, client.id) then
-      local params = { command = "rhizome.linkUnlinkedMentions", arguments = { vim.uri_from_bufnr(bufnr) } }
-      request(client, "workspace/executeCommand", params, function(err, res)
-        if err then
-          notify("linking unlinked mentions: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
-        elseif res == nil or res.linked == 0 then
-          notify("no unlinked mentions of " .. name)
-        elseif res.applied then
-          notify(("linked %d unlinked mention%s of %s"):format(res.linked, res.linked == 1 and "" or "s", name))
-        end
-      end, bufnr)
-      return
+  local buf, name = note_buffer(bufnr)
+  run_on_note(buf, "rhizome.linkUnlinkedMentions", "linking unlinked mentions", function(_, res)
+    if res == nil or res.linked == 0 then
+      notify("no unlinked mentions of " .. name)
+    elseif res.applied then
+      notify(("linked %d unlinked mention%s of %s"):format(res.linked, res.linked == 1 and "" or "s", name))
     end
-  end
-  notify("no rhizome client serves this buffer", vim.log.levels.WARN)
+  end)
 end
 
 -- textDocument/codeLens: hands the lenses to Neovim's handler if the buffer is still there.
