@@ -26,8 +26,9 @@ const maxUnlinked = 1000
 // words with case aside and '-', '_' and spaces alike. Notes are read from
 // disk, so this is for a command, not for every keystroke: it reads the
 // vault's text once, on all cores, and parses only the notes that hold a
-// name. Sorted by path and position; at most maxUnlinked. It stops early,
-// with ctx's error, when ctx ends: the snapshot it holds keeps edits waiting.
+// name. Sorted by path and position, the first maxUnlinked (every note is
+// searched, so that they are the same ones each time). It stops early, with
+// ctx's error, when ctx ends: the snapshot it holds keeps edits waiting.
 func UnlinkedMentions(ctx context.Context, snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File) ([]Location, error) {
 	names := mentionNames(f)
 	if len(names) == 0 {
@@ -48,9 +49,8 @@ func UnlinkedMentions(ctx context.Context, snap *workspace.Snapshot, p *workspac
 				mu.Lock()
 				i := next
 				next++
-				full := len(out) >= maxUnlinked
 				mu.Unlock()
-				if i >= len(notes) || full || ctx.Err() != nil {
+				if i >= len(notes) || ctx.Err() != nil {
 					return
 				}
 				if g := notes[i]; g != f {

@@ -138,3 +138,18 @@ func TestLinkUnlinkedMentions(t *testing.T) {
 		})
 	}
 }
+
+// A name written everywhere lists the first maxUnlinked places, by path and
+// position, the same ones each time.
+func TestUnlinkedMentionsCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("-- Go.md --\n# Go\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "-- notes/n%03d.md --\n%s\n", i, strings.Repeat("Go and go. ", 10))
+	}
+	v := buildVault(t, b.String(), workspace.Config{})
+	got := unlinked(t, v.snap, workspace.NewParser(), v.file(t, "Go.md"))
+	if len(got) != maxUnlinked || got[0].File.Path != "notes/n000.md" || got[len(got)-1].File.Path != "notes/n049.md" {
+		t.Errorf("%d mentions, %s to %s; want the %d of notes/n000.md to notes/n049.md", len(got), got[0].File.Path, got[len(got)-1].File.Path, maxUnlinked)
+	}
+}

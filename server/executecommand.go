@@ -24,9 +24,9 @@ func serverCommands() []string {
 	return []string{commandLensLinks, commandUnlinkedMentions, commandLinkUnlinkedMentions}
 }
 
-// executeCommand runs the server's commands, which list locations for the
-// client-side commands that show them: the links a code lens counts
-// (codelens.go) and a note's unlinked mentions.
+// executeCommand runs the server's commands: the links a code lens counts
+// (codelens.go) and a note's unlinked mentions, which client-side commands
+// show, and the linking of those mentions.
 func (s *Server) executeCommand(ctx context.Context, p *protocol.ExecuteCommandParams) (any, error) {
 	switch p.Command {
 	case commandLensLinks:
