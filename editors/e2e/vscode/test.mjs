@@ -245,6 +245,21 @@ async function runCommand(page, label) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Does open, which should open the references peek, and returns the peek's title ("stock.md …
+ * Locations (6)"), or what went wrong.
+ */
+async function peekTitle(page, open) {
+  try {
+    await open();
+    await page.locator('.peekview-widget').first().waitFor({ state: 'visible', timeout: T / 2 });
+    await page.waitForTimeout(500);
+    return (await page.locator('.peekview-widget .peekview-title').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+  } catch (err) {
+    return err.message;
+  }
+}
+
 /** The cursor's 1-based line, from the status bar ("Ln 21, Col 1"). */
 async function cursorLine(page) {
   const text = await page.evaluate(() =>
@@ -507,15 +522,8 @@ try {
       check(`a code lens above ${h.targetFile} counts its backlinks, and one above "${h.heading}" reads "${headingTitle}"`,
         backlinks >= toHeading.length && lenses.includes(headingTitle), `lenses in sight: ${JSON.stringify(lenses)}`);
 
-      let peek = '';
-      try {
-        await page.locator('.editor-group-container.active .codelens-decoration a', { hasText: headingTitle }).first().click({ timeout: T / 3 });
-        await page.locator('.peekview-widget').first().waitFor({ state: 'visible', timeout: T / 3 });
-        await page.waitForTimeout(500);
-        peek = (await page.locator('.peekview-widget .peekview-title').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
-      } catch (err) {
-        peek = err.message;
-      }
+      const peek = await peekTitle(page, () =>
+        page.locator('.editor-group-container.active .codelens-decoration a', { hasText: headingTitle }).first().click({ timeout: T / 3 }));
       await shot(page, 'code-lens-peek');
       check(`clicking "${headingTitle}" opens the references peek with its ${toHeading.length}`, peek.includes(`(${toHeading.length})`),
         `peek title: ${JSON.stringify(peek)}`);
@@ -553,15 +561,7 @@ try {
     const un = targets.unlinked;
     if (check('the garden has unlinked mentions (pick-targets unlinked)', !!un, 'unlinked is null')) {
       await openFile(page, un.file);
-      let peek = '';
-      try {
-        await runCommand(page, 'Rhizome: Show unlinked mentions of this note');
-        await page.locator('.peekview-widget').first().waitFor({ state: 'visible', timeout: T / 2 });
-        await page.waitForTimeout(500);
-        peek = (await page.locator('.peekview-widget .peekview-title').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
-      } catch (err) {
-        peek = err.message;
-      }
+      const peek = await peekTitle(page, () => runCommand(page, 'Rhizome: Show unlinked mentions of this note'));
       await shot(page, 'unlinked-mentions');
       check(`"Rhizome: Show unlinked mentions of this note" on ${un.file} opens the peek with its ${un.mentions.length}`,
         peek.includes(`(${un.mentions.length})`), `peek title: ${JSON.stringify(peek)}`);

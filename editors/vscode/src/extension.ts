@@ -86,14 +86,32 @@ async function showReferences(uri: string, position: LspPosition, target: unknow
   if (!client) {
     return;
   }
-  const locations = await client.sendRequest(ExecuteCommandRequest.type, { command: 'rhizome.lensLinks', arguments: [uri, target] });
+  const locations = (await client.sendRequest(ExecuteCommandRequest.type, { command: 'rhizome.lensLinks', arguments: [uri, target] })) as LspLocation[] | null;
   const p2c = client.protocol2CodeConverter;
-  await vscode.commands.executeCommand(
-    'editor.action.showReferences',
-    p2c.asUri(uri),
-    p2c.asPosition(position),
-    ((locations ?? []) as LspLocation[]).map((l) => p2c.asLocation(l)),
-  );
+  await peek(p2c.asUri(uri), p2c.asPosition(position), locations ?? []);
+}
+
+/** Shows locations the server sent in the references peek, at position in uri. */
+async function peek(uri: vscode.Uri, position: vscode.Position, locations: LspLocation[]): Promise<void> {
+  const p2c = client!.protocol2CodeConverter;
+  await vscode.commands.executeCommand('editor.action.showReferences', uri, position, locations.map((l) => p2c.asLocation(l)));
+}
+
+/**
+ * Runs a server command whose one argument is the active note, and returns its answer with the
+ * note's editor and name; undefined when no markdown note is active or no server runs.
+ */
+async function runOnActiveNote<T>(command: string): Promise<{ result: T | null; editor: vscode.TextEditor; name: string } | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!client || !editor || editor.document.languageId !== 'markdown') {
+    return undefined;
+  }
+  const uri = editor.document.uri;
+  const result = (await client.sendRequest(ExecuteCommandRequest.type, {
+    command,
+    arguments: [client.code2ProtocolConverter.asUri(uri)],
+  })) as T | null;
+  return { result, editor, name: path.basename(uri.fsPath, path.extname(uri.fsPath)) };
 }
 
 /**
@@ -102,22 +120,15 @@ async function showReferences(uri: string, position: LspPosition, target: unknow
  * bulb on each one links it.
  */
 async function showUnlinkedMentions(): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  if (!client || !editor || editor.document.languageId !== 'markdown') {
+  const run = await runOnActiveNote<LspLocation[]>('rhizome.unlinkedMentions');
+  if (!run) {
     return;
   }
-  const uri = editor.document.uri;
-  const locations = (await client.sendRequest(ExecuteCommandRequest.type, {
-    command: 'rhizome.unlinkedMentions',
-    arguments: [client.code2ProtocolConverter.asUri(uri)],
-  })) as LspLocation[] | null;
-  const name = path.basename(uri.fsPath, path.extname(uri.fsPath));
-  if (!locations || locations.length === 0) {
-    void vscode.window.showInformationMessage(`No unlinked mentions of ${name}.`);
+  if (!run.result || run.result.length === 0) {
+    void vscode.window.showInformationMessage(`No unlinked mentions of ${run.name}.`);
     return;
   }
-  const p2c = client.protocol2CodeConverter;
-  await vscode.commands.executeCommand('editor.action.showReferences', uri, editor.selection.active, locations.map((l) => p2c.asLocation(l)));
+  await peek(run.editor.document.uri, run.editor.selection.active, run.result);
 }
 
 /**
@@ -125,20 +136,15 @@ async function showUnlinkedMentions(): Promise<void> {
  * (workspace/applyEdit) that links them all, which Undo takes back file by file.
  */
 async function linkAllUnlinkedMentions(): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  if (!client || !editor || editor.document.languageId !== 'markdown') {
+  const run = await runOnActiveNote<{ linked: number; applied: boolean }>('rhizome.linkUnlinkedMentions');
+  if (!run) {
     return;
   }
-  const uri = editor.document.uri;
-  const name = path.basename(uri.fsPath, path.extname(uri.fsPath));
-  const res = (await client.sendRequest(ExecuteCommandRequest.type, {
-    command: 'rhizome.linkUnlinkedMentions',
-    arguments: [client.code2ProtocolConverter.asUri(uri)],
-  })) as { linked: number; applied: boolean } | null;
+  const res = run.result;
   if (!res || res.linked === 0) {
-    void vscode.window.showInformationMessage(`No unlinked mentions of ${name}.`);
+    void vscode.window.showInformationMessage(`No unlinked mentions of ${run.name}.`);
   } else if (res.applied) {
-    void vscode.window.showInformationMessage(`Linked ${res.linked} unlinked mention${res.linked === 1 ? '' : 's'} of ${name}.`);
+    void vscode.window.showInformationMessage(`Linked ${res.linked} unlinked mention${res.linked === 1 ? '' : 's'} of ${run.name}.`);
   }
 }
 
