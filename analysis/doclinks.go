@@ -38,6 +38,9 @@ func DocumentLinks(snap *workspace.Snapshot, f *workspace.File) []DocLink {
 		if l.Wiki || l.Kind == workspace.LinkReference {
 			span = l.Span
 		}
+		if span.Len() == 0 {
+			continue // "[text]()": no destination to click
+		}
 		opens := r.Target.Path
 		switch {
 		case r.Heading != nil:
