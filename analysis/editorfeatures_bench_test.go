@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
@@ -89,4 +91,28 @@ func benchUnlinkedMentionsHub(b *testing.B, ix *workspace.Index) {
 		n = len(unlinked(b, snap, p, f))
 	}
 	b.ReportMetric(float64(n), "mentions")
+}
+
+// The folds of a long note, in the 10k vault: a hundred sections of
+// paragraphs, nested lists, code, callouts and comments (3,000 lines). The
+// editor asks again after each pause in typing.
+func BenchmarkFoldingRanges10k(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("---\ntitle: Long note\ntags: [a, b]\n---\n# Long note\n\n")
+	for i := range 100 {
+		fmt.Fprintf(&sb, "## Section %d\n\nA paragraph with [[note-%d]] and a #tag,\nover two lines.\n\n", i, i)
+		sb.WriteString("- item\n  continued\n  - nested\n    deeper\n- another\n\n")
+		sb.WriteString("```go\nfunc f() {\n\t# not a heading\n}\n```\n\n")
+		sb.WriteString("> [!note]- Callout\n> body\n> > nested quote\n> > more\n\n")
+		sb.WriteString("%% a comment\nover lines %%\n\n<!--\nhtml\n-->\n\n$$\nx^2\n$$\n\n### Sub\ntext\n\n")
+	}
+	text := sb.String()
+	snap, f := withNote(b, bigVault(b), "bench/long-folds.md", text)
+	var n int
+	b.ReportAllocs()
+	for b.Loop() {
+		n = len(FoldingRanges(snap, f))
+	}
+	b.ReportMetric(float64(n), "folds")
+	b.ReportMetric(float64(strings.Count(text, "\n")), "lines")
 }

@@ -33,12 +33,22 @@ func goldenByProfile(t *testing.T, vault, name string, render func(*testVault) s
 	}
 }
 
-// checkEditorFeatures asserts what the lenses, document links and inlay
-// hints of f promise: each lens counts what a click lists (the note's, its
-// backlinks), each document link opens what go to definition does, each
-// hint follows a link. It returns how many of each it saw.
-func checkEditorFeatures(t *testing.T, snap *workspace.Snapshot, f *workspace.File) (lenses, docLinks, hints int) {
+// featureCounts is how many of each editor feature's results a check saw.
+type featureCounts struct{ lenses, docLinks, hints, folds, tokens int }
+
+func (c *featureCounts) add(d featureCounts) {
+	c.lenses, c.docLinks, c.hints, c.folds, c.tokens = c.lenses+d.lenses, c.docLinks+d.docLinks, c.hints+d.hints, c.folds+d.folds, c.tokens+d.tokens
+}
+
+// checkEditorFeatures asserts what the lenses, document links, inlay hints,
+// folds and semantic tokens of f promise: each lens counts what a click
+// lists (the note's, its backlinks), each document link opens what go to
+// definition does, each hint follows a link, folds nest (checkFolds), tokens
+// are disjoint and say which links lead nowhere (checkSemanticTokens). It
+// returns how many of each it saw.
+func checkEditorFeatures(t *testing.T, snap *workspace.Snapshot, f *workspace.File) featureCounts {
 	t.Helper()
+	var lenses, docLinks, hints int
 	for _, l := range Lenses(snap, f) {
 		lenses++
 		if got := len(LensLinks(snap, f, l.Heading)); got != l.Count {
@@ -64,11 +74,11 @@ func checkEditorFeatures(t *testing.T, snap *workspace.Snapshot, f *workspace.Fi
 			t.Errorf("%s: hint %+v follows no link", f.Path, h)
 		}
 	}
-	return lenses, docLinks, hints
+	return featureCounts{lenses, docLinks, hints, checkFolds(t, snap, f), checkSemanticTokens(t, snap, f)}
 }
 
 func TestEditorFeatures(t *testing.T) {
-	for _, vault := range []string{"lenses.txtar", "inlayhints.txtar", "features.txtar"} {
+	for _, vault := range []string{"lenses.txtar", "inlayhints.txtar", "features.txtar", "folding.txtar", "semantictokens.txtar"} {
 		for _, tc := range profileConfigs {
 			v := loadVault(t, vault, tc.cfg)
 			for _, f := range v.snap.Notes() {
@@ -98,11 +108,10 @@ func TestEditorFeaturesRealGardens(t *testing.T) {
 				t.Fatal(err)
 			}
 			snap := ix.Snapshot()
-			var lenses, docLinks, hints int
+			var n featureCounts
 			texts := map[string]string{}
 			for _, f := range snap.Notes() {
-				l, d, h := checkEditorFeatures(t, snap, f)
-				lenses, docLinks, hints = lenses+l, docLinks+d, hints+h
+				n.add(checkEditorFeatures(t, snap, f))
 				text, err := snap.Text(f)
 				if err != nil {
 					t.Fatal(err)
@@ -121,8 +130,8 @@ func TestEditorFeaturesRealGardens(t *testing.T) {
 			}
 			snap.Release()
 			converted := convertEveryLink(t, ix, p, texts)
-			t.Logf("%d notes: %d lenses, %d document links, %d inlay hints, %d unlinked mentions of the 10 most linked notes, %d links converted",
-				len(texts), lenses, docLinks, hints, mentions, converted)
+			t.Logf("%d notes: %d lenses, %d document links, %d inlay hints, %d folds, %d semantic tokens, %d unlinked mentions of the 10 most linked notes, %d links converted",
+				len(texts), n.lenses, n.docLinks, n.hints, n.folds, n.tokens, mentions, converted)
 		})
 	}
 }
@@ -189,7 +198,7 @@ func convertEveryLink(t *testing.T, ix *workspace.Index, p *workspace.Parser, te
 
 // FuzzEditorFeatures puts a note of any text in a vault and asks of it
 // what an editor asks as it shows and edits the note: lenses, document
-// links, inlay hints, link conversions over the whole note and at one
+// links, inlay hints, folds, semantic tokens, link conversions over the whole note and at one
 // offset, the mention to link at that offset, and unlinked mentions of the
 // note and of a note it might name. Nothing may panic, each feature keeps
 // its promises (checkEditorFeatures), and every edit lies inside the note,
@@ -202,6 +211,7 @@ func FuzzEditorFeatures(f *testing.F) {
 	f.Add("Niklas Luhmann and [[21-3d7]] and [x](../people/Niklas%20Luhmann.md#niklas-luhmann)\n## Niklas Luhmann\n", 3)
 	f.Add("---\naliases: [Luhmann]\n---\n| [[Niklas Luhmann\\|L]] | ![[img.png|100]] |\r\nLuhmann `Luhmann` #Luhmann", 40)
 	f.Add("Émile Durkheim, ÉMILE-DURKHEIM, İstanbul [[#Top]] [](x.md)\n# Top\n", 1)
+	f.Add("---\ntitle: T\n---\n# A\n- a\n  ```\n  x\n> [!note]-\n> %% c\n%% <!--\nB\n===\n-->\n$$\n\t- y\n", 9)
 	f.Fuzz(func(t *testing.T, text string, off int) {
 		if !utf8.ValidString(text) || strings.Contains(text, "\n-- ") || strings.HasPrefix(text, "-- ") {
 			return // the archive's own separators

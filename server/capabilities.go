@@ -62,8 +62,10 @@ func (s *Server) capabilities(sess *Session) ServerCapabilities {
 			CodeLensProvider:        &protocol.CodeLensOptions{},
 			ExecuteCommandProvider:  &protocol.ExecuteCommandOptions{Commands: serverCommands()},
 			DocumentLinkProvider:    &protocol.DocumentLinkOptions{},
+			FoldingRangeProvider:    true,
 			WorkspaceSymbolProvider: true,
 			RenameProvider:          renameProvider(sess.Client),
+			SemanticTokensProvider:  semanticTokensProvider(),
 			Workspace:               willRenameFilesOptions(),
 		},
 		PositionEncoding:   sess.Encoding,
@@ -107,6 +109,9 @@ type ClientCaps struct {
 	HoverMarkdown            bool // textDocument.hover.contentFormat includes markdown
 	PrepareRename            bool // textDocument.rename.prepareSupport
 	DiagnosticVersionSupport bool // textDocument.publishDiagnostics.versionSupport
+	LineFoldingOnly          bool // textDocument.foldingRange.lineFoldingOnly: no characters
+	FoldingRangeLimit        int  // textDocument.foldingRange.rangeLimit; 0 for none
+	FoldingCollapsedText     bool // textDocument.foldingRange.foldingRange.collapsedText (3.17)
 }
 
 // SupportsResourceOperation tells whether a WorkspaceEdit may create, rename or
@@ -167,6 +172,13 @@ type clientCapsWire struct {
 		PublishDiagnostics struct {
 			VersionSupport bool `json:"versionSupport"`
 		} `json:"publishDiagnostics"`
+		FoldingRange struct {
+			LineFoldingOnly bool `json:"lineFoldingOnly"`
+			RangeLimit      int  `json:"rangeLimit"`
+			FoldingRange    struct {
+				CollapsedText bool `json:"collapsedText"`
+			} `json:"foldingRange"`
+		} `json:"foldingRange"`
 	} `json:"textDocument"`
 }
 
@@ -207,6 +219,9 @@ func parseClientCaps(raw json.RawMessage) (ClientCaps, error) {
 		SnippetSupport:           w.TextDocument.Completion.CompletionItem.SnippetSupport,
 		DiagnosticVersionSupport: w.TextDocument.PublishDiagnostics.VersionSupport,
 		PrepareRename:            w.TextDocument.Rename.PrepareSupport,
+		LineFoldingOnly:          w.TextDocument.FoldingRange.LineFoldingOnly,
+		FoldingRangeLimit:        w.TextDocument.FoldingRange.RangeLimit,
+		FoldingCollapsedText:     w.TextDocument.FoldingRange.FoldingRange.CollapsedText,
 	}
 	c.CompletionEditRange = slices.Contains(w.TextDocument.Completion.CompletionList.ItemDefaults, "editRange")
 	for _, f := range w.TextDocument.Hover.ContentFormat {

@@ -83,8 +83,14 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		return request(ctx, reply, req, s.executeCommand)
 	case protocol.MethodTextDocumentDocumentLink:
 		return request(ctx, reply, req, s.documentLink)
+	case protocol.MethodTextDocumentFoldingRange:
+		return request(ctx, reply, req, s.foldingRange)
 	case methodInlayHint:
 		return request(ctx, reply, req, s.inlayHint)
+	case protocol.MethodSemanticTokensFull:
+		return request(ctx, reply, req, s.semanticTokensFull)
+	case protocol.MethodSemanticTokensRange:
+		return request(ctx, reply, req, s.semanticTokensRange)
 	case protocol.MethodTextDocumentPrepareRename:
 		return request(ctx, reply, req, s.prepareRename)
 	case protocol.MethodTextDocumentRename:

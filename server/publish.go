@@ -184,11 +184,12 @@ func (p *publisher) flush(ctx context.Context) {
 		}
 	}
 	// The links that changed may be to any note in sight, whose lenses
-	// count them, and a title that changed may be any hint's; the editor
+	// count them, a title that changed may be any hint's, and a note
+	// created or renamed resolves or breaks wikilinks anywhere; the editor
 	// asks again only for the notes it shows. Not waited for: a client slow
 	// to answer must not hold up the next diagnostics.
 	caps := p.e.s.Session().Client
-	for kind, supported := range map[string]bool{"codeLens": caps.CodeLensRefresh, "inlayHint": caps.InlayHintRefresh} {
+	for kind, supported := range map[string]bool{"codeLens": caps.CodeLensRefresh, "inlayHint": caps.InlayHintRefresh, "semanticTokens": caps.SemanticTokensRefresh} {
 		if supported {
 			p.e.s.Go(kind+" refresh", func(ctx context.Context) {
 				ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
