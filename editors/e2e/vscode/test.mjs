@@ -569,7 +569,66 @@ try {
     }
   }
 
-  // 3e. Code action: "Refactor..." on the link offers "Convert to markdown link"; choosing it
+  // 3e. Semantic tokens: markdown's grammar reads [[Evergreen Note|…]] and [[Feedbak Loop]] alike;
+  // the server tells them apart. A link's note is coloured as a class, unlike the prose around
+  // it, and the broken link's (pick-targets broken) is faded as a comment, as Obsidian fades it.
+  {
+    const link = targets.link;
+    const broken = targets.broken;
+    if (check('the garden has a resolved and a broken wikilink in one note (pick-targets link, broken)',
+      broken?.file === link.file && link.text.startsWith('[[') && broken.text.startsWith('[['), JSON.stringify({ link: link.file, broken: broken?.file }))) {
+      await openFile(page, link.file);
+      // Away from both links: the word under the cursor is highlighted.
+      await gotoPosition(page, Math.min(link.line, broken.line) - 1, 0);
+      // The colour of the rendered span that is exactly text (VS Code renders some spaces as
+      // no-break spaces), and of plain prose (mtk1).
+      const colours = () => page.evaluate(([a, b]) => {
+        const spans = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line span span')];
+        const colour = (e) => (e ? getComputedStyle(e).color : null);
+        const exactly = (t) => spans.find((e) => e.textContent.replace(/\u00a0/g, ' ') === t);
+        return {
+          resolved: colour(exactly(a)),
+          broken: colour(exactly(b)),
+          prose: colour(spans.find((e) => e.classList.contains('mtk1') && e.textContent.trim().length > 3)),
+        };
+      }, [link.target, broken.target]);
+      let c = {};
+      for (const deadline = Date.now() + T; Date.now() < deadline; await page.waitForTimeout(250)) {
+        c = await colours();
+        if (c.resolved && c.broken && c.prose && c.resolved !== c.prose && c.broken !== c.resolved && c.broken !== c.prose) break;
+      }
+      await shot(page, 'semantic-tokens');
+      check(`in ${link.file}, "${link.target}" of ${link.text} is coloured unlike the prose, and "${broken.target}" of the broken ${broken.text} unlike both`,
+        c.resolved && c.broken && c.prose && c.resolved !== c.prose && c.broken !== c.resolved && c.broken !== c.prose, JSON.stringify(c));
+    }
+  }
+
+  // 3f. Folding: "Fold" (Ctrl+Shift+[) on the first line of a note's frontmatter hides its keys,
+  // which VS Code's own markdown folding does not fold; "Unfold" shows them again.
+  {
+    const file = targets.link.file;
+    const keyLine = fs.readFileSync(path.join(garden, ...file.split('/')), 'utf8').split('\n').find((l) => /^description: /.test(l));
+    if (check(`${file} has frontmatter with a description`, !!keyLine)) {
+      await openFile(page, file);
+      await gotoPosition(page, 0, 0);
+      const shows = async () => (await renderedText(page)).includes(keyLine.trim());
+      let folded = false;
+      // The folds come from the server after the file opens: ask again until they are there.
+      for (const deadline = Date.now() + T; Date.now() < deadline && !folded; await page.waitForTimeout(300)) {
+        await page.keyboard.press(`${mod}+Shift+BracketLeft`);
+        await page.waitForTimeout(300);
+        folded = !(await shows()) && (await renderedText(page)).startsWith('---');
+      }
+      await shot(page, 'fold-frontmatter');
+      await page.keyboard.press(`${mod}+Shift+BracketRight`);
+      let unfolded = false;
+      for (const deadline = Date.now() + T / 3; Date.now() < deadline && !unfolded; await page.waitForTimeout(200)) unfolded = await shows();
+      check(`"Fold" on line 1 of ${file} hides its frontmatter ("${keyLine.slice(0, 30)}…"), "Unfold" shows it again`, folded && unfolded,
+        `folded: ${folded}, unfolded: ${unfolded}; text now: ${JSON.stringify((await renderedText(page)).slice(0, 200))}`);
+    }
+  }
+
+  // 3g. Code action: "Refactor..." on the link offers "Convert to markdown link"; choosing it
   // rewrites the wikilink as a markdown link to the same note. Undone after, for the steps below.
   {
     await openFile(page, targets.link.file);

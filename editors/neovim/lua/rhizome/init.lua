@@ -399,6 +399,19 @@ function M.setup(opts)
   M._warned_missing = false
 
   local group = vim.api.nvim_create_augroup("rhizome", { clear = true })
+  -- Neovim 0.9+ colours the server's semantic tokens by itself: a wikilink's note as
+  -- @lsp.type.class, its heading as @lsp.type.property, a block as @lsp.type.enumMember,
+  -- a tag as @lsp.type.decorator. A link to a note, heading or block that does not exist
+  -- also has the modifier "unresolved", faded like a comment as Obsidian fades it. As a
+  -- default, so that a colour scheme's or the user's own highlight wins; set again after
+  -- :colorscheme, which clears highlights.
+  if vim.fn.has("nvim-0.9") == 1 then
+    local function highlights()
+      vim.api.nvim_set_hl(0, "@lsp.mod.unresolved.markdown", { link = "Comment", default = true })
+    end
+    highlights()
+    vim.api.nvim_create_autocmd("ColorScheme", { group = group, callback = highlights, desc = "rhizome: fade unresolved links" })
+  end
   vim.api.nvim_create_autocmd("FileType", {
     group = group,
     pattern = M.config.filetypes,
