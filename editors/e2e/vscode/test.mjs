@@ -812,7 +812,18 @@ try {
     check(`F2 on ${targets.link.text} opens the rename box proposing "${placeholder}"`, proposed === placeholder,
       renameDetail || `the box proposes ${JSON.stringify(proposed)}; see rhizome-output.log in ${shots}`);
 
-    if (proposed !== null) {
+    // The keys go to the box, not to the note, even if something took the focus meanwhile (a
+    // loaded machine once typed the new name over the whole note); a box gone by now is a failure.
+    let focused = proposed !== null;
+    if (focused) {
+      try {
+        await renameInput.focus({ timeout: T / 3 });
+      } catch (err) {
+        focused = false;
+        check(`the rename box is still open to type in`, false, err.message.split('\n')[0]);
+      }
+    }
+    if (focused) {
       await page.keyboard.press(`${mod}+A`);
       await page.keyboard.type(newName, { delay: 40 });
       await page.keyboard.press('Enter');
