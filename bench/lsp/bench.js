@@ -241,7 +241,7 @@ function best(runs) {
 	return b;
 }
 
-const REQS = ['completion [[', 'completion [[abc', 'completion ](', 'definition', 'hover', 'references', 'workspace symbols', 'document links'];
+const REQS = ['completion [[', 'completion [[abc', 'completion ](', 'definition', 'hover', 'references', 'workspace symbols', 'document links', 'folding ranges'];
 
 // "38/40 · 100 (2 timed out)": requests answered of those sent, the median
 // number of items/locations/symbols per answer, and what went wrong.

@@ -139,6 +139,8 @@ function initializeParams(root, pull, peer) {
 		references: { dynamicRegistration: true },
 		documentSymbol: { dynamicRegistration: true, hierarchicalDocumentSymbolSupport: true },
 		documentLink: { dynamicRegistration: true, tooltipSupport: true },
+		// As vscode-languageclient 9 asks: whole lines, at most 5,000 ranges.
+		foldingRange: { dynamicRegistration: true, rangeLimit: 5000, lineFoldingOnly: true, foldingRangeKind: { valueSet: ['comment', 'imports', 'region'] }, foldingRange: { collapsedText: false } },
 		publishDiagnostics: { relatedInformation: true, versionSupport: true, tagSupport: { valueSet: [1, 2] } },
 	};
 	if (pull) {
@@ -375,6 +377,8 @@ async function runSession(cfg) {
 			['workspace symbols', plan.symbolQueries, (q) => ({ query: q }), 'workspace/symbol'],
 			// Every link of a note, as an editor asks when it shows one (both servers give them).
 			['document links', plan.linkNotes, (rel) => ({ textDocument: { uri: uriOf(rel) } }), 'textDocument/documentLink'],
+			// The folds of the same notes, which an editor asks again after each change (both give them).
+			['folding ranges', plan.linkNotes, (rel) => ({ textDocument: { uri: uriOf(rel) } }), 'textDocument/foldingRange'],
 		];
 		for (const [name, items, mk, method] of loops) {
 			const out = { samples: [], sizes: [], nonEmpty: 0, timeouts: 0, errors: 0, requested: 0 };
