@@ -42,13 +42,16 @@ func SemanticTokens(snap *workspace.Snapshot, f *workspace.File, span workspace.
 	links := n.Links()
 	for i := range links {
 		l := &links[i]
-		if !l.Wiki || l.TargetSpan.End < span.Start || l.TargetSpan.Start > span.End || sameLine(l.Raw) != len(l.Raw) {
+		// The spans are cut from the raw target: one that is not the text
+		// at TargetSpan, or that runs over lines, gets no tokens.
+		if !l.Wiki || l.TargetSpan.End < span.Start || l.TargetSpan.Start > span.End ||
+			l.TargetSpan.Len() != len(l.Raw) || sameLine(l.Raw) != len(l.Raw) {
 			continue
 		}
 		// A link across the range's start or end has a token on each side.
-		n := len(out)
-		kept := out[:n]
-		for _, t := range appendLinkTokens(out, l, snap.Resolve(f, i))[n:] {
+		before := len(out)
+		kept := out[:before]
+		for _, t := range appendLinkTokens(out, l, snap.Resolve(f, i))[before:] {
 			if t.Span.Start >= span.Start && t.Span.Start <= span.End {
 				kept = append(kept, t)
 			}
