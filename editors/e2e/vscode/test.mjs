@@ -234,6 +234,26 @@ async function renderedText(page, withHints = false) {
   }, withHints);
 }
 
+/**
+ * Presses F12 at a 0-based line and UTF-16 column of rel until the active editor is want (the
+ * server may not have seen a move yet), or T passes: { ok, detail }.
+ */
+async function definitionOpens(page, rel, line, col, want) {
+  let detail = '';
+  for (const deadline = Date.now() + T; Date.now() < deadline;) {
+    await openFile(page, rel).catch(() => {});
+    await gotoPosition(page, line, col);
+    await page.keyboard.press('F12');
+    try {
+      return { ok: true, detail: JSON.stringify(await waitActiveEditor(page, want, 3000)) };
+    } catch (err) {
+      detail = err.message;
+      await page.keyboard.press('Escape');
+    }
+  }
+  return { ok: false, detail };
+}
+
 /** Runs a command from the palette by its label. */
 async function runCommand(page, label) {
   await page.keyboard.press(`${mod}+Shift+P`);
@@ -865,21 +885,7 @@ try {
           `not rewritten: ${stale.map((rel) => `${rel} (links to old name: ${count(rel, placeholder)}, to new: ${count(rel, newName)})`).join('; ')}`);
 
       // (d) F12 on the renamed link opens the moved file: the server has seen the move.
-      let defOk = false;
-      let defDetail = '';
-      for (const deadline = Date.now() + T; Date.now() < deadline && !defOk;) {
-        await waitActiveEditor(page, targets.link.file).catch(() => {});
-        await gotoPosition(page, targets.link.line, targets.link.colUtf16);
-        await page.keyboard.press('F12');
-        try {
-          defDetail = JSON.stringify(await waitActiveEditor(page, newRel, 3000));
-          defOk = true;
-        } catch (err) {
-          defDetail = err.message;
-          await page.keyboard.press('Escape');
-          await openFile(page, targets.link.file).catch(() => {});
-        }
-      }
+      const { ok: defOk, detail: defDetail } = await definitionOpens(page, targets.link.file, targets.link.line, targets.link.colUtf16, newRel);
       if (!check(`F12 on the renamed link opens ${newRel}`, defOk, defDetail)) {
         await shot(page, 'rename-definition');
       }
@@ -1059,20 +1065,7 @@ try {
 
       // (d) F12 on the rewritten link opens the moved note: the server has seen the move.
       if (sample) {
-        let defOk = false;
-        let defDetail = '';
-        for (const deadline = Date.now() + T; Date.now() < deadline && !defOk;) {
-          await openFile(page, sample.rel).catch(() => {});
-          await gotoPosition(page, sample.line, sample.col);
-          await page.keyboard.press('F12');
-          try {
-            defDetail = JSON.stringify(await waitActiveEditor(page, newRel, 3000));
-            defOk = true;
-          } catch (err) {
-            defDetail = err.message;
-            await page.keyboard.press('Escape');
-          }
-        }
+        const { ok: defOk, detail: defDetail } = await definitionOpens(page, sample.rel, sample.line, sample.col, newRel);
         if (!check(`F12 on the rewritten link in ${sample.rel} opens ${newRel}`, defOk, defDetail)) {
           await shot(page, 'explorer-rename-definition');
         }
