@@ -83,6 +83,15 @@ func BenchmarkCompleteMarkdownPath10k(b *testing.B) { benchComplete(b, "[x](") }
 // its own.
 func BenchmarkCompleteWikiTyped50k(b *testing.B) { benchCompleteIn(b, vault50k.get(b, 50000), "[[abc") }
 
+// BenchmarkCompleteAnyHeading10k searches every heading of the vault
+// ("[[##"): "key" is in one of the generator's common headings, thousands of
+// them, all word starts, so the list is cut back to the best hundred often.
+func BenchmarkCompleteAnyHeading10k(b *testing.B) { benchComplete(b, "[[##key") }
+
+func BenchmarkCompleteAnyHeading50k(b *testing.B) {
+	benchCompleteIn(b, vault50k.get(b, 50000), "[[##key")
+}
+
 // BenchmarkCompleteWikiTargets10k types what users type: the first three
 // characters of the vault's own link targets (as bench/lsp does), which match
 // far more names than "abc" does.

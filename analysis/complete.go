@@ -53,7 +53,7 @@ type CompletionList struct {
 const MaxCompletions = 100
 
 // Complete suggests what fits at off: notes after "[[", headings after
-// "[[note#", blocks after "#^", paths after "](", tags after "#"; in
+// "[[note#" (every note's after "[[##"), blocks after "#^", paths after "](", tags after "#"; in
 // frontmatter, keys, and values of tags, aliases and keys with few values.
 func Complete(snap *workspace.Snapshot, f *workspace.File, off int) CompletionList {
 	text, err := snap.Text(f)
@@ -123,6 +123,10 @@ func completeWiki(snap *workspace.Snapshot, f *workspace.File, text string, star
 		return CompletionList{} // a label is prose
 	}
 	suffix := wikiCloser(text[targetEnd(text, off, "]|#\n\r"):])
+	if strings.HasPrefix(typed, "##") {
+		span := workspace.Span{Start: start, End: targetEnd(text, off, "]|\n\r")}
+		return completeAnyHeading(snap, f, span, typed, suffix)
+	}
 	if h := strings.IndexByte(typed, '#'); h >= 0 {
 		fragStart := start + h + 1
 		span := workspace.Span{Start: fragStart, End: targetEnd(text, off, "]|\n\r")}

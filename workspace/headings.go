@@ -100,6 +100,13 @@ func buildHeadingText(files []*File) *headingText {
 // FindHeadings calls fn with each note heading whose folded text holds query
 // (folded, see Fold), in no particular order, until fn returns false.
 func (s *Snapshot) FindHeadings(query string, fn func(f *File, h *Heading) bool) {
+	s.FindHeadingsAt(query, func(f *File, h *Heading, _ string, _ int) bool { return fn(f, h) })
+}
+
+// FindHeadingsAt is FindHeadings, which also passes the heading's folded
+// text and where query first is in it: a ranking scores the match without
+// folding each of the thousands of headings a short query finds.
+func (s *Snapshot) FindHeadingsAt(query string, fn func(f *File, h *Heading, folded string, at int) bool) {
 	if query == "" || strings.IndexByte(query, '\n') >= 0 {
 		return
 	}
@@ -111,7 +118,7 @@ func (s *Snapshot) FindHeadings(query string, fn func(f *File, h *Heading) bool)
 
 // find calls fn with each heading of t that holds query, except those of
 // the files in skip, until fn returns false; it reports whether fn did not.
-func (t *headingText) find(query string, skip map[*File]bool, fn func(f *File, h *Heading) bool) bool {
+func (t *headingText) find(query string, skip map[*File]bool, fn func(f *File, h *Heading, folded string, at int) bool) bool {
 	for from := 0; from < len(t.text); {
 		k := strings.Index(t.text[from:], query)
 		if k < 0 {
@@ -119,6 +126,10 @@ func (t *headingText) find(query string, skip map[*File]bool, fn func(f *File, h
 		}
 		at := from + k
 		i := sort.Search(len(t.ends), func(i int) bool { return int(t.ends[i]) > at })
+		start := 0
+		if i > 0 {
+			start = int(t.ends[i-1]) + 1
+		}
 		from = int(t.ends[i]) + 1
 		r := t.refs[i]
 		if skip[r.file] {
@@ -126,7 +137,7 @@ func (t *headingText) find(query string, skip map[*File]bool, fn func(f *File, h
 		}
 		// The stale files are skipped, so the heading is there; a stale
 		// text must not crash the server all the same.
-		if n := r.file.Note; n != nil && int(r.i) < len(n.Headings) && !fn(r.file, &n.Headings[r.i]) {
+		if n := r.file.Note; n != nil && int(r.i) < len(n.Headings) && !fn(r.file, &n.Headings[r.i], t.text[start:t.ends[i]], at-start) {
 			return false
 		}
 	}

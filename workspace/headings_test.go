@@ -72,6 +72,39 @@ func TestFindHeadings(t *testing.T) {
 	}
 }
 
+// FindHeadingsAt passes each heading's folded text and the first place of
+// the query in it, from the whole table and from its edited part alike.
+func TestFindHeadingsAt(t *testing.T) {
+	ix := testIndex(t, Config{}, map[string]string{
+		"a.md": "# Balancing Loops\n\n## Café Société\n\n## Loop de loop\n",
+		"b.md": "# Société\n",
+	})
+	check := func(when, query string, want int) {
+		t.Helper()
+		s := ix.Snapshot()
+		defer s.Release()
+		n := 0
+		s.FindHeadingsAt(query, func(f *File, h *Heading, folded string, at int) bool {
+			n++
+			if folded != Fold(h.Text) || at != strings.Index(folded, query) {
+				t.Errorf("%s, %q in %s %q: folded %q, at %d", when, query, f.Path, h.Text, folded, at)
+			}
+			return true
+		})
+		if n != want {
+			t.Errorf("%s, %q: %d headings, want %d", when, query, n, want)
+		}
+	}
+	check("built", "loop", 2)
+	check("built", "société", 2)
+	check("built", "bal", 1)
+	// c.md's headings are in the table of the files changed since.
+	ix.SetNote(NewParser().Parse("c.md", "# Loops of SOCIÉTÉ\n", 1))
+	check("after an edit", "loop", 3)
+	check("after an edit", "société", 3)
+	check("after an edit", "of soc", 1)
+}
+
 // FindHeadings, through random changes (headings edited, notes added,
 // removed and renamed), finds what it finds in the same vault indexed
 // afresh. Both ways are taken: the changed notes' headings kept apart, and

@@ -774,6 +774,64 @@ try {
   check(`accepting "${targets.completion.title}" after [[${typed} writes one link, and F12 on it opens ${targets.completion.file}`,
     acceptOk, acceptDetail);
 
+  // 4b2. "[[##" and a few letters of a heading search the headings of every note
+  // (Obsidian's syntax); accepting pick-targets' heading writes [[Note#Heading]], and F12
+  // on it opens that note at the heading's line. On a new line of the note 4b typed into;
+  // skipped when the heading is in the note 4c renames, whose links 4c counts.
+  {
+    const h = targets.headingLink;
+    if (h && h.targetFile !== targets.link.targetFile) {
+      await openFile(page, targets.link.file);
+      await page.keyboard.press(`${mod}+End`);
+      await page.keyboard.press('Enter');
+      const query = [...h.heading].slice(0, 4).join('');
+      await page.keyboard.type(`[[##${query}`, { delay: 80 });
+      await widget.waitFor({ timeout: 5000 }).catch(async () => {
+        await page.keyboard.press(`${mod}+Space`);
+        await widget.waitFor({ timeout: T }).catch(() => {});
+      });
+      let picked = false;
+      for (let i = 0; i < 40 && !picked; i++) {
+        await page.waitForTimeout(i === 0 ? 500 : 60);
+        if (squash(await focusedLabel()) === squash(h.heading)) {
+          picked = true;
+        } else {
+          await page.keyboard.press('ArrowDown');
+        }
+      }
+      await shot(page, 'heading-search');
+      const want = new RegExp(`^\\[\\[[^\\]#|]+#${h.heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]\\]$`);
+      let line = '';
+      let jumped = { ok: false, detail: `"${h.heading}" never focused in the list after [[##${query}` };
+      if (picked) {
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(400);
+        await page.keyboard.press(`${mod}+S`);
+        const file = path.join(garden, ...targets.link.file.split('/'));
+        let at = -1;
+        for (const deadline = Date.now() + T; Date.now() < deadline && at < 0; await page.waitForTimeout(200)) {
+          const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+          at = lines.findLastIndex((l) => want.test(l.trim()));
+          line = at >= 0 ? lines[at] : lines.filter((l) => l.includes('[[')).at(-1) ?? '';
+        }
+        if (at >= 0) {
+          jumped = await definitionOpens(page, targets.link.file, at, line.length - 4, h.targetFile);
+        } else {
+          jumped = { ok: false, detail: 'no such line on disk' };
+        }
+        if (jumped.ok) {
+          let ln = NaN;
+          for (const deadline = Date.now() + T / 3; Date.now() < deadline && ln !== h.headingLine + 1; await page.waitForTimeout(200)) {
+            ln = await cursorLine(page);
+          }
+          jumped = { ok: ln === h.headingLine + 1, detail: `${jumped.detail}, cursor on line ${ln}` };
+        }
+      }
+      check(`[[##${query} offers "${h.heading}" of ${h.targetFile}; accepted, it writes [[Note#${h.heading}]], and F12 opens the heading's line ${h.headingLine + 1}`,
+        want.test(line.trim()) && jumped.ok, `wrote ${JSON.stringify(line)}; F12: ${jumped.detail}`);
+    }
+  }
+
   // 4c. Rename (F2) from the link's target renames the note FILE and every link to it:
   // the server answers prepareRename with the note's name, and rename with a WorkspaceEdit
   // (text edits of the linking notes, then a RenameFile) that VS Code applies, moving the
