@@ -39,6 +39,9 @@ type CompletionItem struct {
 	NewText    string
 	FilterText string
 	SortText   string
+	// BlockID, when set, is the id the item's block reference names and
+	// its block lacks yet: accepting the item must add it too.
+	BlockID *NewBlockID
 }
 
 // CompletionList is a capped list; Incomplete asks the editor to ask again as
@@ -142,7 +145,7 @@ func completeWiki(snap *workspace.Snapshot, f *workspace.File, text string, star
 		}
 		frag := text[fragStart:off]
 		if strings.HasPrefix(frag, "^") {
-			return completeBlocks(snap, target, span, frag[1:], suffix)
+			return completeBlocks(snap, f, off, target, span, frag[1:], suffix)
 		}
 		return completeHeadings(target, span, frag, true, suffix)
 	}
@@ -353,25 +356,6 @@ func completeHeadings(target *workspace.File, span workspace.Span, typed string,
 		hits = append(hits, scored{item: CompletionItem{Label: h.Text, Detail: strings.Repeat("#", h.Level) + " in " + target.Path,
 			Kind: CompleteHeading, Span: span, NewText: insert + suffix, FilterText: typedFilter(typed, h.Text+" "+h.Slug),
 			SortText: sortKey(i)}, score: 1})
-	}
-	return finish(hits)
-}
-
-func completeBlocks(snap *workspace.Snapshot, target *workspace.File, span workspace.Span, typed string, suffix string) CompletionList {
-	var hits []scored
-	// The block's line documents it; the target's text is read back when it
-	// is not kept, and the items go without it when it cannot be.
-	if len(target.Note.Blocks) == 0 {
-		return CompletionList{}
-	}
-	text, err := snap.Text(target)
-	for i, b := range target.Note.Blocks {
-		if !strings.HasPrefix(strings.ToLower(b.ID), strings.ToLower(typed)) {
-			continue
-		}
-		hits = append(hits, scored{item: CompletionItem{Label: "^" + b.ID, Detail: target.Path, Kind: CompleteBlock,
-			Documentation: docOf(text, err, &target.Note.Blocks[i]), Span: span, NewText: "^" + b.ID + suffix,
-			FilterText: "^" + b.ID, SortText: sortKey(i)}, score: 1})
 	}
 	return finish(hits)
 }

@@ -176,7 +176,7 @@ func TestCodeLensDocumentLinkAndInlayHintCapabilities(t *testing.T) {
 		t.Errorf("codeLensProvider %v, want one without resolve", caps["codeLensProvider"])
 	}
 	// The names the extension and the plugin call.
-	want := []string{"rhizome.lensLinks", "rhizome.unlinkedMentions", "rhizome.linkUnlinkedMentions"}
+	want := []string{"rhizome.lensLinks", "rhizome.unlinkedMentions", "rhizome.linkUnlinkedMentions", "rhizome.addBlockId"}
 	if ec, ok := caps["executeCommandProvider"].(map[string]any); !ok || fmt.Sprint(ec["commands"]) != fmt.Sprint(want) {
 		t.Errorf("executeCommandProvider %v, want %v", caps["executeCommandProvider"], want)
 	}

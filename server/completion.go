@@ -47,6 +47,9 @@ type completionItem struct {
 	// (a pointer: an empty text is not the label).
 	TextEditText *string      `json:"textEditText,omitempty"`
 	Data         *resolveData `json:"data,omitempty"`
+	// Command adds the id a block reference names to its block, in the
+	// note linked to (commandAddBlockID).
+	Command *protocol.Command `json:"command,omitempty"`
 }
 
 func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*completionList, error) {
@@ -97,6 +100,10 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 			item.Data = &data[i]
 		case it.Documentation != "":
 			item.Documentation = &protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Documentation}
+		}
+		if b := it.BlockID; b != nil {
+			item.Command = &protocol.Command{Title: "Add the block id ^" + b.ID, Command: commandAddBlockID,
+				Arguments: []any{s.URIForPath(q.v.abs(b.File.Path)), blockIDArgs{Line: b.Line, Text: b.LineText, ID: b.ID}}}
 		}
 		out.Items[i] = item
 	}

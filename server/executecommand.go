@@ -21,7 +21,7 @@ const commandLinkUnlinkedMentions = "rhizome.linkUnlinkedMentions"
 
 // serverCommands are the commands the server runs, as it announces them.
 func serverCommands() []string {
-	return []string{commandLensLinks, commandUnlinkedMentions, commandLinkUnlinkedMentions}
+	return []string{commandLensLinks, commandUnlinkedMentions, commandLinkUnlinkedMentions, commandAddBlockID}
 }
 
 // executeCommand runs the server's commands: the links a code lens counts
@@ -48,6 +48,13 @@ func (s *Server) executeCommand(ctx context.Context, p *protocol.ExecuteCommandP
 			return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("%s wants (uri): %v", p.Command, err))
 		}
 		return s.linkUnlinkedMentions(ctx, uri)
+	case commandAddBlockID:
+		var uri protocol.DocumentURI
+		var args blockIDArgs
+		if err := decodeArgs(p.Arguments, &uri, &args); err != nil || uri == "" || args.ID == "" {
+			return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("%s wants (uri, {line, text, id}): %v", p.Command, err))
+		}
+		return s.addBlockID(ctx, uri, args)
 	}
 	return nil, invalidParams(protocol.MethodWorkspaceExecuteCommand, fmt.Errorf("unknown command %q", p.Command))
 }

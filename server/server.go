@@ -70,6 +70,7 @@ type Server struct {
 	bgWait   sync.WaitGroup
 
 	progressSeq atomic.Int64
+	blockIDs    recentBlockIDs // see addBlockID
 }
 
 // Run serves one client over in/out (stdin/stdout for `rhizome serve`) until

@@ -80,6 +80,9 @@ type Index struct {
 	// root is the vault's folder, from which Snapshot.Text reads the notes
 	// that do not keep their text; "" for an index built in memory.
 	root string
+	// parser is the one the index's notes were loaded with, which
+	// Snapshot.Paragraphs parses again with; nil for an index built in memory.
+	parser *Parser
 
 	files map[string]*File // folded path → file
 	// byName holds, under each nameKey, the files found by it and the notes

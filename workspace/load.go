@@ -92,7 +92,7 @@ func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, op
 	if opts.Cache != nil {
 		opts.Cache.recordImage(ix, cfg, assets, report.FromImage && edits == 0)
 	}
-	ix.root = root
+	ix.root, ix.parser = root, p
 	if abs, err := filepath.Abs(root); err == nil {
 		ix.root = abs // the notes are read back later, whatever the working folder is then
 	}

@@ -90,13 +90,32 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 // markup. Nothing keeps them (a vault would hold them for every note): a
 // feature that must not touch code asks for one open note's.
 func (p *Parser) Prose(content string) []Span {
-	var runs []Span
-	p.parse("", content, 0, &runs)
-	return runs
+	var out parseOut
+	p.parse("", content, 0, &out)
+	return out.runs
 }
 
-// parse is Parse; runs, when not nil, receives the text runs (see Prose).
-func (p *Parser) parse(notePath, content string, version int32, runs *[]Span) *Note {
+// Paragraphs returns the spans of a note's paragraphs and of its list items'
+// text, in order, without their trailing blanks: the blocks that a "^id" at
+// their end names (Obsidian's block references). Headings, tables, code and
+// the frontmatter are not among them. Like Prose, it is for one note at a
+// time: the index keeps no paragraphs.
+func (p *Parser) Paragraphs(content string) []Span {
+	out := parseOut{paragraphs: true}
+	p.parse("", content, 0, &out)
+	return out.paras
+}
+
+// parseOut asks a parse for what a note does not keep: its text runs (see
+// Prose), and its paragraphs when paragraphs is set (see Paragraphs).
+type parseOut struct {
+	runs       []Span
+	paragraphs bool
+	paras      []Span
+}
+
+// parse is Parse; out, when not nil, receives what it asks for.
+func (p *Parser) parse(notePath, content string, version int32, out *parseOut) *Note {
 	n := &Note{Path: notePath, Text: content, Version: version}
 	start := 0
 	if strings.HasPrefix(content, "\uFEFF") {
@@ -134,6 +153,7 @@ func (p *Parser) parse(notePath, content string, version int32, runs *[]Span) *N
 		pc.Set(collectorKey, c)
 	}
 	c.pc = pc
+	c.paragraphs = out != nil && out.paragraphs
 	doc := p.md.Parse(text.NewReader(src), parser.WithContext(pc))
 	if fm.Present {
 		c.links = frontmatterLinks(content, fm.Span, c.links)
@@ -141,8 +161,9 @@ func (p *Parser) parse(notePath, content string, version int32, runs *[]Span) *N
 	}
 	_ = ast.Walk(doc, c.visit)
 	c.finish()
-	if runs != nil {
-		*runs = unblanked(c.runs, src, content)
+	if out != nil {
+		out.runs = unblanked(c.runs, src, content)
+		out.paras = slices.Clone(c.paras)
 	}
 	n.Size = len(content)
 	n.Lines = NewLines(content)
@@ -326,12 +347,15 @@ type collector struct {
 	links  []Link
 	tags   []Tag
 
-	headings  []Heading
-	runs      []Span // text left as text, where bare URLs are looked for
-	blocks    []Block
-	firstPara *ast.Paragraph
-	firstH1   string
-	buf       []byte
+	headings []Heading
+	runs     []Span // text left as text, where bare URLs are looked for
+	blocks   []Block
+	// paras are the paragraphs' spans, gathered only when paragraphs is set.
+	paragraphs bool
+	paras      []Span
+	firstPara  *ast.Paragraph
+	firstH1    string
+	buf        []byte
 
 	md parser.Parser  // for the plain text of a scanned link's label
 	pc parser.Context // the note's, for its link reference definitions
@@ -350,7 +374,7 @@ type collector struct {
 func (c *collector) reset(n *Note, src []byte, text string, ends endOffsets) {
 	clear(c.stash) // the placeholders and lines are the last note's
 	*c = collector{note: n, src: src, text: text, ends: ends, srcBuf: c.srcBuf,
-		links: c.links[:0], tags: c.tags[:0], headings: c.headings[:0], blocks: c.blocks[:0], buf: c.buf[:0], runs: c.runs[:0],
+		links: c.links[:0], tags: c.tags[:0], headings: c.headings[:0], blocks: c.blocks[:0], paras: c.paras[:0], buf: c.buf[:0], runs: c.runs[:0],
 		stash: c.stash[:0], stashLines: c.stashLines[:0], scan: c.scan, scanBuf: c.scanBuf[:0]}
 }
 
@@ -365,13 +389,9 @@ func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) 
 		if c.firstPara == nil {
 			c.firstPara = n
 		}
-		if b := c.stashed(n.Lines()); b != nil {
-			c.scanBlock(b, c.pc)
-		}
+		c.block(n.Lines())
 	case *ast.TextBlock:
-		if b := c.stashed(n.Lines()); b != nil {
-			c.scanBlock(b, c.pc)
-		}
+		c.block(n.Lines())
 	case *ast.LinkReferenceDefinition:
 		c.definition(n)
 	case *ast.Link:
@@ -395,6 +415,27 @@ func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) 
 	case *east.TableCell:
 	}
 	return ast.WalkContinue, nil
+}
+
+// block scans a paragraph or a list item's text: goldmark's lines, or
+// those of the block taken from it (stash.go). It records the block's span
+// when asked to.
+func (c *collector) block(lines *text.Segments) {
+	b := c.stashed(lines)
+	if c.paragraphs {
+		segs := lines.Sliced(0, lines.Len())
+		if b != nil {
+			segs = b.lines
+		}
+		if len(segs) > 0 {
+			if span := trimSpan(c.src, Span{segs[0].Start, segs[len(segs)-1].Stop}); span.End > span.Start {
+				c.paras = append(c.paras, span)
+			}
+		}
+	}
+	if b != nil {
+		c.scanBlock(b, c.pc)
+	}
 }
 
 func (c *collector) heading(h *ast.Heading) {

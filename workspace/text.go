@@ -40,3 +40,18 @@ func (n *Note) holds(s string) bool {
 	_, ok := sliceOf(n.kept, s)
 	return ok
 }
+
+// Paragraphs returns f's text and the spans of its paragraphs and list
+// items (see Parser.Paragraphs), parsed again: the index keeps no
+// paragraphs, and a block reference to one without an id asks for them.
+func (s *Snapshot) Paragraphs(f *File) (string, []Span, error) {
+	text, err := s.Text(f)
+	if err != nil {
+		return "", nil, err
+	}
+	p := s.ix.parser
+	if p == nil {
+		p = NewParser()
+	}
+	return text, p.Paragraphs(text), nil
+}

@@ -109,6 +109,19 @@ check(
   `${items.length} items, labels: ${JSON.stringify(items.slice(0, 40).map((i) => i.label))}`,
 );
 
+// The block reference: the item for the paragraph, accepted with <C-y>, wrote [[Note#^id]]; the
+// plugin ran its command on CompleteDone, and the server had Neovim add " ^id" to the paragraph.
+{
+  const b = r.block_ref ?? {};
+  const h = t.headingLink ?? {};
+  const m = /^\[\[(.+)#\^([a-z0-9]{6})\]\]$/.exec(b.link_line ?? '');
+  check(
+    `"${b.typed}" offers the paragraph of ${b.file}:${(b.line ?? -1) + 1}; accepted in insert mode, it writes [[${h.target}#^id]] and the paragraph gets " ^id" (the item's command, run on CompleteDone)`,
+    !!m && m[1] === h.target && b.after === `${b.before} ^${m[2]}`,
+    `item ${JSON.stringify(b.item?.label)} with command ${JSON.stringify(b.item?.command?.command)}; link line ${JSON.stringify(b.link_line)}; paragraph after ${JSON.stringify(b.after)}`,
+  );
+}
+
 // Frontmatter completion: the garden's keys and publish's values, counted here from its files. A
 // header whose top-level value holds an unquoted ": " is broken YAML (the commonest real mistake,
 // planted in the garden): its note counts nothing, as the server reports it.

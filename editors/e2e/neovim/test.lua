@@ -503,6 +503,88 @@ step("frontmatter completion", function()
   vim.bo[buf].modified = false
 end)
 
+-- 4c. A block reference, accepted in insert mode as a user accepts it: "[[Note#^word" on a new
+-- line of the link note, where Note is pick-targets' heading link's note and word the longest of
+-- its first one-line paragraph that has no id. The server's item for that paragraph goes through
+-- complete() and <C-y>, so the plugin's CompleteDone runs the item's command, and the server has
+-- Neovim add " ^id" to the paragraph in the other note's buffer.
+step("block reference", function()
+  local h = targets.headingLink
+  assert(h, "the garden has no [[Note#Heading]] link (pick-targets headingLink is null)")
+  -- The note as the server has it: an earlier step may have edited its buffer.
+  local tbuf = vim.fn.bufnr(abs(h.targetFile))
+  local tlines = (tbuf > 0 and vim.api.nvim_buf_is_loaded(tbuf)) and vim.api.nvim_buf_get_lines(tbuf, 0, -1, false)
+    or vim.fn.readfile(abs(h.targetFile))
+  local blank = function(i)
+    return tlines[i] == nil or vim.trim(tlines[i]) == ""
+  end
+  local para
+  for i = 2, #tlines do
+    if blank(i - 1) and blank(i + 1) and tlines[i]:match("^%a") and not tlines[i]:match("%^[%w-]+%s*$") then
+      para = i
+      break
+    end
+  end
+  assert(para, "no one-line paragraph without an id in " .. h.targetFile)
+  local word = ""
+  for w in tlines[para]:gmatch("%a+") do
+    if #w > #word then
+      word = w
+    end
+  end
+  word = word:lower()
+  vim.api.nvim_set_current_buf(link_buf)
+  wait_client(link_buf)
+  local typed = "[[" .. h.target .. "#^" .. word
+  local last = vim.api.nvim_buf_line_count(link_buf)
+  vim.api.nvim_buf_set_lines(link_buf, last, last, false, { "", typed })
+  vim.wait(300) -- let the didChange go out (0.7 debounces)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(link_buf) },
+    position = { line = last + 1, character = #typed }, -- ASCII: the same in every encoding
+    context = { triggerKind = 1 },
+  }
+  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/completion", params, timeout)
+  assert(responses, "completion: " .. tostring(err))
+  local result, rerr = first_result(responses)
+  assert(result, "completion: " .. tostring(rerr))
+  local squeeze = function(x)
+    return (x:gsub("%s+", " "))
+  end
+  local want = squeeze(tlines[para]):sub(1, 30)
+  local item
+  for _, it in ipairs(result.items or result) do
+    if squeeze(it.label):sub(1, 30) == want then
+      item = it
+    end
+  end
+  out.block_ref = { file = h.targetFile, line = para - 1, before = tlines[para], typed = typed, item = item }
+  assert(item and item.textEdit, "no item for " .. want)
+  -- complete() from the column of "^": the item's text replaces what was typed after it.
+  local complete_item = {
+    word = item.textEdit.newText,
+    abbr = item.label,
+    user_data = { nvim = { lsp = { completion_item = item } } },
+  }
+  _G.rhizome_e2e_complete = function()
+    vim.fn.complete(#("[[" .. h.target .. "#") + 1, { complete_item })
+    return ""
+  end
+  vim.api.nvim_win_set_cursor(0, { last + 2, 0 })
+  local keys = vim.api.nvim_replace_termcodes("A<C-r>=v:lua.rhizome_e2e_complete()<CR><C-y><Esc>", true, false, true)
+  vim.api.nvim_feedkeys(keys, "x", false)
+  out.block_ref.link_line = vim.api.nvim_buf_get_lines(link_buf, last + 1, last + 2, false)[1]
+  local id = out.block_ref.link_line:match("#%^(%w+)%]%]$") or "?"
+  vim.wait(timeout, function()
+    tbuf = vim.fn.bufnr(abs(h.targetFile))
+    local l = tbuf > 0 and vim.api.nvim_buf_is_loaded(tbuf) and vim.api.nvim_buf_get_lines(tbuf, para - 1, para, false)[1]
+    return l and vim.endswith(l, " ^" .. id)
+  end, 50)
+  if tbuf > 0 and vim.api.nvim_buf_is_loaded(tbuf) then
+    out.block_ref.after = vim.api.nvim_buf_get_lines(tbuf, para - 1, para, false)[1]
+  end
+end)
+
 -- 5. The link's target note retitled in its buffer (not saved), then completion after `[[` and
 -- the start of its file name in the link note: the server follows the edit of another buffer, and
 -- offers the note under its new title, once, and no longer under the old one.

@@ -249,6 +249,31 @@ local function attach_codelens(bufnr)
   refresh_codelens(bufnr)
 end
 
+-- A completion item of the server may carry a command to run once it is accepted: a block
+-- reference to a paragraph without an id (rhizome.addBlockId) has the server add the id to
+-- the paragraph, in the note linked to. Neovim's omnifunc does not run an item's command
+-- (nvim-cmp and 0.11's vim.lsp.completion do, and the server ignores the second run), so the
+-- plugin runs it on CompleteDone. completed is v:completed_item.
+function M.complete_done(bufnr, completed)
+  local ud = type(completed) == "table" and completed.user_data or nil
+  local item = type(ud) == "table" and type(ud.nvim) == "table" and type(ud.nvim.lsp) == "table" and ud.nvim.lsp.completion_item
+  local cmd = type(item) == "table" and item.command or nil
+  if type(cmd) ~= "table" or cmd.command ~= "rhizome.addBlockId" then
+    return
+  end
+  for _, client in ipairs(M.clients()) do
+    if vim.lsp.buf_is_attached(bufnr, client.id) then
+      local params = { command = cmd.command, arguments = cmd.arguments }
+      request(client, "workspace/executeCommand", params, function(err)
+        if err then
+          notify(("%s: %s"):format(cmd.title or cmd.command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+        end
+      end, bufnr)
+      return
+    end
+  end
+end
+
 local function client_config(root)
   local cfg = M.config
   local settings = as_object(vim.deepcopy(cfg.settings or {}))
@@ -272,6 +297,14 @@ local function client_config(root)
       if cfg.codelens then
         attach_codelens(bufnr)
       end
+      vim.api.nvim_create_autocmd("CompleteDone", {
+        group = vim.api.nvim_create_augroup("rhizome_complete_" .. bufnr, { clear = true }),
+        buffer = bufnr,
+        callback = function()
+          M.complete_done(bufnr, vim.v.completed_item)
+        end,
+        desc = "rhizome: run the command of an accepted completion item",
+      })
       if cfg.on_attach then
         cfg.on_attach(client, bufnr)
       end

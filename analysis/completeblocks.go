@@ -1,0 +1,163 @@
+package analysis
+
+import (
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// NewBlockID is a block id that a completion item's link names and its
+// block lacks: " ^ID" goes at the end of line Line (0-based) of File, whose
+// text was LineText when the item was made. A completion edits only the
+// document being typed in, so the editor runs a command for it (see
+// AddBlockID).
+type NewBlockID struct {
+	File     *workspace.File
+	Line     int
+	LineText string
+	ID       string
+}
+
+// maxBlockLabel bounds the text of a block that labels its item.
+const maxBlockLabel = 80
+
+// completeBlocks offers the blocks of target after "#^", in the note's
+// order: those with an id by it, and, as Obsidian does, every paragraph and
+// list item without one, by its text, with an id made for it. typed filters
+// them: an id it begins, or text that holds it. The block being written (in
+// the note itself, the one holding off) is left out.
+func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, target *workspace.File, span workspace.Span, typed, suffix string) CompletionList {
+	// Without the text (changed on disk, unreadable), the ids alone.
+	text, paras, err := snap.Paragraphs(target)
+	query := workspace.Fold(typed)
+	taken := map[string]bool{}
+	for _, b := range target.Note.Blocks {
+		taken[strings.ToLower(b.ID)] = true
+	}
+	var list CompletionList
+	add := func(item CompletionItem) {
+		if len(list.Items) == MaxCompletions {
+			list.Incomplete = true
+			return
+		}
+		item.Kind, item.Span, item.SortText = CompleteBlock, span, sortKey(len(list.Items))
+		list.Items = append(list.Items, item)
+	}
+	addID := func(b *workspace.Block) {
+		doc := docOf(text, err, b)
+		filter := "^" + b.ID
+		if !strings.HasPrefix(strings.ToLower(b.ID), strings.ToLower(typed)) {
+			if !strings.Contains(workspace.Fold(doc), query) {
+				return
+			}
+			filter = "^" + typed + " " + b.ID + " " + doc // found by its text
+		}
+		add(CompletionItem{Label: "^" + b.ID, Detail: target.Path, Documentation: doc, NewText: "^" + b.ID + suffix, FilterText: filter})
+	}
+	blocks := target.Note.Blocks
+	k := 0
+	for _, p := range paras {
+		for k < len(blocks) && blocks[k].Span.Start < p.Start {
+			addID(&blocks[k]) // an id on a line of its own, after a list or a table
+			k++
+		}
+		if k < len(blocks) && blocks[k].Span.End <= p.End {
+			addID(&blocks[k])
+			k++
+			continue
+		}
+		if target == from && off >= p.Start && off <= p.End {
+			continue
+		}
+		body := text[p.Start:p.End]
+		if query != "" && !strings.Contains(workspace.Fold(body), query) {
+			continue
+		}
+		id := newBlockID(body, taken)
+		line := target.Note.Lines.Line(p.End)
+		add(CompletionItem{
+			Label:         blockLabel(body),
+			Detail:        "adds ^" + id + " to " + target.Path,
+			Documentation: truncate(body, maxSection),
+			NewText:       "^" + id + suffix,
+			FilterText:    "^" + typed + " " + body,
+			BlockID: &NewBlockID{File: target, Line: line, ID: id,
+				LineText: text[target.Note.Lines.Start(line):target.Note.Lines.End(line)]},
+		})
+	}
+	for ; k < len(blocks); k++ {
+		addID(&blocks[k])
+	}
+	return list
+}
+
+// blockLabel is a block's first line, its spaces squeezed, cut short.
+func blockLabel(body string) string {
+	if i := strings.IndexAny(body, "\r\n"); i >= 0 {
+		body = body[:i]
+	}
+	return truncate(strings.Join(strings.Fields(body), " "), maxBlockLabel)
+}
+
+// newBlockID makes an id for a block from its text, as Obsidian's are made:
+// six lowercase letters and digits. The same text gets the same id, unless
+// the note has it already (taken, which it joins).
+func newBlockID(body string, taken map[string]bool) string {
+	h := fnv.New32a()
+	h.Write([]byte(body))
+	sum := h.Sum32()
+	for {
+		id := strconv.FormatUint(uint64(sum%2176782336), 36) // 36^6
+		id = strings.Repeat("0", 6-len(id)) + id
+		if !taken[id] {
+			taken[id] = true
+			return id
+		}
+		sum = sum*16777619 ^ 0x9e3779b9
+	}
+}
+
+// AddBlockID is the edit that gives a block the id a completion item linked
+// it by (NewBlockID): " ^id" at the end of the line of f that reads
+// lineText, which is line unless lines came or went above it since. It is
+// nil when that line has the id already (the command ran twice). The id
+// must not name another block of f, and the line must be found once.
+func AddBlockID(snap *workspace.Snapshot, f *workspace.File, line int, lineText, id string) (*Edit, error) {
+	text, err := snap.Text(f)
+	if err != nil {
+		return nil, err
+	}
+	lines := f.Note.Lines
+	content := strings.TrimRight(lineText, " \t")
+	var same []int
+	for l := range lines.Count() {
+		switch got := text[lines.Start(l):lines.End(l)]; {
+		case strings.TrimRight(got, " \t") == content+" ^"+id:
+			return nil, nil
+		case got == lineText:
+			same = append(same, l)
+		}
+	}
+	var at int
+	switch {
+	case slices.Contains(same, line):
+		at = line
+	case len(same) == 1:
+		at = same[0]
+	case len(same) == 0:
+		return nil, fmt.Errorf("%s no longer has the line %q", f.Path, lineText)
+	default:
+		return nil, fmt.Errorf("%s: the line %q moved, and is there %d times", f.Path, lineText, len(same))
+	}
+	for _, b := range f.Note.Blocks {
+		if strings.EqualFold(b.ID, id) {
+			return nil, fmt.Errorf("%s has a block ^%s already, on line %d", f.Path, b.ID, lines.Line(b.Span.Start)+1)
+		}
+	}
+	end := lines.Start(at) + len(content)
+	return &Edit{Span: workspace.Span{Start: end, End: end}, NewText: " ^" + id}, nil
+}

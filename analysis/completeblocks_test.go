@@ -1,0 +1,152 @@
+package analysis
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+const blocksVault = `-- target.md --
+---
+title: T
+---
+# Target
+
+First paragraph
+over two lines.
+
+- item one
+- item two ^have
+
+> quoted text
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+^tbl
+
+Last words.
+`
+
+// After "#^" every block of the note is offered in its order: those with an
+// id by it, paragraphs and list items without one by their text, with an id
+// made for them; what was typed filters both.
+func TestCompleteBlocks(t *testing.T) {
+	for _, tc := range []struct {
+		typed string
+		want  []string // label => new text
+	}{
+		{"", []string{"First paragraph => ^i9fypy]]", "item one => ^tksk0a]]", "^have => ^have]]", "quoted text => ^e9jojg]]", "^tbl => ^tbl]]", "Last words. => ^4wd846]]"}},
+		{"item", []string{"item one => ^tksk0a]]", "^have => ^have]]"}},
+		{"ha", []string{"^have => ^have]]"}},
+		{"TWO LINES", []string{"First paragraph => ^i9fypy]]"}},
+		{"nothing like it", nil},
+	} {
+		v := buildVault(t, blocksVault+"-- here.md --\nLink [[target#^"+tc.typed+"‸\n", workspace.Config{})
+		f, off := v.at(t)
+		list := Complete(v.snap, f, off)
+		if got := completionLabels(list); !slices.Equal(got, tc.want) || list.Incomplete {
+			t.Errorf("%q: %q (incomplete %v), want %q", tc.typed, got, list.Incomplete, tc.want)
+		}
+		for _, it := range list.Items {
+			if it.Kind != CompleteBlock || !strings.HasPrefix(it.FilterText, "^"+tc.typed) || f.Note.Text[it.Span.Start:it.Span.End] != "^"+tc.typed {
+				t.Errorf("%q: %s: kind %d, filter text %q, span %q", tc.typed, it.Label, it.Kind, it.FilterText, f.Note.Text[it.Span.Start:it.Span.End])
+			}
+			if (it.BlockID != nil) == strings.HasPrefix(it.Label, "^") {
+				t.Errorf("%q: %s: new id %v", tc.typed, it.Label, it.BlockID)
+			}
+		}
+	}
+}
+
+// Each new id, added where AddBlockID puts it, is read as its block's id,
+// and the link the item wrote then resolves to that block.
+func TestCompleteBlocksAddIDs(t *testing.T) {
+	v := buildVault(t, blocksVault+"-- here.md --\n[[target#^‸\n", workspace.Config{})
+	f, off := v.at(t)
+	list := Complete(v.snap, f, off)
+	target := v.file(t, "target.md")
+	text := target.Note.Text
+	var edits []Edit
+	wantLines := map[string]string{"First paragraph": "over two lines.", "item one": "- item one", "quoted text": "> quoted text", "Last words.": "Last words."}
+	for _, it := range list.Items {
+		b := it.BlockID
+		if b == nil {
+			continue
+		}
+		if b.File != target || b.LineText != wantLines[it.Label] || b.ID != strings.TrimSuffix(strings.TrimPrefix(it.NewText, "^"), "]]") {
+			t.Errorf("%s: new id %+v", it.Label, *b)
+		}
+		e, err := AddBlockID(v.snap, target, b.Line, b.LineText, b.ID)
+		if err != nil || e == nil {
+			t.Fatalf("%s: %v, %v", it.Label, e, err)
+		}
+		edits = append(edits, *e)
+	}
+	if len(edits) != 4 {
+		t.Fatalf("%d new ids, want 4", len(edits))
+	}
+	slices.SortFunc(edits, func(a, b Edit) int { return b.Span.Start - a.Span.Start })
+	for _, e := range edits {
+		text = text[:e.Span.Start] + e.NewText + text[e.Span.End:]
+	}
+	var links strings.Builder
+	for _, it := range list.Items {
+		links.WriteString("[[target#" + strings.TrimSuffix(it.NewText, "]]") + "]]\n")
+	}
+	v2 := buildVault(t, "-- target.md --\n"+text+"\n-- here.md --\n"+links.String(), workspace.Config{})
+	here := v2.file(t, "here.md")
+	for i := range here.Note.Links() {
+		if r := v2.snap.Resolve(here, i); r.Block == nil {
+			t.Errorf("%s does not resolve to a block in\n%s", here.Note.Links()[i].Raw, text)
+		}
+	}
+}
+
+// AddBlockID finds the line where it was or, if lines came or went, where
+// it is; it does nothing for a line that has the id, and fails when the line
+// is gone or ambiguous, or the id names another block.
+func TestAddBlockID(t *testing.T) {
+	v := buildVault(t, "-- a.md --\nTop\n\nSame\n\nSame\n\nDone ^abc123\n\nOther ^taken\n", workspace.Config{})
+	a := v.file(t, "a.md")
+	text := a.Note.Text
+	at := func(line int) int { return a.Note.Lines.Start(line) }
+	for _, tc := range []struct {
+		name     string
+		line     int
+		lineText string
+		id       string
+		want     *Edit
+		err      string
+	}{
+		{"where it was", 0, "Top", "new001", &Edit{workspace.Span{Start: 3, End: 3}, " ^new001"}, ""},
+		{"moved", 5, "Top", "new001", &Edit{workspace.Span{Start: 3, End: 3}, " ^new001"}, ""},
+		{"one of two, where it was", 4, "Same", "new002", &Edit{workspace.Span{Start: at(4) + 4, End: at(4) + 4}, " ^new002"}, ""},
+		{"one of two, moved", 0, "Same", "new002", nil, "is there 2 times"},
+		{"done already", 6, "Done", "abc123", nil, ""},
+		{"gone", 0, "Gone", "new003", nil, "no longer has the line"},
+		{"id taken", 0, "Top", "TAKEN", nil, "has a block ^taken already, on line 9"},
+	} {
+		e, err := AddBlockID(v.snap, a, tc.line, tc.lineText, tc.id)
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
+		case tc.err == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case (e == nil) != (tc.want == nil) || e != nil && *e != *tc.want:
+			t.Errorf("%s: %+v, want %+v (%q)", tc.name, e, tc.want, text)
+		}
+	}
+}
+
+// The paragraph being written is not offered as a block of its own note.
+func TestCompleteBlocksOwnNote(t *testing.T) {
+	v := buildVault(t, "-- here.md --\nAbove.\n\nWriting [[#^‸ here\n\nBelow.\n", workspace.Config{})
+	f, off := v.at(t)
+	if got, want := completionLabels(Complete(v.snap, f, off)), []string{"Above. => ^" + newBlockID("Above.", map[string]bool{}) + "]]", "Below. => ^" + newBlockID("Below.", map[string]bool{}) + "]]"}; !slices.Equal(got, want) {
+		t.Errorf("%q, want %q", got, want)
+	}
+}

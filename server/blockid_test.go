@@ -1,0 +1,115 @@
+package server
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+)
+
+// A block reference to a paragraph without an id, over the wire: the item
+// writes "^id]]" and carries the command that gives the paragraph its id;
+// run as the editor runs it, the command asks the editor to apply " ^id" at
+// the end of the paragraph's last line (after an emoji, on CRLF lines, in
+// the session's encoding). Run again, before or after the editor's change
+// comes, it asks nothing; on a line that is gone it fails.
+func TestBlockReferenceCompletionAddsTheID(t *testing.T) {
+	vault := map[string]string{
+		"target.md": "# Target\r\n\r\n😀 First block,\r\nits second line.\r\n\r\n- an item ^have\r\n",
+		"here.md":   "# Here\n\nSee [[target#^\n",
+	}
+	caps := `{"workspace":{"applyEdit":true,"workspaceEdit":{"documentChanges":true}},"general":{"positionEncodings":["%s"]}}`
+	for _, enc := range []string{"utf-8", "utf-16"} {
+		t.Run(enc, func(t *testing.T) {
+			s := startSession(t, vault, strings.Replace(caps, "%s", enc, 1))
+			here := s.open("here.md")
+			_, raw := s.completeUntil(s.uri("here.md"), here, "[[target#^", "😀 First block,")
+			if raw == nil {
+				t.Fatal("no item for the first block")
+			}
+			var item struct {
+				TextEdit *protocol.TextEdit `json:"textEdit"`
+				Command  *struct {
+					Command   string            `json:"command"`
+					Arguments []json.RawMessage `json:"arguments"`
+				} `json:"command"`
+			}
+			if err := json.Unmarshal(raw, &item); err != nil {
+				t.Fatal(err)
+			}
+			if item.TextEdit == nil || item.Command == nil || item.Command.Command != commandAddBlockID || len(item.Command.Arguments) != 2 {
+				t.Fatalf("item %s", raw)
+			}
+			id := strings.TrimSuffix(strings.TrimPrefix(item.TextEdit.NewText, "^"), "]]")
+			var uri protocol.DocumentURI
+			var args blockIDArgs
+			if json.Unmarshal(item.Command.Arguments[0], &uri) != nil || json.Unmarshal(item.Command.Arguments[1], &args) != nil ||
+				uri != s.uri("target.md") || args != (blockIDArgs{Line: 3, Text: "its second line.", ID: id}) || len(id) != 6 {
+				t.Fatalf("command arguments %s, text %q", item.Command.Arguments, item.TextEdit.NewText)
+			}
+
+			run := func() (json.RawMessage, error) {
+				return s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandAddBlockID, "arguments": item.Command.Arguments})
+			}
+			res, err := run()
+			if err != nil || string(res) != `{"applied":true}` {
+				t.Fatalf("command: %s, %v", res, err)
+			}
+			m := s.nextFromServer(protocol.MethodWorkspaceApplyEdit)
+			var params struct {
+				Label string `json:"label"`
+				Edit  struct {
+					DocumentChanges []protocol.TextDocumentEdit `json:"documentChanges"`
+				} `json:"edit"`
+			}
+			if err := json.Unmarshal(m.params, &params); err != nil {
+				t.Fatal(err)
+			}
+			text := vault["target.md"]
+			end := s.posAt(text, strings.Index(text, "line.")+len("line."))
+			want := protocol.TextEdit{Range: protocol.Range{Start: end, End: end}, NewText: " ^" + id}
+			if ch := params.Edit.DocumentChanges; params.Label != "Add the block id ^"+id || len(ch) != 1 || ch[0].TextDocument.URI != s.uri("target.md") ||
+				len(ch[0].Edits) != 1 || ch[0].Edits[0] != want {
+				t.Fatalf("applyEdit %s, want the edit %+v", m.params, want)
+			}
+
+			// Run again before the editor's change comes, and after it.
+			if res, err := run(); err != nil || string(res) != `{"applied":false}` {
+				t.Errorf("run again at once: %s, %v", res, err)
+			}
+			s.openText(s.uri("target.md"), strings.Replace(text, "line.", "line. ^"+id, 1))
+			if res, err := run(); err != nil || string(res) != `{"applied":false}` {
+				t.Errorf("run again: %s, %v", res, err)
+			}
+			// A line that is gone is an error each time it is asked for.
+			s.openText(s.uri("target.md"), "# Target\n\nAll new.\n")
+			for range 2 {
+				_, err = s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandAddBlockID,
+					"arguments": []any{s.uri("target.md"), blockIDArgs{Line: 3, Text: "its second line.", ID: "zzz999"}}})
+				wantCode(t, err, CodeRequestFailed)
+			}
+			_, err = s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandAddBlockID, "arguments": []any{s.uri("target.md")}})
+			wantCode(t, err, jsonrpc2.InvalidParams)
+		})
+	}
+}
+
+// An added id is claimed for blockIDMemory, then forgotten; a released one
+// can be claimed again at once.
+func TestRecentBlockIDs(t *testing.T) {
+	var r recentBlockIDs
+	now := time.Now()
+	if !r.claim("a#^x", now) || r.claim("a#^x", now.Add(blockIDMemory-time.Second)) || !r.claim("b#^x", now) {
+		t.Fatal("a claim within the memory was given twice, or another key refused")
+	}
+	if !r.claim("a#^x", now.Add(blockIDMemory)) {
+		t.Error("a claim was kept past the memory")
+	}
+	r.release("b#^x")
+	if !r.claim("b#^x", now.Add(blockIDMemory)) || len(r.added) != 2 {
+		t.Errorf("after a release: %v", r.added)
+	}
+}
