@@ -20,6 +20,7 @@ type NewBlockID struct {
 	Line     int
 	LineText string
 	ID       string
+	Label    string // the block's first line, cut short
 }
 
 // maxBlockLabel bounds the text of a block that labels its item.
@@ -79,13 +80,14 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		}
 		id := newBlockID(body, taken)
 		line := target.Note.Lines.Line(p.End)
+		label := blockLabel(body)
 		add(CompletionItem{
-			Label:         blockLabel(body),
+			Label:         label,
 			Detail:        "adds ^" + id + " to " + target.Path,
 			Documentation: truncate(body, maxSection),
 			NewText:       "^" + id + suffix,
 			FilterText:    "^" + typed + " " + body,
-			BlockID: &NewBlockID{File: target, Line: line, ID: id,
+			BlockID: &NewBlockID{File: target, Line: line, ID: id, Label: label,
 				LineText: text[target.Note.Lines.Start(line):target.Note.Lines.End(line)]},
 		})
 	}
@@ -160,4 +162,47 @@ func AddBlockID(snap *workspace.Snapshot, f *workspace.File, line int, lineText,
 	}
 	end := lines.Start(at) + len(content)
 	return &Edit{Span: workspace.Span{Start: end, End: end}, NewText: " ^" + id}, nil
+}
+
+// MissingBlockID finds the paragraph that a link's missing block id was
+// made for: a block reference completed in an editor that does not run the
+// item's command (eglot 1.9) names an id its paragraph does not have yet,
+// which is the id newBlockID gives that paragraph. It is false for any
+// other link, or when no paragraph takes that id.
+func MissingBlockID(snap *workspace.Snapshot, f *workspace.File, i int) (*NewBlockID, bool) {
+	l := &f.Note.Links()[i]
+	r := snap.Resolve(f, i)
+	if r.Target == nil || r.Target.Note == nil || r.Block != nil || !strings.HasPrefix(l.Fragment, "^") {
+		return nil, false
+	}
+	target, want := r.Target, strings.ToLower(l.Fragment[1:])
+	text, paras, err := snap.Paragraphs(target)
+	if err != nil {
+		return nil, false
+	}
+	taken := map[string]bool{}
+	for _, b := range target.Note.Blocks {
+		taken[strings.ToLower(b.ID)] = true
+	}
+	if taken[want] {
+		return nil, false
+	}
+	blocks := target.Note.Blocks
+	k := 0
+	for _, p := range paras {
+		for k < len(blocks) && blocks[k].Span.End <= p.End {
+			k++
+		}
+		if k > 0 && blocks[k-1].Span.Start >= p.Start {
+			continue // the paragraph has its id
+		}
+		body := text[p.Start:p.End]
+		if newBlockID(body, taken) != want {
+			continue
+		}
+		line := target.Note.Lines.Line(p.End)
+		return &NewBlockID{File: target, Line: line, ID: want, Label: blockLabel(body),
+			LineText: text[target.Note.Lines.Start(line):target.Note.Lines.End(line)]}, true
+	}
+	return nil, false
 }

@@ -150,3 +150,35 @@ func TestCompleteBlocksOwnNote(t *testing.T) {
 		t.Errorf("%q, want %q", got, want)
 	}
 }
+
+// A link written by a block completion whose command did not run names an
+// id its paragraph lacks: MissingBlockID finds that paragraph, as the item
+// located it. Other ids, and ids that exist, find none.
+func TestMissingBlockID(t *testing.T) {
+	v := buildVault(t, blocksVault+"-- here.md --\n[[target#^‸\n", workspace.Config{})
+	f, off := v.at(t)
+	var links strings.Builder
+	var want []*NewBlockID
+	for _, it := range Complete(v.snap, f, off).Items {
+		if it.BlockID != nil {
+			links.WriteString("[[target#^" + strings.ToUpper(it.BlockID.ID) + "]]\n")
+			want = append(want, it.BlockID)
+		}
+	}
+	links.WriteString("[[target#^zzzzzz]] [[target#^have]] [[target]] [[nowhere#^" + want[0].ID + "]]\n")
+	v2 := buildVault(t, blocksVault+"-- here.md --\n"+links.String(), workspace.Config{})
+	here := v2.file(t, "here.md")
+	for i, l := range here.Note.Links() {
+		got, ok := MissingBlockID(v2.snap, here, i)
+		if i >= len(want) {
+			if ok {
+				t.Errorf("%s: found %+v", l.Raw, *got)
+			}
+			continue
+		}
+		w := want[i]
+		if !ok || got.File.Path != "target.md" || got.Line != w.Line || got.LineText != w.LineText || got.ID != w.ID || got.Label != w.Label {
+			t.Errorf("%s: %v %+v, want %+v", l.Raw, ok, got, *w)
+		}
+	}
+}

@@ -113,3 +113,56 @@ func TestRecentBlockIDs(t *testing.T) {
 		t.Errorf("after a release: %v", r.added)
 	}
 }
+
+// An editor that does not run a completion item's command (eglot 1.9)
+// leaves the link's new id missing from its paragraph: the broken-block
+// diagnostic then has a quick fix that adds it there, in the other note.
+func TestBlockIDQuickFix(t *testing.T) {
+	vault := map[string]string{
+		"target.md": "# Target\r\n\r\n😀 First block,\r\nits second line.\r\n",
+		"here.md":   "# Here\n\nSee [[target#^\n",
+	}
+	s := startSession(t, vault, `{"workspace":{"workspaceEdit":{"documentChanges":true}},"general":{"positionEncodings":["utf-16"]}}`)
+	here := s.open("here.md")
+	_, raw := s.completeUntil(s.uri("here.md"), here, "[[target#^", "😀 First block,")
+	if raw == nil {
+		t.Fatal("no item for the block")
+	}
+	newText := decodeItem(t, raw).TextEdit.NewText // "^id]]"
+	id := strings.TrimSuffix(strings.TrimPrefix(newText, "^"), "]]")
+	linked := strings.Replace(here, "[[target#^", "[["+"target#"+newText, 1)
+	s.notify(protocol.MethodTextDocumentDidChange, protocol.DidChangeTextDocumentParams{
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: s.uri("here.md")}, Version: 2},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{{Text: linked}},
+	})
+	s.diagnosticsFor(s.uri("here.md"), hasCode("broken-block"))
+	at := strings.Index(linked, "[[target")
+	raw, err := s.call(protocol.MethodTextDocumentCodeAction, protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: s.uri("here.md")},
+		Range:        protocol.Range{Start: s.posAt(linked, at+3), End: s.posAt(linked, at+3)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []struct {
+		Title string `json:"title"`
+		Edit  struct {
+			DocumentChanges []protocol.TextDocumentEdit `json:"documentChanges"`
+		} `json:"edit"`
+	}
+	if err := json.Unmarshal(raw, &actions); err != nil {
+		t.Fatal(err)
+	}
+	text := vault["target.md"]
+	end := s.posAt(text, strings.Index(text, "line.")+len("line."))
+	want := protocol.TextEdit{Range: protocol.Range{Start: end, End: end}, NewText: " ^" + id}
+	for _, a := range actions {
+		if a.Title == `Add ^`+id+` to the paragraph "😀 First block," in target.md` {
+			if ch := a.Edit.DocumentChanges; len(ch) != 1 || ch[0].TextDocument.URI != s.uri("target.md") || len(ch[0].Edits) != 1 || ch[0].Edits[0] != want {
+				t.Errorf("the fix's edit: %+v, want %+v", a.Edit, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no fix adding ^%s among %s", id, raw)
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"go.lsp.dev/protocol"
@@ -52,8 +53,9 @@ func wantsKind(only []protocol.CodeActionKind, kind protocol.CodeActionKind) boo
 
 // quickFixes are the fixes of the diagnostics in the range: the
 // did-you-mean path of a broken link, the closest heading of a broken anchor,
-// a full path for an ambiguous link; and, where the client can create files,
-// a new note for a link to a note that does not exist.
+// a full path for an ambiguous link; where the client can create files, a
+// new note for a link to a note that does not exist; and the id a block
+// reference names, for the paragraph it was made for.
 func (s *Server) quickFixes(q *query, uri protocol.DocumentURI, start, end int) []codeAction {
 	lines := q.lines
 	enc := s.Session().Encoding
@@ -74,8 +76,13 @@ func (s *Server) quickFixes(q *query, uri protocol.DocumentURI, start, end int) 
 				Edit:        &WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{uri: {edit}}},
 			})
 		}
-		if d.Code == "broken-link" {
+		switch d.Code {
+		case "broken-link":
 			if a, ok := s.createNoteAction(q, d, converted[i]); ok {
+				out = append(out, a)
+			}
+		case "broken-block":
+			if a, ok := s.addBlockIDAction(q, d, converted[i]); ok {
 				out = append(out, a)
 			}
 		}
@@ -109,5 +116,32 @@ func (s *Server) createNoteAction(q *query, d analysis.Diagnostic, diag protocol
 		Kind:        protocol.QuickFix,
 		Diagnostics: []protocol.Diagnostic{diag},
 		Edit:        &WorkspaceEdit{DocumentChanges: []DocumentChange{create, heading}},
+	}, true
+}
+
+// addBlockIDAction gives a paragraph the id that a block reference
+// completion made for it, when the editor did not run the item's command
+// (analysis.MissingBlockID): the edit is in the note linked to.
+func (s *Server) addBlockIDAction(q *query, d analysis.Diagnostic, diag protocol.Diagnostic) (codeAction, bool) {
+	i := analysis.LinkAt(q.file.Note, d.Span.Start)
+	if i < 0 {
+		return codeAction{}, false
+	}
+	b, ok := analysis.MissingBlockID(q.snap, q.file, i)
+	if !ok {
+		return codeAction{}, false
+	}
+	e, err := analysis.AddBlockID(q.snap, b.File, b.Line, b.LineText, b.ID)
+	if err != nil || e == nil {
+		return codeAction{}, false
+	}
+	eb := s.newEditBuilder(s.Session().Client.DocumentChanges)
+	eb.add(q.v, analysis.RenameResult{Edits: []analysis.FileEdits{{File: b.File, Edits: []analysis.Edit{*e}}}})
+	return codeAction{
+		Title:       fmt.Sprintf("Add ^%s to the paragraph %q in %s", b.ID, b.Label, b.File.Path),
+		Kind:        protocol.QuickFix,
+		Diagnostics: []protocol.Diagnostic{diag},
+		IsPreferred: true,
+		Edit:        eb.edit,
 	}, true
 }

@@ -129,5 +129,14 @@ check(`M-x eglot-code-actions on "${lm.written}" in prose links it, the text as 
 check(`the new link leads to ${t.completion.file}`,
   lm.definition_file && real(lm.definition_file) === real(path.join(garden, t.completion.file)), `got ${lm.definition_file}`);
 
+// 9. A block reference completed by eglot (which does not run the item's command): the link names
+// a new id; the broken-block quick fix adds it to the paragraph, in the other note.
+const bf = r.block_fix ?? {};
+const blockLink = /\[\[(.+)#\^([a-z0-9]{6})\]\]\s*$/.exec(bf.link_line ?? '');
+console.log(`     block: ${bf.link_line}; offered ${JSON.stringify(bf.offered)}`);
+check(`eglot's completion of [[${t.headingLink?.target}#^ writes a new block id; M-x eglot-code-actions "Add ^id ..." adds it to ${bf.file}:${(bf.line ?? -1) + 1}`,
+  !bf.error && !!blockLink && blockLink[1] === t.headingLink?.target && bf.after === `${bf.before} ^${blockLink[2]}`,
+  `error: ${JSON.stringify(bf.error)}, link line ${JSON.stringify(bf.link_line)}, paragraph after ${JSON.stringify(bf.after)}`);
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

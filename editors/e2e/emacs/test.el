@@ -7,7 +7,8 @@
 ;; (answering its prompts): on a link's target name (a note rename, which eglot 1.9 cannot
 ;; do: the server must say so) and inside a link's #anchor (a heading rename); then
 ;; M-x eglot-code-actions on a wikilink (converted to a markdown link) and on a note's
-;; title written in prose (linked to the note). Not M-x eglot-code-action-rewrite: in
+;; title written in prose (linked to the note); and a block reference completed by eglot,
+;; whose new id its quick fix adds to the paragraph. Not M-x eglot-code-action-rewrite: in
 ;; eglot 1.9 it asks the server and then does nothing with the answer.
 ;; Uses the snippet documented in editors/README.md:
 ;;   (add-to-list 'eglot-server-programs '((markdown-mode gfm-mode) . ("rhizome" "serve")))
@@ -310,6 +311,60 @@ server of the buffer's edits."
                         (written . ,written)
                         (line_after . ,line-after)
                         (definition_file . ,(rz-definition-at-point)))))))
+        ;; 9. A block reference completed as eglot 1.9 completes: "[[Note#^" at the end of the
+        ;; link note, where Note is the heading link's note; eglot's completion function is
+        ;; asked, the item of Note's first one-line paragraph without an id is put in the
+        ;; buffer and eglot's exit function run, as completion-in-region does. eglot does not
+        ;; run the item's command, so the paragraph lacks the link's new id: the broken-block
+        ;; diagnostic's quick fix (M-x eglot-code-actions) adds it, in the other note.
+        (rz-step "block id fix"
+          (let* ((note (alist-get 'target heading-link))
+                 (target-file (expand-file-name (alist-get 'targetFile heading-link) garden))
+                 (visiting (find-buffer-visiting target-file))
+                 (lines (split-string (if visiting
+                                          (with-current-buffer visiting (buffer-string))
+                                        (with-temp-buffer (insert-file-contents target-file) (buffer-string)))
+                                      "\n"))
+                 (para (cl-loop for i from 1 below (length lines)
+                                when (and (string-blank-p (nth (1- i) lines))
+                                          (string-blank-p (or (nth (1+ i) lines) ""))
+                                          (string-match-p "\\`[[:alpha:]]" (nth i lines))
+                                          (not (string-match-p "\\^[[:alnum:]-]+[ \t]*\\'" (nth i lines))))
+                                return i))
+                 (want (and para (substring (nth para lines) 0 (min 20 (length (nth para lines)))))))
+            (unless para (error "no one-line paragraph without an id in %s" target-file))
+            (goto-char (point-max))
+            (insert "\n\n[[" note "#^")
+            (eglot--signal-textDocument/didChange)
+            (let* ((capf (eglot-completion-at-point))
+                   (beg (nth 0 capf)) (end (nth 1 capf)) (table (nth 2 capf))
+                   (exit (plist-get (nthcdr 3 capf) :exit-function))
+                   (proxy (seq-find (lambda (c)
+                                      (string-prefix-p want (plist-get (get-text-property 0 'eglot--lsp-item c) :label)))
+                                    (all-completions "" table))))
+              (unless proxy (error "no completion item for %S" want))
+              (delete-region beg end)
+              (goto-char beg)
+              (insert proxy)
+              (funcall exit proxy 'finished))
+            (let ((link-line (1- (line-number-at-pos))))
+              (rz-wait (lambda () (seq-find (lambda (d) (string-match-p "no block" (flymake-diagnostic-text d)))
+                                            (flymake-diagnostics (line-beginning-position) (line-end-position))))
+                       "the broken-block diagnostic on the new link")
+              (goto-char (line-beginning-position))
+              (search-forward "[[")
+              (let* ((res (rz-rewrite-interactively "Add ^"))
+                     (after (lambda () (rz-line-of (find-buffer-visiting target-file) para))))
+                (ignore-errors
+                  (rz-wait (lambda () (let ((l (funcall after))) (and l (string-match-p "\\^[a-z0-9]+\\'" l))))
+                           "the id at the end of the paragraph"))
+                (rz-put 'block_fix
+                        `(,@res
+                          (file . ,(alist-get 'targetFile heading-link))
+                          (line . ,para)
+                          (before . ,(nth para lines))
+                          (after . ,(funcall after))
+                          (link_line . ,(rz-line-of (current-buffer) link-line))))))))
         (ignore-errors (eglot-shutdown (eglot-current-server)))
         (rz-finish 0))
     (error (push (format "fatal: %s" (error-message-string err)) rz-errors)
