@@ -428,7 +428,7 @@ func (c *collector) block(lines *text.Segments) {
 			segs = b.lines
 		}
 		if len(segs) > 0 {
-			if span := trimSpan(c.src, Span{segs[0].Start, segs[len(segs)-1].Stop}); span.End > span.Start {
+			if span := trimSpan(c.src, Span{segs[0].Start, segs[len(segs)-1].Stop}); span.End > span.Start && !definitionToBe(c.src[span.Start:span.End]) {
 				c.paras = append(c.paras, span)
 			}
 		}
@@ -436,6 +436,12 @@ func (c *collector) block(lines *text.Segments) {
 	if b != nil {
 		c.scanBlock(b, c.pc)
 	}
+}
+
+// definitionToBe says whether a paragraph is "[label]:" alone, which an id
+// written after it would make a link reference definition, not a block.
+func definitionToBe(p []byte) bool {
+	return len(p) > 3 && p[0] == '[' && bytes.HasSuffix(p, []byte("]:")) && bytes.IndexByte(p[1:len(p)-2], ']') < 0
 }
 
 func (c *collector) heading(h *ast.Heading) {
