@@ -83,6 +83,7 @@ func TestEditorFeatures(t *testing.T) {
 			v := loadVault(t, vault, tc.cfg)
 			for _, f := range v.snap.Notes() {
 				checkEditorFeatures(t, v.snap, f)
+				checkBlockIDs(t, v.snap, workspace.NewParser(), f)
 			}
 		}
 	}
@@ -110,8 +111,10 @@ func TestEditorFeaturesRealGardens(t *testing.T) {
 			snap := ix.Snapshot()
 			var n featureCounts
 			texts := map[string]string{}
+			blockIDs := 0
 			for _, f := range snap.Notes() {
 				n.add(checkEditorFeatures(t, snap, f))
+				blockIDs += checkBlockIDs(t, snap, p, f)
 				text, err := snap.Text(f)
 				if err != nil {
 					t.Fatal(err)
@@ -130,10 +133,39 @@ func TestEditorFeaturesRealGardens(t *testing.T) {
 			}
 			snap.Release()
 			converted := convertEveryLink(t, ix, p, texts)
-			t.Logf("%d notes: %d lenses, %d document links, %d inlay hints, %d folds, %d semantic tokens, %d unlinked mentions of the 10 most linked notes, %d links converted",
-				len(texts), n.lenses, n.docLinks, n.hints, n.folds, n.tokens, mentions, converted)
+			t.Logf("%d notes: %d lenses, %d document links, %d inlay hints, %d folds, %d semantic tokens, %d new block ids, %d unlinked mentions of the 10 most linked notes, %d links converted",
+				len(texts), n.lenses, n.docLinks, n.hints, n.folds, n.tokens, blockIDs, mentions, converted)
 		})
 	}
+}
+
+// checkBlockIDs completes "#^" on f, as a link to f would: each block
+// without an id gets one, which, added where AddBlockID puts it, is read as
+// a block id of the note as edited. It returns how many it added.
+func checkBlockIDs(t *testing.T, snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File) int {
+	t.Helper()
+	text, err := snap.Text(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, it := range completeBlocks(snap, f, -1, f, workspace.Span{}, "", "]]").Items {
+		b := it.BlockID
+		if b == nil {
+			continue
+		}
+		e, err := AddBlockID(snap, f, b.Line, b.LineText, b.ID)
+		if err != nil || e == nil {
+			t.Errorf("%s: ^%s for %q: %v, %v", f.Path, b.ID, it.Label, e, err)
+			continue
+		}
+		edited := text[:e.Span.Start] + e.NewText + text[e.Span.End:]
+		if !slices.ContainsFunc(p.Parse(f.Path, edited, 1).Blocks, func(x workspace.Block) bool { return x.ID == b.ID }) {
+			t.Errorf("%s: ^%s added to line %d %q is not read as a block id", f.Path, b.ID, b.Line+1, b.LineText)
+		}
+		n++
+	}
+	return n
 }
 
 // convertEveryLink converts every link of each note at once, puts the note
