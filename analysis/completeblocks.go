@@ -35,10 +35,7 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 	// Without the text (changed on disk, unreadable), the ids alone.
 	text, paras, err := snap.Paragraphs(target)
 	query := workspace.Fold(typed)
-	taken := map[string]bool{}
-	for _, b := range target.Note.Blocks {
-		taken[strings.ToLower(b.ID)] = true
-	}
+	taken := blockIDsOf(target.Note)
 	var list CompletionList
 	add := func(item CompletionItem) {
 		if len(list.Items) == MaxCompletions {
@@ -59,24 +56,17 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		}
 		add(CompletionItem{Label: "^" + b.ID, Detail: target.Path, Documentation: doc, NewText: "^" + b.ID + suffix, FilterText: filter})
 	}
-	blocks := target.Note.Blocks
-	k := 0
-	for _, p := range paras {
-		for k < len(blocks) && blocks[k].Span.Start < p.Start {
-			addID(&blocks[k]) // an id on a line of its own, after a list or a table
-			k++
-		}
-		if k < len(blocks) && blocks[k].Span.End <= p.End {
-			addID(&blocks[k])
-			k++
-			continue
-		}
-		if target == from && off >= p.Start && off <= p.End {
-			continue
+	eachBlock(paras, target.Note.Blocks, func(p workspace.Span, b *workspace.Block) {
+		switch {
+		case b != nil:
+			addID(b)
+			return
+		case target == from && off >= p.Start && off <= p.End:
+			return
 		}
 		body := text[p.Start:p.End]
 		if query != "" && !strings.Contains(workspace.Fold(body), query) {
-			continue
+			return
 		}
 		id := newBlockID(body, taken)
 		line := target.Note.Lines.Line(p.End)
@@ -90,11 +80,39 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 			BlockID: &NewBlockID{File: target, Line: line, ID: id, Label: label,
 				LineText: text[target.Note.Lines.Start(line):target.Note.Lines.End(line)]},
 		})
+	})
+	return list
+}
+
+// eachBlock calls fn with a note's blocks in order: each paragraph with the
+// id that ends it, or nil, and each id on a line of its own (after a list or
+// a table) with an empty paragraph.
+func eachBlock(paras []workspace.Span, blocks []workspace.Block, fn func(p workspace.Span, b *workspace.Block)) {
+	k := 0
+	for _, p := range paras {
+		for k < len(blocks) && blocks[k].Span.Start < p.Start {
+			fn(workspace.Span{}, &blocks[k])
+			k++
+		}
+		if k < len(blocks) && blocks[k].Span.End <= p.End {
+			fn(p, &blocks[k])
+			k++
+			continue
+		}
+		fn(p, nil)
 	}
 	for ; k < len(blocks); k++ {
-		addID(&blocks[k])
+		fn(workspace.Span{}, &blocks[k])
 	}
-	return list
+}
+
+// blockIDsOf is the set of a note's block ids, lowercased.
+func blockIDsOf(n *workspace.Note) map[string]bool {
+	ids := make(map[string]bool, len(n.Blocks))
+	for _, b := range n.Blocks {
+		ids[strings.ToLower(b.ID)] = true
+	}
+	return ids
 }
 
 // blockLabel is a block's first line, its spaces squeezed, cut short.
@@ -105,9 +123,10 @@ func blockLabel(body string) string {
 	return truncate(strings.Join(strings.Fields(body), " "), maxBlockLabel)
 }
 
-// newBlockID makes an id for a block from its text, as Obsidian's are made:
-// six lowercase letters and digits. The same text gets the same id, unless
-// the note has it already (taken, which it joins).
+// newBlockID makes an id for a block: six lowercase letters and digits, as
+// Obsidian's are, but from the block's text rather than at random, so that
+// MissingBlockID can find the block again. The same text gets the same id,
+// unless the note has it already (taken, which it joins).
 func newBlockID(body string, taken map[string]bool) string {
 	h := fnv.New32a()
 	h.Write([]byte(body))
@@ -180,29 +199,24 @@ func MissingBlockID(snap *workspace.Snapshot, f *workspace.File, i int) (*NewBlo
 	if err != nil {
 		return nil, false
 	}
-	taken := map[string]bool{}
-	for _, b := range target.Note.Blocks {
-		taken[strings.ToLower(b.ID)] = true
-	}
+	taken := blockIDsOf(target.Note)
 	if taken[want] {
 		return nil, false
 	}
-	blocks := target.Note.Blocks
-	k := 0
-	for _, p := range paras {
-		for k < len(blocks) && blocks[k].Span.End <= p.End {
-			k++
+	var found *NewBlockID
+	eachBlock(paras, target.Note.Blocks, func(p workspace.Span, b *workspace.Block) {
+		if b != nil || found != nil {
+			return
 		}
-		if k > 0 && blocks[k-1].Span.Start >= p.Start {
-			continue // the paragraph has its id
-		}
+		// Every paragraph without an id in turn, as completion makes them:
+		// two of one text get two ids.
 		body := text[p.Start:p.End]
 		if newBlockID(body, taken) != want {
-			continue
+			return
 		}
 		line := target.Note.Lines.Line(p.End)
-		return &NewBlockID{File: target, Line: line, ID: want, Label: blockLabel(body),
-			LineText: text[target.Note.Lines.Start(line):target.Note.Lines.End(line)]}, true
-	}
-	return nil, false
+		found = &NewBlockID{File: target, Line: line, ID: want, Label: blockLabel(body),
+			LineText: text[target.Note.Lines.Start(line):target.Note.Lines.End(line)]}
+	})
+	return found, found != nil
 }

@@ -9,6 +9,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/rhizome-lsp/rhizome/analysis"
+	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
 // commandAddBlockID adds the id a block reference completion wrote to its
@@ -44,33 +45,41 @@ func (s *Server) addBlockID(ctx context.Context, uri protocol.DocumentURI, args 
 	if !s.blockIDs.claim(key, time.Now()) {
 		return blockIDAdded{}, nil
 	}
+	applied := false
+	defer func() {
+		if !applied {
+			s.blockIDs.release(key) // not added after all
+		}
+	}()
 	q, ok := s.ws.at(uri, protocol.Position{})
 	if !ok {
-		s.blockIDs.release(key)
 		return blockIDAdded{}, jsonrpc2.Errorf(CodeRequestFailed, "%s: %s is not a note of an open vault", commandAddBlockID, uri)
 	}
 	e, err := analysis.AddBlockID(q.snap, q.file, args.Line, args.Text, args.ID)
-	var b *editBuilder
+	var edit *WorkspaceEdit
 	if e != nil {
-		b = s.newEditBuilder(s.Session().Client.DocumentChanges)
-		b.add(q.v, analysis.RenameResult{Edits: []analysis.FileEdits{{File: q.file, Edits: []analysis.Edit{*e}}}})
+		edit = s.noteEdit(q.v, q.file, *e)
 	}
 	q.release()
-	if err != nil || b == nil {
-		s.blockIDs.release(key)
-		if err != nil {
-			return blockIDAdded{}, jsonrpc2.Errorf(CodeRequestFailed, "cannot add the block id ^%s: %v", args.ID, err)
-		}
-		return blockIDAdded{}, nil
+	switch {
+	case err != nil:
+		return blockIDAdded{}, jsonrpc2.Errorf(CodeRequestFailed, "cannot add the block id ^%s: %v", args.ID, err)
+	case edit == nil:
+		return blockIDAdded{}, nil // the line has the id
 	}
-	applied, err := s.ApplyEdit(ctx, "Add the block id ^"+args.ID, b.edit)
-	if err != nil || !applied {
-		s.blockIDs.release(key)
-	}
+	applied, err = s.ApplyEdit(ctx, "Add the block id ^"+args.ID, edit)
 	if err != nil {
 		return blockIDAdded{}, jsonrpc2.Errorf(CodeRequestFailed, "%v", err)
 	}
 	return blockIDAdded{Applied: applied}, nil
+}
+
+// noteEdit is a workspace edit of one note of v, with its version if the
+// editor has it open.
+func (s *Server) noteEdit(v *vault, f *workspace.File, e analysis.Edit) *WorkspaceEdit {
+	b := s.newEditBuilder(s.Session().Client.DocumentChanges)
+	b.add(v, analysis.RenameResult{Edits: []analysis.FileEdits{{File: f, Edits: []analysis.Edit{e}}}})
+	return b.edit
 }
 
 // recentBlockIDs are the block ids added lately, by note URI and id.

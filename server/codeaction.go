@@ -135,13 +135,11 @@ func (s *Server) addBlockIDAction(q *query, d analysis.Diagnostic, diag protocol
 	if err != nil || e == nil {
 		return codeAction{}, false
 	}
-	eb := s.newEditBuilder(s.Session().Client.DocumentChanges)
-	eb.add(q.v, analysis.RenameResult{Edits: []analysis.FileEdits{{File: b.File, Edits: []analysis.Edit{*e}}}})
 	return codeAction{
 		Title:       fmt.Sprintf("Add ^%s to the paragraph %q in %s", b.ID, b.Label, b.File.Path),
 		Kind:        protocol.QuickFix,
 		Diagnostics: []protocol.Diagnostic{diag},
 		IsPreferred: true,
-		Edit:        eb.edit,
+		Edit:        s.noteEdit(q.v, b.File, *e),
 	}, true
 }
