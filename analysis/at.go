@@ -32,6 +32,16 @@ func TagAt(n *workspace.Note, off int) *workspace.Tag {
 	return nil
 }
 
+// BlockAt returns the block whose "^id" holds off, or nil.
+func BlockAt(n *workspace.Note, off int) *workspace.Block {
+	for i := range n.Blocks {
+		if n.Blocks[i].Span.Contains(off) {
+			return &n.Blocks[i]
+		}
+	}
+	return nil
+}
+
 // HeadingAt returns the heading whose line holds off, or nil.
 func HeadingAt(n *workspace.Note, off int) *workspace.Heading {
 	for i := range n.Headings {

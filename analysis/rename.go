@@ -16,6 +16,7 @@ const (
 	RenameNote    RenameKind = iota + 1 // the file a link names: it moves, and links to it follow
 	RenameHeading                       // a heading's text: the anchors of links to it follow
 	RenameTag                           // a tag in every note, the tags nested under it included
+	RenameBlock                         // a block's ^id: the anchors of links to it follow
 )
 
 // RenameTarget is what a rename at an offset renames. Span, in the note the
@@ -24,8 +25,9 @@ type RenameTarget struct {
 	Kind    RenameKind
 	Span    workspace.Span
 	Name    string
-	File    *workspace.File    // the file renamed, or the note holding the heading
+	File    *workspace.File    // the file renamed, or the note holding the heading or block
 	Heading *workspace.Heading // RenameHeading
+	Block   *workspace.Block   // RenameBlock
 	Tag     string             // RenameTag: the tag as written at the offset
 }
 
@@ -59,8 +61,8 @@ func (e *RenameError) Error() string { return e.msg }
 func renameError(msg string) error { return &RenameError{msg: msg} }
 
 // PrepareRename says what a rename at off would rename: the note a link
-// names (or its heading, with the cursor on the link's anchor), the heading
-// on the cursor's line, or the tag under the cursor.
+// names (or its heading or block, with the cursor on the link's anchor), the
+// heading on the cursor's line, the block id or the tag under the cursor.
 func PrepareRename(snap *workspace.Snapshot, f *workspace.File, off int) (RenameTarget, error) {
 	n := f.Note
 	if t := TagAt(n, off); t != nil {
@@ -69,10 +71,13 @@ func PrepareRename(snap *workspace.Snapshot, f *workspace.File, off int) (Rename
 	if i := LinkAt(n, off); i >= 0 {
 		return prepareLinkRename(snap, f, i, off)
 	}
+	if b := BlockAt(n, off); b != nil {
+		return RenameTarget{Kind: RenameBlock, Span: workspace.Span{Start: b.Span.Start + 1, End: b.Span.End}, Name: b.ID, File: f, Block: b}, nil
+	}
 	if h := HeadingAt(n, off); h != nil {
 		return RenameTarget{Kind: RenameHeading, Span: h.TextSpan, Name: headingSource(snap, f, h), File: f, Heading: h}, nil
 	}
-	return RenameTarget{}, renameError("nothing to rename here: put the cursor on a link, a heading or a tag")
+	return RenameTarget{}, renameError("nothing to rename here: put the cursor on a link, a heading, a block id or a tag")
 }
 
 // prepareLinkRename renames what link i leads to: its heading when off is
@@ -94,8 +99,13 @@ func prepareLinkRename(snap *workspace.Snapshot, f *workspace.File, i, off int) 
 	}
 	dest := rawDest(l)
 	if h := strings.LastIndexByte(l.Raw, '#'); h >= 0 && (off > l.TargetSpan.Start+h || dest == "") {
+		if r.Block != nil {
+			if span, ok := blockIDSpan(l); ok {
+				return RenameTarget{Kind: RenameBlock, Span: span, Name: r.Block.ID, File: r.Target, Block: r.Block}, nil
+			}
+		}
 		if r.Heading == nil {
-			return RenameTarget{}, renameError("only headings are renamed from a link's anchor; block ids are not")
+			return RenameTarget{}, renameError("this link's anchor names no heading or block of " + r.Target.Path)
 		}
 		start := l.TargetSpan.Start + h + 1
 		end := l.TargetSpan.End
@@ -120,8 +130,8 @@ func fileName(f *workspace.File) string {
 // Rename renames what PrepareRename finds at off to newName: a note or file
 // gets newName as its file name (a path from the vault's root when it holds
 // a '/'), and every link to it is rewritten in its own style; a heading gets
-// newName as its text, and the anchors of links to it follow; a tag becomes
-// newName in every note.
+// newName as its text, and the anchors of links to it follow, as they follow
+// a block given newName as its id; a tag becomes newName in every note.
 func Rename(snap *workspace.Snapshot, f *workspace.File, off int, newName string) (RenameResult, error) {
 	t, err := PrepareRename(snap, f, off)
 	if err != nil {
@@ -132,6 +142,8 @@ func Rename(snap *workspace.Snapshot, f *workspace.File, off int, newName string
 		return renameHeading(snap, t, newName)
 	case RenameTag:
 		return renameTag(snap, t.Tag, newName)
+	case RenameBlock:
+		return renameBlock(snap, t, newName)
 	}
 	to, err := renamedPath(snap, t.File, newName)
 	if err != nil {

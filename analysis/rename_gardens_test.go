@@ -107,8 +107,29 @@ func TestRenameRealGardens(t *testing.T) {
 					t.Errorf("#%s renamed: notes %s before, %s after; %d still with the old tag", tc.Name, was, now, len(after.snap.TagNotes(tc.Name)))
 				}
 			}
-			t.Logf("%d notes moved and their headings renamed, %d folders moved, %d tags renamed; %d links broken before and after",
-				renamed, len(folders), min(3, len(tags)), before)
+			// Every block id renamed, one at a time: the links to each still
+			// lead to its block.
+			blocks, blockLinks := 0, 0
+			for _, f := range notes {
+				for i := range f.Note.Blocks {
+					b := &f.Note.Blocks[i]
+					res, err := renameBlock(v.snap, RenameTarget{Kind: RenameBlock, File: f, Block: b, Name: b.ID}, "renamed-"+b.ID)
+					if err != nil {
+						t.Fatalf("%s^%s: %v", f.Path, b.ID, err)
+					}
+					after := reindexFrom(t, v, res, g.cfg)
+					if broken := brokenLinks(after); len(broken) != before {
+						t.Errorf("renaming %s^%s: %d broken links before, %d after: %v", f.Path, b.ID, before, len(broken), broken)
+					}
+					if was, now := blockTargets(v), blockTargets(after); was != now {
+						t.Errorf("renaming %s^%s: links to blocks %s before, %s after", f.Path, b.ID, was, now)
+					}
+					blocks++
+					blockLinks += len(blockRefs(v.snap, f, b))
+				}
+			}
+			t.Logf("%d notes moved and their headings renamed, %d folders moved, %d tags renamed, %d block ids renamed (%d links to them); %d links broken before and after",
+				renamed, len(folders), min(3, len(tags)), blocks, blockLinks, before)
 		})
 	}
 }

@@ -201,3 +201,41 @@ func (s *lspSession) editCall(method string, params any) (wireEdit, json.RawMess
 	}
 	return edit, raw
 }
+
+// A block id renamed over the wire, from its "^id" after an emoji: the
+// editor selects the id without '^', and gets the id's edit and those of the
+// links to it, in the session's encoding.
+func TestRenameBlockOverTheWire(t *testing.T) {
+	vault := map[string]string{
+		"Target.md": "# Target\n\nCafé 😀 a block. ^old-id\n",
+		"index.md":  "😀 [[Target#^old-id]] and [b](Target.md#^old-id)\n",
+	}
+	for _, enc := range []string{`"utf-8"`, `"utf-16"`} {
+		t.Run(enc, func(t *testing.T) {
+			s := startSession(t, vault, strings.Replace(renameCaps, "%s", enc, 1))
+			s.waitLog("indexed", `"notes": 2`)
+			text := s.open("Target.md")
+			uri := s.uri("Target.md")
+			raw, err := s.call(protocol.MethodTextDocumentPrepareRename, protocol.PrepareRenameParams{TextDocumentPositionParams: s.positionParams(uri, text, "block. ^ol")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var prep prepareRenameResult
+			if err := json.Unmarshal(raw, &prep); err != nil || prep.Range != s.rangeOf(text, "block. ^", "old-id") || prep.Placeholder != "old-id" {
+				t.Errorf("prepareRename: %s (%v)", raw, err)
+			}
+			edit, raw := s.editCall(protocol.MethodTextDocumentRename, protocol.RenameParams{TextDocumentPositionParams: s.positionParams(uri, text, "block. ^ol"), NewName: "new-id"})
+			index := vault["index.md"]
+			got := map[protocol.DocumentURI][]protocol.TextEdit{}
+			for _, dc := range edit.DocumentChanges {
+				got[dc.TextDocument.URI] = append(got[dc.TextDocument.URI], dc.Edits...)
+			}
+			wantTarget := []protocol.TextEdit{{Range: s.rangeOf(text, "block. ^", "old-id"), NewText: "new-id"}}
+			wantIndex := []protocol.TextEdit{{Range: s.rangeOf(index, "[[Target#^", "old-id"), NewText: "new-id"}, {Range: s.rangeOf(index, "[b](Target.md#^", "old-id"), NewText: "new-id"}}
+			if len(got) != 2 || len(got[uri]) != 1 || got[uri][0] != wantTarget[0] || len(got[s.uri("index.md")]) != 2 ||
+				got[s.uri("index.md")][0] != wantIndex[0] || got[s.uri("index.md")][1] != wantIndex[1] {
+				t.Errorf("rename: %s", raw)
+			}
+		})
+	}
+}

@@ -122,6 +122,17 @@ check(
   );
 }
 
+// The block id renamed from the link's anchor: the link and the paragraph follow.
+{
+  const b = r.block_ref ?? {};
+  const id = /#\^([a-z0-9]{6})\]\]$/.exec(b.link_line ?? '')?.[1];
+  check(
+    `renaming the new id from the link (vim.lsp.buf.rename) rewrites the link and the paragraph's ^id`,
+    !!id && b.renamed_link === b.link_line.replace(`#^${id}]]`, '#^renamed-block]]') && b.renamed_paragraph === `${b.after.slice(0, -id.length - 1)}^renamed-block`,
+    `definition went to line ${b.definition_line} (want ${b.line}); link ${JSON.stringify(b.renamed_link)}; paragraph ${JSON.stringify(b.renamed_paragraph)}`,
+  );
+}
+
 // Frontmatter completion: the garden's keys and publish's values, counted here from its files. A
 // header whose top-level value holds an unquoted ": " is broken YAML (the commonest real mistake,
 // planted in the garden): its note counts nothing, as the server reports it.

@@ -573,6 +573,7 @@ step("block reference", function()
   vim.api.nvim_win_set_cursor(0, { last + 2, 0 })
   local keys = vim.api.nvim_replace_termcodes("A<C-r>=v:lua.rhizome_e2e_complete()<CR><C-y><Esc>", true, false, true)
   vim.api.nvim_feedkeys(keys, "x", false)
+  out.block_ref.link_at = last + 1
   out.block_ref.link_line = vim.api.nvim_buf_get_lines(link_buf, last + 1, last + 2, false)[1]
   local id = out.block_ref.link_line:match("#%^(%w+)%]%]$") or "?"
   vim.wait(timeout, function()
@@ -583,6 +584,35 @@ step("block reference", function()
   if tbuf > 0 and vim.api.nvim_buf_is_loaded(tbuf) then
     out.block_ref.after = vim.api.nvim_buf_get_lines(tbuf, para - 1, para, false)[1]
   end
+end)
+
+-- 4d. The new block id renamed from the link's anchor (vim.lsp.buf.rename), once the server
+-- has the id: the link and the paragraph's "^id" both change.
+step("block rename", function()
+  local b = out.block_ref
+  assert(b and b.link_line and b.after, "no block reference to rename")
+  local client = wait_client(link_buf)
+  vim.api.nvim_set_current_buf(link_buf)
+  local col = #b.link_line - 4 -- inside the id
+  b.definition_line = nil
+  vim.wait(timeout, function()
+    local resp = vim.lsp.buf_request_sync(link_buf, "textDocument/definition", position_params(client, b.link_at, col), 2000)
+    local res = first_result(resp)
+    if res and islist(res) then
+      res = res[1]
+    end
+    local range = res and (res.targetSelectionRange or res.range)
+    b.definition_line = range and range.start.line
+    return b.definition_line == b.line
+  end, 100)
+  position_params(client, b.link_at, col)
+  vim.lsp.buf.rename("renamed-block")
+  local tbuf = vim.fn.bufnr(abs(b.file))
+  vim.wait(timeout, function()
+    b.renamed_link = vim.api.nvim_buf_get_lines(link_buf, b.link_at, b.link_at + 1, false)[1]
+    b.renamed_paragraph = vim.api.nvim_buf_get_lines(tbuf, b.line, b.line + 1, false)[1]
+    return vim.endswith(b.renamed_link, "#^renamed-block]]") and vim.endswith(b.renamed_paragraph, " ^renamed-block")
+  end, 50)
 end)
 
 -- 5. The link's target note retitled in its buffer (not saved), then completion after `[[` and
