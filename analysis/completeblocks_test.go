@@ -182,3 +182,24 @@ func TestMissingBlockID(t *testing.T) {
 		}
 	}
 }
+
+// In a markdown link, "#^" completes blocks where Obsidian or Quartz reads
+// them, and not under commonmark: GitHub has no block anchors.
+func TestCompleteBlocksInMarkdownLinks(t *testing.T) {
+	for _, tc := range []struct {
+		profile workspace.Profile
+		want    int
+	}{{workspace.ProfileObsidian, 6}, {workspace.ProfileQuartz, 6}, {workspace.ProfileCommonMark, 0}} {
+		v := buildVault(t, blocksVault+"-- here.md --\n[x](target.md#^‸)\n", workspace.Config{Profiles: []workspace.Profile{tc.profile}})
+		f, off := v.at(t)
+		list := Complete(v.snap, f, off)
+		if len(list.Items) != tc.want {
+			t.Errorf("%s: %q, want %d blocks", tc.profile, completionLabels(list), tc.want)
+		}
+		for _, it := range list.Items {
+			if !strings.HasPrefix(it.NewText, "^") || strings.Contains(it.NewText, "]") {
+				t.Errorf("%s: %s writes %q", tc.profile, it.Label, it.NewText)
+			}
+		}
+	}
+}

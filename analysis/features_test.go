@@ -164,6 +164,7 @@ func TestComplete(t *testing.T) {
 		{"headings of every note, closed", "Try [[## rein‸]]", []string{"Reinforcing loops => Feedback Loop#Reinforcing loops"}, nil, "## rein"},
 		{"headings of every note, none typed", "Try [[##‸", []string{"Balancing loops => Feedback Loop#Balancing loops]]", "Reinforcing loops => Feedback Loop#Reinforcing loops]]"}, nil, "##"},
 		{"markdown path", "Try [x](conc‸", []string{"concepts/stock.md => concepts/stock.md", "concepts/Feedback Loop.md => concepts/Feedback%20Loop.md"}, nil, "conc"},
+		{"markdown block", "Try [x](concepts/Feedback%20Loop.md#^‸)", []string{"^def => ^def"}, nil, "^"},
 		{"markdown heading slug", "Try [x](concepts/Feedback%20Loop.md#bal‸)", []string{"Balancing loops => balancing-loops"}, nil, "bal"},
 		{"tags", "Text #sys‸", []string{"systems => systems", "systems/thinking => systems/thinking"}, nil, "sys"},
 		{"frontmatter tags", "---\ntags: [sys‸\n---\n", []string{"systems => systems"}, nil, "sys"},

@@ -140,6 +140,11 @@ func completeMarkdown(snap *workspace.Snapshot, f *workspace.File, text string, 
 			return CompletionList{}
 		}
 		span := workspace.Span{Start: start + h + 1, End: targetEnd(text, off, ") \n\r")}
+		// Obsidian and Quartz read "#^id" in a markdown link too; GitHub
+		// has no block anchors.
+		if frag := typed[h+1:]; strings.HasPrefix(frag, "^") && snap.Config().Primary() != workspace.ProfileCommonMark {
+			return completeBlocks(snap, f, off, target, span, frag[1:], "")
+		}
 		return completeHeadings(target, span, typed[h+1:], false, "")
 	}
 	span := workspace.Span{Start: start, End: targetEnd(text, off, ")# \n\r")}
