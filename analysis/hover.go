@@ -18,7 +18,7 @@ const maxSection = 600
 
 // Hover describes what is under off: a link's target (title, description,
 // the linked section, path and backlink count), why a broken link fails and
-// its fix, or how many notes use a tag.
+// its fix, how many notes use a tag, or how many links name a block.
 func Hover(snap *workspace.Snapshot, f *workspace.File, off int, sev map[string]Severity) *HoverResult {
 	n := f.Note
 	if i := LinkAt(n, off); i >= 0 {
@@ -27,6 +27,10 @@ func Hover(snap *workspace.Snapshot, f *workspace.File, off int, sev map[string]
 	if t := TagAt(n, off); t != nil {
 		count := len(snap.TagNotes(t.Name))
 		return &HoverResult{Span: t.Span, Markdown: fmt.Sprintf("**#%s** — used in %d %s", t.Name, count, plural(count, "note", "notes"))}
+	}
+	if b := BlockAt(n, off); b != nil {
+		count := len(blockRefs(snap, f, b))
+		return &HoverResult{Span: b.Span, Markdown: fmt.Sprintf("**^%s** — linked from %d %s", b.ID, count, plural(count, "place", "places"))}
 	}
 	return nil
 }

@@ -110,3 +110,14 @@ func TestReferencesToBlock(t *testing.T) {
 		t.Errorf("on a link to ^item-1: %q, want %q", got, want)
 	}
 }
+
+// Hover on a block's "^id" says how many links name the block.
+func TestHoverBlockID(t *testing.T) {
+	v := loadVault(t, "renameblock.txtar", workspace.Config{})
+	for marker, want := range map[string]string{"back. ^d": "**^def** — linked from 6 places", "item ^it": "**^item-1** — linked from 1 place"} {
+		f, off := cursorAfter(t, v, "concepts/Loop.md", marker)
+		if h := Hover(v.snap, f, off, defaultSeverities(t)); h == nil || h.Markdown != want {
+			t.Errorf("%s: %+v, want %q", marker, h, want)
+		}
+	}
+}
