@@ -11,16 +11,26 @@ import (
 )
 
 // NewBlockID is a block id that a completion item's link names and its
-// block lacks: " ^ID" goes at the end of line Line (0-based) of File, whose
-// text was LineText when the item was made. A completion edits only the
+// block lacks: " ^ID" goes where the block ends, at byte Col of line Line
+// (0-based) of File, whose text was LineText when the item was made; before
+// a comment that ends the line, not in it. A completion edits only the
 // document being typed in, so the editor runs a command for it (see
 // AddBlockID).
 type NewBlockID struct {
 	File     *workspace.File
 	Line     int
+	Col      int
 	LineText string
 	ID       string
 	Label    string // the block's first line, cut short
+}
+
+// newBlockIDAt is the NewBlockID of the paragraph p of target's text.
+func newBlockIDAt(target *workspace.File, text string, p workspace.Span, id, label string) *NewBlockID {
+	lines := target.Note.Lines
+	line := lines.Line(p.End)
+	return &NewBlockID{File: target, Line: line, Col: p.End - lines.Start(line), ID: id, Label: label,
+		LineText: text[lines.Start(line):lines.End(line)]}
 }
 
 // maxBlockLabel bounds the text of a block that labels its item.
@@ -69,7 +79,6 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 			return
 		}
 		id := newBlockID(body, taken)
-		line := target.Note.Lines.Line(p.End)
 		label := blockLabel(body)
 		add(CompletionItem{
 			Label:         label,
@@ -77,8 +86,7 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 			Documentation: truncate(body, maxSection),
 			NewText:       "^" + id + suffix,
 			FilterText:    "^" + typed + " " + body,
-			BlockID: &NewBlockID{File: target, Line: line, ID: id, Label: label,
-				LineText: text[target.Note.Lines.Start(line):target.Note.Lines.End(line)]},
+			BlockID:       newBlockIDAt(target, text, p, id, label),
 		})
 	})
 	return list
@@ -143,44 +151,48 @@ func newBlockID(body string, taken map[string]bool) string {
 }
 
 // AddBlockID is the edit that gives a block the id a completion item linked
-// it by (NewBlockID): " ^id" at the end of the line of f that reads
-// lineText, which is line unless lines came or went above it since. It is
-// nil when that line has the id already (the command ran twice). The id
-// must not name another block of f, and the line must be found once.
-func AddBlockID(snap *workspace.Snapshot, f *workspace.File, line int, lineText, id string) (*Edit, error) {
+// it by: " ^id" at b.Col of the line of b.File that reads b.LineText, which
+// is b.Line unless lines came or went above it since. It is nil when that
+// line has the id already (the command ran twice). The id must not name
+// another block of the note, and the line must be found once.
+func AddBlockID(snap *workspace.Snapshot, b *NewBlockID) (*Edit, error) {
+	f := b.File
 	text, err := snap.Text(f)
 	if err != nil {
 		return nil, err
 	}
+	if b.Col < 0 || b.Col > len(b.LineText) {
+		return nil, fmt.Errorf("column %d is outside the line %q", b.Col, b.LineText)
+	}
 	lines := f.Note.Lines
-	content := strings.TrimRight(lineText, " \t")
+	done := b.LineText[:b.Col] + " ^" + b.ID + b.LineText[b.Col:]
 	var same []int
 	for l := range lines.Count() {
-		switch got := text[lines.Start(l):lines.End(l)]; {
-		case strings.TrimRight(got, " \t") == content+" ^"+id:
+		switch got := text[lines.Start(l):lines.End(l)]; got {
+		case done:
 			return nil, nil
-		case got == lineText:
+		case b.LineText:
 			same = append(same, l)
 		}
 	}
 	var at int
 	switch {
-	case slices.Contains(same, line):
-		at = line
+	case slices.Contains(same, b.Line):
+		at = b.Line
 	case len(same) == 1:
 		at = same[0]
 	case len(same) == 0:
-		return nil, fmt.Errorf("%s no longer has the line %q", f.Path, lineText)
+		return nil, fmt.Errorf("%s no longer has the line %q", f.Path, b.LineText)
 	default:
-		return nil, fmt.Errorf("%s: the line %q moved, and is there %d times", f.Path, lineText, len(same))
+		return nil, fmt.Errorf("%s: the line %q moved, and is there %d times", f.Path, b.LineText, len(same))
 	}
-	for _, b := range f.Note.Blocks {
-		if strings.EqualFold(b.ID, id) {
-			return nil, fmt.Errorf("%s has a block ^%s already, on line %d", f.Path, b.ID, lines.Line(b.Span.Start)+1)
+	for _, o := range f.Note.Blocks {
+		if strings.EqualFold(o.ID, b.ID) {
+			return nil, fmt.Errorf("%s has a block ^%s already, on line %d", f.Path, o.ID, lines.Line(o.Span.Start)+1)
 		}
 	}
-	end := lines.Start(at) + len(content)
-	return &Edit{Span: workspace.Span{Start: end, End: end}, NewText: " ^" + id}, nil
+	end := lines.Start(at) + b.Col
+	return &Edit{Span: workspace.Span{Start: end, End: end}, NewText: " ^" + b.ID}, nil
 }
 
 // MissingBlockID finds the paragraph that a link's missing block id was
@@ -214,9 +226,7 @@ func MissingBlockID(snap *workspace.Snapshot, f *workspace.File, i int) (*NewBlo
 		if newBlockID(body, taken) != want {
 			return
 		}
-		line := target.Note.Lines.Line(p.End)
-		found = &NewBlockID{File: target, Line: line, ID: want, Label: blockLabel(body),
-			LineText: text[target.Note.Lines.Start(line):target.Note.Lines.End(line)]}
+		found = newBlockIDAt(target, text, p, want, blockLabel(body))
 	})
 	return found, found != nil
 }

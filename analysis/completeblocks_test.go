@@ -72,15 +72,16 @@ func TestCompleteBlocksAddIDs(t *testing.T) {
 	text := target.Note.Text
 	var edits []Edit
 	wantLines := map[string]string{"First paragraph": "over two lines.", "item one": "- item one", "quoted text": "> quoted text", "Last words.": "Last words."}
+	wantCols := map[string]int{"First paragraph": 15, "item one": 10, "quoted text": 13, "Last words.": 11}
 	for _, it := range list.Items {
 		b := it.BlockID
 		if b == nil {
 			continue
 		}
-		if b.File != target || b.LineText != wantLines[it.Label] || b.ID != strings.TrimSuffix(strings.TrimPrefix(it.NewText, "^"), "]]") {
+		if b.File != target || b.LineText != wantLines[it.Label] || b.Col != wantCols[it.Label] || b.ID != strings.TrimSuffix(strings.TrimPrefix(it.NewText, "^"), "]]") {
 			t.Errorf("%s: new id %+v", it.Label, *b)
 		}
-		e, err := AddBlockID(v.snap, target, b.Line, b.LineText, b.ID)
+		e, err := AddBlockID(v.snap, b)
 		if err != nil || e == nil {
 			t.Fatalf("%s: %v, %v", it.Label, e, err)
 		}
@@ -107,30 +108,32 @@ func TestCompleteBlocksAddIDs(t *testing.T) {
 }
 
 // AddBlockID finds the line where it was or, if lines came or went, where
-// it is; it does nothing for a line that has the id, and fails when the line
+// it is, and puts the id at the block's end, before a comment that ends the
+// line; it does nothing for a line that has the id, and fails when the line
 // is gone or ambiguous, or the id names another block.
 func TestAddBlockID(t *testing.T) {
-	v := buildVault(t, "-- a.md --\nTop\n\nSame\n\nSame\n\nDone ^abc123\n\nOther ^taken\n", workspace.Config{})
+	v := buildVault(t, "-- a.md --\nTop\n\nSame\n\nSame\n\nDone ^abc123\n\nOther ^taken\n\nNoted %% aside %%\n", workspace.Config{})
 	a := v.file(t, "a.md")
 	text := a.Note.Text
 	at := func(line int) int { return a.Note.Lines.Start(line) }
 	for _, tc := range []struct {
-		name     string
-		line     int
-		lineText string
-		id       string
-		want     *Edit
-		err      string
+		name string
+		b    NewBlockID
+		want *Edit
+		err  string
 	}{
-		{"where it was", 0, "Top", "new001", &Edit{workspace.Span{Start: 3, End: 3}, " ^new001"}, ""},
-		{"moved", 5, "Top", "new001", &Edit{workspace.Span{Start: 3, End: 3}, " ^new001"}, ""},
-		{"one of two, where it was", 4, "Same", "new002", &Edit{workspace.Span{Start: at(4) + 4, End: at(4) + 4}, " ^new002"}, ""},
-		{"one of two, moved", 0, "Same", "new002", nil, "is there 2 times"},
-		{"done already", 6, "Done", "abc123", nil, ""},
-		{"gone", 0, "Gone", "new003", nil, "no longer has the line"},
-		{"id taken", 0, "Top", "TAKEN", nil, "has a block ^taken already, on line 9"},
+		{"where it was", NewBlockID{Line: 0, Col: 3, LineText: "Top", ID: "new001"}, &Edit{workspace.Span{Start: 3, End: 3}, " ^new001"}, ""},
+		{"moved", NewBlockID{Line: 5, Col: 3, LineText: "Top", ID: "new001"}, &Edit{workspace.Span{Start: 3, End: 3}, " ^new001"}, ""},
+		{"one of two, where it was", NewBlockID{Line: 4, Col: 4, LineText: "Same", ID: "new002"}, &Edit{workspace.Span{Start: at(4) + 4, End: at(4) + 4}, " ^new002"}, ""},
+		{"one of two, moved", NewBlockID{Line: 0, Col: 4, LineText: "Same", ID: "new002"}, nil, "is there 2 times"},
+		{"before a comment", NewBlockID{Line: 10, Col: 5, LineText: "Noted %% aside %%", ID: "new004"}, &Edit{workspace.Span{Start: at(10) + 5, End: at(10) + 5}, " ^new004"}, ""},
+		{"done already", NewBlockID{Line: 6, Col: 4, LineText: "Done", ID: "abc123"}, nil, ""},
+		{"gone", NewBlockID{Line: 0, Col: 4, LineText: "Gone", ID: "new003"}, nil, "no longer has the line"},
+		{"id taken", NewBlockID{Line: 0, Col: 3, LineText: "Top", ID: "TAKEN"}, nil, "has a block ^taken already, on line 9"},
+		{"column past the line", NewBlockID{Line: 0, Col: 4, LineText: "Top", ID: "new005"}, nil, "outside the line"},
 	} {
-		e, err := AddBlockID(v.snap, a, tc.line, tc.lineText, tc.id)
+		tc.b.File = a
+		e, err := AddBlockID(v.snap, &tc.b)
 		switch {
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
@@ -176,9 +179,17 @@ func TestMissingBlockID(t *testing.T) {
 			}
 			continue
 		}
-		w := want[i]
-		if !ok || got.File.Path != "target.md" || got.Line != w.Line || got.LineText != w.LineText || got.ID != w.ID || got.Label != w.Label {
-			t.Errorf("%s: %v %+v, want %+v", l.Raw, ok, got, *w)
+		if !ok {
+			t.Errorf("%s: no paragraph found", l.Raw)
+			continue
+		}
+		// Another vault: the same paths, other files.
+		g, w := *got, *want[i]
+		if g.File.Path != w.File.Path {
+			t.Errorf("%s: in %s, want %s", l.Raw, g.File.Path, w.File.Path)
+		}
+		if g.File, w.File = nil, nil; g != w {
+			t.Errorf("%s: %+v, want %+v", l.Raw, g, w)
 		}
 	}
 }

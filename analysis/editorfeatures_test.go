@@ -154,7 +154,7 @@ func checkBlockIDs(t *testing.T, snap *workspace.Snapshot, p *workspace.Parser, 
 		if b == nil {
 			continue
 		}
-		e, err := AddBlockID(snap, f, b.Line, b.LineText, b.ID)
+		e, err := AddBlockID(snap, b)
 		if err != nil || e == nil {
 			t.Errorf("%s: ^%s for %q: %v, %v", f.Path, b.ID, it.Label, e, err)
 			continue
@@ -268,6 +268,15 @@ func FuzzEditorFeatures(f *testing.F) {
 			inNote("ConvertLinks", spans...)
 		}
 		p := workspace.NewParser()
+		checkBlockIDs(t, v.snap, p, note)
+		// At the offset, what an editor asks there: none may fail but by a
+		// rename's refusal.
+		Complete(v.snap, note, off)
+		Hover(v.snap, note, off, nil)
+		References(v.snap, note, off, true)
+		if _, err := Rename(v.snap, note, off, "renamed-1"); err != nil && !IsRenameError(err) {
+			t.Fatalf("rename at %d: %v", off, err)
+		}
 		for _, m := range Mentions(v.snap, p, note, off, off) {
 			inNote("Mentions", m.Span)
 		}

@@ -18,9 +18,11 @@ import (
 // only change the document typed in.
 const commandAddBlockID = "rhizome.addBlockId"
 
-// blockIDArgs locate the block: the line that ends it, as it read.
+// blockIDArgs locate the block: the line that ends it, as it read, and the
+// byte in it where the block ends.
 type blockIDArgs struct {
 	Line int    `json:"line"`
+	Col  int    `json:"col"`
 	Text string `json:"text"`
 	ID   string `json:"id"`
 }
@@ -55,7 +57,7 @@ func (s *Server) addBlockID(ctx context.Context, uri protocol.DocumentURI, args 
 	if !ok {
 		return blockIDAdded{}, jsonrpc2.Errorf(CodeRequestFailed, "%s: %s is not a note of an open vault", commandAddBlockID, uri)
 	}
-	e, err := analysis.AddBlockID(q.snap, q.file, args.Line, args.Text, args.ID)
+	e, err := analysis.AddBlockID(q.snap, &analysis.NewBlockID{File: q.file, Line: args.Line, Col: args.Col, LineText: args.Text, ID: args.ID})
 	var edit *WorkspaceEdit
 	if e != nil {
 		edit = s.noteEdit(q.v, q.file, *e)

@@ -47,7 +47,7 @@ func TestBlockReferenceCompletionAddsTheID(t *testing.T) {
 			var uri protocol.DocumentURI
 			var args blockIDArgs
 			if json.Unmarshal(item.Command.Arguments[0], &uri) != nil || json.Unmarshal(item.Command.Arguments[1], &args) != nil ||
-				uri != s.uri("target.md") || args != (blockIDArgs{Line: 3, Text: "its second line.", ID: id}) || len(id) != 6 {
+				uri != s.uri("target.md") || args != (blockIDArgs{Line: 3, Col: len("its second line."), Text: "its second line.", ID: id}) || len(id) != 6 {
 				t.Fatalf("command arguments %s, text %q", item.Command.Arguments, item.TextEdit.NewText)
 			}
 
@@ -88,7 +88,7 @@ func TestBlockReferenceCompletionAddsTheID(t *testing.T) {
 			s.openText(s.uri("target.md"), "# Target\n\nAll new.\n")
 			for range 2 {
 				_, err = s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandAddBlockID,
-					"arguments": []any{s.uri("target.md"), blockIDArgs{Line: 3, Text: "its second line.", ID: "zzz999"}}})
+					"arguments": []any{s.uri("target.md"), blockIDArgs{Line: 3, Col: 16, Text: "its second line.", ID: "zzz999"}}})
 				wantCode(t, err, CodeRequestFailed)
 			}
 			_, err = s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandAddBlockID, "arguments": []any{s.uri("target.md")}})

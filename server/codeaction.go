@@ -131,7 +131,7 @@ func (s *Server) addBlockIDAction(q *query, d analysis.Diagnostic, diag protocol
 	if !ok {
 		return codeAction{}, false
 	}
-	e, err := analysis.AddBlockID(q.snap, b.File, b.Line, b.LineText, b.ID)
+	e, err := analysis.AddBlockID(q.snap, b)
 	if err != nil || e == nil {
 		return codeAction{}, false
 	}
