@@ -364,6 +364,16 @@ func namesFolder(l *workspace.Link, target *workspace.File) bool {
 	return workspace.NameKey(l.Target) == workspace.NameKey(target.Dir())
 }
 
+// editsByFile is a rename of these files' edits, in order.
+func editsByFile(edits map[*workspace.File][]Edit) RenameResult {
+	var res RenameResult
+	for f, e := range edits {
+		res.Edits = append(res.Edits, FileEdits{File: f, Edits: e})
+	}
+	sortFileEdits(res.Edits)
+	return res
+}
+
 func sortFileEdits(edits []FileEdits) {
 	sort.Slice(edits, func(i, j int) bool { return edits[i].File.Path < edits[j].File.Path })
 	for _, fe := range edits {

@@ -91,10 +91,5 @@ func renameBlock(snap *workspace.Snapshot, target RenameTarget, newID string) (R
 			edits[ref.From] = append(edits[ref.From], Edit{Span: span, NewText: newID})
 		}
 	}
-	var res RenameResult
-	for f, e := range edits {
-		res.Edits = append(res.Edits, FileEdits{File: f, Edits: e})
-	}
-	sortFileEdits(res.Edits)
-	return res, nil
+	return editsByFile(edits), nil
 }

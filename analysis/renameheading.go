@@ -92,12 +92,7 @@ func renameHeading(snap *workspace.Snapshot, target RenameTarget, newText string
 		span := workspace.Span{Start: l.TargetSpan.Start + k + 1, End: l.TargetSpan.Start + k + 1 + len(frag)}
 		edits[ref.From] = append(edits[ref.From], Edit{Span: span, NewText: text})
 	}
-	var res RenameResult
-	for f, e := range edits {
-		res.Edits = append(res.Edits, FileEdits{File: f, Edits: e})
-	}
-	sortFileEdits(res.Edits)
-	return res, nil
+	return editsByFile(edits), nil
 }
 
 // lastFragment is the heading a fragment names: the last of "A#B#C".

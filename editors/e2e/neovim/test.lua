@@ -378,6 +378,24 @@ step("link unlinked", function()
   assert(client, "no client")
 end)
 
+-- Completion at the end of typed, written on a new last line of the link note after an empty
+-- one; returns the server's list and the 0-based line of typed.
+local function complete_new_line(typed)
+  local last = vim.api.nvim_buf_line_count(link_buf)
+  vim.api.nvim_buf_set_lines(link_buf, last, last, false, { "", typed })
+  vim.wait(300) -- let the didChange go out (0.7 debounces)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(link_buf) },
+    position = { line = last + 1, character = #typed }, -- ASCII: the same in every encoding
+    context = { triggerKind = 1 },
+  }
+  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/completion", params, timeout)
+  assert(responses, "completion: " .. tostring(err))
+  local result, rerr = first_result(responses)
+  assert(result, "completion: " .. tostring(rerr))
+  return result, last + 1
+end
+
 -- 4. Completion after typing `[[` on a new last line of the link note.
 step("completion", function()
   vim.api.nvim_set_current_buf(link_buf)
@@ -536,18 +554,7 @@ step("block reference", function()
   vim.api.nvim_set_current_buf(link_buf)
   wait_client(link_buf)
   local typed = "[[" .. h.target .. "#^" .. word
-  local last = vim.api.nvim_buf_line_count(link_buf)
-  vim.api.nvim_buf_set_lines(link_buf, last, last, false, { "", typed })
-  vim.wait(300) -- let the didChange go out (0.7 debounces)
-  local params = {
-    textDocument = { uri = vim.uri_from_bufnr(link_buf) },
-    position = { line = last + 1, character = #typed }, -- ASCII: the same in every encoding
-    context = { triggerKind = 1 },
-  }
-  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/completion", params, timeout)
-  assert(responses, "completion: " .. tostring(err))
-  local result, rerr = first_result(responses)
-  assert(result, "completion: " .. tostring(rerr))
+  local result, at = complete_new_line(typed)
   local squeeze = function(x)
     return (x:gsub("%s+", " "))
   end
@@ -570,11 +577,11 @@ step("block reference", function()
     vim.fn.complete(#("[[" .. h.target .. "#") + 1, { complete_item })
     return ""
   end
-  vim.api.nvim_win_set_cursor(0, { last + 2, 0 })
+  vim.api.nvim_win_set_cursor(0, { at + 1, 0 })
   local keys = vim.api.nvim_replace_termcodes("A<C-r>=v:lua.rhizome_e2e_complete()<CR><C-y><Esc>", true, false, true)
   vim.api.nvim_feedkeys(keys, "x", false)
-  out.block_ref.link_at = last + 1
-  out.block_ref.link_line = vim.api.nvim_buf_get_lines(link_buf, last + 1, last + 2, false)[1]
+  out.block_ref.link_at = at
+  out.block_ref.link_line = vim.api.nvim_buf_get_lines(link_buf, at, at + 1, false)[1]
   local id = out.block_ref.link_line:match("#%^(%w+)%]%]$") or "?"
   vim.wait(timeout, function()
     tbuf = vim.fn.bufnr(abs(h.targetFile))
@@ -649,18 +656,7 @@ step("retitle", function()
   local client = wait_client(link_buf)
   local stem = vim.fn.fnamemodify(targets.link.targetFile, ":t:r")
   local typed = "See [[" .. stem:sub(1, 4)
-  local last = vim.api.nvim_buf_line_count(link_buf)
-  vim.api.nvim_buf_set_lines(link_buf, last, last, false, { "", typed })
-  vim.wait(300)
-  local params = {
-    textDocument = { uri = vim.uri_from_bufnr(link_buf) },
-    position = { line = last + 1, character = #typed }, -- ASCII: the same in every encoding
-    context = { triggerKind = 1 },
-  }
-  local responses, err = vim.lsp.buf_request_sync(link_buf, "textDocument/completion", params, timeout)
-  assert(responses, "completion: " .. tostring(err))
-  local result, rerr = first_result(responses)
-  assert(result, "completion: " .. tostring(rerr))
+  local result = complete_new_line(typed)
   out.retitle = { new_title = new_title, typed = typed, labels = {} }
   for _, item in ipairs(result.items or result) do
     table.insert(out.retitle.labels, item.label)
