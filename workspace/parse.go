@@ -90,9 +90,9 @@ func (p *Parser) Parse(notePath, content string, version int32) *Note {
 // markup. Nothing keeps them (a vault would hold them for every note): a
 // feature that must not touch code asks for one open note's.
 func (p *Parser) Prose(content string) []Span {
-	var out parseOut
-	p.parse("", content, 0, &out)
-	return out.runs
+	var runs []Span
+	p.parse("", content, 0, &parseOut{runs: &runs})
+	return runs
 }
 
 // Paragraphs returns the spans of a note's paragraphs and of its list items'
@@ -101,17 +101,15 @@ func (p *Parser) Prose(content string) []Span {
 // the frontmatter are not among them. Like Prose, it is for one note at a
 // time: the index keeps no paragraphs.
 func (p *Parser) Paragraphs(content string) []Span {
-	out := parseOut{paragraphs: true}
-	p.parse("", content, 0, &out)
-	return out.paras
+	var paras []Span
+	p.parse("", content, 0, &parseOut{paras: &paras})
+	return paras
 }
 
-// parseOut asks a parse for what a note does not keep: its text runs (see
-// Prose), and its paragraphs when paragraphs is set (see Paragraphs).
+// parseOut asks a parse for what a note does not keep, each where it is not
+// nil: its text runs (see Prose), its paragraphs (see Paragraphs).
 type parseOut struct {
-	runs       []Span
-	paragraphs bool
-	paras      []Span
+	runs, paras *[]Span
 }
 
 // parse is Parse; out, when not nil, receives what it asks for.
@@ -153,7 +151,7 @@ func (p *Parser) parse(notePath, content string, version int32, out *parseOut) *
 		pc.Set(collectorKey, c)
 	}
 	c.pc = pc
-	c.paragraphs = out != nil && out.paragraphs
+	c.paragraphs = out != nil && out.paras != nil
 	doc := p.md.Parse(text.NewReader(src), parser.WithContext(pc))
 	if fm.Present {
 		c.links = frontmatterLinks(content, fm.Span, c.links)
@@ -161,9 +159,11 @@ func (p *Parser) parse(notePath, content string, version int32, out *parseOut) *
 	}
 	_ = ast.Walk(doc, c.visit)
 	c.finish()
-	if out != nil {
-		out.runs = unblanked(c.runs, src, content)
-		out.paras = slices.Clone(c.paras)
+	if out != nil && out.runs != nil {
+		*out.runs = unblanked(c.runs, src, content)
+	}
+	if out != nil && out.paras != nil {
+		*out.paras = slices.Clone(c.paras)
 	}
 	n.Size = len(content)
 	n.Lines = NewLines(content)
