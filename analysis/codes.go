@@ -48,6 +48,8 @@ var codes = []Code{
 		"Link one of the headings listed, or rename the heading."},
 	{"broken-block", SeverityWarning, "The note exists but has no such ^block id.",
 		"Add the `^id` to the paragraph, or link an id the note has."},
+	{"duplicate-block-id", SeverityWarning, "Two blocks of a note have one ^id: links to it reach the first.",
+		"Rename one of the ids (F2 on its `^id`)."},
 	{"ambiguous-link", SeverityWarning, "Several files match; the tool picks one (named) and may pick another tomorrow.",
 		"Write enough of the path to name one file."},
 	{"frontmatter-syntax", SeverityError, "The YAML frontmatter does not parse; title, tags, aliases and publish are lost.",

@@ -29,6 +29,7 @@ type Fix struct {
 func Diagnose(snap *workspace.Snapshot, f *workspace.File, sev map[string]Severity) []Diagnostic {
 	d := diagnoser{snap: snap, f: f, sev: sev}
 	d.frontmatter()
+	d.duplicateBlocks()
 	for _, sp := range f.Note.LongLines {
 		d.add("long-line", sp, fmt.Sprintf("this line is %d bytes long, over %d: it is not read as markdown, so its links and tags are not indexed (break it into lines)",
 			sp.End-sp.Start, workspace.MaxLineBytes))
@@ -56,6 +57,26 @@ func (d *diagnoser) add(code string, span workspace.Span, msg string, fixes ...F
 		return
 	}
 	d.out = append(d.out, Diagnostic{Code: code, Severity: s, Span: span, Message: msg, Fixes: fixes})
+}
+
+// duplicateBlocks flags each block id the note gave an earlier block too
+// (case aside, as links name them): links reach the first.
+func (d *diagnoser) duplicateBlocks() {
+	bs := d.f.Note.Blocks
+	if len(bs) < 2 {
+		return
+	}
+	first := make(map[string]int, len(bs))
+	for i, b := range bs {
+		k := strings.ToLower(b.ID)
+		j, seen := first[k]
+		if !seen {
+			first[k] = i
+			continue
+		}
+		d.add("duplicate-block-id", b.Span, fmt.Sprintf("^%s is the id of the block on line %d too: links to it reach that one",
+			bs[j].ID, d.f.Note.Lines.Line(bs[j].Span.Start)+1))
+	}
 }
 
 func (d *diagnoser) frontmatter() {
