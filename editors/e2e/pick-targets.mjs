@@ -31,7 +31,8 @@
 //   unlinked:   the note that other notes name most often in prose without linking to it (by
 //               title, alias or file name, not "index"; whole words, case aside, ' ', '-' and
 //               '_' alike), and where: { file, mentions: [{ file, line }] } in path and text
-//               order, or null
+//               order, or null. In a garden of over 2,000 notes, the one named most often among
+//               the 50 whose names' words the most notes hold.
 //   notes:      how many notes the garden has
 //
 // Any of them can be forced with env vars: E2E_LINK_FILE + E2E_LINK_TARGET (the first
@@ -85,7 +86,7 @@ function frontmatter(text) {
 function proseOnly(body) {
   const blank = (s) => s.replace(/[^\n]/g, ' ');
   return body
-    .replace(/^(```|~~~)[\s\S]*?^\1[^\n]*$/gm, blank)
+    .replace(/^[ \t]*(```|~~~)[\s\S]*?^[ \t]*\1[^\n]*$/gm, blank) // fences, indented in lists too
     .replace(/%%[\s\S]*?%%/g, blank)
     .replace(/<!--[\s\S]*?-->/g, blank)
     .replace(/\$\$[\s\S]*?\$\$/g, blank)
@@ -113,13 +114,23 @@ const notes = walk(garden)
     };
   });
 
+// Each note under every suffix of its path at a '/' ("a/b/c", "b/c", "c"), without ".md", folded:
+// a look-up instead of a scan of every note for each link (a generated vault has 300,000 links).
+const bySuffix = new Map();
+for (const n of notes) {
+  const p = norm(noExt(n.rel));
+  for (let i = 0; i >= 0; i = p.indexOf('/', i) + 1 || -1) {
+    const k = p.slice(i);
+    if (!bySuffix.has(k)) bySuffix.set(k, []);
+    bySuffix.get(k).push(n);
+  }
+}
+const titles = new Set(notes.map((n) => norm(n.title)));
+const aliased = notes.filter((n) => n.aliases).map((n) => norm(n.aliases));
+
 /** Notes a wikilink target could mean under any profile (path, path suffix, basename). */
 function candidates(target) {
-  const t = norm(noExt(target.replace(/^\.?\//, '')));
-  return notes.filter((n) => {
-    const p = norm(noExt(n.rel));
-    return p === t || p.endsWith('/' + t);
-  });
+  return bySuffix.get(norm(noExt(target.replace(/^\.?\//, '')))) ?? [];
 }
 
 /** Could the target mean anything at all (a title, an alias, a non-markdown file)? */
@@ -127,10 +138,9 @@ function mightResolve(target) {
   const t = norm(target.trim());
   if (!t) return true;
   if (candidates(target).length > 0) return true;
-  if (notes.some((n) => norm(n.title) === t || norm(n.aliases).includes(t))) return true;
+  if (titles.has(t) || aliased.some((a) => a.includes(t))) return true;
   if (/\.[a-z0-9]{1,5}$/i.test(target) && !/\.md$/i.test(target)) return true; // attachment
-  const base = norm(path.basename(noExt(target)));
-  return notes.some((n) => norm(path.basename(noExt(n.rel))) === base);
+  return bySuffix.has(norm(path.basename(noExt(target))));
 }
 
 const utf16Len = (s) => s.length;
@@ -316,26 +326,75 @@ function aliasesOf(note) {
   return out;
 }
 
-/** Where other notes write note's names in prose, outside links and tags: [{ file, line }]. */
-function unlinkedMentionsOf(target) {
-  const wordsOf = (s) => s.split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+const wordsOf = (s) => s.split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+
+// Each note's prose without links and tags, where mentions are looked for, and the notes by the
+// words their prose holds: a name is looked for only in the notes that hold its first word.
+const blankAll = (s) => s.replace(/[^\n]/g, ' ');
+const mentionProse = new Map();
+const byWord = new Map();
+for (const note of notes) {
+  const body = proseOnly(note.text.slice(note.bodyStart))
+    .replace(/!?\[\[[^\]\n]*\]\]/g, blankAll)
+    .replace(/!?\[[^\]\n]*\]\([^)\n]*\)/g, blankAll)
+    .replace(/(^|\s)#[\p{L}\p{N}_/-]+/gu, blankAll);
+  mentionProse.set(note, body);
+  for (const w of new Set(wordsOf(body.toLowerCase()))) {
+    if (!byWord.has(w)) byWord.set(w, new Set());
+    byWord.get(w).add(note);
+  }
+}
+
+/** The 0-based line of offset in note's text (its line starts found once). */
+function lineAt(note, offset) {
+  if (!note.lineStarts) {
+    note.lineStarts = [0];
+    for (let i = note.text.indexOf('\n'); i >= 0; i = note.text.indexOf('\n', i + 1)) note.lineStarts.push(i + 1);
+  }
+  let lo = 0;
+  let hi = note.lineStarts.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (note.lineStarts[mid] <= offset) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A note's names as words, the longest first: its title, aliases and file name (not "index"). */
+function namesOf(target) {
   const stem = path.posix.basename(noExt(target.rel));
-  const names = [target.title, ...aliasesOf(target), ...(stem.toLowerCase() === 'index' ? [] : [stem])]
+  // An alias that starts with '#' names a heading in a link, never a note: not a name.
+  const aliases = aliasesOf(target).filter((a) => !a.startsWith('#'));
+  return [target.title, ...aliases, ...(stem.toLowerCase() === 'index' ? [] : [stem])]
     .map(wordsOf)
     .filter((w) => w.length)
     .sort((a, b) => b.length - a.length);
+}
+
+/** The notes whose prose holds every word of one of names: the only ones that can mention it. */
+function holdersOf(names) {
+  const holders = new Set();
+  for (const words of names) {
+    const sets = words.map((w) => byWord.get(w.toLowerCase()) ?? new Set());
+    const rarest = sets.reduce((a, b) => (b.size < a.size ? b : a));
+    for (const n of rarest) if (sets.every((s) => s.has(n))) holders.add(n);
+  }
+  return holders;
+}
+
+/** Where other notes write note's names in prose, outside links and tags: [{ file, line }]. */
+function unlinkedMentionsOf(target) {
+  const names = namesOf(target);
   const esc = (w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const res = names.map((words) => new RegExp(`(?<![\\p{L}\\p{N}\\p{M}])${words.map(esc).join('[ _-]+')}(?![\\p{L}\\p{N}\\p{M}])`, 'giu'));
+  const holders = holdersOf(names);
   const out = [];
   for (const note of notes) {
-    if (note === target) continue;
-    const blank = (s) => s.replace(/[^\n]/g, ' ');
-    const body = proseOnly(note.text.slice(note.bodyStart))
-      .replace(/!?\[\[[^\]\n]*\]\]/g, blank)
-      .replace(/!?\[[^\]\n]*\]\([^)\n]*\)/g, blank)
-      .replace(/(^|\s)#[\p{L}\p{N}_/-]+/gu, blank);
+    if (note === target || !holders.has(note)) continue;
+    const body = mentionProse.get(note);
     const taken = [];
-    for (const words of names) {
-      const re = new RegExp(`(?<![\\p{L}\\p{N}\\p{M}])${words.map(esc).join('[ _-]+')}(?![\\p{L}\\p{N}\\p{M}])`, 'giu');
+    for (const re of res) {
       for (const m of body.matchAll(re)) {
         const [a, b] = [m.index, m.index + m[0].length];
         if (taken.some(([x, y]) => a < y && b > x)) continue;
@@ -343,14 +402,18 @@ function unlinkedMentionsOf(target) {
       }
     }
     for (const [a] of taken.sort((x, y) => x[0] - y[0])) {
-      out.push({ file: note.rel, line: note.text.slice(0, note.bodyStart + a).split('\n').length - 1 });
+      out.push({ file: note.rel, line: lineAt(note, note.bodyStart + a) });
     }
   }
   return out;
 }
 
+// In a large garden (a generated one), only the notes whose names the most notes' words hold are
+// counted exactly: counting every note's mentions in every other note is quadratic.
+const unlinkedPool = notes.length <= 2000 ? notes
+  : notes.map((n) => [n, holdersOf(namesOf(n)).size]).sort((a, b) => b[1] - a[1]).slice(0, 50).map(([n]) => n);
 let unlinked = null;
-for (const note of notes) {
+for (const note of unlinkedPool) {
   const mentions = unlinkedMentionsOf(note);
   if (mentions.length > (unlinked?.mentions.length ?? 0)) unlinked = { file: note.rel, mentions };
 }

@@ -432,6 +432,17 @@ step("completion", function()
       kind = item.kind,
     })
   end
+  -- A list cut short (a large vault has more notes than it holds) is asked again as the user
+  -- types: here with the title's first three letters.
+  if result.isIncomplete then
+    local typed = "See [[" .. vim.fn.strcharpart(targets.completion.title, 0, 3)
+    local again = complete_new_line(typed)
+    out.completion.typed = typed
+    out.completion.typed_labels = {}
+    for _, item in ipairs(again.items or again) do
+      table.insert(out.completion.typed_labels, item.label)
+    end
+  end
 end)
 
 -- 4b. Frontmatter completion in a note of the garden with a header (one no other step edits, whose
