@@ -28,8 +28,11 @@ const (
 // CompletionItem is one suggestion. Edit replaces Span (the partly typed
 // target) with NewText.
 type CompletionItem struct {
-	Label         string
-	Detail        string
+	Label  string
+	Detail string
+	// Where tells apart items of one label (a hundred "Overview" headings):
+	// the note each is in, for editors that show it beside every label.
+	Where         string
 	Documentation string
 	// Path is the vault path of the note the item names, "" for others: an
 	// editor can fetch Documentation lazily by it (completionItem/resolve).

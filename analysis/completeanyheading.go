@@ -87,6 +87,7 @@ func completeAnyHeading(snap *workspace.Snapshot, f *workspace.File, span worksp
 		}
 		list.Items[i] = CompletionItem{
 			Label:      hit.h.Text,
+			Where:      hit.file.Note.Title,
 			Detail:     strings.Repeat("#", hit.h.Level) + " in " + hit.file.Path,
 			Path:       hit.file.Path,
 			Kind:       CompleteHeading,

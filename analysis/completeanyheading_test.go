@@ -40,8 +40,8 @@ func TestCompleteAnyHeadingRanksAsASort(t *testing.T) {
 		if it.Label != want.h.Text || it.Path != want.file.Path {
 			t.Fatalf("item %d is %q in %s, want %q in %s", i, it.Label, it.Path, want.h.Text, want.file.Path)
 		}
-		if it.Kind != CompleteHeading || it.FilterText != "## Loop "+it.Label+" "+want.file.Note.Title {
-			t.Fatalf("item %d: kind %d, filter text %q", i, it.Kind, it.FilterText)
+		if it.Kind != CompleteHeading || it.Where != want.file.Note.Title || it.FilterText != "## Loop "+it.Label+" "+want.file.Note.Title {
+			t.Fatalf("item %d: kind %d, where %q, filter text %q", i, it.Kind, it.Where, it.FilterText)
 		}
 	}
 	if got := list.Items[0]; got.Label != "Loop" || got.NewText != "n000#Loop]]" {

@@ -106,6 +106,7 @@ type ClientCaps struct {
 	PullDiagnostics          bool // textDocument.diagnostic present (3.17)
 	SnippetSupport           bool // textDocument.completion.completionItem.snippetSupport
 	CompletionEditRange      bool // textDocument.completion.completionList.itemDefaults has editRange (3.17)
+	CompletionLabelDetails   bool // textDocument.completion.completionItem.labelDetailsSupport (3.17)
 	HoverMarkdown            bool // textDocument.hover.contentFormat includes markdown
 	PrepareRename            bool // textDocument.rename.prepareSupport
 	DiagnosticVersionSupport bool // textDocument.publishDiagnostics.versionSupport
@@ -157,7 +158,8 @@ type clientCapsWire struct {
 		Diagnostic json.RawMessage `json:"diagnostic"`
 		Completion struct {
 			CompletionItem struct {
-				SnippetSupport bool `json:"snippetSupport"`
+				SnippetSupport      bool `json:"snippetSupport"`
+				LabelDetailsSupport bool `json:"labelDetailsSupport"`
 			} `json:"completionItem"`
 			CompletionList struct {
 				ItemDefaults []string `json:"itemDefaults"`
@@ -217,6 +219,7 @@ func parseClientCaps(raw json.RawMessage) (ClientCaps, error) {
 		DiagnosticRefresh:        w.Workspace.Diagnostics.RefreshSupport,
 		PullDiagnostics:          len(w.TextDocument.Diagnostic) > 0 && string(w.TextDocument.Diagnostic) != "null",
 		SnippetSupport:           w.TextDocument.Completion.CompletionItem.SnippetSupport,
+		CompletionLabelDetails:   w.TextDocument.Completion.CompletionItem.LabelDetailsSupport,
 		DiagnosticVersionSupport: w.TextDocument.PublishDiagnostics.VersionSupport,
 		PrepareRename:            w.TextDocument.Rename.PrepareSupport,
 		LineFoldingOnly:          w.TextDocument.FoldingRange.LineFoldingOnly,

@@ -37,6 +37,7 @@ type completionDefaults struct {
 // hundred of them on every keystroke inside a link.
 type completionItem struct {
 	Label         string                      `json:"label"`
+	LabelDetails  *labelDetails               `json:"labelDetails,omitempty"`
 	Kind          protocol.CompletionItemKind `json:"kind,omitempty"`
 	Detail        string                      `json:"detail,omitempty"`
 	Documentation *protocol.MarkupContent     `json:"documentation,omitempty"`
@@ -50,6 +51,12 @@ type completionItem struct {
 	// Command adds the id a block reference names to its block, in the
 	// note linked to (commandAddBlockID).
 	Command *protocol.Command `json:"command,omitempty"`
+}
+
+// labelDetails is LSP 3.17's CompletionItemLabelDetails: Description shows
+// beside every item's label, where Detail shows only for the one selected.
+type labelDetails struct {
+	Description string `json:"description,omitempty"`
 }
 
 func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*completionList, error) {
@@ -100,6 +107,9 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 			item.Data = &data[i]
 		case it.Documentation != "":
 			item.Documentation = &protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Documentation}
+		}
+		if it.Where != "" && sess.Client.CompletionLabelDetails {
+			item.LabelDetails = &labelDetails{Description: it.Where}
 		}
 		if b := it.BlockID; b != nil {
 			item.Command = &protocol.Command{Title: "Add the block id ^" + b.ID, Command: commandAddBlockID,

@@ -167,3 +167,36 @@ func TestCompletionEmptyTextIsNotTheLabel(t *testing.T) {
 		t.Errorf("item %s with defaults %+v, want textEditText \"\"", raw, list.ItemDefaults)
 	}
 }
+
+// The headings "[[##" finds carry the note they are in as labelDetails, which
+// an editor shows beside every label, for a client that supports it: a
+// hundred notes may have a heading "Overview".
+func TestCompletionHeadingsSayTheirNote(t *testing.T) {
+	vault := map[string]string{
+		"a.md":    "# Alpha\n\n## Overview\n",
+		"b.md":    "# Beta\n\n## Overview\n",
+		"here.md": "# Here\n\nSee [[##overv\n",
+	}
+	for _, tc := range []struct {
+		caps string
+		want []string
+	}{
+		{`{"textDocument":{"completion":{"completionItem":{"labelDetailsSupport":true}}}}`, []string{`{"description":"Alpha"}`, `{"description":"Beta"}`}},
+		{`{}`, []string{"", ""}},
+	} {
+		s := startSession(t, vault, tc.caps)
+		text := s.open("here.md")
+		list, raw := s.completeUntil(s.uri("here.md"), text, "[[##overv", "Overview")
+		if raw == nil || len(list.Items) != 2 {
+			t.Fatalf("%s: %d items", tc.caps, len(list.Items))
+		}
+		for i, it := range list.Items {
+			var item struct {
+				LabelDetails json.RawMessage `json:"labelDetails"`
+			}
+			if err := json.Unmarshal(it, &item); err != nil || string(item.LabelDetails) != tc.want[i] {
+				t.Errorf("%s: item %d %s, want labelDetails %s", tc.caps, i, it, tc.want[i])
+			}
+		}
+	}
+}
