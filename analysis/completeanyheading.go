@@ -69,8 +69,8 @@ func completeAnyHeading(snap *workspace.Snapshot, f *workspace.File, span worksp
 			if len(hits) == 4*MaxCompletions {
 				sortHeadingHits(hits)
 				hits, dropped = hits[:MaxCompletions], true
-				last = &headingHit{}
-				*last = hits[len(hits)-1]
+				worst := hits[len(hits)-1] // a copy: appends overwrite the cut
+				last = &worst
 			}
 			return true
 		})
