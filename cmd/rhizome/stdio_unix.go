@@ -20,6 +20,11 @@ import (
 //
 // A terminal or a file is left as it is: O_NONBLOCK is a property of the open
 // file, which a terminal shares with the shell.
+//
+// The new File holds a descriptor of its own (a dup), so that each File
+// closes its own: two Files of one descriptor would close it twice, the
+// second time (a finalizer, at any collection) closing whatever file has
+// since been given that number.
 func pollable(f *os.File) *os.File {
 	var st syscall.Stat_t
 	raw, err := f.SyscallConn()
@@ -29,13 +34,21 @@ func pollable(f *os.File) *os.File {
 	var fd uintptr
 	var ok bool
 	if err := raw.Control(func(d uintptr) {
-		fd = d
 		if syscall.Fstat(int(d), &st) != nil {
 			return
 		}
 		switch st.Mode & syscall.S_IFMT {
 		case syscall.S_IFIFO, syscall.S_IFSOCK:
-			ok = syscall.SetNonblock(int(d), true) == nil
+			if syscall.SetNonblock(int(d), true) != nil {
+				return
+			}
+			syscall.ForkLock.RLock()
+			nfd, err := syscall.Dup(int(d))
+			if err == nil {
+				syscall.CloseOnExec(nfd)
+			}
+			syscall.ForkLock.RUnlock()
+			fd, ok = uintptr(nfd), err == nil
 		}
 	}); err != nil || !ok {
 		return f

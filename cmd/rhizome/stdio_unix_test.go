@@ -22,6 +22,7 @@ func TestPollableStdinPipe(t *testing.T) {
 	}
 	r, w := os.NewFile(uintptr(fds[0]), "stdin"), os.NewFile(uintptr(fds[1]), "editor")
 	defer w.Close()
+	defer r.Close() // its own descriptor: the pollable File has another
 	if err := r.SetReadDeadline(time.Now()); !errors.Is(err, os.ErrNoDeadline) {
 		t.Fatalf("a blocking pipe took a deadline (%v): the test does not start from what an editor hands", err)
 	}
@@ -44,6 +45,9 @@ func TestPollableStdinPipe(t *testing.T) {
 	got, err := io.ReadAll(in)
 	if err != nil || string(got) != "Content-Length: 2\r\n\r\n{}" {
 		t.Fatalf("read %q, %v", got, err)
+	}
+	if in.Fd() == r.Fd() {
+		t.Errorf("the pollable File shares descriptor %d with the one it was made from: both would close it", in.Fd())
 	}
 }
 
