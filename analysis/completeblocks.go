@@ -67,18 +67,18 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		add(CompletionItem{Label: "^" + b.ID, Detail: target.Path, Documentation: doc, NewText: "^" + b.ID + suffix, FilterText: filter})
 	}
 	eachBlock(paras, target.Note.Blocks, func(p workspace.Span, b *workspace.Block) {
-		switch {
-		case b != nil:
+		if b != nil {
 			addID(b)
 			return
-		case target == from && off >= p.Start && off <= p.End:
-			return
 		}
+		// Every paragraph takes its id in turn, offered or not, so that two
+		// of one text get the ids MissingBlockID gives them, whatever the
+		// query or the cursor.
 		body := text[p.Start:p.End]
-		if query != "" && !strings.Contains(workspace.Fold(body), query) {
+		id := newBlockID(body, taken)
+		if target == from && off >= p.Start && off <= p.End || query != "" && !strings.Contains(workspace.Fold(body), query) {
 			return
 		}
-		id := newBlockID(body, taken)
 		label := blockLabel(body)
 		add(CompletionItem{
 			Label:         label,

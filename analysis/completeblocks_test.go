@@ -214,3 +214,41 @@ func TestCompleteBlocksInMarkdownLinks(t *testing.T) {
 		}
 	}
 }
+
+// Two paragraphs of one text get two ids, the same whatever is typed or
+// where the cursor is, and MissingBlockID finds each.
+func TestCompleteBlocksTwinParagraphs(t *testing.T) {
+	twins := "-- t.md --\n# T\n\nSame words.\n\nOther.\n\nSame words.\n"
+	ids := func(note string) []string {
+		v := buildVault(t, twins+"-- here.md --\n"+note, workspace.Config{})
+		f, off := v.at(t)
+		var out []string
+		for _, it := range Complete(v.snap, f, off).Items {
+			if it.BlockID != nil && it.Label == "Same words." {
+				out = append(out, it.BlockID.ID)
+			}
+		}
+		return out
+	}
+	all := ids("[[t#^‸\n")
+	if len(all) != 2 || all[0] == all[1] {
+		t.Fatalf("ids %q, want two different ones", all)
+	}
+	if got := ids("[[t#^same‸\n"); !slices.Equal(got, all) {
+		t.Errorf("typed: %q, want %q", got, all)
+	}
+	v := buildVault(t, strings.Replace(twins, "# T\n", "# T\n\n[[#^‸\n", 1), workspace.Config{})
+	f, off := v.at(t)
+	for _, it := range Complete(v.snap, f, off).Items {
+		if it.BlockID != nil && it.Label == "Same words." && !slices.Contains(all, it.BlockID.ID) {
+			t.Errorf("in the note itself: %s, want one of %q", it.BlockID.ID, all)
+		}
+	}
+	links := buildVault(t, twins+"-- here.md --\n[[t#^"+all[0]+"]] [[t#^"+all[1]+"]]\n", workspace.Config{})
+	here := links.file(t, "here.md")
+	for i := range here.Note.Links() {
+		if b, ok := MissingBlockID(links.snap, here, i); !ok || b.ID != all[i] || b.Line != []int{2, 6}[i] {
+			t.Errorf("link %d: %+v %v", i, b, ok)
+		}
+	}
+}
