@@ -786,6 +786,19 @@ func TestReadNoteSizeChanged(t *testing.T) {
 	}
 }
 
+// A note that cannot be read is an error that names it, and the buffer
+// given comes back for the next note.
+func TestReadNoteError(t *testing.T) {
+	dir := t.TempDir()
+	buf := make([]byte, 8)
+	for _, fi := range []FileInfo{{Abs: filepath.Join(dir, "gone.md"), Size: 3}, {Abs: dir, Size: 3}} {
+		got, err := readNote(fi, buf)
+		if err == nil || !strings.Contains(err.Error(), fi.Abs) || cap(got) != cap(buf) {
+			t.Errorf("reading %s: %v, a buffer of %d bytes back", fi.Abs, err, cap(got))
+		}
+	}
+}
+
 // A restart leaves the cached notes' links encoded: the load does not
 // decode them. Asked for, from any number of goroutines, they are the
 // parse's, decoded once; a Save writes them back as they were.
