@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"unsafe"
 )
@@ -12,23 +11,32 @@ import (
 // hold what was indexed (same size and hash): a file changed since is an
 // error until the index has its new version.
 func (s *Snapshot) Text(f *File) (string, error) {
+	text, _, err := s.TextInto(f, nil)
+	return text, err
+}
+
+// TextInto is Text for a caller that reads many notes in turn and keeps
+// nothing of their text (unlinked mentions read every note of the vault):
+// a text read from disk is read into buf, grown when too small, and is
+// buf's memory, to be dropped before buf is used again.
+func (s *Snapshot) TextInto(f *File, buf []byte) (string, []byte, error) {
 	n := f.Note
 	switch {
 	case n == nil:
-		return "", fmt.Errorf("%s is not a note", f.Path)
+		return "", buf, fmt.Errorf("%s is not a note", f.Path)
 	case n.Text != "" || n.Size == 0:
-		return n.Text, nil
+		return n.Text, buf, nil
 	case s.ix.root == "":
-		return "", fmt.Errorf("%s: the note's text is not kept and its vault has no folder", f.Path)
+		return "", buf, fmt.Errorf("%s: the note's text is not kept and its vault has no folder", f.Path)
 	}
-	data, err := os.ReadFile(filepath.Join(s.ix.root, filepath.FromSlash(f.Path)))
+	data, err := readNote(FileInfo{Abs: filepath.Join(s.ix.root, filepath.FromSlash(f.Path)), Size: int64(n.Size)}, buf)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", f.Path, err)
+		return "", data, fmt.Errorf("read %s: %w", f.Path, err)
 	}
 	if len(data) != n.Size || contentHash(data) != n.Sum {
-		return "", fmt.Errorf("%s has changed on disk since it was indexed", f.Path)
+		return "", data, fmt.Errorf("%s has changed on disk since it was indexed", f.Path)
 	}
-	return unsafe.String(unsafe.SliceData(data), len(data)), nil
+	return unsafe.String(unsafe.SliceData(data), len(data)), data, nil
 }
 
 // holds reports whether s is a slice of the note's memory: its text or the
