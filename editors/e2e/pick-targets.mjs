@@ -33,6 +33,13 @@
 //               '_' alike), and where: { file, mentions: [{ file, line }] } in path and text
 //               order, or null. In a garden of over 2,000 notes, the one named most often among
 //               the 50 whose names' words the most notes hold.
+//   tokens:     a note with a wikilink that resolves to exactly one note and a broken one
+//               (link and broken when they are in one note, else two near each other and in
+//               the first 80 columns of their lines, which VS Code does not wrap):
+//               { file, resolved, broken }, each link as link's and broken's, or null
+//   anyHeading: a plain heading that no other heading of the garden says (case and spaces
+//               aside), in a note other than link's target: headingLink's when it is so
+//               { targetFile, heading, headingLine }, or null
 //   notes:      how many notes the garden has
 //
 // Any of them can be forced with env vars: E2E_LINK_FILE + E2E_LINK_TARGET (the first
@@ -425,6 +432,60 @@ if (headingLink) {
   console.error(`pick-targets: ${garden}: note: no wikilink [[Note#Heading]] to a heading of exactly one other note (headingLink is null)`);
 }
 
+// A resolved and a broken wikilink in one note, for the semantic tokens' colours: link and
+// broken when they share their note, else the first note that holds two in the first 80
+// columns of their lines.
+let tokens = null;
+if (link && broken && link.file === broken.file) {
+  tokens = { file: link.file, resolved: link, broken };
+} else {
+  for (const note of link ? [notes.find((n) => n.rel === link.file), ...notes] : notes) {
+    // The nearest two, both in sight in the editor.
+    const resolved = [];
+    const bad = [];
+    for (const full of wikilinks(note)) {
+      const l = strip(full);
+      // Near the start of its line: VS Code wraps long lines, and a link cut by the wrap
+      // is two spans.
+      if (l.text.startsWith('!') || l.colUtf16 + utf16Len(l.text) > 80) continue;
+      if (!l.text.includes('#') && candidates(l.target).length === 1) resolved.push(l);
+      else if (!mightResolve(l.target)) bad.push(l);
+    }
+    let best = null;
+    for (const r of resolved) {
+      for (const b of bad) {
+        if (r.target !== b.target && (!best || Math.abs(r.line - b.line) < Math.abs(best.resolved.line - best.broken.line))) best = { resolved: r, broken: b };
+      }
+    }
+    if (best && Math.abs(best.resolved.line - best.broken.line) <= 15) {
+      tokens = { file: note.rel, ...best };
+      break;
+    }
+  }
+}
+
+// A heading no other heading of the vault says (case and spaces aside), for "[[##" (a search
+// of every note's headings): headingLink's when it is, else the first plain one in a note
+// other than link's target.
+let anyHeading = null;
+{
+  const seen = new Map();
+  const all = [];
+  for (const note of notes) {
+    for (const h of headings(note)) {
+      const k = foldHeading(h.text);
+      seen.set(k, (seen.get(k) ?? 0) + 1);
+      all.push({ targetFile: note.rel, heading: h.text, headingLine: h.line });
+    }
+  }
+  const unique = (h) => plainHeading(h.heading) && seen.get(foldHeading(h.heading)) === 1 && h.targetFile !== link?.targetFile;
+  if (headingLink && unique(headingLink)) {
+    anyHeading = { targetFile: headingLink.targetFile, heading: headingLink.heading, headingLine: headingLink.headingLine };
+  } else {
+    anyHeading = all.find(unique) ?? null;
+  }
+}
+
 const problems = [];
 if (!broken) problems.push('no broken wikilink found (a [[target]] that matches no note path, name, title or alias)');
 if (!link) problems.push('no wikilink found that resolves to exactly one other note with a plain frontmatter description');
@@ -443,6 +504,8 @@ process.stdout.write(
       completion: { title: link.title, file: link.targetFile },
       headingLink: headingLink ?? null,
       idLink: idLink ?? null,
+      tokens,
+      anyHeading,
       unlinked,
     },
     null,
