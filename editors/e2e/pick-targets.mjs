@@ -35,10 +35,10 @@
 //               the 50 whose names' words the most notes hold.
 //   tokens:     a note with a wikilink that resolves to exactly one note and a broken one
 //               (link and broken when they are in one note, else two near each other and in
-//               the first 80 columns of their lines, which VS Code does not wrap):
+//               the first 95 columns of their lines, which VS Code does not wrap):
 //               { file, resolved, broken }, each link as link's and broken's, or null
 //   anyHeading: a plain heading that no other heading of the garden says (case and spaces
-//               aside), in a note other than link's target: headingLink's when it is so
+//               aside), in a note other than link's and its target: headingLink's when it is so
 //               { targetFile, heading, headingLine }, or null
 //   notes:      how many notes the garden has
 //
@@ -109,7 +109,8 @@ const notes = walk(garden)
     const text = fs.readFileSync(abs, 'utf8');
     const rel = path.relative(garden, abs).split(path.sep).join('/');
     const fm = frontmatter(text);
-    const h1 = /^#[ \t]+(.+)$/m.exec(text.slice(fm.bodyStart));
+    // The first H1 outside code: a "# comment" in a fenced YAML example is not a heading.
+    const h1 = /^#[ \t]+(.+)$/m.exec(proseOnly(text.slice(fm.bodyStart)));
     return {
       abs,
       rel,
@@ -433,7 +434,7 @@ if (headingLink) {
 }
 
 // A resolved and a broken wikilink in one note, for the semantic tokens' colours: link and
-// broken when they share their note, else the first note that holds two in the first 80
+// broken when they share their note, else the first note that holds two in the first 95
 // columns of their lines.
 let tokens = null;
 if (link && broken && link.file === broken.file) {
@@ -447,7 +448,7 @@ if (link && broken && link.file === broken.file) {
       const l = strip(full);
       // Near the start of its line: VS Code wraps long lines, and a link cut by the wrap
       // is two spans.
-      if (l.text.startsWith('!') || l.colUtf16 + utf16Len(l.text) > 80) continue;
+      if (l.text.startsWith('!') || l.colUtf16 + utf16Len(l.text) > 95) continue;
       if (!l.text.includes('#') && candidates(l.target).length === 1) resolved.push(l);
       else if (!mightResolve(l.target)) bad.push(l);
     }
@@ -478,7 +479,9 @@ let anyHeading = null;
       all.push({ targetFile: note.rel, heading: h.text, headingLine: h.line });
     }
   }
-  const unique = (h) => plainHeading(h.heading) && seen.get(foldHeading(h.heading)) === 1 && h.targetFile !== link?.targetFile;
+  // Not in link's note either, where 4b2 types: there the server writes [[#Heading]].
+  const unique = (h) => plainHeading(h.heading) && seen.get(foldHeading(h.heading)) === 1 &&
+    h.targetFile !== link?.targetFile && h.targetFile !== link?.file;
   if (headingLink && unique(headingLink)) {
     anyHeading = { targetFile: headingLink.targetFile, heading: headingLink.heading, headingLine: headingLink.headingLine };
   } else {

@@ -30,7 +30,7 @@ check(`hover shows the description of ${t.link.targetFile}`, squash(hoverText).i
   JSON.stringify(r.hover).slice(0, 600));
 check(`definition is ${t.link.targetFile}`, r.definition_file && real(r.definition_file) === real(path.join(garden, t.link.targetFile)),
   `got ${r.definition_file}`);
-check(`completion after [[ offers "${t.completion.title}"`, (r.completion_labels ?? []).some((l) => squash(l) === squash(t.completion.title)),
+check(`completion after [[${r.completion_typed ?? ''} offers "${t.completion.title}"`, (r.completion_labels ?? []).some((l) => squash(l) === squash(t.completion.title)),
   JSON.stringify((r.completion_labels ?? []).slice(0, 40)));
 
 // 5. Rename on a link's target name: a note rename, which eglot 1.9 cannot make.

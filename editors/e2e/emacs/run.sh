@@ -20,6 +20,7 @@ if ! command -v emacs >/dev/null || ! ls -d /usr/share/emacs/site-lisp/elpa/eglo
 fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/rhizome-emacs-e2e.XXXXXX")"
 cp -a "$garden_src" "$work/garden"
+chmod -R u+w "$work/garden" # writable, as a user's notes are, whatever the source's modes
 # eglot's project is project.el's: the enclosing version-control repository.
 (cd "$work/garden" && git init -q . 2>/dev/null) || mkdir -p "$work/garden/.git"
 node "$here/../pick-targets.mjs" "$work/garden" > "$work/targets.json" || die "could not pick targets"

@@ -170,16 +170,28 @@ server of the buffer's edits."
                  (loc (if (vectorp def) (and (> (length def) 0) (aref def 0)) def))
                  (uri (or (plist-get loc :uri) (plist-get loc :targetUri))))
             (rz-put 'definition_file (and uri (file-truename (eglot--uri-to-path uri))))))
-        ;; 4. Completion after typing [[ at the end of the note.
+        ;; 4. Completion after typing [[ at the end of the note. In a vault of more notes
+        ;; than the list holds (it is incomplete) and without the title in it, three letters
+        ;; of the title typed and the list asked for again, as typing on does.
         (rz-step "completion"
           (goto-char (point-max))
           (insert "\n\nSee [[")
           (eglot--signal-textDocument/didChange)
-          (let* ((res (jsonrpc-request (eglot-current-server) :textDocument/completion
-                                       (append (eglot--TextDocumentPositionParams)
-                                               '(:context (:triggerKind 2 :triggerCharacter "[")))))
-                 (items (if (vectorp res) res (plist-get res :items))))
-            (rz-put 'completion_labels (vconcat (mapcar (lambda (i) (plist-get i :label)) items)))))
+          (let* ((title (alist-get 'title (alist-get 'completion targets)))
+                 (ask (lambda (context)
+                        (let ((res (jsonrpc-request (eglot-current-server) :textDocument/completion
+                                                    (append (eglot--TextDocumentPositionParams) context))))
+                          (cons (and (not (vectorp res)) (eq (plist-get res :isIncomplete) t))
+                                (mapcar (lambda (i) (plist-get i :label))
+                                        (if (vectorp res) res (plist-get res :items)))))))
+                 (got (funcall ask '(:context (:triggerKind 2 :triggerCharacter "[")))))
+            (when (and (car got) (not (member-ignore-case title (cdr got))))
+              (let ((typed (substring title 0 (min 3 (length title)))))
+                (insert typed)
+                (eglot--signal-textDocument/didChange)
+                (rz-put 'completion_typed typed)
+                (setq got (funcall ask '(:context (:triggerKind 3))))))
+            (rz-put 'completion_labels (vconcat (cdr got)))))
         ;; 5. Rename with point on a link's target name: that renames the note's file, which
         ;; eglot 1.9 cannot do (it announces no resource operations): the server says so,
         ;; and nothing moves or changes.

@@ -31,8 +31,11 @@ echo "neovim e2e: $("$NVIM" --version | head -1), server $RHIZOME_BIN"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/rhizome-nvim-e2e.XXXXXX")"
 echo "neovim e2e: work folder $work (kept for inspection)"
-# A copy of the garden, so that nothing the test does can touch the real one.
+# A copy of the garden, so that nothing the test does can touch the real one; writable, as a
+# user's notes are (a garden kept read-only, as ../shared/gardens is, made Neovim warn
+# "W10: Changing a readonly file" at each edit).
 cp -a "$garden_src" "$work/garden"
+chmod -R u+w "$work/garden"
 garden="$work/garden"
 # The plugin finds the vault root from .obsidian / .rhizome.yaml / .git; give a garden
 # that has none a .git, so that the root is the garden and not the note's folder.
