@@ -149,9 +149,6 @@ func uriFilename(u protocol.DocumentURI) (string, error) {
 	return uri.URI(u).Filename(), nil
 }
 
-// fileURI is the file: URI of a path, for files the client has not opened.
-func fileURI(path string) protocol.DocumentURI { return uri.File(path) }
-
 // URIForPath is the URI to send the client for a file: the URI it opened the file
 // under if it is open (so the editor matches it to its buffer), else a file: URI.
 func (s *Server) URIForPath(path string) protocol.DocumentURI {

@@ -126,3 +126,16 @@ func TestFailedLoadStillDiagnosesOpenNotes(t *testing.T) {
 		}
 	}
 }
+
+// A vault's file paths are filepath.Join's, whether the relative path is
+// the index's (clean, joined as it is) or not.
+func TestVaultAbs(t *testing.T) {
+	for _, root := range []string{"/", "/tmp/vault", "/tmp/a b"} {
+		v := &vault{root: root}
+		for _, rel := range []string{"", "a.md", "d/a b.md", "d/../a.md", "./a.md", "d//a.md", "d/", "..", "../x.md", "é/日.md"} {
+			if got, want := v.abs(rel), filepath.Join(root, filepath.FromSlash(rel)); got != want {
+				t.Errorf("vault %q: abs(%q) = %q, want %q", root, rel, got, want)
+			}
+		}
+	}
+}

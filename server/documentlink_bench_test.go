@@ -1,0 +1,78 @@
+package server
+
+import (
+	"context"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+)
+
+// BenchmarkDocumentLinkReply1k times the server's side of the links of a
+// note, as bench/lsp's "document links" figure asks for them: the links,
+// their ranges and targets' URIs, the JSON and its frame, without the pipe.
+// The note is the generated vault's first, with its few dozen links.
+func BenchmarkDocumentLinkReply1k(b *testing.B) {
+	root := generatedVault(b, 1000)
+	var note string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && note == "" && !d.IsDir() && strings.HasSuffix(path, ".md") {
+			note = path
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := startOn(b, root, true)
+	h.waitLog("load memory released")
+	params := &protocol.DocumentLinkParams{TextDocument: protocol.TextDocumentIdentifier{URI: fileURIOf(note)}}
+	s := newStream(strings.NewReader(""), discard{}, zap.NewNop())
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		links, err := h.srv.documentLink(ctx, params)
+		if err != nil || len(links) == 0 {
+			b.Fatalf("links of %s: %d, %v", note, len(links), err)
+		}
+		r, err := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(1), links, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Write(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWorkspaceSymbolReply1k times the server's side of a workspace
+// symbol search that fills its list (200 notes and headings holding "re"):
+// a location, with its file's URI, for each.
+func BenchmarkWorkspaceSymbolReply1k(b *testing.B) {
+	root := generatedVault(b, 1000)
+	h := startOn(b, root, true)
+	h.waitLog("load memory released")
+	params := &protocol.WorkspaceSymbolParams{Query: "re"}
+	s := newStream(strings.NewReader(""), discard{}, zap.NewNop())
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		syms, err := h.srv.workspaceSymbol(ctx, params)
+		if err != nil || len(syms) != maxSymbols {
+			b.Fatalf("symbols for %q: %d, %v", params.Query, len(syms), err)
+		}
+		r, err := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(1), syms, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Write(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
