@@ -113,6 +113,7 @@ type ClientCaps struct {
 	LineFoldingOnly          bool // textDocument.foldingRange.lineFoldingOnly: no characters
 	FoldingRangeLimit        int  // textDocument.foldingRange.rangeLimit; 0 for none
 	FoldingCollapsedText     bool // textDocument.foldingRange.foldingRange.collapsedText (3.17)
+	LinkTooltips             bool // textDocument.documentLink.tooltipSupport (3.15)
 }
 
 // SupportsResourceOperation tells whether a WorkspaceEdit may create, rename or
@@ -181,6 +182,9 @@ type clientCapsWire struct {
 				CollapsedText bool `json:"collapsedText"`
 			} `json:"foldingRange"`
 		} `json:"foldingRange"`
+		DocumentLink struct {
+			TooltipSupport bool `json:"tooltipSupport"`
+		} `json:"documentLink"`
 	} `json:"textDocument"`
 }
 
@@ -225,6 +229,7 @@ func parseClientCaps(raw json.RawMessage) (ClientCaps, error) {
 		LineFoldingOnly:          w.TextDocument.FoldingRange.LineFoldingOnly,
 		FoldingRangeLimit:        w.TextDocument.FoldingRange.RangeLimit,
 		FoldingCollapsedText:     w.TextDocument.FoldingRange.FoldingRange.CollapsedText,
+		LinkTooltips:             w.TextDocument.DocumentLink.TooltipSupport,
 	}
 	c.CompletionEditRange = slices.Contains(w.TextDocument.Completion.CompletionList.ItemDefaults, "editRange")
 	for _, f := range w.TextDocument.Hover.ContentFormat {

@@ -19,6 +19,7 @@ func (s *Server) documentLink(ctx context.Context, p *protocol.DocumentLinkParam
 	}
 	defer q.release()
 	enc := s.Session().Encoding
+	tooltips := s.Session().Client.LinkTooltips
 	links := analysis.DocumentLinks(q.snap, q.file)
 	out := make([]protocol.DocumentLink, 0, len(links))
 	for _, l := range links {
@@ -27,11 +28,11 @@ func (s *Server) documentLink(ctx context.Context, p *protocol.DocumentLinkParam
 		if l.Target.Span.End > 0 {
 			target += protocol.DocumentURI(fmt.Sprintf("#L%d", loc.Range.Start.Line+1))
 		}
-		out = append(out, protocol.DocumentLink{
-			Range:   q.lines.Range(enc, l.Span.Start, l.Span.End),
-			Target:  target,
-			Tooltip: "Open " + l.Opens,
-		})
+		link := protocol.DocumentLink{Range: q.lines.Range(enc, l.Span.Start, l.Span.End), Target: target}
+		if tooltips { // a client that shows none (3.14 and older) is not sent them
+			link.Tooltip = "Open " + l.Opens
+		}
+		out = append(out, link)
 	}
 	return out, nil
 }
