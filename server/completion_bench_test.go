@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
@@ -50,13 +49,7 @@ func BenchmarkCompletionReply1k(b *testing.B) {
 		if err != nil || len(list.Items) == 0 {
 			b.Fatalf("completion of %q: %d items, %v", typed[i%len(typed)], len(list.Items), err)
 		}
-		r, err := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(1), list, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Write(ctx, r); err != nil {
-			b.Fatal(err)
-		}
+		writeReply(b, s, list)
 	}
 }
 

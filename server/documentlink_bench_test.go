@@ -40,13 +40,7 @@ func BenchmarkDocumentLinkReply1k(b *testing.B) {
 		if err != nil || len(links) == 0 {
 			b.Fatalf("links of %s: %d, %v", note, len(links), err)
 		}
-		r, err := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(1), links, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Write(ctx, r); err != nil {
-			b.Fatal(err)
-		}
+		writeReply(b, s, links)
 	}
 }
 
@@ -67,12 +61,17 @@ func BenchmarkWorkspaceSymbolReply1k(b *testing.B) {
 		if err != nil || len(syms) != maxSymbols {
 			b.Fatalf("symbols for %q: %d, %v", params.Query, len(syms), err)
 		}
-		r, err := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(1), syms, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Write(ctx, r); err != nil {
-			b.Fatal(err)
-		}
+		writeReply(b, s, syms)
+	}
+}
+
+// writeReply frames result as a reply, as the connection sends it.
+func writeReply(b *testing.B, s *stream, result any) {
+	r, err := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(1), result, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Write(context.Background(), r); err != nil {
+		b.Fatal(err)
 	}
 }
