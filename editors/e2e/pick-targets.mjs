@@ -89,15 +89,53 @@ function frontmatter(text) {
   return { fields, bodyStart: m[0].length };
 }
 
+/**
+ * Blanks fenced code, indented in lists too: a fence closes at a line of at least as many of its
+ * character and nothing else, so that ```` holds ``` (a fence shown inside another); one left
+ * open runs to the end.
+ */
+function blankFences(body) {
+  const lines = body.split('\n');
+  let open = null; // the opening run, while in a fence
+  for (let i = 0; i < lines.length; i++) {
+    const run = /^[ \t]*(`{3,}|~{3,})/.exec(lines[i])?.[1];
+    if (open === null) {
+      if (run && !(run[0] === '`' && lines[i].slice(lines[i].indexOf(run) + run.length).includes('`'))) {
+        open = run;
+        lines[i] = lines[i].replace(/[^\n]/g, ' ');
+      }
+      continue;
+    }
+    if (run && run[0] === open[0] && run.length >= open.length && /^[ \t]*[`~]+[ \t]*\r?$/.test(lines[i])) open = null;
+    lines[i] = lines[i].replace(/[^\n]/g, ' ');
+  }
+  return lines.join('\n');
+}
+
 /** Blanks what is not prose (code, comments, math) keeping offsets, so links there are skipped. */
 function proseOnly(body) {
   const blank = (s) => s.replace(/[^\n]/g, ' ');
-  return body
-    .replace(/^[ \t]*(```|~~~)[\s\S]*?^[ \t]*\1[^\n]*$/gm, blank) // fences, indented in lists too
+  return blankFences(body)
     .replace(/%%[\s\S]*?%%/g, blank)
     .replace(/<!--[\s\S]*?-->/g, blank)
     .replace(/\$\$[\s\S]*?\$\$/g, blank)
     .replace(/`[^`\n]*`/g, blank);
+}
+
+/**
+ * A note's first paragraph, its lines joined, when it is the body's first block after any
+ * headings and plain where a check reads it (its first 60 characters without markup); '' when
+ * the body starts otherwise (a list, a quote, a table, HTML), which the server reads its own way.
+ */
+function leadOf(body) {
+  const lines = body.split(/\r?\n/);
+  let i = 0;
+  while (i < lines.length && (lines[i].trim() === '' || /^ {0,3}#{1,6}(\s|$)/.test(lines[i]))) i++;
+  if (i >= lines.length || !/^\p{L}/u.test(lines[i]) || /^ {0,3}(=+|-+)\s*$/.test(lines[i + 1] ?? '')) return '';
+  const para = [];
+  for (; i < lines.length && lines[i].trim() !== ''; i++) para.push(lines[i].trim());
+  const lead = para.join(' ');
+  return /^[\p{L}\p{N}\s,.;:'"()?!\-–—/]+$/u.test(lead.slice(0, 60)) ? lead : '';
 }
 
 const norm = (s) => s.normalize('NFC').toLowerCase();
@@ -117,7 +155,8 @@ const notes = walk(garden)
       text,
       bodyStart: fm.bodyStart,
       title: fm.fields.title || (h1 ? h1[1].trim() : path.basename(rel, '.md')),
-      description: fm.fields.description || '',
+      // Without a description the server describes a note by its lead, its first paragraph.
+      description: fm.fields.description || leadOf(proseOnly(text.slice(fm.bodyStart))),
       aliases: fm.fields.aliases || '',
     };
   });
@@ -343,6 +382,7 @@ const mentionProse = new Map();
 const byWord = new Map();
 for (const note of notes) {
   const body = proseOnly(note.text.slice(note.bodyStart))
+    .replace(/^ {0,3}\[[^\]\n]+\]:[^\n]*$/gm, blankAll) // link reference definitions
     .replace(/!?\[\[[^\]\n]*\]\]/g, blankAll)
     .replace(/!?\[[^\]\n]*\]\([^)\n]*\)/g, blankAll)
     .replace(/(^|\s)#[\p{L}\p{N}_/-]+/gu, blankAll);
