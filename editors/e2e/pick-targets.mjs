@@ -19,7 +19,8 @@
 //               (outside code) to that heading, this one included, which a rename of the
 //               heading must rewrite: wikilinks (embeds and [[#Heading]] in targetFile too)
 //               naming it by its text, style "wikilink"; markdown links [x](path.md#slug)
-//               naming it by its slug, style "markdown" (text is the whole link).
+//               naming it by its slug, style "markdown" (text is the whole link); link
+//               reference definitions [label]: path.md#Heading, style "definition".
 //               { file, line, colUtf16, colByte, target, text, anchor, targetFile, heading,
 //                 headingLine, links: [{ file, line, text, style }] }
 //               null (with a note on stderr) when the garden has none: only the Emacs test
@@ -115,11 +116,12 @@ function blankFences(body) {
 /** Blanks what is not prose (code, comments, math) keeping offsets, so links there are skipped. */
 function proseOnly(body) {
   const blank = (s) => s.replace(/[^\n]/g, ' ');
+  // Code spans before math: "`$$`" in prose is code, not the start of a block of math.
   return blankFences(body)
+    .replace(/`[^`\n]*`/g, blank)
     .replace(/%%[\s\S]*?%%/g, blank)
     .replace(/<!--[\s\S]*?-->/g, blank)
-    .replace(/\$\$[\s\S]*?\$\$/g, blank)
-    .replace(/`[^`\n]*`/g, blank);
+    .replace(/\$\$[\s\S]*?\$\$/g, blank);
 }
 
 /**
@@ -283,16 +285,20 @@ function linksToHeading(note, targetRel, heading) {
     const c = target ? candidates(target) : [note];
     if (c.length === 1 && c[0].rel === targetRel) at(m.index, m[0], 'wikilink');
   }
-  const md = /(!?)\[[^\]\n]*\]\(([^()\s<>]+)\)/g;
+  // Markdown links by the heading's slug; and link reference definitions, which Foam writes for
+  // its wikilinks ("[templates#Metadata]: templates.md#Metadata"), by its slug or its text.
+  const md = /(!?)\[[^\]\n]*\]\(([^()\s<>]+)\)|^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s<>]+)>?/gm;
   while ((m = md.exec(body))) {
-    if (m[1] === '!' || /^[a-z][a-z0-9+.-]*:/i.test(m[2])) continue; // images, web links
-    const parts = m[2].split('#');
-    if (parts.length !== 2 || parts[1] !== slug(heading)) continue;
+    const def = m[3] !== undefined;
+    const dest = def ? m[3] : m[2];
+    if (m[1] === '!' || /^[a-z][a-z0-9+.-]*:/i.test(dest)) continue; // images, web links
+    const parts = dest.split('#');
+    if (parts.length !== 2 || !(parts[1] === slug(heading) || (def && foldHeading(parts[1]) === foldHeading(heading)))) continue;
     let p;
     try { p = decodeURIComponent(parts[0]); } catch { continue; }
     const dir = path.posix.dirname(note.rel);
     const ways = p ? [path.posix.normalize(path.posix.join(dir, p)), path.posix.normalize(p.replace(/^\//, ''))] : [note.rel];
-    if (ways.some((w) => w === targetRel || w + '.md' === targetRel)) at(m.index, m[0], 'markdown');
+    if (ways.some((w) => w === targetRel || w + '.md' === targetRel)) at(m.index, m[0], def ? 'definition' : 'markdown');
   }
   return out.sort((a, b) => a.line - b.line);
 }
@@ -460,8 +466,17 @@ function unlinkedMentionsOf(target) {
 // counted exactly: counting every note's mentions in every other note is quadratic.
 const unlinkedPool = notes.length <= 2000 ? notes
   : notes.map((n) => [n, holdersOf(namesOf(n)).size]).sort((a, b) => b[1] - a[1]).slice(0, 50).map(([n]) => n);
+// A name inside another note's longer name ("note" in "Note Embeds") is left out: where the
+// longer one is written, the server takes the longest phrase that names a note, which this
+// count does not follow.
+const allNames = notes.map((n) => [n, namesOf(n).map((w) => ` ${w.join(' ').toLowerCase()} `)]);
+const inLongerName = (note) => namesOf(note).some((w) => {
+  const name = ` ${w.join(' ').toLowerCase()} `;
+  return allNames.some(([other, names]) => other !== note && names.some((o) => o.length > name.length && o.includes(name)));
+});
 let unlinked = null;
 for (const note of unlinkedPool) {
+  if (inLongerName(note)) continue;
   const mentions = unlinkedMentionsOf(note);
   if (mentions.length > (unlinked?.mentions.length ?? 0)) unlinked = { file: note.rel, mentions };
 }

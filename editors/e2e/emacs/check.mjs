@@ -67,6 +67,12 @@ if (!hl) {
       const i = p.before.lastIndexOf(hl.heading);
       return i < 0 ? null : p.before.slice(0, i) + newName + p.before.slice(i + hl.heading.length);
     }
+    if (p.style === 'definition') {
+      // "[label#Old]: path.md#Old": the destination's fragment, by slug; the label is a label.
+      const k = p.text.indexOf(']:');
+      const dest = p.text.slice(k);
+      return p.before.split(p.text).join(p.text.slice(0, k) + dest.replace(`#${anchorOf(dest)}`, `#${slug(newName)}`));
+    }
     const renamed = p.text.replace(`#${anchorOf(p.text)}`, `#${p.style === 'markdown' ? slug(newName) : newName}`);
     return p.before.split(p.text).join(renamed);
   };

@@ -483,21 +483,22 @@ step("frontmatter completion", function()
       all[k] = true
     end
   end
+  -- A header with publish: first; in a garden that writes none (Foam's, Quartz's docs), any
+  -- header, to which publish: is then added.
   local rel, head
-  for _, p in ipairs(files) do
-    local h = headers[p]
-    if h and not others[p] and h.keys.publish then
-      for k in pairs(all) do
-        if not h.keys[k] then
-          rel, head = p:sub(#garden + 2), h
+  for pass = 1, 2 do
+    for _, p in ipairs(files) do
+      local h = headers[p]
+      if not rel and h and not others[p] and (pass == 2 or h.keys.publish) then
+        for k in pairs(all) do
+          if not h.keys[k] then
+            rel, head = p:sub(#garden + 2), h
+          end
         end
-      end
-      if rel then
-        break
       end
     end
   end
-  assert(rel, "no note of the garden has a header with publish: that lacks a key another header has")
+  assert(rel, "no note of the garden has a header that lacks a key another header has")
   local buf = open(rel)
   wait_client(buf)
   local original = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
@@ -524,8 +525,8 @@ step("frontmatter completion", function()
   out.frontmatter.keys_line = head.close - 1
   out.frontmatter.key_items = complete(head.close - 1, 0)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, original)
-  local at = head.keys.publish - 1
-  vim.api.nvim_buf_set_lines(buf, at, at + 1, false, { "publish: " })
+  local at = head.keys.publish and head.keys.publish - 1 or head.close - 1
+  vim.api.nvim_buf_set_lines(buf, at, head.keys.publish and at + 1 or at, false, { "publish: " })
   out.frontmatter.publish_line = at
   out.frontmatter.value_items = complete(at, #"publish: ")
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, original)
