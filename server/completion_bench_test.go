@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
-	"go.uber.org/zap"
 
 	"github.com/rhizome-lsp/rhizome/bench/vaultgen"
 )
@@ -40,7 +39,7 @@ func BenchmarkCompletionReply1k(b *testing.B) {
 	if _, err := h.call(protocol.MethodTextDocumentCompletion, params[0]); err != nil {
 		b.Fatal(err)
 	}
-	s := newStream(strings.NewReader(""), discard{}, zap.NewNop())
+	s := discardStream()
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()

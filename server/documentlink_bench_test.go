@@ -7,9 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
-	"go.uber.org/zap"
 )
 
 // BenchmarkDocumentLinkReply1k times the server's side of the links of a
@@ -31,7 +29,7 @@ func BenchmarkDocumentLinkReply1k(b *testing.B) {
 	h := startOn(b, root, true)
 	h.waitLog("load memory released")
 	params := &protocol.DocumentLinkParams{TextDocument: protocol.TextDocumentIdentifier{URI: fileURIOf(note)}}
-	s := newStream(strings.NewReader(""), discard{}, zap.NewNop())
+	s := discardStream()
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -41,37 +39,5 @@ func BenchmarkDocumentLinkReply1k(b *testing.B) {
 			b.Fatalf("links of %s: %d, %v", note, len(links), err)
 		}
 		writeReply(b, s, links)
-	}
-}
-
-// BenchmarkWorkspaceSymbolReply1k times the server's side of a workspace
-// symbol search that fills its list (200 notes and headings holding "re"):
-// a location, with its file's URI, for each.
-func BenchmarkWorkspaceSymbolReply1k(b *testing.B) {
-	root := generatedVault(b, 1000)
-	h := startOn(b, root, true)
-	h.waitLog("load memory released")
-	params := &protocol.WorkspaceSymbolParams{Query: "re"}
-	s := newStream(strings.NewReader(""), discard{}, zap.NewNop())
-	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		syms, err := h.srv.workspaceSymbol(ctx, params)
-		if err != nil || len(syms) != maxSymbols {
-			b.Fatalf("symbols for %q: %d, %v", params.Query, len(syms), err)
-		}
-		writeReply(b, s, syms)
-	}
-}
-
-// writeReply frames result as a reply, as the connection sends it.
-func writeReply(b *testing.B, s *stream, result any) {
-	r, err := jsonrpc2.NewResponse(jsonrpc2.NewNumberID(1), result, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.Write(context.Background(), r); err != nil {
-		b.Fatal(err)
 	}
 }

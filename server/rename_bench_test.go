@@ -8,7 +8,6 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
-	"go.uber.org/zap"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -38,7 +37,7 @@ func BenchmarkRenameHubReply10k(b *testing.B) {
 	backlinks := snap.BacklinkCount(hub)
 	snap.Release()
 
-	s := newStream(strings.NewReader(""), discard{}, zap.NewNop())
+	s := discardStream()
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
