@@ -38,6 +38,10 @@ func TestMentions(t *testing.T) {
 		{marker: "#feedb"},                                     // a tag
 		{marker: "%% a feedback lo"},                           // a comment
 		{marker: "\n#"},                                        // a heading's marker
+		{marker: "In emphasis, _system dyn"},                   // within emphasis
+		{marker: "one, system _dyn"},                           // across an emphasis mark
+		{marker: "nor system_ dyn"},                            // an underscore beside a space
+		{marker: "; system_dyn"},                               // an underscore as a file name joins words
 	}
 	for _, pc := range profileConfigs {
 		t.Run(pc.name, func(t *testing.T) {

@@ -231,7 +231,8 @@ func isWordByte(text string, i int) bool {
 }
 
 // phraseAt says whether name's words are text's from the i-th on, apart
-// only by spaces, '-' or '_' (as prose writes a file name), and where.
+// only by spaces, '-' or '_' (as prose writes a file name; see
+// emphasisGap), and where.
 // folded caches the folded words.
 func phraseAt(text string, words []workspace.Span, folded []string, i int, name []string) (workspace.Span, bool) {
 	if i+len(name) > len(words) {
@@ -245,7 +246,10 @@ func phraseAt(text string, words []workspace.Span, folded []string, i int, name 
 		if folded[i+k] != w {
 			return workspace.Span{}, false
 		}
-		if k > 0 && strings.Trim(text[words[i+k-1].End:at.Start], " -_") != "" {
+		if k == 0 {
+			continue
+		}
+		if gap := text[words[i+k-1].End:at.Start]; strings.Trim(gap, " -_") != "" || emphasisGap(gap) {
 			return workspace.Span{}, false
 		}
 	}
