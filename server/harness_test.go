@@ -53,12 +53,20 @@ func withMethod(name string, h jsonrpc2.Handler) harnessOption {
 
 func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
+	return newHarnessReading(t, 10000, opts...)
+}
+
+// newHarnessReading is newHarness for a client that holds at most held
+// messages the test has not taken (nextFromServer): past those it stops
+// reading, and the server's writes wait, as they do for a slow editor.
+func newHarnessReading(t testing.TB, held int, opts ...harnessOption) *harness {
+	t.Helper()
 	logs := &syncBuffer{}
 	h := &harness{
 		t:          t,
 		done:       make(chan error, 1),
 		engine:     &recEngine{events: make(chan engineEvent, 100)},
-		fromServer: make(chan clientMsg, 10000),
+		fromServer: make(chan clientMsg, held),
 		logs:       logs,
 	}
 	o := Options{
