@@ -183,6 +183,11 @@ func (p *publisher) flush(ctx context.Context) {
 	defer p.flushing.Unlock()
 	refresh := false
 	head, rest := p.take()
+	if len(head) == 0 && len(rest) == 0 {
+		// A flush running when they were made took the marks (below), and
+		// asks the editor to refresh at its end.
+		return
+	}
 	if len(head) > 0 && !p.send(ctx, p.diagnose(head, &refresh)) {
 		return
 	}
