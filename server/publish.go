@@ -191,6 +191,10 @@ func (p *publisher) flush(ctx context.Context) {
 	if len(head) > 0 && !p.send(ctx, p.diagnose(head, &refresh)) {
 		return
 	}
+	// The open notes a client pulls for are asked for again now, not after
+	// the rest: after a load, what it pulled while the index was half made
+	// said nothing (diagnostic), and 38,000 notes' pushes take a while.
+	p.refreshPulls(ctx, &refresh)
 	// The rest go out in batches, and the marks made meanwhile are taken
 	// between them: after a large vault's load, every note's diagnostics
 	// go out as fast as the editor reads them (the 38,000 notes with
@@ -224,11 +228,7 @@ func (p *publisher) flush(ctx context.Context) {
 		}
 		start = end
 	}
-	if refresh && p.e.s.Session().Client.DiagnosticRefresh {
-		if err := p.e.s.Refresh(ctx, "diagnostic"); err != nil {
-			p.e.s.log.Debug("diagnostic refresh", zap.Error(err))
-		}
-	}
+	p.refreshPulls(ctx, &refresh)
 	// The links that changed may be to any note in sight, whose lenses
 	// count them, a title that changed may be any hint's, and a note
 	// created or renamed resolves or breaks wikilinks anywhere; the editor
@@ -245,6 +245,18 @@ func (p *publisher) flush(ctx context.Context) {
 				}
 			})
 		}
+	}
+}
+
+// refreshPulls asks a client that pulls diagnostics to pull them again, when
+// *refresh says an open note's changed (and clears it).
+func (p *publisher) refreshPulls(ctx context.Context, refresh *bool) {
+	if !*refresh || !p.e.s.Session().Client.DiagnosticRefresh {
+		return
+	}
+	*refresh = false
+	if err := p.e.s.Refresh(ctx, "diagnostic"); err != nil {
+		p.e.s.log.Debug("diagnostic refresh", zap.Error(err))
 	}
 }
 

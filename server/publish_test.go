@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 )
@@ -49,5 +51,63 @@ func TestEditDiagnosticsOvertakeTheFirstOnes(t *testing.T) {
 	}
 	if before > 2*flushBatch || after == 0 {
 		t.Errorf("the typed note's diagnostics came after %d of the %d other notes' (%d after it), want them within the first two batches of %d", before, notes, after, flushBatch)
+	}
+}
+
+// A client that pulls diagnostics is asked to pull again as soon as the
+// open notes are diagnosed after the load, before the closed notes'
+// diagnostics go out: what it pulled during the load said nothing.
+func TestPullRefreshBeforeTheFirstPushes(t *testing.T) {
+	const notes = 4 * flushBatch
+	files := map[string]string{"open.md": "See [[nowhere]].\n"}
+	for i := range notes {
+		files[fmt.Sprintf("n/%04d.md", i)] = fmt.Sprintf("See [[missing %d]].\n", i)
+	}
+	root := writeVault(t, files)
+	h := newHarnessReading(t, 1, withRealEngine(), func(o *Options) { o.NoCache = true })
+	caps := `{"textDocument":{"diagnostic":{}},"workspace":{"diagnostics":{"refreshSupport":true}}}`
+	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"rootUri":"`+string(fileURIOf(root))+`","capabilities":`+caps+`}`)); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	h.openText(fileURIOf(root+"/open.md"), files["open.md"])
+	h.notify(protocol.MethodInitialized, struct{}{})
+	pushed := 0
+	deadline := time.After(timeout)
+	for refreshed := false; !refreshed; {
+		select {
+		case m := <-h.fromServer:
+			refreshed = m.method == "workspace/diagnostic/refresh"
+			if m.method == protocol.MethodTextDocumentPublishDiagnostics {
+				pushed++
+			}
+		case <-deadline:
+			t.Fatalf("no workspace/diagnostic/refresh after %d pushes", pushed)
+		}
+	}
+	if pushed > flushBatch {
+		t.Errorf("the pull refresh came after %d of the %d closed notes' diagnostics, want it before the second batch of %d", pushed, notes, flushBatch)
+	}
+}
+
+// While the index is half made a pull says nothing: most links would look
+// broken.
+func TestPullDuringLoadIsEmpty(t *testing.T) {
+	s := startSession(t, map[string]string{"a.md": "See [[b]] and [[nowhere]].\n", "b.md": "# B\n"}, `{"textDocument":{"diagnostic":{}}}`)
+	s.waitLog("load memory released")
+	v := s.srv.ws.allVaults()[0]
+	pull := func() []protocol.Diagnostic {
+		r, err := s.srv.diagnostic(context.Background(), &documentDiagnosticParams{TextDocument: protocol.TextDocumentIdentifier{URI: s.uri("a.md")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Items
+	}
+	v.loaded.Store(false)
+	if got := pull(); len(got) != 0 {
+		t.Errorf("a pull while loading: %+v, want none", got)
+	}
+	v.loaded.Store(true)
+	if got := pull(); len(got) != 1 || !strings.Contains(got[0].Message, "nowhere") {
+		t.Errorf("a pull once loaded: %+v, want the broken link to nowhere", got)
 	}
 }

@@ -28,6 +28,11 @@ func (s *Server) diagnostic(ctx context.Context, p *documentDiagnosticParams) (*
 		return report, nil
 	}
 	defer q.release()
+	if q.v.scan && !q.v.loaded.Load() {
+		// Against a half-loaded index most links would look broken. The
+		// diagnostics after the load ask the client to pull again.
+		return report, nil
+	}
 	if items := s.ws.convert(q.file, analysis.Diagnose(q.snap, q.file, q.v.severities())); items != nil {
 		report.Items = items
 	}
