@@ -116,10 +116,12 @@ console.log(`     convert: ${t.link.text} -> ${newLink}; offered ${JSON.stringif
 check(`M-x eglot-code-actions on ${t.link.text} makes it a markdown link: ${JSON.stringify(newLink)}`,
   !cl.error && converted && mdLink.test(newLink) && cl.line_after.endsWith(cl.line_before.slice(cl.line_before.indexOf(t.link.text) + t.link.text.length)),
   `error: ${JSON.stringify(cl.error)}, before ${JSON.stringify(cl.line_before)}, after ${JSON.stringify(cl.line_after)}`);
-// The garden's own style: from the note's folder, or from the root as this garden writes them.
+// The garden's own style: from the note's folder, or from the root as this garden writes them,
+// and with ".md" or without it, as its links mostly are (a generated 50k vault's are without).
 const dest = converted && mdLink.test(newLink) ? decodeURIComponent(mdLink.exec(newLink)[1]) : '';
+const dests = path.extname(dest) ? [dest] : [dest, `${dest}.md`];
 check(`its destination names ${t.link.targetFile}, from ${path.dirname(t.link.file)}/ or from the garden's root`,
-  dest && [path.join(garden, path.dirname(t.link.file), dest), path.join(garden, dest)]
+  dest && dests.flatMap((d) => [path.join(garden, path.dirname(t.link.file), d), path.join(garden, d)])
     .some((p) => real(p) === real(path.join(garden, t.link.targetFile))),
   newLink);
 check(`and the server follows it there (definition on the new link)`,

@@ -172,7 +172,8 @@ server of the buffer's edits."
             (rz-put 'definition_file (and uri (file-truename (eglot--uri-to-path uri))))))
         ;; 4. Completion after typing [[ at the end of the note. In a vault of more notes
         ;; than the list holds (it is incomplete) and without the title in it, three letters
-        ;; of the title typed and the list asked for again, as typing on does.
+        ;; of the title typed and the list asked for again, as typing on does, and one more
+        ;; letter at a time while the list is still incomplete without it.
         (rz-step "completion"
           (goto-char (point-max))
           (insert "\n\nSee [[")
@@ -185,12 +186,14 @@ server of the buffer's edits."
                                 (mapcar (lambda (i) (plist-get i :label))
                                         (if (vectorp res) res (plist-get res :items)))))))
                  (got (funcall ask '(:context (:triggerKind 2 :triggerCharacter "[")))))
-            (when (and (car got) (not (member-ignore-case title (cdr got))))
-              (let ((typed (substring title 0 (min 3 (length title)))))
-                (insert typed)
-                (eglot--signal-textDocument/didChange)
-                (rz-put 'completion_typed typed)
-                (setq got (funcall ask '(:context (:triggerKind 3))))))
+            (let ((k 0))
+              (while (and (car got) (not (member-ignore-case title (cdr got))) (< k (length title)))
+                (let ((n (if (= k 0) (min 3 (length title)) (1+ k))))
+                  (insert (substring title k n))
+                  (setq k n)
+                  (eglot--signal-textDocument/didChange)
+                  (rz-put 'completion_typed (substring title 0 k))
+                  (setq got (funcall ask '(:context (:triggerKind 3)))))))
             (rz-put 'completion_labels (vconcat (cdr got)))))
         ;; 5. Rename with point on a link's target name: that renames the note's file, which
         ;; eglot 1.9 cannot do (it announces no resource operations): the server says so,
