@@ -90,7 +90,7 @@ func (e *engine) addVault(root string, scan bool) *vault {
 	}
 	v.fileCfg = cfg
 	v.ix.Store(workspace.NewIndex(e.effectiveConfigLocked(v)))
-	e.setSeverities(v)
+	e.setDiagnosticSettings(v)
 	e.vaults = append(e.vaults, v)
 	// Deepest roots first, so a nested vault wins over its parent.
 	sort.Slice(e.vaults, func(i, j int) bool { return len(e.vaults[i].root) > len(e.vaults[j].root) })

@@ -24,7 +24,8 @@ const debounce = 10 * time.Millisecond
 // publisher pushes diagnostics. Changes mark notes; a short timer after the
 // last mark diagnoses them all at once. In pull mode (the client asks with
 // textDocument/diagnostic) open documents are left to the client's pulls and
-// only closed notes are pushed.
+// only closed notes are pushed. Under diagnosticMode openFilesOnly closed
+// notes get none.
 type publisher struct {
 	e *engine
 
@@ -293,6 +294,12 @@ func (p *publisher) diagnose(jobs []job, refresh *bool) []pushItem {
 			if !j.edited {
 				*refresh = true
 			}
+			continue
+		}
+		if doc == nil && j.v.openOnly.Load() {
+			// diagnosticMode openFilesOnly: a closed note's diagnostics
+			// are not sent, and what was sent before is taken back.
+			items = append(items, pushItem{uri: uri, version: NoVersion})
 			continue
 		}
 		if snapVault != j.v {

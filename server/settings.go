@@ -85,8 +85,11 @@ func (e *engine) effectiveConfigLocked(v *vault) workspace.Config {
 	return cfg
 }
 
-func (e *engine) setSeverities(v *vault) {
+// setDiagnosticSettings takes v's diagnostic severities and mode from the
+// settings; e.mu is held.
+func (e *engine) setDiagnosticSettings(v *vault) {
 	cfg := e.effectiveConfigLocked(v)
+	v.openOnly.Store(cfg.OpenFilesOnly())
 	sev, err := analysis.Severities(cfg.Diagnostics)
 	if err != nil {
 		e.s.log.Warn("diagnostics settings", zap.Error(err))
@@ -101,7 +104,7 @@ func (e *engine) reconfigure() {
 	for _, v := range e.allVaults() {
 		e.mu.Lock()
 		cfg := e.effectiveConfigLocked(v)
-		e.setSeverities(v)
+		e.setDiagnosticSettings(v)
 		e.mu.Unlock()
 		v.mu.Lock()
 		v.ix.Load().SetConfig(cfg)

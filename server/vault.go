@@ -24,6 +24,9 @@ type vault struct {
 	mu  sync.Mutex
 	ix  atomic.Pointer[workspace.Index]
 	sev atomic.Pointer[map[string]analysis.Severity]
+	// openOnly: only open notes' diagnostics go to the editor
+	// (diagnosticMode openFilesOnly).
+	openOnly atomic.Bool
 
 	fileCfg workspace.Config // .rhizome.yaml + detection
 	scan    bool             // false: only open documents, no folder to scan

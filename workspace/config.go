@@ -9,6 +9,12 @@ const (
 	ProfileCommonMark Profile = "commonmark"
 )
 
+// Diagnostic modes: which notes' diagnostics the server sends an editor.
+const (
+	DiagnoseWorkspace     = "workspace"
+	DiagnoseOpenFilesOnly = "openFilesOnly"
+)
+
 // Quartz markdownLinkResolution strategies.
 const (
 	QuartzAbsolute = "absolute"
@@ -31,7 +37,15 @@ type Config struct {
 	ExplicitPublish bool `yaml:"explicitPublish" json:"explicitPublish"`
 	// Diagnostics maps a diagnostic code to error|warning|info|hint|off.
 	Diagnostics map[string]string `yaml:"diagnostics" json:"diagnostics"`
+	// DiagnosticMode says which notes' diagnostics the server sends the
+	// editor: every note's (workspace, the default) or the open ones'
+	// (openFilesOnly), for an editor that a large vault's findings weigh
+	// down. rhizome check reads every note whatever it says.
+	DiagnosticMode string `yaml:"diagnosticMode" json:"diagnosticMode"`
 }
+
+// OpenFilesOnly says whether only open notes' diagnostics go to the editor.
+func (c *Config) OpenFilesOnly() bool { return c.DiagnosticMode == DiagnoseOpenFilesOnly }
 
 // Primary is the profile that decides what a link points to.
 func (c *Config) Primary() Profile {

@@ -24,8 +24,9 @@ var (
 	knownProfiles   = []Profile{ProfileObsidian, ProfileQuartz, ProfileCommonMark}
 	knownStrategies = []string{QuartzShortest, QuartzRelative, QuartzAbsolute}
 	knownSeverities = []string{"error", "warning", "info", "hint", "off"}
+	knownModes      = []string{DiagnoseWorkspace, DiagnoseOpenFilesOnly}
 	// knownConfigKeys are the YAML keys of Config; keep in step with its tags.
-	knownConfigKeys = []string{"profiles", "quartzResolution", "ignore", "explicitPublish", "diagnostics"}
+	knownConfigKeys = []string{"profiles", "quartzResolution", "ignore", "explicitPublish", "diagnostics", "diagnosticMode"}
 )
 
 // ConfigError is a mistake in a config file, at a line when one is known, so
@@ -157,8 +158,9 @@ func profileList(ps []Profile) string {
 // Merge returns c with the fields set in over put on top: non-empty Profiles,
 // QuartzResolution and Ignore replace c's; ExplicitPublish is turned on when
 // over has it on (a bool cannot say "unset", so over cannot turn it off);
-// Diagnostics are merged code by code, over's severity winning. Used for the
-// editor's settings over the vault's. c and over are not modified.
+// Diagnostics are merged code by code, over's severity winning; a non-empty
+// DiagnosticMode replaces c's. Used for the editor's settings over the
+// vault's. c and over are not modified.
 func (c Config) Merge(over Config) Config {
 	out := Config{
 		Profiles:         slices.Clone(c.Profiles),
@@ -166,6 +168,10 @@ func (c Config) Merge(over Config) Config {
 		Ignore:           slices.Clone(c.Ignore),
 		ExplicitPublish:  c.ExplicitPublish || over.ExplicitPublish,
 		Diagnostics:      maps.Clone(c.Diagnostics),
+		DiagnosticMode:   c.DiagnosticMode,
+	}
+	if over.DiagnosticMode != "" {
+		out.DiagnosticMode = over.DiagnosticMode
 	}
 	if len(over.Profiles) > 0 {
 		out.Profiles = slices.Clone(over.Profiles)
@@ -189,7 +195,7 @@ func (c Config) Merge(over Config) Config {
 // Validate checks the values against the allowed ones and normalises their
 // letter case ("Obsidian" → "obsidian"). Every mistake is reported, each
 // naming the key and the allowed values. An empty QuartzResolution is allowed
-// (unset).
+// (unset), as is an empty DiagnosticMode.
 func (c *Config) Validate() error {
 	var errs []error
 	seen := map[Profile]bool{}
@@ -212,6 +218,14 @@ func (c *Config) Validate() error {
 			errs = append(errs, &ConfigError{Key: "quartzResolution", Msg: err.Error()})
 		} else {
 			c.QuartzResolution = norm
+		}
+	}
+	if c.DiagnosticMode != "" {
+		norm, err := checkMode(c.DiagnosticMode)
+		if err != nil {
+			errs = append(errs, &ConfigError{Key: "diagnosticMode", Msg: err.Error()})
+		} else {
+			c.DiagnosticMode = norm
 		}
 	}
 	for _, code := range slices.Sorted(maps.Keys(c.Diagnostics)) {
@@ -247,6 +261,17 @@ func checkSeverity(v string) (string, error) {
 		return s, nil
 	}
 	return "", fmt.Errorf("unknown severity %q; allowed: %s", v, joinQuoted(knownSeverities))
+}
+
+// checkMode takes a diagnostic mode in any letter case.
+func checkMode(v string) (string, error) {
+	s := strings.TrimSpace(v)
+	for _, m := range knownModes {
+		if strings.EqualFold(s, m) {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown diagnostic mode %q; allowed: %s", v, joinQuoted(knownModes))
 }
 
 func joinQuoted[S ~string](vs []S) string {
@@ -386,6 +411,14 @@ func decodeConfig(data []byte, file string) (Config, map[string]bool, error) {
 			cfg.ExplicitPublish = b
 		case "diagnostics":
 			cfg.Diagnostics = d.severities(v, key)
+		case "diagnosticMode":
+			if s, ok := d.scalar(v, key); ok {
+				m, err := checkMode(s)
+				if err != nil {
+					d.fail(v, key, "%v", err)
+				}
+				cfg.DiagnosticMode = m
+			}
 		default:
 			d.fail(k, "", "unknown key %q%s (known keys: %s)", key, didYouMean(key), strings.Join(knownConfigKeys, ", "))
 			continue

@@ -107,7 +107,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		},
 		{
 			vault: "unknownkey",
-			want:  []string{".rhizome.yaml:3: unknown key \"profile\"", `did you mean "profiles"`, "known keys: profiles, quartzResolution, ignore, explicitPublish, diagnostics"},
+			want:  []string{".rhizome.yaml:3: unknown key \"profile\"", `did you mean "profiles"`, "known keys: profiles, quartzResolution, ignore, explicitPublish, diagnostics, diagnosticMode"},
 			line:  3,
 		},
 		{
@@ -163,7 +163,8 @@ func TestDecodeConfig(t *testing.T) {
 			want: Config{Profiles: []Profile{ProfileObsidian, ProfileQuartz}, QuartzResolution: QuartzShortest, Diagnostics: map[string]string{"broken-link": "warning"}}},
 		{name: "JSON", src: `{"profiles": ["commonmark"], "explicitPublish": true, "ignore": ["a/", "b/*.md"], "diagnostics": {"x": "off"}}`,
 			want: Config{Profiles: []Profile{ProfileCommonMark}, ExplicitPublish: true, Ignore: []string{"a/", "b/*.md"}, Diagnostics: map[string]string{"x": "off"}}},
-		{name: "empty values are unset", src: "profiles:\nquartzResolution:\nexplicitPublish:\nignore:\ndiagnostics:\n", want: Config{}},
+		{name: "empty values are unset", src: "profiles:\nquartzResolution:\nexplicitPublish:\nignore:\ndiagnostics:\ndiagnosticMode:\n", want: Config{}},
+		{name: "diagnostic mode in any case", src: "diagnosticMode: OpenFilesOnly\n", want: Config{DiagnosticMode: DiagnoseOpenFilesOnly}},
 		{name: "empty ignore list", src: "ignore: []\n", want: Config{Ignore: []string{}}},
 		{name: "off and no are text", src: "diagnostics:\n  a: off\n  b: hint\n", want: Config{Diagnostics: map[string]string{"a": "off", "b": "hint"}}},
 		{name: "anchors", src: "x-common: &c [templates/]\n", want: Config{}},
@@ -196,6 +197,8 @@ func TestDecodeConfigMistakes(t *testing.T) {
 		{"nested list in ignore", "ignore:\n  - [a, b]\n", "cfg.yaml:2: ignore[0]: want a string, got a list"},
 		{"bool as string", "explicitPublish: \"true\"\n", `cfg.yaml:1: explicitPublish: want true or false, got "true"`},
 		{"resolution as list", "quartzResolution: [shortest]\n", "cfg.yaml:1: quartzResolution: want a single value, got a list"},
+		{"unknown diagnostic mode", "diagnosticMode: open\n", `cfg.yaml:1: diagnosticMode: unknown diagnostic mode "open"; allowed: workspace, openFilesOnly`},
+		{"diagnostic mode as list", "diagnosticMode: [workspace]\n", "cfg.yaml:1: diagnosticMode: want a single value, got a list"},
 		{"diagnostics as list", "diagnostics: [a]\n", "cfg.yaml:1: diagnostics: want a mapping of diagnostic codes"},
 		{"severity as list", "diagnostics:\n  a: [error]\n", "cfg.yaml:2: diagnostics.a: want one of error, warning, info, hint, off, got a list"},
 		{"wrong case key", "QuartzResolution: shortest\n", `unknown key "QuartzResolution" (did you mean "quartzResolution"?)`},
@@ -222,6 +225,7 @@ func TestConfigValidate(t *testing.T) {
 		Profiles:         []Profile{"Quartz", "obsidian", "roam", "quartz"},
 		QuartzResolution: "nearest",
 		Diagnostics:      map[string]string{"b": "loud", "a": "WARNING"},
+		DiagnosticMode:   "some",
 	}
 	err := c.Validate()
 	if err == nil {
@@ -232,6 +236,7 @@ func TestConfigValidate(t *testing.T) {
 		`profiles[3]: profile "quartz" is listed twice`,
 		`quartzResolution: unknown Quartz link resolution "nearest"; allowed: shortest, relative, absolute`,
 		`diagnostics.b: unknown severity "loud"; allowed: error, warning, info, hint, off`,
+		`diagnosticMode: unknown diagnostic mode "some"; allowed: workspace, openFilesOnly`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
@@ -241,9 +246,9 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("valid values not normalised: %+v", c)
 	}
 
-	ok := Config{Profiles: []Profile{ProfileObsidian}}
-	if err := ok.Validate(); err != nil {
-		t.Errorf("valid config: %v", err)
+	ok := Config{Profiles: []Profile{ProfileObsidian}, DiagnosticMode: "OPENFILESONLY"}
+	if err := ok.Validate(); err != nil || !ok.OpenFilesOnly() {
+		t.Errorf("valid config: %v, mode %q", err, ok.DiagnosticMode)
 	}
 	var zero Config
 	if err := zero.Validate(); err != nil {
@@ -282,6 +287,9 @@ func TestConfigMerge(t *testing.T) {
 		{"diagnostics merge per code", Config{Diagnostics: map[string]string{"broken-link": "off", "new": "hint"}},
 			Config{Profiles: baseCopy.Profiles, QuartzResolution: QuartzShortest, Ignore: []string{"templates/"},
 				Diagnostics: map[string]string{"broken-link": "off", "ambiguous-link": "warning", "new": "hint"}}},
+		{"diagnostic mode replaces", Config{DiagnosticMode: DiagnoseOpenFilesOnly},
+			Config{Profiles: baseCopy.Profiles, QuartzResolution: QuartzShortest, Ignore: []string{"templates/"}, Diagnostics: baseCopy.Diagnostics,
+				DiagnosticMode: DiagnoseOpenFilesOnly}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := base.Merge(tc.over)

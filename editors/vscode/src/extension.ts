@@ -26,7 +26,7 @@ import {
 export const INSTALL_COMMAND = 'go install github.com/rhizome-lsp/rhizome/cmd/rhizome@latest';
 
 /** The server's configuration keys (those of .rhizome.yaml), as `rhizome.<key>` settings. */
-export const SERVER_SETTING_KEYS = ['profiles', 'quartzResolution', 'ignore', 'explicitPublish', 'diagnostics'] as const;
+export const SERVER_SETTING_KEYS = ['profiles', 'quartzResolution', 'ignore', 'explicitPublish', 'diagnostics', 'diagnosticMode'] as const;
 
 /** `rhizome.logLevel` becomes the server's `--log-level` flag. */
 function serverArgs(): string[] {

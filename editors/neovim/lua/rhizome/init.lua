@@ -20,7 +20,7 @@ M.defaults = {
   -- Buffers of these filetypes get the server.
   filetypes = { "markdown" },
   -- The server's settings (same keys as .rhizome.yaml): profiles, quartzResolution,
-  -- ignore, explicitPublish, diagnostics. Sent as initializationOptions and
+  -- ignore, explicitPublish, diagnostics, diagnosticMode. Sent as initializationOptions and
   -- as the answer to workspace/configuration for the section "rhizome".
   settings = {},
   -- Show the server's code lenses ("12 backlinks" above a note, "3 links" above a
