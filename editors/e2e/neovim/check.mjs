@@ -100,7 +100,7 @@ check(
 );
 
 // Completion after `[[`: the known note title; or, when the list is cut short (a vault larger
-// than the list), after its first three letters, as the editor asks again.
+// than the list), after its first letters, as many as the list needs, as the editor asks again.
 const items = r.completion?.items ?? [];
 const title = squash(t.completion.title);
 const hit = items.find((i) => squash(i.label) === title) ?? items.find((i) => squash(i.label).includes(title));
@@ -303,6 +303,14 @@ check(
   rn.definition_landed === true,
   `last definition: ${rn.definition}, want ${rn.new_file}`,
 );
+
+// diagnosticMode changed at run time: a closed note's diagnostics go and come back.
+const dm = r.diagnostic_mode ?? {};
+const dmNote = dm.closed_uri ? path.relative(garden, uriToPath(dm.closed_uri)) : '(none)';
+check(`diagnosticMode openFilesOnly, set at run time, takes back the diagnostics of ${dmNote}, which no buffer shows`,
+  dm.before > 0 && dm.cleared === true, `before: ${dm.before}, cleared: ${dm.cleared}`);
+check(`... and leaves those of the open ${t.broken.file}`, dm.open_kept > 0, `open note's diagnostics: ${dm.open_kept}`);
+check('... and diagnosticMode workspace sends them again', dm.back === true, `back: ${dm.back}`);
 
 // A Lua error in a callback (a handler, an autocommand) does not stop the script, but the user
 // sees it: none may appear.

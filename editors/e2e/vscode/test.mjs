@@ -175,17 +175,19 @@ function freePort() {
 const isMac = false;
 const mod = isMac ? 'Meta' : 'Control';
 
-async function openFile(page, rel) {
+// openFile opens rel with Quick Open, waiting up to timeout for each part (longer while VS Code
+// has thousands of edited notes open, after a rename).
+async function openFile(page, rel, timeout = T) {
   await page.keyboard.press(`${mod}+P`);
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: T });
+  await input.waitFor({ state: 'visible', timeout });
   await input.fill(rel);
   // Wait until the first result is this file, then open it.
   const base = path.posix.basename(rel);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first().waitFor({ timeout: T });
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first().waitFor({ timeout });
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
-  await waitActiveEditor(page, rel);
+  await waitActiveEditor(page, rel, timeout);
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 }, timeout: 3000 }).catch(() => {}); // focus; something may lie over it
 }
 
@@ -767,17 +769,23 @@ try {
   let found = [...labels].some((l) => squash(l) === title) || (await walkList());
   let asked = '[[';
   // In a vault of more notes than the list holds, a user types on, and the list is asked
-  // for again: three letters of the title, as in 4b.
-  const letters = [...targets.completion.title].slice(0, 3).join('');
+  // for again: three letters of the title, as in 4b, and one more at a time while the title
+  // is not among the hundred (a 50k vault has hundreds of titles that start "Analog").
+  const chars = [...targets.completion.title];
+  let letters = '';
   if (!found && targets.notes > 100) {
-    log(`"${targets.completion.title}" is not among the first ${labels.size} of ${targets.notes} notes after [[: typing ${JSON.stringify(letters)}`);
-    labels.clear();
-    await page.keyboard.type(letters, { delay: 80 });
-    await widget.waitFor({ timeout: T }).catch(() => {});
-    await page.waitForTimeout(500);
-    await collect();
-    found = [...labels].some((l) => squash(l) === title) || (await walkList());
-    asked = `[[${letters}`;
+    log(`"${targets.completion.title}" is not among the first ${labels.size} of ${targets.notes} notes after [[: typing its first letters`);
+    while (!found && letters.length < chars.length) {
+      const more = chars.slice([...letters].length, Math.max(3, [...letters].length + 1)).join('');
+      labels.clear();
+      await page.keyboard.type(more, { delay: 80 });
+      letters += more;
+      await widget.waitFor({ timeout: T }).catch(() => {});
+      await page.waitForTimeout(500);
+      await collect();
+      found = [...labels].some((l) => squash(l) === title) || (await walkList());
+      asked = `[[${letters}`;
+    }
   }
   if (found) {
     await shot(page, 'completion-found');
@@ -792,8 +800,9 @@ try {
 
   // 4b. Typing on narrows the list (asked again: it is incomplete); accepting the
   // title writes a link that goes to the note. The list gives its edit range once
-  // (itemDefaults), so this is where a wrong range or text would show.
-  const typed = [...targets.completion.title].slice(0, 3).join('');
+  // (itemDefaults), so this is where a wrong range or text would show. As many letters as
+  // 4 needed, three at least.
+  const typed = letters.length > 3 ? letters : chars.slice(0, 3).join('');
   await page.keyboard.type(typed, { delay: 80 });
   await page.keyboard.press(`${mod}+Space`);
   await widget.waitFor({ timeout: T }).catch(() => {});
@@ -1227,9 +1236,12 @@ try {
       check('VS Code asks to apply rhizome\'s edits for the file move (OK)', /rhizome.*refactoring changes/.test(asked),
         `no dialog; ${oldRel} exists: ${fs.existsSync(abs(oldRel))}; see willRenameFiles in rhizome-output.log in ${shots}`);
 
-      // (a) VS Code moves the file on disk.
+      // (a) VS Code moves the file on disk. It applies the edits first, opening each linking
+      // note: the waits here grow with their number (6,259 notes in a 50k vault took it 70 s
+      // and more).
+      const renameT = T * Math.max(1, Math.ceil(pick.linking.length / 1000));
       let moved = false;
-      for (const deadline = Date.now() + T; Date.now() < deadline && !moved; await page.waitForTimeout(200)) {
+      for (const deadline = Date.now() + renameT; Date.now() < deadline && !moved; await page.waitForTimeout(200)) {
         moved = !fs.existsSync(abs(oldRel)) && fs.existsSync(abs(newRel));
       }
       await shot(page, 'explorer-rename-done');
@@ -1241,7 +1253,7 @@ try {
       // else meanwhile.
       const renameStart = Date.now();
       const renaming = async () => (await page.locator('.statusbar').allInnerTexts().catch(() => [])).join(' ').includes(`Renaming ${segs.at(-1)}`);
-      while (Date.now() - renameStart < 4 * T && (await renaming())) await page.waitForTimeout(250);
+      while (Date.now() - renameStart < 4 * renameT && (await renaming())) await page.waitForTimeout(250);
       log(`explorer rename: VS Code's "Renaming ${segs.at(-1)}" progress ended ${Date.now() - renameStart} ms after the move (${pick.linking.length} linking notes)`);
 
       // (b) One linking note, opened, shows its rewritten line: a line with wikilinks to the
@@ -1269,9 +1281,9 @@ try {
       }
       let shown = '';
       if (sample) {
-        await openFile(page, sample.rel);
+        await openFile(page, sample.rel, renameT);
         await gotoPosition(page, sample.line, sample.col);
-        for (const deadline = Date.now() + T; Date.now() < deadline && !spaceless(shown).includes(spaceless(sample.want)); await page.waitForTimeout(200)) {
+        for (const deadline = Date.now() + renameT; Date.now() < deadline && !spaceless(shown).includes(spaceless(sample.want)); await page.waitForTimeout(200)) {
           shown = await renderedText(page);
         }
         await shot(page, 'explorer-rename-linking-note');
@@ -1286,12 +1298,12 @@ try {
       const unsaved = await badge();
       await page.keyboard.press(`${mod}+Shift+P`);
       const palette = page.locator('.quick-input-widget input');
-      await palette.waitFor({ state: 'visible', timeout: T });
+      await palette.waitFor({ state: 'visible', timeout: renameT });
       await palette.fill('>File: Save All');
-      await page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.getByText('File: Save All', { exact: true }) }).first().click({ timeout: T });
+      await page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.getByText('File: Save All', { exact: true }) }).first().click({ timeout: renameT });
       const before = Object.fromEntries(pick.linking.map((c) => [c.rel, c]));
       let stale = [];
-      for (const deadline = Date.now() + T; Date.now() < deadline; await page.waitForTimeout(200)) {
+      for (const deadline = Date.now() + renameT; Date.now() < deadline; await page.waitForTimeout(200)) {
         stale = pick.linking.map((c) => c.rel).filter((rel) => {
           const o = count(rel, pick.name, oldRel);
           const n = count(rel, newName, newRel);
