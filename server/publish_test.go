@@ -111,3 +111,68 @@ func TestPullDuringLoadIsEmpty(t *testing.T) {
 		t.Errorf("a pull once loaded: %+v, want the broken link to nowhere", got)
 	}
 }
+
+// A burst of edits, a flush each (a rename applied by the editor reaches the
+// server as thousands of didChange), asks the editor to refresh its lenses at
+// most once per refreshGap, and once more after the last edit's diagnostics,
+// so that what it shows in the end is up to date.
+func TestRefreshesAreSpacedInABurst(t *testing.T) {
+	s := startSession(t, map[string]string{"a.md": "# A\n\n[[nowhere]]\n", "b.md": "# B\n"},
+		`{"workspace":{"codeLens":{"refreshSupport":true}}}`)
+	text := s.open("a.md")
+	s.diagnosticsFor(s.uri("a.md"), hasCode("broken-link"))
+	for quiet := time.After(2 * refreshGap); ; {
+		select {
+		case <-s.fromServer:
+			continue
+		case <-quiet:
+		}
+		break
+	}
+
+	const edits = 20
+	start := time.Now()
+	for i := range edits {
+		text += fmt.Sprintf("[[b]] [[nowhere %d]]\n", i)
+		s.notify(protocol.MethodTextDocumentDidChange, didChangeParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: s.uri("a.md")}, Version: int32(i + 2)},
+			ContentChanges: []contentChange{{Text: text}},
+		})
+		time.Sleep(2 * debounce) // a flush each
+	}
+	refreshes, last := 0, false
+	for deadline := time.After(timeout); !last; {
+		select {
+		case m := <-s.fromServer:
+			switch m.method {
+			case protocol.MethodCodeLensRefresh:
+				refreshes++
+			case protocol.MethodTextDocumentPublishDiagnostics:
+				var p protocol.PublishDiagnosticsParams
+				if err := json.Unmarshal(m.params, &p); err != nil {
+					t.Fatal(err)
+				}
+				last = p.URI == s.uri("a.md") && p.Version == edits+1
+			}
+		case <-deadline:
+			t.Fatal("no diagnostics for the last edit")
+		}
+	}
+	burst := time.Since(start)
+	s.nextFromServer(protocol.MethodCodeLensRefresh) // after the last edit's diagnostics
+	refreshes++
+	for quiet := time.After(2 * refreshGap); ; {
+		select {
+		case m := <-s.fromServer:
+			if m.method == protocol.MethodCodeLensRefresh {
+				refreshes++
+			}
+			continue
+		case <-quiet:
+		}
+		break
+	}
+	if most := int(burst/refreshGap) + 2; refreshes > most {
+		t.Errorf("%d edits in %v brought %d code lens refreshes, want at most %d (one per %v, and one after)", edits, burst, refreshes, most, refreshGap)
+	}
+}
