@@ -4,7 +4,9 @@
 #   RHIZOME_BIN=/path/to/rhizome editors/e2e/neovim/run.sh [GARDEN_DIR]
 #
 # GARDEN_DIR defaults to $GARDEN, then examples/garden. Installs Neovim (Debian's 0.7.2) when
-# missing. Exits non-zero on any failure. Set NVIM=/path/to/nvim to test another Neovim.
+# missing. Exits non-zero on any failure. Set NVIM=/path/to/nvim to test another Neovim. Each
+# of the two passes may take $E2E_RUN_TIMEOUT_S seconds (default 150; a generated 50k-note
+# vault needs 600).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -69,7 +71,7 @@ for pass in $passes; do
   export XDG_STATE_HOME="$pw/state" XDG_CACHE_HOME="$pw/cache" XDG_DATA_HOME="$pw/data" XDG_CONFIG_HOME="$pw/config"
   if [ "$pass" = polyfill ]; then export RHIZOME_E2E_POLYFILL_START=1; else unset RHIZOME_E2E_POLYFILL_START; fi
   set +e
-  timeout 150 "$NVIM" --headless -u NONE -i NONE -n \
+  timeout "${E2E_RUN_TIMEOUT_S:-150}" "$NVIM" --headless -u NONE -i NONE -n \
     --cmd "set rtp^=$repo/editors/neovim" \
     -c "luafile $here/test.lua" > "$pw/nvim.out" 2>&1
   rc=$?
