@@ -66,7 +66,7 @@ func (s *Server) capabilities(sess *Session) ServerCapabilities {
 			WorkspaceSymbolProvider: true,
 			RenameProvider:          renameProvider(sess.Client),
 			SemanticTokensProvider:  semanticTokensProvider(),
-			Workspace:               willRenameFilesOptions(),
+			Workspace:               fileOperationsOptions(),
 		},
 		PositionEncoding:   sess.Encoding,
 		DiagnosticProvider: diagnosticProvider(sess),

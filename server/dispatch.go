@@ -55,6 +55,12 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 		return notification(ctx, reply, req, s.didChangeConfiguration)
 	case protocol.MethodWorkspaceDidChangeWatchedFiles:
 		return notification(ctx, reply, req, s.didChangeWatchedFiles)
+	case protocol.MethodDidRenameFiles: // fileops.go
+		return notification(ctx, reply, req, s.didRenameFiles)
+	case protocol.MethodDidCreateFiles:
+		return notification(ctx, reply, req, s.didCreateFiles)
+	case protocol.MethodDidDeleteFiles:
+		return notification(ctx, reply, req, s.didDeleteFiles)
 
 	// Notifications we accept and have nothing to do for.
 	case protocol.MethodSetTrace, protocol.MethodWorkDoneProgressCancel, protocol.MethodTextDocumentWillSave:

@@ -151,13 +151,3 @@ func renameProvider(c ClientCaps) any {
 	}
 	return true
 }
-
-// willRenameFilesOptions announces the moves rhizome wants to hear of before they
-// are made: of any file or folder, since notes link to images and folders
-// hold notes.
-func willRenameFilesOptions() *protocol.ServerCapabilitiesWorkspace {
-	all := []protocol.FileOperationFilter{{Scheme: "file", Pattern: protocol.FileOperationPattern{Glob: "**/*"}}}
-	return &protocol.ServerCapabilitiesWorkspace{FileOperations: &protocol.ServerCapabilitiesWorkspaceFileOperations{
-		WillRename: &protocol.FileOperationRegistrationOptions{Filters: all},
-	}}
-}

@@ -168,9 +168,11 @@ func TestRenameCapabilities(t *testing.T) {
 	}
 	ws, _ := caps["workspace"].(map[string]any)
 	fo, _ := ws["fileOperations"].(map[string]any)
-	wr, _ := fo["willRename"].(map[string]any)
-	if filters, _ := wr["filters"].([]any); len(filters) != 1 {
-		t.Errorf("workspace.fileOperations.willRename %v", ws)
+	for _, op := range []string{"willRename", "didRename", "didCreate", "didDelete"} {
+		o, _ := fo[op].(map[string]any)
+		if filters, _ := o["filters"].([]any); len(filters) != 1 {
+			t.Errorf("workspace.fileOperations.%s %v", op, ws)
+		}
 	}
 	h2 := newHarness(t, withRealEngine())
 	if rp := h2.initialize(`{}`)["capabilities"].(map[string]any)["renameProvider"]; rp != true {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,26 +97,62 @@ func (e *engine) fileChanged(path string, deleted bool) {
 	case deleted || err != nil:
 		changed = e.removeTree(v, rel)
 	case info.IsDir():
-		return
-	case workspace.IsNotePath(rel):
-		if info.Size() > workspace.MaxNoteSize {
-			return
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			e.s.log.Warn("reading changed file", zap.String("path", path), zap.Error(err))
-			return
-		}
-		n := e.parser.ParseFile(rel, string(data))
-		v.mu.Lock()
-		changed = v.ix.Load().SetNote(n)
-		v.mu.Unlock()
+		// A folder moved or copied in is reported once, not file by file.
+		changed = e.addTree(v, path)
 	default:
-		v.mu.Lock()
-		changed = v.ix.Load().SetFile(rel)
-		v.mu.Unlock()
+		changed = e.addFile(v, rel, path, info.Size())
 	}
 	e.diags.schedule(v, changed)
+}
+
+// addFile reads the file at path into the index as rel.
+func (e *engine) addFile(v *vault, rel, path string, size int64) workspace.Changed {
+	if !workspace.IsNotePath(rel) {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		return v.ix.Load().SetFile(rel)
+	}
+	if size > workspace.MaxNoteSize {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		e.s.log.Warn("reading changed file", zap.String("path", path), zap.Error(err))
+		return nil
+	}
+	n := e.parser.ParseFile(rel, string(data))
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.ix.Load().SetNote(n)
+}
+
+// addTree reads every file below the folder dir into the index, but for the
+// open documents, whose buffers win.
+func (e *engine) addTree(v *vault, dir string) workspace.Changed {
+	changed := workspace.Changed{}
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		rel, ok := v.rel(p)
+		switch {
+		case err != nil || !ok:
+			return nil
+		case isIgnoredPath(rel):
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		case d.IsDir() || e.s.docs.ByPath(p) != nil:
+			return nil
+		}
+		// A link to a file is followed, as the load follows it; a link to a
+		// folder is not walked (WalkDir does not enter it).
+		info, err := os.Stat(p)
+		if err != nil || !info.Mode().IsRegular() {
+			return nil
+		}
+		maps.Copy(changed, e.addFile(v, rel, p, info.Size()))
+		return nil
+	})
+	return changed
 }
 
 // removeTree removes a file, or every file below a deleted folder (editors
