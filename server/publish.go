@@ -160,7 +160,7 @@ func (p *publisher) take() (head, rest []job) {
 	}
 	docs := p.e.s.Documents()
 	for v, paths := range pending {
-		if v.scan && !v.loaded.Load() {
+		if v.loading() {
 			// Against a half-loaded index most links would look broken;
 			// every note is diagnosed once the load completes (all).
 			continue

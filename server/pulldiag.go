@@ -28,7 +28,7 @@ func (s *Server) diagnostic(ctx context.Context, p *documentDiagnosticParams) (*
 		return report, nil
 	}
 	defer q.release()
-	if q.v.scan && !q.v.loaded.Load() {
+	if q.v.loading() {
 		// Against a half-loaded index most links would look broken. The
 		// diagnostics after the load ask the client to pull again.
 		return report, nil

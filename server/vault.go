@@ -33,6 +33,10 @@ type vault struct {
 	loaded  atomic.Bool      // its load has ended (until then, nothing of it is published)
 }
 
+// loading says whether v's index is still being made from its folder:
+// against it most links would look broken, so nothing of it is diagnosed.
+func (v *vault) loading() bool { return v.scan && !v.loaded.Load() }
+
 // rel is path relative to the vault, '/'-separated; ok is false outside it.
 func (v *vault) rel(path string) (string, bool) {
 	r, err := filepath.Rel(v.root, path)

@@ -390,13 +390,7 @@ func decodeConfig(data []byte, file string) (Config, map[string]bool, error) {
 				cfg.Profiles = append(cfg.Profiles, p)
 			}
 		case "quartzResolution":
-			if s, ok := d.scalar(v, key); ok {
-				st, err := checkStrategy(s)
-				if err != nil {
-					d.fail(v, key, "%v", err)
-				}
-				cfg.QuartzResolution = st
-			}
+			cfg.QuartzResolution = d.choice(v, key, checkStrategy)
 		case "ignore":
 			nodes := d.stringList(v, key)
 			cfg.Ignore = make([]string, 0, len(nodes))
@@ -412,13 +406,7 @@ func decodeConfig(data []byte, file string) (Config, map[string]bool, error) {
 		case "diagnostics":
 			cfg.Diagnostics = d.severities(v, key)
 		case "diagnosticMode":
-			if s, ok := d.scalar(v, key); ok {
-				m, err := checkMode(s)
-				if err != nil {
-					d.fail(v, key, "%v", err)
-				}
-				cfg.DiagnosticMode = m
-			}
+			cfg.DiagnosticMode = d.choice(v, key, checkMode)
 		default:
 			d.fail(k, "", "unknown key %q%s (known keys: %s)", key, didYouMean(key), strings.Join(knownConfigKeys, ", "))
 			continue
@@ -454,6 +442,20 @@ func (d *configDecoder) scalar(v *yaml.Node, key string) (string, bool) {
 		return "", false
 	}
 	return v.Value, true
+}
+
+// choice reads a single value that check normalises ("" when unset or not
+// one of the allowed values, which is reported).
+func (d *configDecoder) choice(v *yaml.Node, key string, check func(string) (string, error)) string {
+	s, ok := d.scalar(v, key)
+	if !ok {
+		return ""
+	}
+	norm, err := check(s)
+	if err != nil {
+		d.fail(v, key, "%v", err)
+	}
+	return norm
 }
 
 // stringList reads a list of strings; a single string is a list of one, since
