@@ -183,3 +183,29 @@ func BenchmarkFindHeadingsAfterEdit(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkSetConfig10k times a settings change on a 10,000-note index: one
+// that only concerns diagnostics (the editor's diagnosticMode switched), which
+// resolves nothing, and one of the primary profile, which resolves every
+// link again.
+func BenchmarkSetConfig10k(b *testing.B) {
+	dir, _ := generatedVault(b, 10000)
+	ix, _, err := workspace.Load(context.Background(), dir, benchConfig, workspace.NewParser())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("diagnosticMode", func(b *testing.B) {
+		modes := []string{workspace.DiagnoseOpenFilesOnly, workspace.DiagnoseWorkspace}
+		for i := 0; b.Loop(); i++ {
+			cfg := benchConfig
+			cfg.DiagnosticMode = modes[i%2]
+			ix.SetConfig(cfg)
+		}
+	})
+	b.Run("profile", func(b *testing.B) {
+		profiles := []workspace.Profile{workspace.ProfileCommonMark, workspace.ProfileObsidian}
+		for i := 0; b.Loop(); i++ {
+			ix.SetConfig(workspace.Config{Profiles: profiles[i%2:][:1]})
+		}
+	})
+}

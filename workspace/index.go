@@ -186,17 +186,19 @@ func (ix *Index) Config() Config {
 	return ix.cfg
 }
 
-// SetConfig changes the configuration and re-resolves every link.
+// SetConfig changes the configuration. Links are resolved again only when
+// what the stored resolutions depend on changed (the primary profile,
+// Quartz's resolution): a diagnostic setting changes no link, and resolving
+// a 50,000-note vault again takes seconds. The other profiles are resolved
+// when asked (profile-mismatch), and names' keys depend on no setting.
 func (ix *Index) SetConfig(cfg Config) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	same := cfg.Primary() == ix.cfg.Primary() && cfg.QuartzResolution == ix.cfg.QuartzResolution
 	ix.cfg = cfg
-	for _, f := range ix.files {
-		ix.unkey(f)
-		f.keys = fileKeys(f)
-		ix.key(f)
+	if !same {
+		ix.resolveAll(false)
 	}
-	ix.resolveAll(false)
 }
 
 // Changed is what an update touched: the paths of the notes whose
