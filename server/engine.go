@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -90,7 +89,7 @@ func (e *engine) addVault(root string, scan bool) *vault {
 	}
 	v.fileCfg = cfg
 	v.ix.Store(workspace.NewIndex(e.effectiveConfigLocked(v)))
-	e.setDiagnosticSettings(v)
+	e.setVaultSettings(v)
 	e.vaults = append(e.vaults, v)
 	// Deepest roots first, so a nested vault wins over its parent.
 	sort.Slice(e.vaults, func(i, j int) bool { return len(e.vaults[i].root) > len(e.vaults[j].root) })
@@ -367,14 +366,4 @@ func (e *engine) allVaults() []*vault {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]*vault(nil), e.vaults...)
-}
-
-// isIgnoredPath drops events for files that scanning skips (dot folders, node_modules).
-func isIgnoredPath(rel string) bool {
-	for _, seg := range strings.Split(rel, "/") {
-		if strings.HasPrefix(seg, ".") || seg == "node_modules" {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -85,10 +86,15 @@ func (e *engine) effectiveConfigLocked(v *vault) workspace.Config {
 	return cfg
 }
 
-// setDiagnosticSettings takes v's diagnostic severities and mode from the
-// settings; e.mu is held.
-func (e *engine) setDiagnosticSettings(v *vault) {
+// setVaultSettings takes v's diagnostic severities and mode and its ignore
+// rules from the settings; e.mu is held. It reports whether the ignore globs
+// changed, which only a new load can apply to the files already indexed.
+func (e *engine) setVaultSettings(v *vault) (ignoreChanged bool) {
 	cfg := e.effectiveConfigLocked(v)
+	if old := v.ignorer.Load(); old == nil || !slices.Equal(old.Globs(), cfg.Ignore) {
+		v.ignorer.Store(workspace.NewIgnorer(v.root, cfg.Ignore))
+		ignoreChanged = old != nil
+	}
 	v.openOnly.Store(cfg.OpenFilesOnly())
 	sev, err := analysis.Severities(cfg.Diagnostics)
 	if err != nil {
@@ -96,20 +102,29 @@ func (e *engine) setDiagnosticSettings(v *vault) {
 		sev, _ = analysis.Severities(nil)
 	}
 	v.sev.Store(&sev)
+	return ignoreChanged
 }
 
 // reconfigure applies the current settings to every vault: links re-resolve
-// and every note's diagnostics are published again.
+// when the profiles changed, and every note's diagnostics are published
+// again. A vault whose ignore globs changed is loaded again: which files it
+// holds is decided by its scan.
 func (e *engine) reconfigure() {
+	var reload []*vault
 	for _, v := range e.allVaults() {
 		e.mu.Lock()
 		cfg := e.effectiveConfigLocked(v)
-		e.setDiagnosticSettings(v)
+		if e.setVaultSettings(v) && v.scan {
+			reload = append(reload, v)
+		}
 		e.mu.Unlock()
 		v.mu.Lock()
 		v.ix.Load().SetConfig(cfg)
 		v.mu.Unlock()
 		e.diags.all(v)
+	}
+	if len(reload) > 0 {
+		e.s.Go("index", func(ctx context.Context) { e.index(ctx, reload) })
 	}
 }
 

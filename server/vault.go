@@ -28,9 +28,21 @@ type vault struct {
 	// (diagnosticMode openFilesOnly).
 	openOnly atomic.Bool
 
+	// ignorer says what of the folder the load left out, for the files
+	// that appear after it (the settings' ignore globs and .gitignore files).
+	ignorer atomic.Pointer[workspace.Ignorer]
+
 	fileCfg workspace.Config // .rhizome.yaml + detection
 	scan    bool             // false: only open documents, no folder to scan
 	loaded  atomic.Bool      // its load has ended (until then, nothing of it is published)
+}
+
+// ignored says whether the load leaves out the file or (isDir) folder rel.
+func (v *vault) ignored(rel string, isDir bool) bool {
+	if ig := v.ignorer.Load(); ig != nil {
+		return ig.Ignored(rel, isDir)
+	}
+	return workspace.NewIgnorer(v.root, nil).Ignored(rel, isDir)
 }
 
 // loading says whether v's index is still being made from its folder:

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"strings"
 
@@ -81,11 +82,19 @@ func (e *engine) fileChanged(path string, deleted bool) {
 			break
 		}
 	}
-	if v == nil || rel == "" || isIgnoredPath(rel) {
+	if v == nil || rel == "" {
 		return
 	}
-	if filepath.Base(rel) == workspace.ConfigFileName && rel == workspace.ConfigFileName {
+	if rel == workspace.ConfigFileName {
 		e.reloadConfig(v)
+		return
+	}
+	if dir, name := pathpkg.Split(rel); name == ".gitignore" {
+		// Files appearing from now on follow it; those indexed stay until
+		// the next load.
+		if ig := v.ignorer.Load(); ig != nil {
+			ig.Forget(dir)
+		}
 		return
 	}
 	if e.s.docs.ByPath(path) != nil {
@@ -95,10 +104,17 @@ func (e *engine) fileChanged(path string, deleted bool) {
 	info, err := os.Stat(path)
 	switch {
 	case deleted || err != nil:
+		// What the load left out is not in the index to remove (a file or
+		// a folder of that name: the path no longer says which).
+		if v.ignored(rel, false) && v.ignored(rel, true) {
+			return
+		}
 		changed = e.removeTree(v, rel)
+	case v.ignored(rel, info.IsDir()):
+		return
 	case info.IsDir():
 		// A folder moved or copied in is reported once, not file by file.
-		changed = e.addTree(v, path)
+		changed = e.addTree(v, rel)
 	default:
 		changed = e.addFile(v, rel, path, info.Size())
 	}
@@ -126,32 +142,27 @@ func (e *engine) addFile(v *vault, rel, path string, size int64) workspace.Chang
 	return v.ix.Load().SetNote(n)
 }
 
-// addTree reads every file below the folder dir into the index, but for the
-// open documents, whose buffers win.
-func (e *engine) addTree(v *vault, dir string) workspace.Changed {
+// addTree reads the files below the vault folder rel into the index as the
+// load reads a vault (its ignore rules, its symlinks), but for the open
+// documents, whose buffers win.
+func (e *engine) addTree(v *vault, rel string) workspace.Changed {
+	ig := v.ignorer.Load()
+	if ig == nil {
+		ig = workspace.NewIgnorer(v.root, nil)
+	}
+	res, err := workspace.ScanFolder(context.Background(), ig, rel)
+	if err != nil {
+		e.s.log.Warn("reading new folder", zap.String("root", v.root), zap.String("path", rel), zap.Error(err))
+	}
+	for _, p := range res.Problems {
+		e.s.log.Warn("reading new folder", zap.String("root", v.root), zap.String("path", p.Path), zap.Error(p.Err))
+	}
 	changed := workspace.Changed{}
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		rel, ok := v.rel(p)
-		switch {
-		case err != nil || !ok:
-			return nil
-		case isIgnoredPath(rel):
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		case d.IsDir() || e.s.docs.ByPath(p) != nil:
-			return nil
+	for _, f := range res.Files {
+		if e.s.docs.ByPath(f.Abs) == nil {
+			maps.Copy(changed, e.addFile(v, f.Path, f.Abs, f.Size))
 		}
-		// A link to a file is followed, as the load follows it; a link to a
-		// folder is not walked (WalkDir does not enter it).
-		info, err := os.Stat(p)
-		if err != nil || !info.Mode().IsRegular() {
-			return nil
-		}
-		maps.Copy(changed, e.addFile(v, rel, p, info.Size()))
-		return nil
-	})
+	}
 	return changed
 }
 
@@ -211,7 +222,7 @@ func (e *engine) watchFolder(ctx context.Context, v *vault) {
 			if err != nil || !d.IsDir() {
 				return nil
 			}
-			if rel, ok := v.rel(p); ok && rel != "." && isIgnoredPath(rel) {
+			if rel, ok := v.rel(p); ok && rel != "." && v.ignored(rel, true) {
 				return filepath.SkipDir
 			}
 			if err := w.Add(p); err != nil {

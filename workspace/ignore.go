@@ -382,6 +382,7 @@ func posixClass(name string, r rune) (in, known bool) {
 // first use and cached; call Forget when one changes. Safe for concurrent use.
 type Ignorer struct {
 	root  string
+	globs []string
 	extra *GitIgnore
 
 	mu    sync.Mutex
@@ -392,6 +393,7 @@ type Ignorer struct {
 func NewIgnorer(root string, extra []string) *Ignorer {
 	return &Ignorer{
 		root:  root,
+		globs: append([]string(nil), extra...),
 		extra: NewGitIgnore("", extra),
 		cache: make(map[string]*GitIgnore),
 	}
@@ -400,12 +402,19 @@ func NewIgnorer(root string, extra []string) *Ignorer {
 // Ignored reports whether the vault-relative path rel, or one of the folders
 // above it, is skipped. isDir says whether rel itself is a folder.
 func (ig *Ignorer) Ignored(rel string, isDir bool) bool {
+	_, ignored := ig.above(rel, isDir)
+	return ignored
+}
+
+// above is the .gitignore files in force where rel is listed (the root's and
+// those of the folders above it), and whether rel or a folder above it is
+// skipped.
+func (ig *Ignorer) above(rel string, isDir bool) (stack []*GitIgnore, ignored bool) {
 	rel = strings.Trim(path.Clean("/"+filepath.ToSlash(rel)), "/")
 	if rel == "" {
-		return false
+		return nil, false
 	}
 	parts := strings.Split(rel, "/")
-	var stack []*GitIgnore
 	dir := ""
 	for i, name := range parts {
 		if g := ig.gitignore(dir); g != nil {
@@ -418,11 +427,11 @@ func (ig *Ignorer) Ignored(rel string, isDir bool) bool {
 		last := i == len(parts)-1
 		folder := !last || isDir
 		if skippedName(name, folder) || ignoredBy(ig.extra, stack, cur, folder) {
-			return true
+			return nil, true
 		}
 		dir = cur
 	}
-	return false
+	return stack, false
 }
 
 // Forget drops the cached .gitignore of the vault folder dir ("" for the root),
@@ -454,3 +463,6 @@ func (ig *Ignorer) gitignore(dir string) *GitIgnore {
 	ig.mu.Unlock()
 	return g
 }
+
+// Globs is the extra globs ig was made with.
+func (ig *Ignorer) Globs() []string { return ig.globs }

@@ -131,6 +131,12 @@ func (s *scanner) scan(root string) (ScanResult, error) {
 	}
 	s.visited[realDir] = true
 	s.walk("", abs, realDir, entries, nil)
+	return s.finish()
+}
+
+// finish waits for the walkers, walks the folders reached through symlinks
+// and returns what was found, sorted.
+func (s *scanner) finish() (ScanResult, error) {
 	s.wg.Wait()
 	// Then the folders reached through symlinks, in rounds: those found in the
 	// real tree, then those found inside them, and so on. Within a round they

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"go.lsp.dev/protocol"
+)
+
+// Files that appear while the server runs are left out as the load leaves
+// them out: by the .gitignore files (the root's and a folder's own) and the
+// ignore globs of .rhizome.yaml. A change of those globs loads the vault
+// again.
+func TestNewFilesFollowIgnoreRules(t *testing.T) {
+	s := startSession(t, map[string]string{
+		".gitignore":     "build/\n*.tmp.md\n",
+		".rhizome.yaml":  "ignore:\n  - templates/\n",
+		"index.md":       "# Index\n\n[[a]] [[build/b]] [[templates/t]] [[x.tmp]] [[sub/c]] [[sub/skip]] [[sub/y.tmp]]\n",
+		"templates/t.md": "# T\n",
+	}, clientWatches)
+	s.open("index.md")
+	index := s.uri("index.md")
+	s.diagnosticsFor(index, brokenAre("a", "build/b", "templates/t", "x.tmp", "sub/c", "sub/skip", "sub/y.tmp"))
+	write := func(rel, text string) {
+		t.Helper()
+		p := filepath.Join(s.root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	created := func(rels ...string) {
+		t.Helper()
+		var changes []*protocol.FileEvent
+		for _, rel := range rels {
+			changes = append(changes, &protocol.FileEvent{URI: s.uri(rel), Type: protocol.FileChangeTypeCreated})
+		}
+		s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: changes})
+	}
+
+	// New files, one event each: only a.md is the vault's.
+	for _, rel := range []string{"a.md", "build/b.md", "templates/t2.md", "x.tmp.md"} {
+		write(rel, "# new\n")
+	}
+	created("build/b.md", "templates/t2.md", "x.tmp.md", "a.md")
+	s.diagnosticsFor(index, brokenAre("build/b", "templates/t", "x.tmp", "sub/c", "sub/skip", "sub/y.tmp"))
+
+	// A folder moved in, reported once, with a .gitignore of its own: its
+	// rules and the root's apply inside it.
+	write("away/c.md", "# C\n")
+	write("away/skip.md", "# Skip\n")
+	write("away/y.tmp.md", "# Y\n")
+	write("away/.gitignore", "skip.md\n")
+	if err := os.Rename(filepath.Join(s.root, "away"), filepath.Join(s.root, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	created("sub")
+	s.diagnosticsFor(index, brokenAre("build/b", "templates/t", "x.tmp", "sub/skip", "sub/y.tmp"))
+
+	// The globs change: the vault is loaded again, templates/ in it now.
+	write(".rhizome.yaml", "ignore:\n  - build/\n")
+	s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{
+		{URI: s.uri(".rhizome.yaml"), Type: protocol.FileChangeTypeChanged}}})
+	s.diagnosticsFor(index, brokenAre("build/b", "x.tmp", "sub/skip", "sub/y.tmp"))
+}
