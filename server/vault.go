@@ -92,6 +92,9 @@ func (v *vault) snapshot() *workspace.Snapshot { return v.ix.Load().Snapshot() }
 // work).
 func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progress func(parsed, total int)) (workspace.LoadReport, error) {
 	cfg := e.effectiveConfig(v)
+	// What appears later is left out by the rules this load leaves out by
+	// (the editor's settings may have come since the vault was added).
+	v.ignorer.Store(workspace.NewIgnorer(v.root, cfg.Ignore))
 	cache := e.openCache(v)
 	ix, report, err := workspace.LoadWithOptions(ctx, v.root, cfg, e.parser,
 		workspace.LoadOptions{Progress: progress, Cache: cache})
