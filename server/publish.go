@@ -42,18 +42,46 @@ type publisher struct {
 	// publishes after a newer one.
 	flushing sync.Mutex
 
-	// The last time the editor was asked to refresh its lenses, hints and
-	// tokens, and the ask due when a flush came sooner than refreshGap.
-	lastViews  time.Time
-	viewsTimer *time.Timer
+	// The asks to refresh lenses, hints and tokens, and to pull diagnostics
+	// again, each spaced in a burst.
+	views, pulls spacedAsk
 }
 
 // refreshGap is the least time between two asks to refresh lenses, hints and
-// tokens. A rename's edits reach the server as thousands of didChange, a
-// flush each: VS Code applying a rename to 6,259 notes got 1,058 rounds of
-// three asks, each making it request the visible notes' lenses, hints and
-// tokens again.
+// tokens, or to pull diagnostics again. A rename's edits reach the server as
+// thousands of didChange, a flush each: VS Code applying a rename to 6,259
+// notes got 1,058 rounds of three asks, each making it request the visible
+// notes' lenses, hints and tokens again, and an ask to pull with most.
 const refreshGap = 250 * time.Millisecond
+
+// spacedAsk sends an ask to the editor at most once per refreshGap: the
+// first after a pause at once, those of a burst as one at the end of the
+// gap, which sees every change made by then.
+type spacedAsk struct {
+	mu    sync.Mutex
+	last  time.Time
+	timer *time.Timer
+}
+
+// ask calls send now or at the end of the gap; send must not block.
+func (a *spacedAsk) ask(send func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.timer != nil {
+		return // an ask is due, and will see this change
+	}
+	if wait := refreshGap - time.Since(a.last); wait > 0 {
+		a.timer = time.AfterFunc(wait, func() {
+			a.mu.Lock()
+			a.timer, a.last = nil, time.Now()
+			a.mu.Unlock()
+			send()
+		})
+		return
+	}
+	a.last = time.Now()
+	send()
+}
 
 func newPublisher(e *engine) *publisher {
 	return &publisher{e: e, pending: map[*vault]map[string]struct{}{}, edited: map[string]struct{}{},
@@ -207,7 +235,7 @@ func (p *publisher) flush(ctx context.Context) {
 	// The open notes a client pulls for are asked for again now, not after
 	// the rest: after a load, what it pulled while the index was half made
 	// said nothing (diagnostic), and 38,000 notes' pushes take a while.
-	p.refreshPulls(ctx, &refresh)
+	p.refreshPulls(&refresh)
 	// The rest go out in batches, and the marks made meanwhile are taken
 	// between them: after a large vault's load, every note's diagnostics
 	// go out as fast as the editor reads them (the 38,000 notes with
@@ -241,7 +269,7 @@ func (p *publisher) flush(ctx context.Context) {
 		}
 		start = end
 	}
-	p.refreshPulls(ctx, &refresh)
+	p.refreshPulls(&refresh)
 	p.refreshViews()
 }
 
@@ -252,52 +280,37 @@ func (p *publisher) flush(ctx context.Context) {
 // notes it shows. The first ask after a pause goes out at once; in a burst,
 // one per refreshGap, the last after the burst.
 func (p *publisher) refreshViews() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.viewsTimer != nil {
-		return // an ask is due, and will see this flush's changes
-	}
-	if wait := refreshGap - time.Since(p.lastViews); wait > 0 {
-		p.viewsTimer = time.AfterFunc(wait, func() {
-			p.mu.Lock()
-			p.viewsTimer = nil
-			p.lastViews = time.Now()
-			p.mu.Unlock()
-			p.askRefresh()
-		})
-		return
-	}
-	p.lastViews = time.Now()
-	p.askRefresh()
+	p.views.ask(func() {
+		caps := p.e.s.Session().Client
+		for kind, supported := range map[string]bool{"codeLens": caps.CodeLensRefresh, "inlayHint": caps.InlayHintRefresh, "semanticTokens": caps.SemanticTokensRefresh} {
+			if supported {
+				p.askRefresh(kind)
+			}
+		}
+	})
 }
 
-// askRefresh sends the refresh requests the client supports. Not waited
-// for: a client slow to answer must not hold up the next diagnostics.
-func (p *publisher) askRefresh() {
-	caps := p.e.s.Session().Client
-	for kind, supported := range map[string]bool{"codeLens": caps.CodeLensRefresh, "inlayHint": caps.InlayHintRefresh, "semanticTokens": caps.SemanticTokensRefresh} {
-		if supported {
-			p.e.s.Go(kind+" refresh", func(ctx context.Context) {
-				ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
-				defer cancel()
-				if err := p.e.s.Refresh(ctx, kind); err != nil {
-					p.e.s.log.Debug("refresh", zap.String("kind", kind), zap.Error(err))
-				}
-			})
+// askRefresh sends one refresh request. Not waited for: a client slow to
+// answer must not hold up the next diagnostics.
+func (p *publisher) askRefresh(kind string) {
+	p.e.s.Go(kind+" refresh", func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+		defer cancel()
+		if err := p.e.s.Refresh(ctx, kind); err != nil {
+			p.e.s.log.Debug("refresh", zap.String("kind", kind), zap.Error(err))
 		}
-	}
+	})
 }
 
 // refreshPulls asks a client that pulls diagnostics to pull them again, when
-// *refresh says an open note's changed (and clears it).
-func (p *publisher) refreshPulls(ctx context.Context, refresh *bool) {
+// *refresh says an open note's changed (and clears it); spaced in a burst as
+// refreshViews is.
+func (p *publisher) refreshPulls(refresh *bool) {
 	if !*refresh || !p.e.s.Session().Client.DiagnosticRefresh {
 		return
 	}
 	*refresh = false
-	if err := p.e.s.Refresh(ctx, "diagnostic"); err != nil {
-		p.e.s.log.Debug("diagnostic refresh", zap.Error(err))
-	}
+	p.pulls.ask(func() { p.askRefresh("diagnostic") })
 }
 
 // refreshTimeout bounds the wait for a client's answer to a refresh, which

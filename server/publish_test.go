@@ -176,3 +176,44 @@ func TestRefreshesAreSpacedInABurst(t *testing.T) {
 		t.Errorf("%d edits in %v brought %d code lens refreshes, want at most %d (one per %v, and one after)", edits, burst, refreshes, most, refreshGap)
 	}
 }
+
+// The asks to pull diagnostics again are spaced so too: each edit of a.md
+// re-diagnoses b.md, open and not edited itself, which a pulling client is
+// otherwise asked to pull again after every flush.
+func TestPullRefreshesAreSpacedInABurst(t *testing.T) {
+	s := startSession(t, map[string]string{"a.md": "# H0\n", "b.md": "See [[a#H0]].\n"},
+		`{"textDocument":{"diagnostic":{}},"workspace":{"diagnostics":{"refreshSupport":true}}}`)
+	s.open("b.md")
+	s.open("a.md")
+	const refresh = "workspace/diagnostic/refresh"
+	// count reads what the server sends until it has been quiet for two
+	// gaps, and counts the asks to pull.
+	count := func() (n int) {
+		for {
+			select {
+			case m := <-s.fromServer:
+				if m.method == refresh {
+					n++
+				}
+			case <-time.After(2 * refreshGap):
+				return n
+			}
+		}
+	}
+	count()
+
+	const edits = 20
+	start := time.Now()
+	for i := range edits {
+		s.notify(protocol.MethodTextDocumentDidChange, didChangeParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: s.uri("a.md")}, Version: int32(i + 2)},
+			ContentChanges: []contentChange{{Text: fmt.Sprintf("# H%d\n", i+1)}},
+		})
+		time.Sleep(2 * debounce) // a flush each
+	}
+	burst := time.Since(start)
+	refreshes := count()
+	if most := int(burst/refreshGap) + 2; refreshes > most || refreshes == 0 {
+		t.Errorf("%d edits in %v brought %d asks to pull again, want 1 to %d (one per %v, and one after)", edits, burst, refreshes, most, refreshGap)
+	}
+}
