@@ -37,6 +37,10 @@ type publisher struct {
 	timer     *time.Timer
 	lastMark  time.Time
 	published map[protocol.DocumentURI]uint64 // URI → hash of its last non-empty push
+	// pulled is, for the open notes a client pulls, the hash of the last
+	// answer: another note's change asks the client to pull again only when
+	// an open note's diagnostics differ from what it has.
+	pulled map[protocol.DocumentURI]uint64
 
 	// flushing lets one flush run at a time, so that an older flush never
 	// publishes after a newer one.
@@ -85,7 +89,7 @@ func (a *spacedAsk) ask(send func()) {
 
 func newPublisher(e *engine) *publisher {
 	return &publisher{e: e, pending: map[*vault]map[string]struct{}{}, edited: map[string]struct{}{},
-		published: map[protocol.DocumentURI]uint64{}}
+		published: map[protocol.DocumentURI]uint64{}, pulled: map[protocol.DocumentURI]uint64{}}
 }
 
 func (p *publisher) pull() bool { return p.e.s.Session().Client.PullDiagnostics }
@@ -340,13 +344,8 @@ func (p *publisher) diagnose(jobs []job, refresh *bool) []pushItem {
 		abs := j.v.abs(j.rel)
 		uri := p.e.s.URIForPath(abs)
 		doc := p.e.s.docs.ByPath(abs)
-		if pull && doc != nil {
-			// Another open note changed because of this one: ask the client
-			// to pull again (it pulls the edited one by itself).
-			if !j.edited {
-				*refresh = true
-			}
-			continue
+		if pull && doc != nil && j.edited {
+			continue // the client pulls the note it edited by itself
 		}
 		if doc == nil && j.v.openOnly.Load() {
 			// diagnosticMode openFilesOnly: a closed note's diagnostics
@@ -365,11 +364,22 @@ func (p *publisher) diagnose(jobs []job, refresh *bool) []pushItem {
 			items = append(items, pushItem{uri: uri, version: NoVersion})
 			continue
 		}
+		diags := p.e.convert(f, analysis.Diagnose(snap, f, j.v.severities()))
+		if pull && doc != nil {
+			// An open note changed because of another: the client is asked
+			// to pull again when what it has differs. A rename applied by
+			// VS Code opens thousands of notes, which it pulled again at
+			// every ask; most come out as they were.
+			if p.pullDiffers(uri, diags) {
+				*refresh = true
+			}
+			continue
+		}
 		version := NoVersion
 		if doc != nil {
 			version = doc.Version
 		}
-		items = append(items, pushItem{uri: uri, version: version, diags: p.e.convert(f, analysis.Diagnose(snap, f, j.v.severities()))})
+		items = append(items, pushItem{uri: uri, version: version, diags: diags})
 	}
 	return items
 }
@@ -413,7 +423,31 @@ func (p *publisher) closed(uri protocol.DocumentURI, v *vault, rel string) {
 	if !p.pull() {
 		return
 	}
+	p.mu.Lock()
+	delete(p.pulled, uri)
+	p.mu.Unlock()
 	p.schedule(v, workspace.Changed{rel: {}})
+}
+
+// answered records what a pull for uri was answered.
+func (p *publisher) answered(uri protocol.DocumentURI, diags []protocol.Diagnostic) {
+	sum := diagnosticsHash(diags)
+	p.mu.Lock()
+	p.pulled[uri] = sum
+	p.mu.Unlock()
+}
+
+// pullDiffers reports whether diags differ from the last answer to a pull
+// for uri. A note the client has not pulled since it opened it does not: the
+// client does not show it, and pulls it when it does (VS Code pulls a note as
+// its tab opens, and every open note when asked to pull again, the thousands
+// a rename opened included).
+func (p *publisher) pullDiffers(uri protocol.DocumentURI, diags []protocol.Diagnostic) bool {
+	sum := diagnosticsHash(diags)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	last, ok := p.pulled[uri]
+	return ok && last != sum
 }
 
 // clear removes what was pushed for uri.

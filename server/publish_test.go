@@ -59,7 +59,8 @@ func TestEditDiagnosticsOvertakeTheFirstOnes(t *testing.T) {
 // diagnostics go out: what it pulled during the load said nothing.
 func TestPullRefreshBeforeTheFirstPushes(t *testing.T) {
 	const notes = 4 * flushBatch
-	files := map[string]string{"open.md": "See [[nowhere]].\n"}
+	// open.md's link resolves in the vault, not before it is loaded.
+	files := map[string]string{"open.md": "See [[n/0000]].\n"}
 	for i := range notes {
 		files[fmt.Sprintf("n/%04d.md", i)] = fmt.Sprintf("See [[missing %d]].\n", i)
 	}
@@ -70,6 +71,11 @@ func TestPullRefreshBeforeTheFirstPushes(t *testing.T) {
 		t.Fatalf("initialize: %v", err)
 	}
 	h.openText(fileURIOf(root+"/open.md"), files["open.md"])
+	// The client pulls the note it opens (VS Code does, as its tab opens),
+	// before the vault is loaded.
+	if _, err := h.call(methodDiagnostic, documentDiagnosticParams{TextDocument: protocol.TextDocumentIdentifier{URI: fileURIOf(root + "/open.md")}}); err != nil {
+		t.Fatal(err)
+	}
 	h.notify(protocol.MethodInitialized, struct{}{})
 	pushed := 0
 	deadline := time.After(timeout)
@@ -185,6 +191,11 @@ func TestPullRefreshesAreSpacedInABurst(t *testing.T) {
 		`{"textDocument":{"diagnostic":{}},"workspace":{"diagnostics":{"refreshSupport":true}}}`)
 	s.open("b.md")
 	s.open("a.md")
+	s.waitLog("load memory released")
+	// Pulled once: every edit below changes what b.md's would be.
+	if _, err := s.srv.diagnostic(context.Background(), &documentDiagnosticParams{TextDocument: protocol.TextDocumentIdentifier{URI: s.uri("b.md")}}); err != nil {
+		t.Fatal(err)
+	}
 	const refresh = "workspace/diagnostic/refresh"
 	// count reads what the server sends until it has been quiet for two
 	// gaps, and counts the asks to pull.
@@ -215,5 +226,79 @@ func TestPullRefreshesAreSpacedInABurst(t *testing.T) {
 	refreshes := count()
 	if most := int(burst/refreshGap) + 2; refreshes > most || refreshes == 0 {
 		t.Errorf("%d edits in %v brought %d asks to pull again, want 1 to %d (one per %v, and one after)", edits, burst, refreshes, most, refreshGap)
+	}
+}
+
+// Another note's change asks a pulling client to pull an open note again
+// only when the note's diagnostics differ from the last answer it pulled:
+// VS Code, applying a rename to 6,259 notes of a generated 50k vault, opens
+// them all, and pulled every one of them again at each ask (13,000-14,500
+// pulls in one rename).
+func TestPullRefreshOnlyWhenTheAnswerDiffers(t *testing.T) {
+	s := startSession(t, map[string]string{"a.md": "# A\n\nText.\n", "b.md": "See [[a#A]] and [[nowhere]].\n",
+		"c.md": "See [[a#Other]].\n"},
+		`{"textDocument":{"diagnostic":{}},"workspace":{"diagnostics":{"refreshSupport":true}}}`)
+	a := s.open("a.md")
+	s.open("b.md")
+	s.open("c.md") // open, and never pulled: not shown
+	s.waitLog("load memory released")
+	pull := func() []protocol.Diagnostic {
+		t.Helper()
+		r, err := s.srv.diagnostic(context.Background(), &documentDiagnosticParams{TextDocument: protocol.TextDocumentIdentifier{URI: s.uri("b.md")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Items
+	}
+	codes := func(ds []protocol.Diagnostic) string {
+		var out []string
+		for _, d := range ds {
+			out = append(out, fmt.Sprint(d.Code))
+		}
+		return strings.Join(out, ",")
+	}
+	if got := codes(pull()); got != "broken-link" {
+		t.Fatalf("b.md pulled: %s, want its broken link", got)
+	}
+	version := int32(1)
+	edit := func(text string) {
+		version++
+		s.notify(protocol.MethodTextDocumentDidChange, didChangeParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: s.uri("a.md")}, Version: version},
+			ContentChanges: []contentChange{{Text: text}},
+		})
+	}
+	// asked says whether the server asks to pull again before it has been
+	// quiet for two gaps.
+	asked := func() bool {
+		for {
+			select {
+			case m := <-s.fromServer:
+				if m.method == "workspace/diagnostic/refresh" {
+					return true
+				}
+			case <-time.After(2 * refreshGap):
+				return false
+			}
+		}
+	}
+	for asked() {
+		// what the load and the opening asked for
+	}
+
+	// A heading added: b.md's links to a.md are looked at again, and come
+	// out as the client was told; c.md's broken anchor is fixed, but the
+	// client has not pulled c.md.
+	edit(a + "\n## Other\n")
+	if asked() {
+		t.Errorf("asked to pull again after an edit that changes no open note's diagnostics (b.md: %s)", codes(pull()))
+	}
+	// The heading b.md links to renamed: its diagnostics change.
+	edit("# Z\n\nText.\n\n## Other\n")
+	if !asked() {
+		t.Fatal("not asked to pull again after b.md's anchor broke")
+	}
+	if got := codes(pull()); got != "broken-anchor,broken-link" {
+		t.Errorf("b.md pulled again: %s, want the broken anchor and link", got)
 	}
 }

@@ -23,18 +23,19 @@ type fullDocumentDiagnosticReport struct {
 // diagnostic answers a pull for one document's diagnostics.
 func (s *Server) diagnostic(ctx context.Context, p *documentDiagnosticParams) (*fullDocumentDiagnosticReport, error) {
 	report := &fullDocumentDiagnosticReport{Kind: "full", Items: []protocol.Diagnostic{}}
+	defer func() { s.ws.diags.answered(p.TextDocument.URI, report.Items) }()
 	q, ok := s.ws.at(p.TextDocument.URI, protocol.Position{})
 	if !ok {
 		return report, nil
 	}
 	defer q.release()
-	if q.v.loading() {
-		// Against a half-loaded index most links would look broken. The
-		// diagnostics after the load ask the client to pull again.
-		return report, nil
-	}
-	if items := s.ws.convert(q.file, analysis.Diagnose(q.snap, q.file, q.v.severities())); items != nil {
-		report.Items = items
+	// Against a half-loaded index most links would look broken: nothing is
+	// said then, and the diagnostics after the load ask the client to pull
+	// again.
+	if !q.v.loading() {
+		if items := s.ws.convert(q.file, analysis.Diagnose(q.snap, q.file, q.v.severities())); items != nil {
+			report.Items = items
+		}
 	}
 	return report, nil
 }
