@@ -34,6 +34,28 @@ func TestPauseGCNests(t *testing.T) {
 	}
 }
 
+// A load collects at 100% while the heap is small, at the headroom's
+// percent once it is large, and never below the headroom's percent.
+func TestLoadPercent(t *testing.T) {
+	const mb = 1 << 20
+	for _, tc := range []struct {
+		live    uint64
+		percent int
+		want    int
+	}{
+		{0, 50, 100},
+		{120 * mb, 50, 100}, // a 10,000-note vault near the end of its load
+		{loadWideUntil - 1, 50, 100},
+		{loadWideUntil, 50, 50},
+		{500 * mb, 50, 50}, // a 50,000-note vault
+		{120 * mb, 150, 150},
+	} {
+		if got := loadPercent(tc.live, tc.percent); got != tc.want {
+			t.Errorf("live %d MB at %d%%: %d%%, want %d%%", tc.live/mb, tc.percent, got, tc.want)
+		}
+	}
+}
+
 // The percent keeps the larger of percent of the live heap and the floor
 // as headroom, within bounds for a heap of next to nothing.
 func TestHeadroomPercent(t *testing.T) {
@@ -110,30 +132,31 @@ func collectUntil(t *testing.T, ok func() bool, msg string) {
 	t.Fatal(msg)
 }
 
-// A load runs the collector at the percent alone, whatever the headroom
-// fitted before it; a pause inside the load still has it off; after the
-// load the next collection fits the percent again.
+// A load runs the collector at the load's percent for the heap live (here
+// small: 100), whatever the headroom fitted before it; a pause inside the
+// load still has it off; after the load the next collection fits the
+// percent again.
 func TestGCHeadroomGivesWayToLoads(t *testing.T) {
 	before := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(before)
 	stop := StartGCHeadroom(50, 1<<40)
 	defer stop()
 	done := growGC()
-	if got := gcPercent(); got != 50 {
-		t.Fatalf("loading: GC percent %d, want 50", got)
+	if got := gcPercent(); got != loadWidePercent {
+		t.Fatalf("loading: GC percent %d, want %d", got, loadWidePercent)
 	}
 	collectUntil(t, func() bool { return true }, "")
 	time.Sleep(20 * time.Millisecond) // a fit after a collection during the load
-	if got := gcPercent(); got != 50 {
-		t.Fatalf("a collection during a load: GC percent %d, want 50", got)
+	if got := gcPercent(); got != loadWidePercent {
+		t.Fatalf("a collection during a load: GC percent %d, want %d", got, loadWidePercent)
 	}
 	resume := pauseGC()
 	if got := gcPercent(); got != -1 {
 		t.Fatalf("paused during a load: GC percent %d, want -1", got)
 	}
 	resume()
-	if got := gcPercent(); got != 50 {
-		t.Fatalf("pause ended during a load: GC percent %d, want 50", got)
+	if got := gcPercent(); got != loadWidePercent {
+		t.Fatalf("pause ended during a load: GC percent %d, want %d", got, loadWidePercent)
 	}
 	done()
 	done()
