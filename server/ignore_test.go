@@ -66,3 +66,18 @@ func TestNewFilesFollowIgnoreRules(t *testing.T) {
 		{URI: s.uri(".rhizome.yaml"), Type: protocol.FileChangeTypeChanged}}})
 	s.diagnosticsFor(index, brokenAre("build/b", "x.tmp", "sub/skip", "sub/y.tmp"))
 }
+
+// .rhizome.yaml changed on disk applies at once. Its name starts with a dot,
+// and the rule that drops dot-files' events dropped it too before.
+func TestVaultConfigFileChangeApplies(t *testing.T) {
+	s := startSession(t, map[string]string{"index.md": "# Index\n\n[[nowhere]]\n"}, clientWatches)
+	s.open("index.md")
+	index := s.uri("index.md")
+	s.diagnosticsFor(index, brokenAre("nowhere"))
+	if err := os.WriteFile(filepath.Join(s.root, ".rhizome.yaml"), []byte("diagnostics:\n  broken-link: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{
+		{URI: s.uri(".rhizome.yaml"), Type: protocol.FileChangeTypeCreated}}})
+	s.diagnosticsFor(index, brokenAre())
+}
