@@ -55,7 +55,8 @@ type publisher struct {
 // tokens, or to pull diagnostics again. A rename's edits reach the server as
 // thousands of didChange, a flush each: VS Code applying a rename to 6,259
 // notes got 1,058 rounds of three asks, each making it request the visible
-// notes' lenses, hints and tokens again, and an ask to pull with most.
+// notes' lenses, hints and tokens again, and most rounds came with an ask to
+// pull diagnostics again, which VS Code answers by pulling every open note.
 const refreshGap = 250 * time.Millisecond
 
 // spacedAsk sends an ask to the editor at most once per refreshGap: the
