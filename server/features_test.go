@@ -28,6 +28,13 @@ var featureVault = map[string]string{
 func writeVault(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
+	writeFiles(t, dir, files)
+	return dir
+}
+
+// writeFiles writes path → text below dir, making the folders on the way.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
 	for p, text := range files {
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -37,7 +44,6 @@ func writeVault(t *testing.T, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	return dir
 }
 
 func fileURIOf(path string) protocol.DocumentURI {

@@ -97,3 +97,29 @@ func TestWatchedFolderCreated(t *testing.T) {
 	// A dot-folder stays out, as it does at load.
 	s.diagnosticsFor(index, brokenAre("new/.hidden/h"))
 }
+
+// Without a client that watches, the server watches the folders itself: a
+// folder moved in is read whole, by the vault's rules (its dot-folder left
+// out), and a new file in it is seen once the folder is watched.
+func TestOwnWatcherReadsAFolderMovedIn(t *testing.T) {
+	s := startSession(t, map[string]string{
+		"index.md":          "# Index\n\n[[new/e]] [[new/deeper/g]] [[new/.hidden/h]] [[new/later]]\n",
+		"away/e.md":         "# E\n",
+		"away/deeper/g.md":  "# G\n",
+		"away/.hidden/h.md": "# H\n",
+	}, `{}`)
+	s.open("index.md")
+	index := s.uri("index.md")
+	s.diagnosticsFor(index, brokenAre("new/e", "new/deeper/g", "new/.hidden/h", "new/later"))
+	// Outside the vault, then in: one create event, for the folder.
+	outside := filepath.Join(t.TempDir(), "away")
+	if err := os.Rename(filepath.Join(s.root, "away"), outside); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(outside, filepath.Join(s.root, "new")); err != nil {
+		t.Fatal(err)
+	}
+	s.diagnosticsFor(index, brokenAre("new/.hidden/h", "new/later"))
+	writeFiles(t, s.root, map[string]string{"new/later.md": "# Later\n"})
+	s.diagnosticsFor(index, brokenAre("new/.hidden/h"))
+}

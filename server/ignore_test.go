@@ -22,16 +22,6 @@ func TestNewFilesFollowIgnoreRules(t *testing.T) {
 	s.open("index.md")
 	index := s.uri("index.md")
 	s.diagnosticsFor(index, brokenAre("a", "build/b", "templates/t", "x.tmp", "sub/c", "sub/skip", "sub/y.tmp"))
-	write := func(rel, text string) {
-		t.Helper()
-		p := filepath.Join(s.root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	created := func(rels ...string) {
 		t.Helper()
 		var changes []*protocol.FileEvent
@@ -42,18 +32,14 @@ func TestNewFilesFollowIgnoreRules(t *testing.T) {
 	}
 
 	// New files, one event each: only a.md is the vault's.
-	for _, rel := range []string{"a.md", "build/b.md", "templates/t2.md", "x.tmp.md"} {
-		write(rel, "# new\n")
-	}
+	writeFiles(t, s.root, map[string]string{"a.md": "# new\n", "build/b.md": "# new\n", "templates/t2.md": "# new\n", "x.tmp.md": "# new\n"})
 	created("build/b.md", "templates/t2.md", "x.tmp.md", "a.md")
 	s.diagnosticsFor(index, brokenAre("build/b", "templates/t", "x.tmp", "sub/c", "sub/skip", "sub/y.tmp"))
 
 	// A folder moved in, reported once, with a .gitignore of its own: its
 	// rules and the root's apply inside it.
-	write("away/c.md", "# C\n")
-	write("away/skip.md", "# Skip\n")
-	write("away/y.tmp.md", "# Y\n")
-	write("away/.gitignore", "skip.md\n")
+	writeFiles(t, s.root, map[string]string{"away/c.md": "# C\n", "away/skip.md": "# Skip\n", "away/y.tmp.md": "# Y\n",
+		"away/.gitignore": "skip.md\n"})
 	if err := os.Rename(filepath.Join(s.root, "away"), filepath.Join(s.root, "sub")); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +47,7 @@ func TestNewFilesFollowIgnoreRules(t *testing.T) {
 	s.diagnosticsFor(index, brokenAre("build/b", "templates/t", "x.tmp", "sub/skip", "sub/y.tmp"))
 
 	// The globs change: the vault is loaded again, templates/ in it now.
-	write(".rhizome.yaml", "ignore:\n  - build/\n")
+	writeFiles(t, s.root, map[string]string{".rhizome.yaml": "ignore:\n  - build/\n"})
 	s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{
 		{URI: s.uri(".rhizome.yaml"), Type: protocol.FileChangeTypeChanged}}})
 	s.diagnosticsFor(index, brokenAre("build/b", "x.tmp", "sub/skip", "sub/y.tmp"))
@@ -74,9 +60,7 @@ func TestVaultConfigFileChangeApplies(t *testing.T) {
 	s.open("index.md")
 	index := s.uri("index.md")
 	s.diagnosticsFor(index, brokenAre("nowhere"))
-	if err := os.WriteFile(filepath.Join(s.root, ".rhizome.yaml"), []byte("diagnostics:\n  broken-link: off\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, s.root, map[string]string{".rhizome.yaml": "diagnostics:\n  broken-link: off\n"})
 	s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{
 		{URI: s.uri(".rhizome.yaml"), Type: protocol.FileChangeTypeCreated}}})
 	s.diagnosticsFor(index, brokenAre())

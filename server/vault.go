@@ -37,13 +37,17 @@ type vault struct {
 	loaded  atomic.Bool      // its load has ended (until then, nothing of it is published)
 }
 
-// ignored says whether the load leaves out the file or (isDir) folder rel.
-func (v *vault) ignored(rel string, isDir bool) bool {
+// ignoreRules is what the load leaves out by. addVault sets them before the
+// vault is seen; a vault made otherwise (tests) has the rules no setting adds.
+func (v *vault) ignoreRules() *workspace.Ignorer {
 	if ig := v.ignorer.Load(); ig != nil {
-		return ig.Ignored(rel, isDir)
+		return ig
 	}
-	return workspace.NewIgnorer(v.root, nil).Ignored(rel, isDir)
+	return workspace.NewIgnorer(v.root, nil)
 }
+
+// ignored says whether the load leaves out the file or (isDir) folder rel.
+func (v *vault) ignored(rel string, isDir bool) bool { return v.ignoreRules().Ignored(rel, isDir) }
 
 // loading says whether v's index is still being made from its folder:
 // against it most links would look broken, so nothing of it is diagnosed.

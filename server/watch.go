@@ -92,9 +92,7 @@ func (e *engine) fileChanged(path string, deleted bool) {
 	if dir, name := pathpkg.Split(rel); name == ".gitignore" {
 		// Files appearing from now on follow it; those indexed stay until
 		// the next load.
-		if ig := v.ignorer.Load(); ig != nil {
-			ig.Forget(dir)
-		}
+		v.ignoreRules().Forget(dir)
 		return
 	}
 	if e.s.docs.ByPath(path) != nil {
@@ -146,11 +144,7 @@ func (e *engine) addFile(v *vault, rel, path string, size int64) workspace.Chang
 // load reads a vault (its ignore rules, its symlinks), but for the open
 // documents, whose buffers win.
 func (e *engine) addTree(v *vault, rel string) workspace.Changed {
-	ig := v.ignorer.Load()
-	if ig == nil {
-		ig = workspace.NewIgnorer(v.root, nil)
-	}
-	res, err := workspace.ScanFolder(context.Background(), ig, rel)
+	res, err := workspace.ScanFolder(context.Background(), v.ignoreRules(), rel)
 	if err != nil {
 		e.s.log.Warn("reading new folder", zap.String("root", v.root), zap.String("path", rel), zap.Error(err))
 	}
@@ -244,16 +238,10 @@ func (e *engine) watchFolder(ctx context.Context, v *vault) {
 			}
 			if ev.Has(fsnotify.Create) {
 				if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
-					// Files may have landed before the watch did (a folder
-					// moved in, a checkout): index what is there.
+					// Its files may have landed before the watch did (a
+					// folder moved in, a checkout): fileChanged reads what
+					// is there (addTree).
 					add(ev.Name)
-					_ = filepath.WalkDir(ev.Name, func(p string, d fs.DirEntry, err error) error {
-						if err == nil && !d.IsDir() {
-							e.fileChanged(p, false)
-						}
-						return nil
-					})
-					continue
 				}
 			}
 			e.fileChanged(ev.Name, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename))

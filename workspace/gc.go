@@ -217,11 +217,11 @@ func (h *gcHeadroom) fit() bool {
 
 // A load collects at Go's own 100% while the heap live is under
 // loadWideUntil, and at the headroom's percent after: a load's heap is
-// collected again each time it grows by the percent, and at 50% a 10,000-note
-// vault's cold load took 0.97-1.09 s against 0.82-0.91 at 100% (in process,
-// in turn; 1.11-1.27 against 0.72-0.85 s in the server). Past it the extra
-// headroom would be hundreds of megabytes: 100% throughout took a 50,000-note
-// server's peak from 813-851 MB to 942-946 (bench/lsp). A fit that comes late
+// collected again each time it grows by the percent, and at 50% the server's
+// cold load of 10,000 notes took 0.87-0.98 s against 0.70-0.90 (bench/lsp,
+// --runs 4 --sizes 10000, builds in turn). Past it the extra headroom would
+// be hundreds of megabytes: 100% throughout took a 50,000-note server's peak
+// from 813-851 MB to 942-946 (bench/lsp, GOGC=100). A fit that comes late
 // keeps 100% one collection too long, so the heap stays under twice the
 // bound before the percent takes over.
 const (
