@@ -63,8 +63,7 @@ func (e *engine) Initialized(ctx context.Context) {
 		if sess.Client.Configuration {
 			e.pullSettings(ctx)
 		}
-		e.index(ctx, vs)
-		e.watch(ctx, vs)
+		e.index(ctx, vs, e.watch(ctx, vs))
 	})
 }
 
@@ -96,8 +95,10 @@ func (e *engine) addVault(root string, scan bool) *vault {
 	return v
 }
 
-// index loads vaults one after another under one progress report.
-func (e *engine) index(ctx context.Context, vs []*vault) {
+// index loads vaults one after another under one progress report. It ends
+// once the loads are done and watching is in place, so what changes on disk
+// after it is seen (what changes during the loads is applied after them).
+func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGroup) {
 	if len(vs) == 0 {
 		e.status(ctx, "ready", 0)
 		return
@@ -128,7 +129,10 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 			e.showError(fmt.Sprintf("rhizome: cannot index %s: %v", v.root, err))
 			// Its load is over: its open notes are diagnosed against what the
 			// index has, rather than held back as if it were still loading.
-			v.loaded.Store(true)
+			v.mu.Lock()
+			held := v.endLoad()
+			v.mu.Unlock()
+			e.fileEvents(held)
 			continue
 		}
 		for _, prob := range report.Problems {
@@ -137,6 +141,9 @@ func (e *engine) index(ctx context.Context, vs []*vault) {
 		total += report.Notes
 		e.s.log.Info("indexed", zap.String("root", v.root), zap.Int("notes", report.Notes),
 			zap.Int("files", report.Files), zap.Duration("took", time.Since(start)))
+	}
+	if watching != nil {
+		watching.Wait()
 	}
 	p.End(ctx, fmt.Sprintf("%d notes indexed", total))
 	e.status(ctx, "ready", total)
@@ -228,8 +235,7 @@ func (e *engine) vaultFor(path string) (*vault, string) {
 	v := e.addVault(root, marked)
 	if marked {
 		e.s.Go("index", func(ctx context.Context) {
-			e.index(ctx, []*vault{v})
-			e.watch(ctx, []*vault{v})
+			e.index(ctx, []*vault{v}, e.watch(ctx, []*vault{v}))
 		})
 	}
 	rel, _ := v.rel(path)

@@ -124,7 +124,7 @@ func (e *engine) reconfigure() {
 		e.diags.all(v)
 	}
 	if len(reload) > 0 {
-		e.s.Go("index", func(ctx context.Context) { e.index(ctx, reload) })
+		e.s.Go("index", func(ctx context.Context) { e.index(ctx, reload, nil) })
 	}
 }
 

@@ -35,6 +35,49 @@ type vault struct {
 	fileCfg workspace.Config // .rhizome.yaml + detection
 	scan    bool             // false: only open documents, no folder to scan
 	loaded  atomic.Bool      // its load has ended (until then, nothing of it is published)
+
+	// reading counts the loads reading the folder (under mu). The file
+	// events that come meanwhile are held for their end: applied to an
+	// index a load replaces, they would be lost.
+	reading int
+	held    []fileEvent
+}
+
+// fileEvent is a file or folder changed on disk.
+type fileEvent struct {
+	path    string
+	deleted bool
+}
+
+// hold keeps a file event for the end of the load reading v's folder, if one is.
+func (v *vault) hold(path string, deleted bool) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.reading == 0 {
+		return false
+	}
+	v.held = append(v.held, fileEvent{path: path, deleted: deleted})
+	return true
+}
+
+// startLoad says a load reads v's folder from now on.
+func (v *vault) startLoad() {
+	v.mu.Lock()
+	v.reading++
+	v.mu.Unlock()
+}
+
+// endLoad marks v loaded and, when no other load reads its folder, returns
+// the file events held; the caller holds mu.
+func (v *vault) endLoad() []fileEvent {
+	v.loaded.Store(true)
+	v.reading--
+	if v.reading > 0 {
+		return nil
+	}
+	held := v.held
+	v.held = nil
+	return held
 }
 
 // ignoreRules is what the load leaves out by. addVault sets them before the
@@ -95,6 +138,7 @@ func (v *vault) snapshot() *workspace.Snapshot { return v.ix.Load().Snapshot() }
 // written back in the background once the index is in place (counted in
 // work).
 func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progress func(parsed, total int)) (workspace.LoadReport, error) {
+	v.startLoad()
 	cfg := e.effectiveConfig(v)
 	// What appears later is left out by the rules this load leaves out by
 	// (the editor's settings may have come since the vault was added).
@@ -112,8 +156,9 @@ func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progr
 		}
 	}
 	v.ix.Store(ix)
-	v.loaded.Store(true)
+	held := v.endLoad()
 	v.mu.Unlock()
+	e.fileEvents(held)
 	if cache != nil {
 		if err := cache.Err(); err != nil {
 			e.s.log.Warn("note cache", zap.String("root", v.root), zap.Error(err))

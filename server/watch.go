@@ -8,6 +8,7 @@ import (
 	pathpkg "path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/fsnotify/fsnotify"
 	"go.lsp.dev/protocol"
@@ -20,29 +21,41 @@ import (
 // The client watches for us when it can (dynamic registration of
 // workspace/didChangeWatchedFiles); otherwise we watch the folders ourselves.
 
-// watch starts watching the vaults' files.
-func (e *engine) watch(ctx context.Context, vs []*vault) {
+// watch starts watching the vaults' files, before they load: what changes
+// during the loads is held until they end (vault.hold). The wait group is
+// done once the watches are in place.
+func (e *engine) watch(ctx context.Context, vs []*vault) *sync.WaitGroup {
+	watching := &sync.WaitGroup{}
 	if len(vs) == 0 {
-		return
+		return watching
 	}
 	if e.s.Session().Client.WatchedFilesDynamic {
-		e.register(ctx)
-		return
+		// The client answers when its watchers are in place; the load does
+		// not wait for that.
+		e.s.Go("register watchers", e.register)
+		return watching
 	}
 	for _, v := range vs {
-		if v.scan {
-			v := v
-			e.s.Go("watch", func(ctx context.Context) { e.watchFolder(ctx, v) })
+		if !v.scan {
+			continue
+		}
+		watching.Add(1)
+		if !e.s.Go("watch", func(ctx context.Context) { e.watchFolder(ctx, v, watching.Done) }) {
+			watching.Done()
 		}
 	}
+	return watching
 }
 
 // register asks the client to watch every file once; the pattern covers
 // images too, since notes link to them.
 func (e *engine) register(ctx context.Context) {
+	// Not held while the client answers: the loads take e.mu meanwhile.
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.registered {
+	registered := e.registered
+	e.registered = true
+	e.mu.Unlock()
+	if registered {
 		return
 	}
 	params := &protocol.RegistrationParams{Registrations: []protocol.Registration{{
@@ -54,9 +67,10 @@ func (e *engine) register(ctx context.Context) {
 	}}}
 	if _, err := e.s.conn.Call(ctx, protocol.MethodClientRegisterCapability, params, nil); err != nil {
 		e.s.log.Warn("registering file watchers", zap.Error(err))
-		return
+		e.mu.Lock()
+		e.registered = false
+		e.mu.Unlock()
 	}
-	e.registered = true
 }
 
 // didChangeWatchedFiles applies file events from the client.
@@ -71,6 +85,13 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, p *protocol.DidChang
 	return nil
 }
 
+// fileEvents applies file events held during a load.
+func (e *engine) fileEvents(evs []fileEvent) {
+	for _, ev := range evs {
+		e.fileChanged(ev.path, ev.deleted)
+	}
+}
+
 // fileChanged updates the index for a file changed on disk. An open
 // document's buffer wins over the disk until it is closed.
 func (e *engine) fileChanged(path string, deleted bool) {
@@ -82,7 +103,7 @@ func (e *engine) fileChanged(path string, deleted bool) {
 			break
 		}
 	}
-	if v == nil || rel == "" {
+	if v == nil || rel == "" || v.hold(path, deleted) {
 		return
 	}
 	if rel == workspace.ConfigFileName {
@@ -203,10 +224,12 @@ func (e *engine) reloadConfig(v *vault) {
 }
 
 // watchFolder watches v's folders with fsnotify (one watch per folder; new
-// folders are added as they appear) until ctx ends.
-func (e *engine) watchFolder(ctx context.Context, v *vault) {
+// folders are added as they appear) until ctx ends; watching is called once
+// the folders there at its start are watched.
+func (e *engine) watchFolder(ctx context.Context, v *vault, watching func()) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
+		watching()
 		e.s.log.Warn("file watcher", zap.Error(err))
 		return
 	}
@@ -226,6 +249,7 @@ func (e *engine) watchFolder(ctx context.Context, v *vault) {
 		})
 	}
 	add(v.root)
+	watching()
 	for {
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,54 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// A file that appears while its vault loads, after the load listed the
+// folder, is in the index once the load ends: its event is held for then,
+// where applied to the index the load replaces it was lost.
+func TestFileEventDuringLoadIsKept(t *testing.T) {
+	files := map[string]string{}
+	// Enough notes for the load to report progress, which is after the
+	// scan: the file written then is not in the load's list.
+	for i := range 300 {
+		files[fmt.Sprintf("n%03d.md", i)] = "# N\n"
+	}
+	root := writeVault(t, files)
+	h := newHarness(t, withRealEngine(), func(o *Options) { o.NoCache = true })
+	if _, err := h.call("initialize", map[string]any{"processId": nil, "capabilities": map[string]any{}}); err != nil {
+		t.Fatal(err)
+	}
+	e := h.srv.ws
+	v := e.addVault(root, true)
+	// The first load, and a second (a change of the ignore globs loads the
+	// vault again while its index serves).
+	for _, name := range []string{"late.md", "later.md"} {
+		var once sync.Once
+		_, err := e.load(context.Background(), v, &sync.WaitGroup{}, func(int, int) {
+			once.Do(func() {
+				path := filepath.Join(root, name)
+				if err := os.WriteFile(path, []byte("# Late\n"), 0o644); err != nil {
+					t.Error(err)
+				}
+				e.fileChanged(path, false)
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap := v.snapshot()
+		if snap.File(name) == nil {
+			t.Errorf("%s, written during a load, is not in the index after it", name)
+		}
+		if snap.File("n000.md") == nil {
+			t.Error("the load's own notes are missing")
+		}
+		snap.Release()
+	}
+}
