@@ -65,3 +65,57 @@ func TestVaultConfigFileChangeApplies(t *testing.T) {
 		{URI: s.uri(".rhizome.yaml"), Type: protocol.FileChangeTypeCreated}}})
 	s.diagnosticsFor(index, brokenAre())
 }
+
+// A .gitignore written, changed or deleted while the server runs applies to
+// the files already indexed too, as the next start would: the notes it now
+// leaves out go, those it lets in come back; an open note stays.
+func TestGitignoreChangeAppliesToIndexedFiles(t *testing.T) {
+	s := startSession(t, map[string]string{
+		"index.md":       "# Index\n\n[[build/b]] [[sub/c]] [[sub/d]] [[sub/open]]\n",
+		"build/b.md":     "# B\n",
+		"sub/c.md":       "# C\n",
+		"sub/d.md":       "# D\n",
+		"sub/open.md":    "# Open\n",
+		"sub/.gitignore": "d.md\n",
+	}, clientWatches)
+	s.open("index.md")
+	s.open("sub/open.md")
+	index := s.uri("index.md")
+	s.diagnosticsFor(index, brokenAre("sub/d"))
+	event := func(rel string, typ protocol.FileChangeType) {
+		t.Helper()
+		s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{
+			{URI: s.uri(rel), Type: typ}}})
+	}
+
+	writeFiles(t, s.root, map[string]string{".gitignore": "build/\nopen.md\n"})
+	event(".gitignore", protocol.FileChangeTypeCreated)
+	s.diagnosticsFor(index, brokenAre("build/b", "sub/d"))
+
+	writeFiles(t, s.root, map[string]string{"sub/.gitignore": "c.md\n"})
+	event("sub/.gitignore", protocol.FileChangeTypeChanged)
+	s.diagnosticsFor(index, brokenAre("build/b", "sub/c"))
+
+	if err := os.Remove(filepath.Join(s.root, ".gitignore")); err != nil {
+		t.Fatal(err)
+	}
+	event(".gitignore", protocol.FileChangeTypeDeleted)
+	s.diagnosticsFor(index, brokenAre("sub/c"))
+}
+
+// The server's own watcher (an editor that does not watch for it) applies a
+// changed .gitignore too, and watches the folders it no longer leaves out.
+func TestOwnWatcherFollowsGitignore(t *testing.T) {
+	s := startSession(t, map[string]string{
+		".gitignore": "build/\n",
+		"index.md":   "# Index\n\n[[build/b]] [[build/n]]\n",
+		"build/b.md": "# B\n",
+	}, `{}`)
+	s.open("index.md")
+	index := s.uri("index.md")
+	s.diagnosticsFor(index, brokenAre("build/b", "build/n"))
+	writeFiles(t, s.root, map[string]string{".gitignore": "# nothing\n"})
+	s.diagnosticsFor(index, brokenAre("build/n"))
+	writeFiles(t, s.root, map[string]string{"build/n.md": "# N\n"})
+	s.diagnosticsFor(index, brokenAre())
+}

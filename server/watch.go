@@ -111,9 +111,7 @@ func (e *engine) fileChanged(path string, deleted bool) {
 		return
 	}
 	if dir, name := pathpkg.Split(rel); name == ".gitignore" {
-		// Files appearing from now on follow it; those indexed stay until
-		// the next load.
-		v.ignoreRules().Forget(dir)
+		e.diags.schedule(v, e.gitignoreChanged(v, dir))
 		return
 	}
 	if e.s.docs.ByPath(path) != nil {
@@ -197,6 +195,11 @@ func (e *engine) removeTree(v *vault, rel string) workspace.Changed {
 		}
 	}
 	snap.Release()
+	return e.removeFiles(v, paths)
+}
+
+// removeFiles removes the vault's files paths from its index.
+func (e *engine) removeFiles(v *vault, paths []string) workspace.Changed {
 	changed := workspace.Changed{}
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -269,6 +272,10 @@ func (e *engine) watchFolder(ctx context.Context, v *vault, watching func()) {
 				}
 			}
 			e.fileChanged(ev.Name, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename))
+			if filepath.Base(ev.Name) == ".gitignore" {
+				// The folders it no longer leaves out are watched from now on.
+				add(filepath.Dir(ev.Name))
+			}
 		}
 	}
 }

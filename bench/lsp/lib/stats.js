@@ -13,7 +13,10 @@ function summary(xs) {
 	if (!xs || !xs.length) {
 		return null;
 	}
-	return { n: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), max: Math.max(...xs) };
+	const max = Math.max(...xs);
+	// maxAt: which request was the slowest (0 is the first of its loop), to
+	// tell a cold first request from an outlier in the middle.
+	return { n: xs.length, p50: percentile(xs, 50), p95: percentile(xs, 95), max, maxAt: xs.indexOf(max) };
 }
 
 module.exports = { percentile, summary };

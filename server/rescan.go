@@ -1,0 +1,59 @@
+package server
+
+import (
+	"context"
+	"maps"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
+)
+
+// gitignoreChanged applies a .gitignore of the vault folder dir that was
+// written, created or deleted: the files it now leaves out leave the index
+// and those it lets in come, as the next start would have them.
+func (e *engine) gitignoreChanged(v *vault, dir string) workspace.Changed {
+	dir = strings.Trim(dir, "/")
+	v.ignoreRules().Forget(dir)
+	return e.rescan(v, dir)
+}
+
+// rescan makes the index's files below the vault folder rel ("" for the
+// root) those a load would read there now, but for the open documents,
+// which stay as their buffers say.
+func (e *engine) rescan(v *vault, rel string) workspace.Changed {
+	res, err := workspace.ScanFolder(context.Background(), v.ignoreRules(), rel)
+	if err != nil {
+		// Nothing is removed on a folder that could not be read.
+		e.s.log.Warn("reading folder again", zap.String("root", v.root), zap.String("path", rel), zap.Error(err))
+		return nil
+	}
+	for _, p := range res.Problems {
+		e.s.log.Warn("reading folder again", zap.String("root", v.root), zap.String("path", p.Path), zap.Error(p.Err))
+	}
+	listed := make(map[string]bool, len(res.Files))
+	for _, f := range res.Files {
+		listed[f.Path] = true
+	}
+	snap := v.snapshot()
+	indexed := map[string]bool{}
+	var gone []string
+	for _, f := range snap.Files() {
+		if rel != "" && f.Path != rel && !strings.HasPrefix(f.Path, rel+"/") {
+			continue
+		}
+		indexed[f.Path] = true
+		if !listed[f.Path] && e.s.docs.ByPath(v.abs(f.Path)) == nil {
+			gone = append(gone, f.Path)
+		}
+	}
+	snap.Release()
+	changed := e.removeFiles(v, gone)
+	for _, f := range res.Files {
+		if !indexed[f.Path] && e.s.docs.ByPath(f.Abs) == nil {
+			maps.Copy(changed, e.addFile(v, f.Path, f.Abs, f.Size))
+		}
+	}
+	return changed
+}
