@@ -312,6 +312,13 @@ check(`diagnosticMode openFilesOnly, set at run time, takes back the diagnostics
 check(`... and leaves those of the open ${t.broken.file}`, dm.open_kept > 0, `open note's diagnostics: ${dm.open_kept}`);
 check('... and diagnosticMode workspace sends them again', dm.back === true, `back: ${dm.back}`);
 
+// Files changed on disk beside the editor, seen by the server's own watcher.
+const fd = r.files_on_disk ?? {};
+check(`a link to a note nowhere, added to ${t.broken.file}, is broken`, fd.broken === true, `broken: ${fd.broken}`);
+check('... resolves once the note is written on disk into a new folder', fd.written === true, `resolved: ${fd.written}`);
+check('... is broken again once a .gitignore leaves that folder out', fd.ignored === true, `broken: ${fd.ignored}`);
+check('... and resolves again once the .gitignore is put back', fd.restored === true, `resolved: ${fd.restored}`);
+
 // A Lua error in a callback (a handler, an autocommand) does not stop the script, but the user
 // sees it: none may appear.
 if (outputFile) {

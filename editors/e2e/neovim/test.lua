@@ -848,6 +848,55 @@ step("diagnostic mode", function()
   end, 50)
 end)
 
+-- 8. Files changed on disk beside the editor (git, a sync client), which Neovim 0.7 does not watch
+-- for a server (rhizome's own watcher does): a link to a note nowhere is broken; the note written
+-- into a new folder, it resolves; a .gitignore that leaves that folder out, it is broken again
+-- with no restart; the .gitignore put back as it was, it resolves again. The garden and the
+-- buffer are left as found.
+step("files on disk", function()
+  local bufnr = buf_of(targets.broken.file)
+  assert(bufnr ~= -1 and vim.api.nvim_buf_is_loaded(bufnr), "no buffer of " .. targets.broken.file)
+  local name, folder = "rhizome-e2e-probe", "rhizome-e2e-probe-dir"
+  local last = vim.api.nvim_buf_line_count(bufnr)
+  vim.api.nvim_buf_set_lines(bufnr, last, last, false, { "", "[[" .. name .. "]]" })
+  local line = last + 1
+  local function broken()
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      -- 0.7 keeps the LSP code in user_data only.
+      local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+      if d.lnum == line and code == "broken-link" then
+        return true
+      end
+    end
+    return false
+  end
+  local function resolved()
+    return not broken()
+  end
+  local fd = {}
+  out.files_on_disk = fd
+  fd.broken = vim.wait(timeout, broken, 50)
+  local dir = abs(folder)
+  vim.fn.mkdir(dir, "p")
+  -- Published: the garden publishes only what says so, and links to the rest are flagged too.
+  vim.fn.writefile({ "---", "publish: true", "---", "# Probe" }, dir .. "/" .. name .. ".md")
+  fd.written = vim.wait(timeout, resolved, 50)
+  local gitignore = abs(".gitignore")
+  local before = vim.fn.filereadable(gitignore) == 1 and vim.fn.readfile(gitignore, "b") or nil
+  local rules = vim.deepcopy(before or {})
+  table.insert(rules, folder .. "/")
+  vim.fn.writefile(rules, gitignore)
+  fd.ignored = vim.wait(timeout, broken, 50)
+  if before then
+    vim.fn.writefile(before, gitignore, "b")
+  else
+    os.remove(gitignore)
+  end
+  fd.restored = vim.wait(timeout, resolved, 50)
+  vim.fn.delete(dir, "rf")
+  vim.api.nvim_buf_set_lines(bufnr, last, last + 2, false, {})
+end)
+
 step("shutdown", function()
   for _, c in ipairs(require("rhizome").clients()) do
     vim.lsp.stop_client(c.id)
