@@ -3,6 +3,7 @@ package server
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -101,6 +102,17 @@ func TestGitignoreChangeAppliesToIndexedFiles(t *testing.T) {
 	}
 	event(".gitignore", protocol.FileChangeTypeDeleted)
 	s.diagnosticsFor(index, brokenAre("sub/c"))
+
+	// The folder deleted with its .gitignore, of which the editor reports
+	// only the .gitignore: its notes go, but the open one.
+	if err := os.RemoveAll(filepath.Join(s.root, "sub")); err != nil {
+		t.Fatal(err)
+	}
+	event("sub/.gitignore", protocol.FileChangeTypeDeleted)
+	s.diagnosticsFor(index, brokenAre("sub/c", "sub/d"))
+	if logs := s.logs.String(); strings.Contains(logs, "reading folder again") {
+		t.Errorf("a folder gone with its .gitignore was logged as unreadable:\n%s", logs)
+	}
 }
 
 // The server's own watcher (an editor that does not watch for it) applies a

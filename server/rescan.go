@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"maps"
 	"strings"
 
@@ -24,7 +26,11 @@ func (e *engine) gitignoreChanged(v *vault, dir string) workspace.Changed {
 // which stay as their buffers say.
 func (e *engine) rescan(v *vault, rel string) workspace.Changed {
 	res, err := workspace.ScanFolder(context.Background(), v.ignoreRules(), rel)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// The folder went with its .gitignore: nothing of it stays.
+		res = workspace.ScanResult{}
+	case err != nil:
 		// Nothing is removed on a folder that could not be read.
 		e.s.log.Warn("reading folder again", zap.String("root", v.root), zap.String("path", rel), zap.Error(err))
 		return nil
