@@ -41,6 +41,10 @@ type vault struct {
 	// index a load replaces, they would be lost.
 	reading int
 	held    []fileEvent
+
+	// newFolders watches the folders the client reported created (under
+	// the engine's mu; nil until one is).
+	newFolders *folderWatcher
 }
 
 // fileEvent is a file or folder changed on disk.

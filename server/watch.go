@@ -2,15 +2,12 @@ package server
 
 import (
 	"context"
-	"io/fs"
 	"maps"
 	"os"
 	pathpkg "path"
-	"path/filepath"
 	"strings"
 	"sync"
 
-	"github.com/fsnotify/fsnotify"
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
@@ -80,9 +77,34 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, p *protocol.DidChang
 		if err != nil {
 			continue
 		}
+		if c.Type == protocol.FileChangeTypeCreated {
+			s.ws.watchIfNewFolder(path)
+		}
 		s.ws.fileChanged(path, c.Type == protocol.FileChangeTypeDeleted)
 	}
 	return nil
+}
+
+// watchIfNewFolder watches path when it is a folder of a vault that the
+// vault does not leave out (watchNewFolder says why).
+func (e *engine) watchIfNewFolder(path string) {
+	v, rel := e.vaultHolding(path)
+	if v == nil || rel == "" || !v.scan {
+		return
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() && !v.ignored(rel, true) {
+		e.watchNewFolder(v, path)
+	}
+}
+
+// vaultHolding is the vault whose folder holds path, and path in it.
+func (e *engine) vaultHolding(path string) (*vault, string) {
+	for _, v := range e.allVaults() {
+		if rel, ok := v.rel(path); ok {
+			return v, rel
+		}
+	}
+	return nil, ""
 }
 
 // fileEvents applies file events held during a load.
@@ -95,14 +117,7 @@ func (e *engine) fileEvents(evs []fileEvent) {
 // fileChanged updates the index for a file changed on disk. An open
 // document's buffer wins over the disk until it is closed.
 func (e *engine) fileChanged(path string, deleted bool) {
-	var v *vault
-	var rel string
-	for _, c := range e.allVaults() {
-		if r, ok := c.rel(path); ok {
-			v, rel = c, r
-			break
-		}
-	}
+	v, rel := e.vaultHolding(path)
 	if v == nil || rel == "" || v.hold(path, deleted) {
 		return
 	}
@@ -224,58 +239,4 @@ func (e *engine) reloadConfig(v *vault) {
 	v.fileCfg = cfg
 	e.mu.Unlock()
 	e.reconfigure()
-}
-
-// watchFolder watches v's folders with fsnotify (one watch per folder; new
-// folders are added as they appear) until ctx ends; watching is called once
-// the folders there at its start are watched.
-func (e *engine) watchFolder(ctx context.Context, v *vault, watching func()) {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		watching()
-		e.s.log.Warn("file watcher", zap.Error(err))
-		return
-	}
-	defer w.Close()
-	add := func(root string) {
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || !d.IsDir() {
-				return nil
-			}
-			if rel, ok := v.rel(p); ok && rel != "." && v.ignored(rel, true) {
-				return filepath.SkipDir
-			}
-			if err := w.Add(p); err != nil {
-				e.s.log.Debug("watch", zap.String("dir", p), zap.Error(err))
-			}
-			return nil
-		})
-	}
-	add(v.root)
-	watching()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case err := <-w.Errors:
-			e.s.log.Debug("file watcher", zap.Error(err))
-		case ev, ok := <-w.Events:
-			if !ok {
-				return
-			}
-			if ev.Has(fsnotify.Create) {
-				if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
-					// Its files may have landed before the watch did (a
-					// folder moved in, a checkout): fileChanged reads what
-					// is there (addTree).
-					add(ev.Name)
-				}
-			}
-			e.fileChanged(ev.Name, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename))
-			if filepath.Base(ev.Name) == ".gitignore" {
-				// The folders it no longer leaves out are watched from now on.
-				add(filepath.Dir(ev.Name))
-			}
-		}
-	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"go.lsp.dev/protocol"
 )
 
 // A file that appears while its vault loads, after the load listed the
@@ -51,4 +53,29 @@ func TestFileEventDuringLoadIsKept(t *testing.T) {
 		}
 		snap.Release()
 	}
+}
+
+// A client that watches files for the server but not the folders that
+// appear after it registered its watchers (eglot watches the folders its
+// project's files were in then) reports a new folder once, empty: the
+// server watches it itself, and sees the notes put in it and in the folders
+// made below it.
+func TestClientReportedFolderIsWatched(t *testing.T) {
+	s := startSession(t, map[string]string{"index.md": "# Index\n\n[[new/a]] [[new/deeper/b]]\n"}, clientWatches)
+	s.open("index.md")
+	index := s.uri("index.md")
+	s.diagnosticsFor(index, brokenAre("new/a", "new/deeper/b"))
+	if err := os.Mkdir(filepath.Join(s.root, "new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{
+		{URI: s.uri("new"), Type: protocol.FileChangeTypeCreated}}})
+	// The notification is handled before the next message is read.
+	if _, err := s.call(protocol.MethodWorkspaceSymbol, protocol.WorkspaceSymbolParams{Query: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, s.root, map[string]string{"new/a.md": "# A\n"})
+	s.diagnosticsFor(index, brokenAre("new/deeper/b"))
+	writeFiles(t, s.root, map[string]string{"new/deeper/b.md": "# B\n"})
+	s.diagnosticsFor(index, brokenAre())
 }

@@ -146,5 +146,12 @@ check(`eglot's completion of [[${t.headingLink?.target}#^ writes a new block id;
   !bf.error && !!blockLink && blockLink[1] === t.headingLink?.target && bf.after === `${bf.before} ^${blockLink[2]}`,
   `error: ${JSON.stringify(bf.error)}, link line ${JSON.stringify(bf.link_line)}, paragraph after ${JSON.stringify(bf.after)}`);
 
+// Files changed on disk beside the editor, through the watchers eglot keeps for the server.
+const fd = r.files_on_disk ?? {};
+check(`a link to a note nowhere, added to ${t.link.file}, is broken`, fd.broken === true, `broken: ${fd.broken}`);
+check('... resolves once the note is written on disk into a folder made a moment before', fd.written === true, `resolved: ${fd.written}`);
+check('... is broken again once a .gitignore leaves that folder out', fd.ignored === true, `broken: ${fd.ignored}`);
+check('... and resolves again once the .gitignore is put back', fd.restored === true, `resolved: ${fd.restored}`);
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -27,7 +27,8 @@ node "$here/../pick-targets.mjs" "$work/garden" > "$work/targets.json" || die "c
 export RHIZOME_BIN RHIZOME_E2E_GARDEN="$work/garden" RHIZOME_E2E_TARGETS="$work/targets.json" RHIZOME_E2E_OUT="$work/results.json"
 export HOME="$work/home"; mkdir -p "$HOME"
 set +e
-timeout 120 emacs --batch -q -l "$here/test.el" > "$work/emacs.out" 2>&1
+# stdin is empty: batch mode reads events (the file notifications, step 10) from it too.
+timeout 120 emacs --batch -q -l "$here/test.el" < /dev/null > "$work/emacs.out" 2>&1
 rc=$?
 node "$here/check.mjs" "$work/targets.json" "$work/results.json"
 check=$?

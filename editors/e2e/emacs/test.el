@@ -40,6 +40,16 @@
     (unless ok (error "timed out after %ss waiting for %s" rz-timeout what))
     ok))
 
+(defun rz-wait-notified (pred what)
+  "`rz-wait', with file notifications delivered as an interactive Emacs delivers them:
+they are special events, which batch mode reads only when asked for an event."
+  (let ((deadline (+ (float-time) rz-timeout)) ok)
+    (while (and (not (setq ok (funcall pred))) (< (float-time) deadline))
+      (read-event nil nil 0.05)
+      (accept-process-output nil 0.05))
+    (unless ok (error "timed out after %ss waiting for %s" rz-timeout what))
+    ok))
+
 (defun rz-goto (line col-byte)
   "Point at 0-based LINE and UTF-8 byte column COL-BYTE of the current buffer."
   (goto-char (point-min))
@@ -380,6 +390,53 @@ server of the buffer's edits."
                           (before . ,(nth para lines))
                           (after . ,(funcall after))
                           (link_line . ,(rz-line-of (current-buffer) link-line))))))))
+        ;; 10. Files changed on disk beside the editor (git, a sync client), which eglot
+        ;; watches for the server (it registers its watchers): a link to a note nowhere,
+        ;; added at the end of the link note, is broken; the note written into a folder made
+        ;; a moment before, it resolves; a .gitignore that leaves the folder out, it is broken again with no
+        ;; restart; the .gitignore put back as it was, it resolves again. Published notes: a
+        ;; garden that publishes only what says so flags links to the rest too.
+        (rz-step "files on disk"
+          (let* ((probe "rhizome-e2e-probe")
+                 (folder (expand-file-name (concat probe "-dir") garden))
+                 (gitignore (expand-file-name ".gitignore" garden))
+                 (before (and (file-exists-p gitignore)
+                              (with-temp-buffer (insert-file-contents-literally gitignore) (buffer-string))))
+                 (start (progn (goto-char (point-max)) (point)))
+                 (line (progn (insert "\n\n[[" probe "]]") (1- (line-number-at-pos))))
+                 (broken (lambda ()
+                           (save-excursion
+                             (goto-char (point-min))
+                             (forward-line line)
+                             (seq-find (lambda (d) (string-match-p "no note or file" (flymake-diagnostic-text d)))
+                                       (flymake-diagnostics (line-beginning-position) (line-end-position))))))
+                 (resolved (lambda () (not (funcall broken))))
+                 (seen (lambda (pred) (condition-case nil (progn (rz-wait-notified pred "the link's diagnostic") t) (error nil))))
+                 (result (list)))
+            (eglot--signal-textDocument/didChange)
+            (push (cons 'broken (funcall seen broken)) result)
+            ;; The folder first, reported on its own (eglot watches no folder made after it
+            ;; registered its watchers: the server must), then the note in it.
+            (make-directory folder t)
+            (let ((until (+ (float-time) 1)))
+              (while (< (float-time) until)
+                (read-event nil nil 0.05)
+                (accept-process-output nil 0.05)))
+            (with-temp-file (expand-file-name (concat probe ".md") folder)
+              (insert "---\npublish: true\n---\n# Probe\n"))
+            (push (cons 'written (funcall seen resolved)) result)
+            (with-temp-file gitignore
+              (when before (insert before))
+              (insert "\n" probe "-dir/\n"))
+            (push (cons 'ignored (funcall seen broken)) result)
+            (if before
+                (with-temp-file gitignore (insert before))
+              (delete-file gitignore))
+            (push (cons 'restored (funcall seen resolved)) result)
+            (delete-directory folder t)
+            (delete-region start (point-max))
+            (eglot--signal-textDocument/didChange)
+            (rz-put 'files_on_disk result)))
         (ignore-errors (eglot-shutdown (eglot-current-server)))
         (rz-finish 0))
     (error (push (format "fatal: %s" (error-message-string err)) rz-errors)
