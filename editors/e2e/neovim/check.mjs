@@ -318,6 +318,13 @@ check(`a link to a note nowhere, added to ${t.broken.file}, is broken`, fd.broke
 check('... resolves once the note is written on disk into a new folder', fd.written === true, `resolved: ${fd.written}`);
 check('... is broken again once a .gitignore leaves that folder out', fd.ignored === true, `broken: ${fd.ignored}`);
 check('... and resolves again once the .gitignore is put back', fd.restored === true, `resolved: ${fd.restored}`);
+check('... is broken again once the folder is deleted on disk', fd.deleted === true, `broken: ${fd.deleted}`);
+if (fd.config_skipped) {
+  console.log('skip .rhizome.yaml reload: the garden\'s .rhizome.yaml has a diagnostics section already');
+} else {
+  check('... is not flagged once .rhizome.yaml turns broken-link off on disk', fd.config_off === true, `not flagged: ${fd.config_off}`);
+  check('... and is flagged again once .rhizome.yaml is put back', fd.config_back === true, `flagged: ${fd.config_back}`);
+}
 
 // A Lua error in a callback (a handler, an autocommand) does not stop the script, but the user
 // sees it: none may appear.

@@ -851,7 +851,8 @@ end)
 -- 8. Files changed on disk beside the editor (git, a sync client), which Neovim 0.7 does not watch
 -- for a server (rhizome's own watcher does): a link to a note nowhere is broken; the note written
 -- into a new folder, it resolves; a .gitignore that leaves that folder out, it is broken again
--- with no restart; the .gitignore put back as it was, it resolves again. The garden and the
+-- with no restart; the .gitignore put back as it was, it resolves again; the folder deleted, it
+-- is broken; broken-link turned off in .rhizome.yaml, it is not flagged. The garden and the
 -- buffer are left as found.
 step("files on disk", function()
   local bufnr = buf_of(targets.broken.file)
@@ -894,6 +895,29 @@ step("files on disk", function()
   end
   fd.restored = vim.wait(timeout, resolved, 50)
   vim.fn.delete(dir, "rf")
+  fd.deleted = vim.wait(timeout, broken, 50)
+  -- The vault's .rhizome.yaml turns broken-link off: the link is no longer flagged; put back as it
+  -- was, it is again. Skipped where the file already has a diagnostics section.
+  local config = abs(".rhizome.yaml")
+  local config_before = vim.fn.filereadable(config) == 1 and vim.fn.readfile(config, "b") or nil
+  for _, l in ipairs(config_before or {}) do
+    if l:match("^diagnostics:") then
+      fd.config_skipped = true
+    end
+  end
+  if not fd.config_skipped then
+    local lines = vim.deepcopy(config_before or {})
+    table.insert(lines, "diagnostics:")
+    table.insert(lines, "  broken-link: off")
+    vim.fn.writefile(lines, config)
+    fd.config_off = vim.wait(timeout, resolved, 50)
+    if config_before then
+      vim.fn.writefile(config_before, config, "b")
+    else
+      os.remove(config)
+    end
+    fd.config_back = vim.wait(timeout, broken, 50)
+  end
   vim.api.nvim_buf_set_lines(bufnr, last, last + 2, false, {})
 end)
 

@@ -1400,8 +1400,9 @@ try {
   // 7. Files changed on disk beside the editor (git, a sync client), seen through the watcher the
   // server registers with VS Code: a new note's link to a note nowhere is listed in Problems; the
   // note written into a new folder, the problem goes; a .gitignore that leaves that folder out
-  // brings it back with no restart; the .gitignore put back as it was, it goes again. Published
-  // notes: a garden that publishes only what says so flags links to the rest too.
+  // brings it back with no restart; the .gitignore put back as it was, it goes again; the folder
+  // deleted, it comes back; broken-link turned off in .rhizome.yaml, it goes. Published notes: a
+  // garden that publishes only what says so flags links to the rest too.
   {
     const probe = 'rhizome-e2e-probe';
     const folder = path.join(garden, `${probe}-dir`);
@@ -1436,6 +1437,19 @@ try {
     else fs.rmSync(gitignore);
     check('... and goes again once the .gitignore is put back', await until(false));
     fs.rmSync(folder, { recursive: true });
+    check('... and comes back once that folder is deleted on disk', await until(true));
+    // The vault's .rhizome.yaml turns broken-link off, then is put back as it was (skipped where
+    // it has a diagnostics section already).
+    const config = path.join(garden, '.rhizome.yaml');
+    const configBefore = fs.existsSync(config) ? fs.readFileSync(config) : null;
+    if (needs("the garden's .rhizome.yaml has no diagnostics section (for the reload below)",
+      !(configBefore && /^diagnostics:/m.test(configBefore.toString('utf8'))))) {
+      fs.writeFileSync(config, Buffer.concat([configBefore ?? Buffer.alloc(0), Buffer.from('\ndiagnostics:\n  broken-link: off\n')]));
+      check('... and goes once .rhizome.yaml turns broken-link off on disk', await until(false));
+      if (configBefore) fs.writeFileSync(config, configBefore);
+      else fs.rmSync(config);
+      check('... and comes back once .rhizome.yaml is put back', await until(true));
+    }
     fs.rmSync(path.join(garden, linking));
   }
 
