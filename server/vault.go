@@ -41,6 +41,10 @@ type vault struct {
 	// index a load replaces, they would be lost.
 	reading int
 	held    []fileEvent
+	// loadGen numbers the loads as they start (under mu): only the last
+	// one started swaps its index in, so a load that started on older
+	// settings and ends later does not undo a newer one.
+	loadGen uint64
 
 	// newFolders watches the folders the client reported created (under
 	// the engine's mu; nil until one is).
@@ -64,11 +68,14 @@ func (v *vault) hold(path string, deleted bool) bool {
 	return true
 }
 
-// startLoad says a load reads v's folder from now on.
-func (v *vault) startLoad() {
+// startLoad says a load reads v's folder from now on; it returns the
+// load's number.
+func (v *vault) startLoad() uint64 {
 	v.mu.Lock()
+	defer v.mu.Unlock()
 	v.reading++
-	v.mu.Unlock()
+	v.loadGen++
+	return v.loadGen
 }
 
 // endLoad marks v loaded and, when no other load reads its folder, returns
@@ -142,7 +149,7 @@ func (v *vault) snapshot() *workspace.Snapshot { return v.ix.Load().Snapshot() }
 // written back in the background once the index is in place (counted in
 // work).
 func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progress func(parsed, total int)) (workspace.LoadReport, error) {
-	v.startLoad()
+	gen := v.startLoad()
 	cfg := e.effectiveConfig(v)
 	// What appears later is left out by the rules this load leaves out by
 	// (the editor's settings may have come since the vault was added).
@@ -154,15 +161,22 @@ func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progr
 		return report, err
 	}
 	v.mu.Lock()
-	for _, d := range e.s.Documents() {
-		if rel, ok := v.rel(d.Path); ok && d.Path != "" && workspace.IsNotePath(rel) {
-			ix.SetNote(e.parser.Parse(rel, d.Text, d.Version))
+	latest := gen == v.loadGen
+	if latest {
+		for _, d := range e.s.Documents() {
+			if rel, ok := v.rel(d.Path); ok && d.Path != "" && workspace.IsNotePath(rel) {
+				ix.SetNote(e.parser.Parse(rel, d.Text, d.Version))
+			}
 		}
+		v.ix.Store(ix)
 	}
-	v.ix.Store(ix)
 	held := v.endLoad()
 	v.mu.Unlock()
 	e.fileEvents(held)
+	if !latest {
+		e.s.log.Info("load superseded", zap.String("root", v.root), zap.String("why", "a load on newer settings started after it"))
+		return report, nil
+	}
 	if cache != nil {
 		if err := cache.Err(); err != nil {
 			e.s.log.Warn("note cache", zap.String("root", v.root), zap.Error(err))

@@ -79,3 +79,53 @@ func TestClientReportedFolderIsWatched(t *testing.T) {
 	writeFiles(t, s.root, map[string]string{"new/deeper/b.md": "# B\n"})
 	s.diagnosticsFor(index, brokenAre())
 }
+
+// Two loads of one vault at once (its ignore globs changed twice in a
+// row): the one started last, on the newer settings, is the index that
+// stays, even when the older one ends after it.
+func TestNewerLoadWins(t *testing.T) {
+	files := map[string]string{}
+	for i := range 300 {
+		files[fmt.Sprintf("n%03d.md", i)] = "# N\n"
+		files[fmt.Sprintf("skip/s%03d.md", i)] = "# S\n"
+	}
+	root := writeVault(t, files)
+	h := newHarness(t, withRealEngine(), func(o *Options) { o.NoCache = true })
+	if _, err := h.call("initialize", map[string]any{"processId": nil, "capabilities": map[string]any{}}); err != nil {
+		t.Fatal(err)
+	}
+	e := h.srv.ws
+	v := e.addVault(root, true)
+	newerDone := make(chan struct{})
+	olderDone := make(chan error, 1)
+	var once sync.Once
+	started := make(chan struct{})
+	go func() {
+		_, err := e.load(context.Background(), v, &sync.WaitGroup{}, func(int, int) {
+			once.Do(func() {
+				close(started)
+				<-newerDone // the older load ends after the newer one
+			})
+		})
+		olderDone <- err
+	}()
+	<-started
+	e.mu.Lock()
+	v.fileCfg.Ignore = []string{"skip/"}
+	e.mu.Unlock()
+	if _, err := e.load(context.Background(), v, &sync.WaitGroup{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	close(newerDone)
+	if err := <-olderDone; err != nil {
+		t.Fatal(err)
+	}
+	snap := v.snapshot()
+	defer snap.Release()
+	if snap.File("skip/s000.md") != nil {
+		t.Error("the older load's index, with skip/ in it, replaced the newer one's")
+	}
+	if snap.File("n000.md") == nil {
+		t.Error("the newer load's notes are missing")
+	}
+}
