@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -11,23 +12,36 @@ import (
 	"go.lsp.dev/protocol"
 )
 
-// A file that appears while its vault loads, after the load listed the
-// folder, is in the index once the load ends: its event is held for then,
-// where applied to the index the load replaces it was lost.
-func TestFileEventDuringLoadIsKept(t *testing.T) {
+// manyNotes is n notes named prefix000.md on: enough for a load to report
+// its progress (after the scan), which the tests below do their work in.
+func manyNotes(prefix string, n int) map[string]string {
 	files := map[string]string{}
-	// Enough notes for the load to report progress, which is after the
-	// scan: the file written then is not in the load's list.
-	for i := range 300 {
-		files[fmt.Sprintf("n%03d.md", i)] = "# N\n"
+	for i := range n {
+		files[fmt.Sprintf("%s%03d.md", prefix, i)] = "# N\n"
 	}
+	return files
+}
+
+// loadableVault is a server's engine, initialized, and a vault of files it
+// has not loaded: the tests call engine.load themselves.
+func loadableVault(t *testing.T, files map[string]string) (*engine, *vault) {
+	t.Helper()
 	root := writeVault(t, files)
 	h := newHarness(t, withRealEngine(), func(o *Options) { o.NoCache = true })
 	if _, err := h.call("initialize", map[string]any{"processId": nil, "capabilities": map[string]any{}}); err != nil {
 		t.Fatal(err)
 	}
-	e := h.srv.ws
-	v := e.addVault(root, true)
+	return h.srv.ws, h.srv.ws.addVault(root, true)
+}
+
+// A file that appears while its vault loads, after the load listed the
+// folder, is in the index once the load ends: its event is held for then,
+// where applied to the index the load replaces it was lost.
+func TestFileEventDuringLoadIsKept(t *testing.T) {
+	// Enough notes for the load to report progress, which is after the
+	// scan: the file written then is not in the load's list.
+	e, v := loadableVault(t, manyNotes("n", 300))
+	root := v.root
 	// The first load, and a second (a change of the ignore globs loads the
 	// vault again while its index serves).
 	for _, name := range []string{"late.md", "later.md"} {
@@ -84,18 +98,9 @@ func TestClientReportedFolderIsWatched(t *testing.T) {
 // row): the one started last, on the newer settings, is the index that
 // stays, even when the older one ends after it.
 func TestNewerLoadWins(t *testing.T) {
-	files := map[string]string{}
-	for i := range 300 {
-		files[fmt.Sprintf("n%03d.md", i)] = "# N\n"
-		files[fmt.Sprintf("skip/s%03d.md", i)] = "# S\n"
-	}
-	root := writeVault(t, files)
-	h := newHarness(t, withRealEngine(), func(o *Options) { o.NoCache = true })
-	if _, err := h.call("initialize", map[string]any{"processId": nil, "capabilities": map[string]any{}}); err != nil {
-		t.Fatal(err)
-	}
-	e := h.srv.ws
-	v := e.addVault(root, true)
+	files := manyNotes("n", 300)
+	maps.Copy(files, manyNotes("skip/s", 300))
+	e, v := loadableVault(t, files)
 	newerDone := make(chan struct{})
 	olderDone := make(chan error, 1)
 	var once sync.Once

@@ -882,41 +882,33 @@ step("files on disk", function()
   -- Published: the garden publishes only what says so, and links to the rest are flagged too.
   vim.fn.writefile({ "---", "publish: true", "---", "# Probe" }, dir .. "/" .. name .. ".md")
   fd.written = vim.wait(timeout, resolved, 50)
-  local gitignore = abs(".gitignore")
-  local before = vim.fn.filereadable(gitignore) == 1 and vim.fn.readfile(gitignore, "b") or nil
-  local rules = vim.deepcopy(before or {})
-  table.insert(rules, folder .. "/")
-  vim.fn.writefile(rules, gitignore)
-  fd.ignored = vim.wait(timeout, broken, 50)
-  if before then
-    vim.fn.writefile(before, gitignore, "b")
-  else
-    os.remove(gitignore)
+  -- appended(rel, lines, while_there, after): the garden's file rel with lines added, until
+  -- while_there has waited; then put back as it was (removed if it was not there), and after waits.
+  local function appended(rel, lines, while_there, after)
+    local file = abs(rel)
+    local before = vim.fn.filereadable(file) == 1 and vim.fn.readfile(file, "b") or nil
+    vim.fn.writefile(vim.list_extend(vim.deepcopy(before or {}), lines), file)
+    local a = vim.wait(timeout, while_there, 50)
+    if before then
+      vim.fn.writefile(before, file, "b")
+    else
+      os.remove(file)
+    end
+    return a, vim.wait(timeout, after, 50)
   end
-  fd.restored = vim.wait(timeout, resolved, 50)
+  fd.ignored, fd.restored = appended(".gitignore", { folder .. "/" }, broken, resolved)
   vim.fn.delete(dir, "rf")
   fd.deleted = vim.wait(timeout, broken, 50)
   -- The vault's .rhizome.yaml turns broken-link off: the link is no longer flagged; put back as it
   -- was, it is again. Skipped where the file already has a diagnostics section.
   local config = abs(".rhizome.yaml")
-  local config_before = vim.fn.filereadable(config) == 1 and vim.fn.readfile(config, "b") or nil
-  for _, l in ipairs(config_before or {}) do
+  for _, l in ipairs(vim.fn.filereadable(config) == 1 and vim.fn.readfile(config) or {}) do
     if l:match("^diagnostics:") then
       fd.config_skipped = true
     end
   end
   if not fd.config_skipped then
-    local lines = vim.deepcopy(config_before or {})
-    table.insert(lines, "diagnostics:")
-    table.insert(lines, "  broken-link: off")
-    vim.fn.writefile(lines, config)
-    fd.config_off = vim.wait(timeout, resolved, 50)
-    if config_before then
-      vim.fn.writefile(config_before, config, "b")
-    else
-      os.remove(config)
-    end
-    fd.config_back = vim.wait(timeout, broken, 50)
+    fd.config_off, fd.config_back = appended(".rhizome.yaml", { "diagnostics:", "  broken-link: off" }, resolved, broken)
   end
   vim.api.nvim_buf_set_lines(bufnr, last, last + 2, false, {})
 end)
