@@ -70,14 +70,33 @@ func (e *engine) register(ctx context.Context) {
 	}
 }
 
-// didChangeWatchedFiles applies file events from the client.
+// didChangeWatchedFiles applies file events from the client. VS Code's
+// language client reports a file once per watcher that matches it (the
+// extension's own and the one the server registered: two or three events
+// for one saved note), and a burst (a checkout) can hold several for one
+// path. Only a path's last event says what it is now (fileChanged reads the
+// disk), so each path is applied once, where it last appears.
 func (s *Server) didChangeWatchedFiles(ctx context.Context, p *protocol.DidChangeWatchedFilesParams) error {
-	for _, c := range p.Changes {
+	last := make(map[protocol.DocumentURI]int, len(p.Changes))
+	created := map[protocol.DocumentURI]bool{}
+	for i, c := range p.Changes {
+		if c == nil {
+			continue
+		}
+		last[c.URI] = i
+		if c.Type == protocol.FileChangeTypeCreated {
+			created[c.URI] = true
+		}
+	}
+	for i, c := range p.Changes {
+		if c == nil || last[c.URI] != i {
+			continue
+		}
 		path, err := uriFilename(c.URI)
 		if err != nil {
 			continue
 		}
-		if c.Type == protocol.FileChangeTypeCreated {
+		if created[c.URI] {
 			s.ws.watchIfNewFolder(path)
 		}
 		s.ws.fileChanged(path, c.Type == protocol.FileChangeTypeDeleted)
@@ -117,6 +136,7 @@ func (e *engine) fileEvents(evs []fileEvent) {
 // fileChanged updates the index for a file changed on disk. An open
 // document's buffer wins over the disk until it is closed.
 func (e *engine) fileChanged(path string, deleted bool) {
+	e.s.log.Debug("file changed on disk", zap.String("path", path), zap.Bool("deleted", deleted))
 	v, rel := e.vaultHolding(path)
 	if v == nil || rel == "" || v.hold(path, deleted) {
 		return

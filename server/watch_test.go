@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -132,5 +133,33 @@ func TestNewerLoadWins(t *testing.T) {
 	}
 	if snap.File("n000.md") == nil {
 		t.Error("the newer load's notes are missing")
+	}
+}
+
+// The events of one notification are applied once per path, as its last
+// says: VS Code sends two or three for each saved note (one per watcher),
+// which were each read and parsed. An entry that is null is passed over.
+func TestWatchedFileEventsOncePerPath(t *testing.T) {
+	s := startSession(t, map[string]string{"index.md": "# Index\n\n[[a]] [[b]] [[c]]\n", "a.md": "# A\n", "c.md": "# C\n"}, clientWatches)
+	s.open("index.md")
+	index := s.uri("index.md")
+	s.diagnosticsFor(index, brokenAre("b"))
+	writeFiles(t, s.root, map[string]string{"a.md": "# A again\n", "b.md": "# B\n"})
+	if err := os.Remove(filepath.Join(s.root, "c.md")); err != nil {
+		t.Fatal(err)
+	}
+	ev := func(rel string, typ protocol.FileChangeType) *protocol.FileEvent {
+		return &protocol.FileEvent{URI: s.uri(rel), Type: typ}
+	}
+	s.notify(protocol.MethodWorkspaceDidChangeWatchedFiles, protocol.DidChangeWatchedFilesParams{Changes: []*protocol.FileEvent{
+		ev("a.md", protocol.FileChangeTypeChanged), ev("a.md", protocol.FileChangeTypeChanged), nil,
+		ev("b.md", protocol.FileChangeTypeCreated), ev("c.md", protocol.FileChangeTypeChanged), ev("b.md", protocol.FileChangeTypeChanged),
+		ev("c.md", protocol.FileChangeTypeDeleted), ev("a.md", protocol.FileChangeTypeChanged)}})
+	s.diagnosticsFor(index, brokenAre("c"))
+	logs := s.logs.String()
+	for _, rel := range []string{"a.md", "b.md", "c.md"} {
+		if n := strings.Count(logs, `"path": "`+filepath.Join(s.root, rel)+`"`); n != 1 {
+			t.Errorf("%s applied %d times, want once:\n%s", rel, n, logs)
+		}
 	}
 }
