@@ -62,7 +62,7 @@ func (fw *folderWatcher) run(ctx context.Context) {
 				if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
 					// Its files may have landed before the watch did (a
 					// folder moved in, a checkout): fileChanged reads what
-					// is there (addTree).
+					// is there (rescan).
 					fw.add(ev.Name)
 				}
 			}

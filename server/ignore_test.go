@@ -110,7 +110,7 @@ func TestGitignoreChangeAppliesToIndexedFiles(t *testing.T) {
 	}
 	event("sub/.gitignore", protocol.FileChangeTypeDeleted)
 	s.diagnosticsFor(index, brokenAre("sub/c", "sub/d"))
-	if logs := s.logs.String(); strings.Contains(logs, "reading folder again") {
+	if logs := s.logs.String(); strings.Contains(logs, "WARN\treading folder") {
 		t.Errorf("a folder gone with its .gitignore was logged as unreadable:\n%s", logs)
 	}
 }

@@ -22,21 +22,23 @@ func (e *engine) gitignoreChanged(v *vault, dir string) workspace.Changed {
 }
 
 // rescan makes the index's files below the vault folder rel ("" for the
-// root) those a load would read there now, but for the open documents,
-// which stay as their buffers say.
+// root) those a load would read there now (its ignore rules, its symlinks),
+// but for the open documents, which stay as their buffers say: after a
+// .gitignore changed, or for a folder that appeared (moved or copied in,
+// reported once rather than file by file).
 func (e *engine) rescan(v *vault, rel string) workspace.Changed {
 	res, err := workspace.ScanFolder(context.Background(), v.ignoreRules(), rel)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		// The folder went with its .gitignore: nothing of it stays.
+		// The folder is gone (with its .gitignore): nothing of it stays.
 		res = workspace.ScanResult{}
 	case err != nil:
 		// Nothing is removed on a folder that could not be read.
-		e.s.log.Warn("reading folder again", zap.String("root", v.root), zap.String("path", rel), zap.Error(err))
+		e.s.log.Warn("reading folder", zap.String("root", v.root), zap.String("path", rel), zap.Error(err))
 		return nil
 	}
 	for _, p := range res.Problems {
-		e.s.log.Warn("reading folder again", zap.String("root", v.root), zap.String("path", p.Path), zap.Error(p.Err))
+		e.s.log.Warn("reading folder", zap.String("root", v.root), zap.String("path", p.Path), zap.Error(p.Err))
 	}
 	listed := make(map[string]bool, len(res.Files))
 	for _, f := range res.Files {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"maps"
 	"os"
 	pathpkg "path"
 	"strings"
@@ -166,7 +165,7 @@ func (e *engine) fileChanged(path string, deleted bool) {
 		return
 	case info.IsDir():
 		// A folder moved or copied in is reported once, not file by file.
-		changed = e.addTree(v, rel)
+		changed = e.rescan(v, rel)
 	default:
 		changed = e.addFile(v, rel, path, info.Size())
 	}
@@ -192,26 +191,6 @@ func (e *engine) addFile(v *vault, rel, path string, size int64) workspace.Chang
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.ix.Load().SetNote(n)
-}
-
-// addTree reads the files below the vault folder rel into the index as the
-// load reads a vault (its ignore rules, its symlinks), but for the open
-// documents, whose buffers win.
-func (e *engine) addTree(v *vault, rel string) workspace.Changed {
-	res, err := workspace.ScanFolder(context.Background(), v.ignoreRules(), rel)
-	if err != nil {
-		e.s.log.Warn("reading new folder", zap.String("root", v.root), zap.String("path", rel), zap.Error(err))
-	}
-	for _, p := range res.Problems {
-		e.s.log.Warn("reading new folder", zap.String("root", v.root), zap.String("path", p.Path), zap.Error(p.Err))
-	}
-	changed := workspace.Changed{}
-	for _, f := range res.Files {
-		if e.s.docs.ByPath(f.Abs) == nil {
-			maps.Copy(changed, e.addFile(v, f.Path, f.Abs, f.Size))
-		}
-	}
-	return changed
 }
 
 // removeTree removes a file, or every file below a deleted folder (editors
