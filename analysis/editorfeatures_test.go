@@ -254,10 +254,8 @@ func FuzzEditorFeatures(f *testing.F) {
 		off = min(max(off, 0), size)
 		checkEditorFeatures(t, v.snap, note)
 		inNote := func(what string, spans ...workspace.Span) {
-			for i, s := range spans {
-				if s.Start < 0 || s.End < s.Start || s.End > size || i > 0 && spans[i-1].End > s.Start {
-					t.Fatalf("%s: span %d %+v outside %d bytes or out of order", what, i, s, size)
-				}
+			if i := badSpan(spans, size); i >= 0 {
+				t.Fatalf("%s: span %d %+v outside %d bytes or out of order", what, i, spans[i], size)
 			}
 		}
 		for _, r := range [][2]int{{0, size}, {off, off}} {
@@ -288,4 +286,16 @@ func FuzzEditorFeatures(f *testing.F) {
 			}
 		}
 	})
+}
+
+// badSpan is the index of the first of spans that is not inside size bytes
+// (size < 0: of unknown length) or begins before the one before it ends, or
+// -1 when there is none.
+func badSpan(spans []workspace.Span, size int) int {
+	for i, s := range spans {
+		if s.Start < 0 || s.End < s.Start || size >= 0 && s.End > size || i > 0 && spans[i-1].End > s.Start {
+			return i
+		}
+	}
+	return -1
 }
