@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -110,6 +111,7 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 	e.status(ctx, "indexing", 0)
 	p := e.s.StartProgress(ctx, "rhizome", "indexing notes", true)
 	total := 0
+	loaded := make([]*vault, 0, len(vs)) // the loads that ended in place
 	for i, v := range vs {
 		last := time.Time{}
 		report, err := e.load(ctx, v, work, func(parsed, all int) {
@@ -120,19 +122,22 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 			pct := uint32((i*100 + parsed*100/max(all, 1)) / len(vs))
 			p.Report(ctx, fmt.Sprintf("%d/%d notes in %s", parsed, all, filepath.Base(v.root)), pct)
 		})
-		if err != nil {
-			if ctx.Err() != nil {
-				p.End(ctx, "cancelled")
-				return
-			}
+		switch {
+		case ctx.Err() != nil:
+			p.End(ctx, "cancelled")
+			return
+		case errors.Is(err, errLoadSuperseded):
+			// The newer load reports, and diagnoses the vault, itself.
+			e.s.log.Info("load superseded", zap.String("root", v.root), zap.String("why", err.Error()))
+			continue
+		case err != nil:
+			// Its open notes are diagnosed against what the index has, rather
+			// than held back as if it were still loading.
 			e.s.log.Error("indexing", zap.String("root", v.root), zap.Error(err))
 			e.showError(fmt.Sprintf("rhizome: cannot index %s: %v", v.root, err))
-			// Its load is over: its open notes are diagnosed against what the
-			// index has, rather than held back as if it were still loading.
-			v.mu.Lock()
-			held := v.endLoad()
-			v.mu.Unlock()
-			e.fileEvents(held)
+		}
+		loaded = append(loaded, v)
+		if err != nil {
 			continue
 		}
 		for _, prob := range report.Problems {
@@ -145,11 +150,17 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 	if watching != nil {
 		watching.Wait()
 	}
+	if len(loaded) == 0 {
+		p.End(ctx, "superseded by a newer load")
+		return
+	}
 	p.End(ctx, fmt.Sprintf("%d notes indexed", total))
-	e.status(ctx, "ready", total)
+	if !e.anyLoading() {
+		e.status(ctx, "ready", total)
+	}
 	// The work below makes garbage beside the whole index: the memory's peak.
 	widen := workspace.NarrowGC(afterLoadGCPercent)
-	for _, v := range vs {
+	for _, v := range loaded {
 		e.diags.markAll(v)
 		// Completion's tables are built on first use: at 50,000 notes the
 		// first "[[" would wait 40 ms for the sort by title, the first
@@ -205,6 +216,20 @@ func (e *engine) afterLoad(work *sync.WaitGroup, name string, fn func(ctx contex
 type statusParams struct {
 	State string `json:"state"` // indexing | ready
 	Notes int    `json:"notes"`
+}
+
+// anyLoading says whether a load reads a vault's folder: the status is
+// not "ready" before it ends.
+func (e *engine) anyLoading() bool {
+	for _, v := range e.allVaults() {
+		v.mu.Lock()
+		reading := v.reading > 0
+		v.mu.Unlock()
+		if reading {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *engine) status(ctx context.Context, state string, notes int) {

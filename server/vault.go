@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -43,8 +44,10 @@ type vault struct {
 	held    []fileEvent
 	// loadGen numbers the loads as they start (under mu): only the last
 	// one started swaps its index in, so a load that started on older
-	// settings and ends later does not undo a newer one.
-	loadGen uint64
+	// settings does not undo a newer one. cancelLoad stops the last one
+	// started, whose work a newer load makes useless.
+	loadGen    uint64
+	cancelLoad context.CancelFunc
 
 	// newFolders watches the folders the client reported created (under
 	// the engine's mu; nil until one is).
@@ -68,24 +71,37 @@ func (v *vault) hold(path string, deleted bool) bool {
 	return true
 }
 
-// startLoad says a load reads v's folder from now on; it returns the
-// load's number.
-func (v *vault) startLoad() uint64 {
+// errLoadSuperseded is a load's error when a newer load of its vault
+// started before it ended.
+var errLoadSuperseded = errors.New("a load on newer settings started after it")
+
+// startLoad says a load reads v's folder from now on, and stops the load
+// before it; it returns the load's number and the context it runs in.
+func (v *vault) startLoad(ctx context.Context) (uint64, context.Context) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.reading++
 	v.loadGen++
-	return v.loadGen
+	if v.cancelLoad != nil {
+		v.cancelLoad()
+	}
+	ctx, v.cancelLoad = context.WithCancel(ctx)
+	return v.loadGen, ctx
 }
 
-// endLoad marks v loaded and, when no other load reads its folder, returns
-// the file events held; the caller holds mu.
-func (v *vault) endLoad() []fileEvent {
-	v.loaded.Store(true)
+// endLoad ends load gen; when no other load reads v's folder, it marks v
+// loaded (a superseded first load must not: the index is still empty) and
+// returns the file events held. The caller holds mu.
+func (v *vault) endLoad(gen uint64) []fileEvent {
 	v.reading--
+	if gen == v.loadGen && v.cancelLoad != nil {
+		v.cancelLoad() // its context's resources; the load is over
+		v.cancelLoad = nil
+	}
 	if v.reading > 0 {
 		return nil
 	}
+	v.loaded.Store(true)
 	held := v.held
 	v.held = nil
 	return held
@@ -147,21 +163,23 @@ func (v *vault) snapshot() *workspace.Snapshot { return v.ix.Load().Snapshot() }
 // buffers override the disk) and swaps the new index in. Unless turned off,
 // notes unchanged since the last session come from the note cache, which is
 // written back in the background once the index is in place (counted in
-// work).
+// work). A load that a newer one of its vault stopped returns
+// errLoadSuperseded. Whatever its error, the load is over when it returns:
+// the events held during it have been applied.
 func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progress func(parsed, total int)) (workspace.LoadReport, error) {
-	gen := v.startLoad()
+	gen, loadCtx := v.startLoad(ctx)
 	cfg := e.effectiveConfig(v)
 	// What appears later is left out by the rules this load leaves out by
 	// (the editor's settings may have come since the vault was added).
 	v.ignorer.Store(workspace.NewIgnorer(v.root, cfg.Ignore))
 	cache := e.openCache(v)
-	ix, report, err := workspace.LoadWithOptions(ctx, v.root, cfg, e.parser,
+	ix, report, err := workspace.LoadWithOptions(loadCtx, v.root, cfg, e.parser,
 		workspace.LoadOptions{Progress: progress, Cache: cache})
-	if err != nil {
-		return report, err
+	if err != nil && ctx.Err() == nil && loadCtx.Err() != nil {
+		err = errLoadSuperseded
 	}
 	v.mu.Lock()
-	latest := gen == v.loadGen
+	latest := err == nil && gen == v.loadGen
 	if latest {
 		for _, d := range e.s.Documents() {
 			if rel, ok := v.rel(d.Path); ok && d.Path != "" && workspace.IsNotePath(rel) {
@@ -170,12 +188,14 @@ func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progr
 		}
 		v.ix.Store(ix)
 	}
-	held := v.endLoad()
+	held := v.endLoad(gen)
 	v.mu.Unlock()
 	e.fileEvents(held)
-	if !latest {
-		e.s.log.Info("load superseded", zap.String("root", v.root), zap.String("why", "a load on newer settings started after it"))
-		return report, nil
+	switch {
+	case err != nil:
+		return report, err
+	case !latest:
+		return report, errLoadSuperseded
 	}
 	if cache != nil {
 		if err := cache.Err(); err != nil {

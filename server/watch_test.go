@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
 // manyNotes is n notes named prefix000.md on: enough for a load to report
@@ -97,34 +100,57 @@ func TestClientReportedFolderIsWatched(t *testing.T) {
 
 // Two loads of one vault at once (its ignore globs changed twice in a
 // row): the one started last, on the newer settings, is the index that
-// stays, even when the older one ends after it.
+// stays, and the older one stops, its work useless. The vault is loading
+// until the newer one ends, though the older, its first load, ended before.
 func TestNewerLoadWins(t *testing.T) {
 	files := manyNotes("n", 300)
 	maps.Copy(files, manyNotes("skip/s", 300))
 	e, v := loadableVault(t, files)
-	newerDone := make(chan struct{})
-	olderDone := make(chan error, 1)
-	var once sync.Once
-	started := make(chan struct{})
-	go func() {
-		_, err := e.load(context.Background(), v, &sync.WaitGroup{}, func(int, int) {
-			once.Do(func() {
-				close(started)
-				<-newerDone // the older load ends after the newer one
+	type result struct {
+		report workspace.LoadReport
+		err    error
+	}
+	// load starts a load that, at its first progress report, says so and
+	// waits for go on.
+	load := func(goOn chan struct{}) (started chan struct{}, done chan result) {
+		started, done = make(chan struct{}), make(chan result, 1)
+		var once sync.Once
+		go func() {
+			report, err := e.load(context.Background(), v, &sync.WaitGroup{}, func(int, int) {
+				once.Do(func() {
+					close(started)
+					<-goOn
+				})
 			})
-		})
-		olderDone <- err
-	}()
-	<-started
+			done <- result{report, err}
+		}()
+		return started, done
+	}
+	olderGoOn, newerGoOn := make(chan struct{}), make(chan struct{})
+	olderStarted, olderDone := load(olderGoOn)
+	<-olderStarted
 	e.mu.Lock()
 	v.fileCfg.Ignore = []string{"skip/"}
 	e.mu.Unlock()
-	if _, err := e.load(context.Background(), v, &sync.WaitGroup{}, nil); err != nil {
-		t.Fatal(err)
+	newerStarted, newerDone := load(newerGoOn)
+	<-newerStarted
+	close(olderGoOn)
+	older := <-olderDone
+	if !errors.Is(older.err, errLoadSuperseded) {
+		t.Fatalf("the older load ended with %v, want %v", older.err, errLoadSuperseded)
 	}
-	close(newerDone)
-	if err := <-olderDone; err != nil {
-		t.Fatal(err)
+	if older.report.Notes != 0 {
+		t.Errorf("the older load went on to index %d notes after a newer one started", older.report.Notes)
+	}
+	if !v.loading() {
+		t.Error("the vault is not loading any more once the older load ended, while the newer one reads it")
+	}
+	close(newerGoOn)
+	if newer := <-newerDone; newer.err != nil {
+		t.Fatal(newer.err)
+	}
+	if v.loading() {
+		t.Error("the vault is still loading after the newer load ended")
 	}
 	snap := v.snapshot()
 	defer snap.Release()
