@@ -106,13 +106,15 @@ func rankSubsequence(top *topK, e *workspace.NameEntry, f *workspace.File, query
 	if e.File == f || e.File == nil {
 		return
 	}
-	if e.Mask&qmask == qmask && (isSubsequence(e.Stem, query) || isSubsequence(e.Title, query)) &&
+	score := 1*2 + boolInt(e.IsNote)
+	if e.Mask&qmask == qmask && !top.excludes(score, e.Label, e.LabelKey) &&
+		(isSubsequence(e.Stem, query) || isSubsequence(e.Title, query)) &&
 		!strings.Contains(e.Stem, query) && !strings.Contains(e.Title, query) {
-		if score := 1*2 + boolInt(e.IsNote); top.admitsLabeled(score, e.Label, e.LabelKey) {
+		if top.admitsLabeled(score, e.Label, e.LabelKey) {
 			top.add(candidate{score: score, label: e.Label, key: e.LabelKey, file: e.File})
 		}
 	}
-	if e.Aliases == "" || e.AliasMask&qmask != qmask {
+	if e.Aliases == "" || e.AliasMask&qmask != qmask || top.excludes(1*2, "", 0) {
 		return
 	}
 	for j, rest := 0, e.Aliases; rest != ""; j++ {
@@ -142,7 +144,7 @@ func rankMissingContaining(top *topK, snap *workspace.Snapshot, query string, fr
 // name holds query only as a subsequence.
 func rankMissingSubsequences(top *topK, snap *workspace.Snapshot, query string, qmask uint64, from, to int) {
 	snap.RangeMissing(qmask, 0, from, to, func(folded string, at int) {
-		if isSubsequence(folded, query) && !strings.Contains(folded, query) && top.admits(1) {
+		if !top.excludes(1, "", 0) && isSubsequence(folded, query) && !strings.Contains(folded, query) && top.admits(1) {
 			m := snap.MissingAt(at)
 			top.add(candidate{score: 1, label: m.Name, name: m.Name, count: m.Count})
 		}

@@ -82,6 +82,20 @@ func (t *topK) admitsLabeled(score int, label string, key uint64) bool {
 	return false
 }
 
+// excludes reports whether the list is full of candidates better than one
+// of this score and label (key 0 and label "" for the score alone), which
+// then need not be matched at all: on a large vault most names are passed
+// over so, where matching each cost more than the whole rest of a
+// completion. Whether such a candidate matched is not known, so the list
+// is unsure of its total (incomplete, as a full list mostly is anyway).
+func (t *topK) excludes(score int, label string, key uint64) bool {
+	if len(t.heap) < t.k || better(&candidate{score: score, label: label, key: key}, &t.heap[0]) {
+		return false
+	}
+	t.unsure = true
+	return true
+}
+
 func (t *topK) add(c candidate) {
 	t.total++
 	if len(t.heap) < t.k {
