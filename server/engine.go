@@ -35,6 +35,9 @@ type engine struct {
 	vaults     []*vault
 	settings   workspace.Config // from the editor: initializationOptions, workspace/configuration
 	registered bool             // file watchers registered with the client
+
+	settingsOrder settingsOrder // the editor's settings changes, applied in order
+	reconfiguring sync.Mutex    // one reconfigure at a time
 }
 
 func newEngine(s *Server) *engine {
@@ -60,9 +63,10 @@ func (e *engine) Initialized(ctx context.Context) {
 		}
 		vs = append(vs, e.addVault(path, true))
 	}
+	seq := e.settingsOrder.next() // before any didChangeConfiguration's
 	e.s.Go("index", func(ctx context.Context) {
 		if sess.Client.Configuration {
-			e.pullSettings(ctx)
+			e.pullSettings(ctx, seq)
 		}
 		e.index(ctx, vs, e.watch(ctx, vs))
 	})

@@ -42,8 +42,9 @@ func (e *engine) applySettings(raw json.RawMessage) error {
 	return nil
 }
 
-// pullSettings asks the client for section "rhizome" and applies it.
-func (e *engine) pullSettings(ctx context.Context) bool {
+// pullSettings asks the client for section "rhizome" and applies it as
+// change seq (see settingsOrder); it reports whether the settings changed.
+func (e *engine) pullSettings(ctx context.Context, seq uint64) bool {
 	var result []json.RawMessage
 	params := &protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: "rhizome"}}}
 	if _, err := e.s.conn.Call(ctx, protocol.MethodWorkspaceConfiguration, params, &result); err != nil {
@@ -53,13 +54,21 @@ func (e *engine) pullSettings(ctx context.Context) bool {
 	if len(result) == 0 {
 		return false
 	}
-	before := e.settingsSnapshot()
-	if err := e.applySettings(result[0]); err != nil {
-		e.showError("rhizome: " + err.Error())
-		return false
-	}
-	after := e.settingsSnapshot()
-	return before != after
+	return e.applySettingsChange(seq, result[0])
+}
+
+// applySettingsChange applies settings as change seq, unless a later change
+// was applied already; it reports whether they differ from the ones before.
+func (e *engine) applySettingsChange(seq uint64, raw json.RawMessage) (changed bool) {
+	e.settingsOrder.apply(seq, func() {
+		before := e.settingsSnapshot()
+		if err := e.applySettings(raw); err != nil {
+			e.showError("rhizome: " + err.Error())
+			return
+		}
+		changed = e.settingsSnapshot() != before
+	})
+	return changed
 }
 
 func (e *engine) settingsSnapshot() string {
@@ -110,6 +119,10 @@ func (e *engine) setVaultSettings(v *vault) (ignoreChanged bool) {
 // again. A vault whose ignore globs changed is loaded again: which files it
 // holds is decided by its scan.
 func (e *engine) reconfigure() {
+	// One at a time: each takes a vault's configuration under e.mu and
+	// gives it to the index later, where an older one would undo a newer.
+	e.reconfiguring.Lock()
+	defer e.reconfiguring.Unlock()
 	var reload []*vault
 	for _, v := range e.allVaults() {
 		e.mu.Lock()
@@ -133,18 +146,13 @@ func (s *Server) didChangeConfiguration(ctx context.Context, p *struct {
 	Settings json.RawMessage `json:"settings"`
 }) error {
 	e := s.ws
+	seq := e.settingsOrder.next()
 	s.Go("configuration", func(ctx context.Context) {
 		changed := false
 		if s.Session().Client.Configuration {
-			changed = e.pullSettings(ctx)
-		} else {
-			if section, ok := rhizomeSection(p.Settings); ok {
-				if err := e.applySettings(section); err != nil {
-					e.showError("rhizome: " + err.Error())
-					return
-				}
-				changed = true
-			}
+			changed = e.pullSettings(ctx, seq)
+		} else if section, ok := rhizomeSection(p.Settings); ok {
+			changed = e.applySettingsChange(seq, section)
 		}
 		if changed {
 			s.log.Info("settings changed")

@@ -170,8 +170,13 @@ func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progr
 	gen, loadCtx := v.startLoad(ctx)
 	cfg := e.effectiveConfig(v)
 	// What appears later is left out by the rules this load leaves out by
-	// (the editor's settings may have come since the vault was added).
-	v.ignorer.Store(workspace.NewIgnorer(v.root, cfg.Ignore))
+	// (the editor's settings may have come since the vault was added),
+	// unless a newer load, which may have read newer settings, started.
+	v.mu.Lock()
+	if gen == v.loadGen {
+		v.ignorer.Store(workspace.NewIgnorer(v.root, cfg.Ignore))
+	}
+	v.mu.Unlock()
 	cache := e.openCache(v)
 	ix, report, err := workspace.LoadWithOptions(loadCtx, v.root, cfg, e.parser,
 		workspace.LoadOptions{Progress: progress, Cache: cache})

@@ -318,6 +318,8 @@ check(`a link to a note nowhere, added to ${t.broken.file}, is broken`, fd.broke
 check('... resolves once the note is written on disk into a new folder', fd.written === true, `resolved: ${fd.written}`);
 check('... is broken again once a .gitignore leaves that folder out', fd.ignored === true, `broken: ${fd.ignored}`);
 check('... and resolves again once the .gitignore is put back', fd.restored === true, `resolved: ${fd.restored}`);
+check('... is broken again once the ignore setting, changed twice in a row, leaves that folder out', fd.setting_ignored === true, `broken: ${fd.setting_ignored}`);
+check('... and resolves again once the setting lets it back', fd.setting_restored === true, `resolved: ${fd.setting_restored}`);
 check('... is broken again once the folder is deleted on disk', fd.deleted === true, `broken: ${fd.deleted}`);
 if (fd.config_skipped) {
   console.log('skip .rhizome.yaml reload: the garden\'s .rhizome.yaml has a diagnostics section already');

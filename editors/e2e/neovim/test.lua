@@ -852,8 +852,8 @@ end)
 -- for a server (rhizome's own watcher does): a link to a note nowhere is broken; the note written
 -- into a new folder, it resolves; a .gitignore that leaves that folder out, it is broken again
 -- with no restart; the .gitignore put back as it was, it resolves again; the folder deleted, it
--- is broken; broken-link turned off in .rhizome.yaml, it is not flagged. The garden and the
--- buffer are left as found.
+-- is broken; broken-link turned off in .rhizome.yaml, it is not flagged. Between, the ignore
+-- setting leaves the folder out and lets it back. The garden and the buffer are left as found.
 step("files on disk", function()
   local bufnr = buf_of(targets.broken.file)
   assert(bufnr ~= -1 and vim.api.nvim_buf_is_loaded(bufnr), "no buffer of " .. targets.broken.file)
@@ -897,6 +897,21 @@ step("files on disk", function()
     return a, vim.wait(timeout, after, 50)
   end
   fd.ignored, fd.restored = appended(".gitignore", { folder .. "/" }, broken, resolved)
+  -- The ignore setting changed twice in a row, as a user editing it: each change loads the vault
+  -- again, the second stopping the first. The second leaves the folder out: the link is broken;
+  -- then a glob matching nothing, it resolves.
+  local client = wait_client(bufnr)
+  local function set_ignore(globs)
+    client.config.settings = client.config.settings or {}
+    client.config.settings.rhizome = client.config.settings.rhizome or {}
+    client.config.settings.rhizome.ignore = globs
+    client_notify(client, "workspace/didChangeConfiguration", { settings = client.config.settings })
+  end
+  set_ignore({ "rhizome-e2e-elsewhere/" })
+  set_ignore({ folder .. "/" })
+  fd.setting_ignored = vim.wait(timeout, broken, 50)
+  set_ignore({ "rhizome-e2e-elsewhere/" })
+  fd.setting_restored = vim.wait(timeout, resolved, 50)
   vim.fn.delete(dir, "rf")
   fd.deleted = vim.wait(timeout, broken, 50)
   -- The vault's .rhizome.yaml turns broken-link off: the link is no longer flagged; put back as it
