@@ -38,6 +38,7 @@ type engine struct {
 
 	settingsOrder settingsOrder // the editor's settings changes, applied in order
 	reconfiguring sync.Mutex    // one reconfigure at a time
+	statusOut     latest[statusParams]
 }
 
 func newEngine(s *Server) *engine {
@@ -105,14 +106,14 @@ func (e *engine) addVault(root string, scan bool) *vault {
 // after it is seen (what changes during the loads is applied after them).
 func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGroup) {
 	if len(vs) == 0 {
-		e.status(ctx, "ready", 0)
+		e.status("ready", 0)
 		return
 	}
 	start := time.Now()
 	// The background work that follows the loads (the note cache's save,
 	// completion's tables), after which their garbage goes.
 	work := &sync.WaitGroup{}
-	e.status(ctx, "indexing", 0)
+	e.status("indexing", 0)
 	p := e.s.StartProgress(ctx, "rhizome", "indexing notes", true)
 	total := 0
 	loaded := make([]*vault, 0, len(vs)) // the loads that ended in place
@@ -160,7 +161,7 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 	}
 	p.End(ctx, fmt.Sprintf("%d notes indexed", total))
 	if !e.anyLoading() {
-		e.status(ctx, "ready", total)
+		e.status("ready", total)
 	}
 	// The work below makes garbage beside the whole index: the memory's peak.
 	widen := workspace.NarrowGC(afterLoadGCPercent)
@@ -236,10 +237,13 @@ func (e *engine) anyLoading() bool {
 	return false
 }
 
-func (e *engine) status(ctx context.Context, state string, notes int) {
-	if err := e.s.conn.Notify(ctx, "rhizome/status", statusParams{State: state, Notes: notes}); err != nil {
-		e.s.log.Debug("rhizome/status not sent", zap.Error(err))
-	}
+// status tells the client where the index is, without waiting for it.
+func (e *engine) status(state string, notes int) {
+	e.statusOut.post(e.s, statusParams{State: state, Notes: notes}, func(ctx context.Context, p statusParams) {
+		if err := e.s.conn.Notify(ctx, "rhizome/status", p); err != nil {
+			e.s.log.Debug("rhizome/status not sent", zap.Error(err))
+		}
+	})
 }
 
 func (e *engine) showError(msg string) {

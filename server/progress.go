@@ -13,12 +13,15 @@ import (
 // support work-done progress, or refused the token, every method is a no-op, so
 // callers never check.
 //
-// Start it from background work (Server.Go), not from a message handler:
-// creating the token is a request to the client and waits for its answer.
+// Its methods never wait for the client (see latest): at 50,000 notes a load
+// after a settings change waited seconds for an editor busy taking the
+// vault's diagnostics, first for its answer to the token's creation, then
+// on each report.
 type Progress struct {
 	s           *Server
 	token       string
 	determinate bool
+	out         latest[progressValue]
 
 	mu    sync.Mutex
 	pct   uint32
@@ -41,23 +44,28 @@ type progressValue struct {
 	Percentage  *uint32                       `json:"percentage,omitempty"`
 }
 
-// StartProgress creates a progress token and sends begin. determinate says
-// whether Report will carry percentages.
+// StartProgress creates a progress token and sends begin, in the background.
+// determinate says whether Report will carry percentages.
 func (s *Server) StartProgress(ctx context.Context, title, message string, determinate bool) *Progress {
 	if !s.Session().Client.WorkDoneProgress {
 		return &Progress{ended: true}
 	}
-	token := fmt.Sprintf("rhizome/%d", s.progressSeq.Add(1))
-	if _, err := s.conn.Call(ctx, protocol.MethodWorkDoneProgressCreate, map[string]string{"token": token}, nil); err != nil {
-		s.log.Debug("client refused a progress token", zap.String("title", title), zap.Error(err))
+	p := &Progress{s: s, token: fmt.Sprintf("rhizome/%d", s.progressSeq.Add(1)), determinate: determinate}
+	begin := progressValue{Kind: protocol.WorkDoneProgressKindBegin, Title: title, Message: message}
+	if determinate {
+		begin.Percentage = new(uint32)
+	}
+	p.out.hold() // reports wait for the token
+	if !s.Go("progress", func(ctx context.Context) {
+		if _, err := s.conn.Call(ctx, protocol.MethodWorkDoneProgressCreate, map[string]string{"token": p.token}, nil); err != nil {
+			s.log.Debug("client refused a progress token", zap.String("title", title), zap.Error(err))
+			p.out.stop()
+			return
+		}
+		p.out.drain(ctx, begin, p.write)
+	}) {
 		return &Progress{ended: true}
 	}
-	p := &Progress{s: s, token: token, determinate: determinate}
-	v := progressValue{Kind: protocol.WorkDoneProgressKindBegin, Title: title, Message: message}
-	if determinate {
-		v.Percentage = new(uint32)
-	}
-	p.send(ctx, v)
 	return p
 }
 
@@ -75,7 +83,7 @@ func (p *Progress) Report(ctx context.Context, message string, percentage uint32
 		pct := p.pct
 		v.Percentage = &pct
 	}
-	p.send(ctx, v)
+	p.out.post(p.s, v, p.write)
 }
 
 // End sends end once; later calls do nothing.
@@ -86,10 +94,10 @@ func (p *Progress) End(ctx context.Context, message string) {
 		return
 	}
 	p.ended = true
-	p.send(ctx, progressValue{Kind: protocol.WorkDoneProgressKindEnd, Message: message})
+	p.out.post(p.s, progressValue{Kind: protocol.WorkDoneProgressKindEnd, Message: message}, p.write)
 }
 
-func (p *Progress) send(ctx context.Context, v progressValue) {
+func (p *Progress) write(ctx context.Context, v progressValue) {
 	if err := p.s.conn.Notify(ctx, protocol.MethodProgress, &progressParams{Token: p.token, Value: v}); err != nil {
 		p.s.log.Debug("$/progress not sent", zap.String("token", p.token), zap.Error(err))
 	}

@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 )
@@ -86,4 +88,50 @@ func (h *harness) echoNothing(t *testing.T) {
 		t.Errorf("unexpected %s %s", m.method, m.params)
 	default:
 	}
+}
+
+// A progress never makes its caller wait for the client, which answers the
+// token's creation and reads the reports when it gets to them (an editor
+// busy taking a vault's diagnostics): the reports made meanwhile give way
+// to the last, and the end still comes last.
+func TestProgressDoesNotWaitForTheClient(t *testing.T) {
+	h := newHarnessReading(t, 0) // the client reads nothing the test has not taken
+	h.initialize(`{"window":{"workDoneProgress":true}}`)
+	ctx := context.Background()
+	const reports = 1000
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p := h.srv.StartProgress(ctx, "Indexing", "", true)
+		for i := range reports {
+			p.Report(ctx, fmt.Sprint(i), uint32(i/10))
+		}
+		p.End(ctx, "done")
+	}()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		t.Fatal("the progress waited for a client that does not read")
+	}
+	h.nextFromServer(protocol.MethodWorkDoneProgressCreate)
+	wantProgressValue(t, h.nextFromServer(protocol.MethodProgress), `{"kind":"begin","title":"Indexing","percentage":0}`)
+	got := 0
+	for {
+		m := h.nextFromServer(protocol.MethodProgress)
+		var p struct{ Value progressValue }
+		if err := json.Unmarshal(m.params, &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Value.Kind == protocol.WorkDoneProgressKindEnd {
+			if p.Value.Message != "done" {
+				t.Errorf("end %+v", p.Value)
+			}
+			break
+		}
+		got++
+	}
+	if got >= reports {
+		t.Errorf("all %d reports were written to a client that was not reading; want the last in place of those waiting", got)
+	}
+	h.echoNothing(t)
 }
