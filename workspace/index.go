@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"path"
 	"runtime"
 	"slices"
@@ -197,7 +198,7 @@ func (ix *Index) SetConfig(cfg Config) {
 	same := cfg.Primary() == ix.cfg.Primary() && cfg.QuartzResolution == ix.cfg.QuartzResolution
 	ix.cfg = cfg
 	if !same {
-		ix.resolveAll(false)
+		_ = ix.resolveAll(context.Background(), false)
 	}
 }
 
@@ -225,6 +226,13 @@ func (c Changed) Paths() []string {
 // Bulk adds many notes and files at once (start-up): tables first, then every
 // link resolved in parallel.
 func (ix *Index) Bulk(notes []*Note, assets []string) {
+	_ = ix.bulk(context.Background(), notes, assets)
+}
+
+// bulk is Bulk for a load, which stops when ctx is done: a load a newer one
+// made useless went on for over a second at 50,000 notes, competing with it
+// for the cores. The index is then half made, for no one to read.
+func (ix *Index) bulk(ctx context.Context, notes []*Note, assets []string) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	files := make([]*File, len(notes))
@@ -247,13 +255,17 @@ func (ix *Index) Bulk(notes []*Note, assets []string) {
 		f.keys = fileKeys(f)
 		ix.key(f)
 	}
-	ix.resolveAll(true)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return ix.resolveAll(ctx, true)
 }
 
 // resolveAll recomputes every resolution and the tables derived from them.
 // fresh says no one has seen the notes yet (Bulk), so their links may take
-// the index's copy of their keys.
-func (ix *Index) resolveAll(fresh bool) {
+// the index's copy of their keys. Stopped by ctx, it leaves the index half
+// resolved: only for an index no one will read.
+func (ix *Index) resolveAll(ctx context.Context, fresh bool) error {
 	notes := make([]*File, 0, len(ix.files))
 	for _, f := range ix.files {
 		if f.Note != nil {
@@ -294,6 +306,9 @@ func (ix *Index) resolveAll(fresh bool) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if ctx.Err() != nil {
+					continue
+				}
 				f := notes[i]
 				results[i].entries = make([]*nameEntry, f.Note.linkCount())
 				results[i].stored = ix.resolveNoteWith(ix.cfg.Primary(), f, results[i].entries)
@@ -301,6 +316,9 @@ func (ix *Index) resolveAll(fresh bool) {
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	// The files and the entries the links name are numbered, and the
 	// backlinks and mentions filled from the numbers as from an index image
 	// (linkTablesFrom): appending them link by link, as addLinks does, was
@@ -361,6 +379,7 @@ func (ix *Index) resolveAll(fresh bool) {
 	for _, e := range entries {
 		e.ord = 0
 	}
+	return nil
 }
 
 // SetNote adds or replaces a note (an edit, a file created or changed on disk).

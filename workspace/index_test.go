@@ -1,6 +1,8 @@
 package workspace
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -640,5 +642,26 @@ func TestIndexConcurrentReaders(t *testing.T) {
 	wg.Wait()
 	if d := diffStates(indexState(m.build(cfg)), indexState(ix)); d != "" {
 		t.Fatalf("after concurrent edits the index differs from a fresh one:\n%s", d)
+	}
+}
+
+// A load's index making stops when its context is done (a newer load made it
+// useless) and says so; the same notes made to the end resolve.
+func TestBulkStopsWhenCancelled(t *testing.T) {
+	p := NewParser()
+	notes := []*Note{p.Parse("a.md", "# A\n\n[[b]]\n", 1), p.Parse("b.md", "# B\n", 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := NewIndex(obsidianConfig).bulk(ctx, notes, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("bulk with its context done: %v, want %v", err, context.Canceled)
+	}
+	ix := NewIndex(obsidianConfig)
+	if err := ix.bulk(context.Background(), []*Note{p.Parse("a.md", "# A\n\n[[b]]\n", 1), p.Parse("b.md", "# B\n", 1)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	snap := ix.Snapshot()
+	defer snap.Release()
+	if refs := snap.Backlinks(snap.File("b.md")); len(refs) != 1 {
+		t.Errorf("b.md has %d backlinks after a whole bulk, want 1", len(refs))
 	}
 }

@@ -84,7 +84,9 @@ func LoadWithOptions(ctx context.Context, root string, cfg Config, p *Parser, op
 	report.FromImage, report.ImageEdits = ix != nil, edits
 	if ix == nil {
 		ix = NewIndex(cfg)
-		ix.Bulk(notes, assets)
+		if err := ix.bulk(ctx, notes, assets); err != nil {
+			return nil, report, err
+		}
 	}
 	if opts.Cache != nil {
 		opts.Cache.recordImage(ix, cfg, assets, report.FromImage && edits == 0)
