@@ -1400,9 +1400,10 @@ try {
   // 7. Files changed on disk beside the editor (git, a sync client), seen through the watcher the
   // server registers with VS Code: a new note's link to a note nowhere is listed in Problems; the
   // note written into a new folder, the problem goes; a .gitignore that leaves that folder out
-  // brings it back with no restart; the .gitignore put back as it was, it goes again; the folder
-  // deleted, it comes back; broken-link turned off in .rhizome.yaml, it goes. Published notes: a
-  // garden that publishes only what says so flags links to the rest too.
+  // brings it back with no restart; the .gitignore put back as it was, it goes again; so does the
+  // rhizome.ignore setting, set and put back; the folder deleted, it comes back; broken-link
+  // turned off in .rhizome.yaml, it goes. Published notes: a garden that publishes only what says
+  // so flags links to the rest too.
   {
     const probe = 'rhizome-e2e-probe';
     const folder = path.join(garden, `${probe}-dir`);
@@ -1437,6 +1438,27 @@ try {
     if (before) fs.writeFileSync(gitignore, before);
     else fs.rmSync(gitignore);
     check('... and goes again once the .gitignore is put back', await until(false));
+    // The user's settings.json edited in VS Code: rhizome.ignore leaving the folder out (the
+    // extension passes the change on, the server loads the vault again), then put back. (VS Code
+    // here does not see the file written beside it.)
+    const settingsBefore = JSON.parse(fs.readFileSync(path.join(userData, 'User', 'settings.json'), 'utf8'));
+    const editSettings = async (settings) => {
+      await runCommand(page, 'Preferences: Open User Settings (JSON)');
+      await page.locator('.tab.active', { hasText: 'settings.json' }).first().waitFor({ timeout: T });
+      await page.keyboard.press(`${mod}+1`); // the editor, not the Problems panel
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 }, timeout: 3000 }).catch(() => {});
+      await page.keyboard.press(`${mod}+A`);
+      await page.keyboard.insertText(JSON.stringify(settings, null, 2)); // no auto-closed brackets
+      await page.keyboard.press(`${mod}+S`);
+      await page.waitForTimeout(500);
+      await page.keyboard.press(`${mod}+W`);
+    };
+    await editSettings({ ...settingsBefore, 'rhizome.ignore': [`${probe}-dir/`] });
+    check('... comes back once the rhizome.ignore setting leaves that folder out', await until(true));
+    await editSettings(settingsBefore);
+    const unignored = await until(false);
+    await shot(page, 'setting-put-back');
+    check('... and goes once the setting is put back', unignored);
     fs.rmSync(folder, { recursive: true });
     check('... and comes back once that folder is deleted on disk', await until(true));
     // The vault's .rhizome.yaml turns broken-link off, then is put back as it was (skipped where
