@@ -152,6 +152,8 @@ check(`a link to a note nowhere, added to ${t.link.file}, is broken`, fd.broken 
 check('... resolves once the note is written on disk into a folder made a moment before', fd.written === true, `resolved: ${fd.written}`);
 check('... is broken again once a .gitignore leaves that folder out', fd.ignored === true, `broken: ${fd.ignored}`);
 check('... and resolves again once the .gitignore is put back', fd.restored === true, `resolved: ${fd.restored}`);
+check('... is broken again once the ignore setting (eglot-workspace-configuration) leaves that folder out', fd.setting_ignored === true, `broken: ${fd.setting_ignored}`);
+check('... and resolves again once the setting lets it back', fd.setting_restored === true, `resolved: ${fd.setting_restored}`);
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

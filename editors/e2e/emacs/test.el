@@ -394,8 +394,9 @@ server of the buffer's edits."
         ;; watches for the server (it registers its watchers): a link to a note nowhere,
         ;; added at the end of the link note, is broken; the note written into a folder made
         ;; a moment before, it resolves; a .gitignore that leaves the folder out, it is broken again with no
-        ;; restart; the .gitignore put back as it was, it resolves again. Published notes: a
-        ;; garden that publishes only what says so flags links to the rest too.
+        ;; restart; the .gitignore put back as it was, it resolves again; so does the ignore
+        ;; setting. Published notes: a garden that publishes only what says so flags links to the
+        ;; rest too.
         (rz-step "files on disk"
           (let* ((probe "rhizome-e2e-probe")
                  (folder (expand-file-name (concat probe "-dir") garden))
@@ -433,6 +434,17 @@ server of the buffer's edits."
                 (with-temp-file gitignore (insert before))
               (delete-file gitignore))
             (push (cons 'restored (funcall seen resolved)) result)
+            ;; The ignore setting, in eglot-workspace-configuration as the README writes it,
+            ;; leaving the folder out (eglot tells the server, which asks for the settings and
+            ;; loads the vault again); then a glob that matches nothing.
+            (let ((settings-before (default-value 'eglot-workspace-configuration)))
+              (setq-default eglot-workspace-configuration `(:rhizome (:ignore [,(concat probe "-dir/")])))
+              (eglot-signal-didChangeConfiguration (eglot-current-server))
+              (push (cons 'setting_ignored (funcall seen broken)) result)
+              (setq-default eglot-workspace-configuration '(:rhizome (:ignore ["rhizome-e2e-elsewhere/"])))
+              (eglot-signal-didChangeConfiguration (eglot-current-server))
+              (push (cons 'setting_restored (funcall seen resolved)) result)
+              (setq-default eglot-workspace-configuration settings-before))
             (delete-directory folder t)
             (delete-region start (point-max))
             (eglot--signal-textDocument/didChange)
