@@ -56,6 +56,10 @@ func rankNames(snap *workspace.Snapshot, f *workspace.File, query string, parts 
 	return top
 }
 
+// maxMissing is the best score a missing note gets: its name starting with
+// the query (scoreAt).
+const maxMissing = 4
+
 // maxSubsequence is the best score a candidate found only as a subsequence
 // of a name gets: a note's (see rankSubsequence).
 const maxSubsequence = 1*2 + 1
@@ -128,9 +132,17 @@ func rankSubsequence(top *topK, e *workspace.NameEntry, f *workspace.File, query
 }
 
 // rankMissingContaining ranks the missing notes from to before to whose
-// name holds query. A missing note scores its match alone.
+// name holds query. A missing note scores its match alone, at most
+// maxMissing: once the names that hold the query fill the list above that,
+// as a name's start typed does on a large vault, none is looked at.
 func rankMissingContaining(top *topK, snap *workspace.Snapshot, query string, from, to int) {
+	if from >= to || top.excludes(maxMissing, "", 0) {
+		return
+	}
 	snap.RangeMissing(workspace.CharMask(query), workspace.PairMask(query), from, to, func(folded string, at int) {
+		if top.excludes(maxMissing, "", 0) {
+			return
+		}
 		if i := strings.Index(folded, query); i >= 0 {
 			if s := scoreAt(folded, i); top.admits(s) {
 				m := snap.MissingAt(at)
