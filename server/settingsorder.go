@@ -21,14 +21,13 @@ type settingsOrder struct {
 func (o *settingsOrder) next() uint64 { return o.issued.Add(1) }
 
 // apply runs fn for change seq, one change at a time, unless a later change
-// was applied already; it reports whether fn ran.
-func (o *settingsOrder) apply(seq uint64, fn func()) bool {
+// was applied already.
+func (o *settingsOrder) apply(seq uint64, fn func()) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if seq < o.applied {
-		return false
+		return
 	}
 	o.applied = seq
 	fn()
-	return true
 }
