@@ -2,14 +2,17 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -187,5 +190,59 @@ func TestWatchedFileEventsOncePerPath(t *testing.T) {
 		if n := strings.Count(logs, `"path": "`+filepath.Join(s.root, rel)+`"`); n != 1 {
 			t.Errorf("%s applied %d times, want once:\n%s", rel, n, logs)
 		}
+	}
+}
+
+// While one vault's load reads its folder, another's ending says so in its
+// progress but not "ready" in the status: the editor would show the index
+// complete with a vault still loading. Once no load reads, ready is said.
+func TestStatusReadyOnlyOnceNoLoadReads(t *testing.T) {
+	root := writeVault(t, map[string]string{"a/one.md": "# One\n", "b/two.md": "# Two\n"})
+	h := newHarness(t, withRealEngine(), func(o *Options) { o.NoCache = true })
+	if _, err := h.call("initialize", map[string]any{"processId": nil, "capabilities": map[string]any{}}); err != nil {
+		t.Fatal(err)
+	}
+	e := h.srv.ws
+	a, b := e.addVault(filepath.Join(root, "a"), true), e.addVault(filepath.Join(root, "b"), true)
+	// a's load, held open: it reads its folder until ended.
+	gen, _ := a.startLoad(context.Background())
+	statuses := func(until string) []string {
+		var got []string
+		for {
+			m := h.nextFromServer("rhizome/status")
+			var p statusParams
+			if err := json.Unmarshal(m.params, &p); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, p.State)
+			if p.State == until {
+				return got
+			}
+		}
+	}
+	e.index(context.Background(), []*vault{b}, nil)
+	// A probe once every status posted is written shows what came (posted
+	// while one was written, it would take the place of one waiting).
+	for deadline := time.Now().Add(timeout); ; time.Sleep(time.Millisecond) {
+		e.statusOut.mu.Lock()
+		busy := e.statusOut.busy
+		e.statusOut.mu.Unlock()
+		if !busy {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the statuses are still being written")
+		}
+	}
+	e.status("probe", 0)
+	if got := statuses("probe"); slices.Contains(got, "ready") {
+		t.Errorf("statuses %q while a's load reads its folder, want no ready", got)
+	}
+	a.mu.Lock()
+	a.endLoad(gen)
+	a.mu.Unlock()
+	e.index(context.Background(), []*vault{b}, nil)
+	if got := statuses("ready"); got[len(got)-1] != "ready" {
+		t.Errorf("statuses %q once no load reads, want ready last", got)
 	}
 }
