@@ -1443,6 +1443,7 @@ try {
     // here does not see the file written beside it.)
     const settingsBefore = JSON.parse(fs.readFileSync(path.join(userData, 'User', 'settings.json'), 'utf8'));
     const editSettings = async (settings) => {
+      await page.keyboard.press('Escape'); // whatever widget the checks above left open
       await runCommand(page, 'Preferences: Open User Settings (JSON)');
       await page.locator('.tab.active', { hasText: 'settings.json' }).first().waitFor({ timeout: T });
       await page.keyboard.press(`${mod}+1`); // the editor, not the Problems panel
@@ -1450,12 +1451,19 @@ try {
       await page.keyboard.press(`${mod}+A`);
       await page.keyboard.insertText(JSON.stringify(settings, null, 2)); // no auto-closed brackets
       await page.keyboard.press(`${mod}+S`);
-      await page.waitForTimeout(500);
+      // Closed before the save ends, VS Code would ask whether to save it, in a dialog that
+      // takes every key after it.
+      await page.locator('.tab.active.dirty').first().waitFor({ state: 'detached', timeout: T });
       await page.keyboard.press(`${mod}+W`);
+      await page.locator('.tab', { hasText: 'settings.json' }).first().waitFor({ state: 'detached', timeout: T });
     };
-    await editSettings({ ...settingsBefore, 'rhizome.ignore': [`${probe}-dir/`] });
+    const edited = async (settings) => editSettings(settings).catch(async (err) => {
+      await shot(page, 'settings-edit-failed');
+      throw err;
+    });
+    await edited({ ...settingsBefore, 'rhizome.ignore': [`${probe}-dir/`] });
     check('... comes back once the rhizome.ignore setting leaves that folder out', await until(true));
-    await editSettings(settingsBefore);
+    await edited(settingsBefore);
     const unignored = await until(false);
     await shot(page, 'setting-put-back');
     check('... and goes once the setting is put back', unignored);
