@@ -68,7 +68,7 @@ func benchCompleteIn(b *testing.B, ix *workspace.Index, typed string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if list := Complete(snap, f, off); len(list.Items) == 0 {
+		if list := Complete(b.Context(), snap, f, off); len(list.Items) == 0 {
 			b.Fatal("no items")
 		}
 	}
@@ -123,7 +123,7 @@ func benchCompleteTargets(b *testing.B, ix *workspace.Index) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if list := Complete(snap, f, offs[i%len(offs)]); len(list.Items) == 0 {
+		if list := Complete(b.Context(), snap, f, offs[i%len(offs)]); len(list.Items) == 0 {
 			b.Fatal("no items")
 		}
 	}
@@ -176,7 +176,7 @@ func benchCompleteRetitled(b *testing.B, ix *workspace.Index) {
 		snap := ix.Snapshot()
 		f := snap.File(path)
 		for _, off := range []int{len(head), len(text)} {
-			if list := Complete(snap, f, off); len(list.Items) == 0 {
+			if list := Complete(b.Context(), snap, f, off); len(list.Items) == 0 {
 				b.Fatal("no items")
 			}
 		}
@@ -213,5 +213,38 @@ func benchDiagnoseAliasEdit(b *testing.B, ix *workspace.Index) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		diagnose(i)
+	}
+}
+
+// BenchmarkCompleteAnyBlock*: "[[^^" searches the text of every note, read
+// from disk. A phrase few blocks hold reads the whole vault; a word many
+// blocks begin with stops once the best hundred are all prefixes. Typing
+// is a phrase typed in four steps, each search taking up the one before.
+func BenchmarkCompleteAnyBlockPhrase10k(b *testing.B) { benchComplete(b, "[[^^patient governance") }
+func BenchmarkCompleteAnyBlockWord10k(b *testing.B)   { benchComplete(b, "[[^^the") }
+func BenchmarkCompleteAnyBlockTyping10k(b *testing.B) { benchAnyBlockTyping(b, bigVault(b)) }
+func BenchmarkCompleteAnyBlockPhrase50k(b *testing.B) {
+	benchCompleteIn(b, vault50k.get(b, 50000), "[[^^patient governance")
+}
+func BenchmarkCompleteAnyBlockTyping50k(b *testing.B) { benchAnyBlockTyping(b, vault50k.get(b, 50000)) }
+
+func benchAnyBlockTyping(b *testing.B, ix *workspace.Index) {
+	steps := []string{"[[^^pat", "[[^^patient", "[[^^patient gov", "[[^^patient governance"}
+	text := "# Typing\n\n"
+	var offs []int
+	for _, s := range steps {
+		text += s
+		offs = append(offs, len(text))
+		text += "\n\n"
+	}
+	snap, f := withNote(b, ix, "bench/typing.md", text)
+	b.ReportAllocs()
+	for b.Loop() {
+		var c Completer
+		for _, off := range offs {
+			if list := c.Complete(b.Context(), snap, f, off); len(list.Items) == 0 {
+				b.Fatal("no items")
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,9 +60,15 @@ type CompletionList struct {
 const MaxCompletions = 100
 
 // Complete suggests what fits at off: notes after "[[", headings after
-// "[[note#" (every note's after "[[##"), blocks after "#^", paths after "](", tags after "#"; in
+// "[[note#" (every note's after "[[##"), blocks after "#^" (every note's
+// after "[[^^"), paths after "](", tags after "#"; in
 // frontmatter, keys, and values of tags, aliases and keys with few values.
-func Complete(snap *workspace.Snapshot, f *workspace.File, off int) CompletionList {
+func Complete(ctx context.Context, snap *workspace.Snapshot, f *workspace.File, off int) CompletionList {
+	return new(Completer).Complete(ctx, snap, f, off)
+}
+
+// Complete is the package's Complete, reusing what the completer kept.
+func (c *Completer) Complete(ctx context.Context, snap *workspace.Snapshot, f *workspace.File, off int) CompletionList {
 	text, err := snap.Text(f)
 	if err != nil {
 		return CompletionList{}
@@ -73,7 +80,7 @@ func Complete(snap *workspace.Snapshot, f *workspace.File, off int) CompletionLi
 		return completeFrontmatter(snap, f, text, off, lineStart)
 	}
 	if open := strings.LastIndex(line, "[["); open >= 0 && !strings.Contains(line[open:], "]]") {
-		return completeWiki(snap, f, text, lineStart+open+2, off)
+		return c.completeWiki(ctx, snap, f, text, lineStart+open+2, off)
 	}
 	if open := strings.LastIndex(line, "]("); open >= 0 && !strings.ContainsAny(line[open+2:], ") ") {
 		return completeMarkdown(snap, f, text, lineStart+open+2, off)
@@ -123,7 +130,7 @@ func targetEnd(text string, off int, stops string) int {
 	return off
 }
 
-func completeWiki(snap *workspace.Snapshot, f *workspace.File, text string, start, off int) CompletionList {
+func (c *Completer) completeWiki(ctx context.Context, snap *workspace.Snapshot, f *workspace.File, text string, start, off int) CompletionList {
 	typed := text[start:off]
 	if strings.ContainsRune(typed, '|') {
 		return CompletionList{} // a label is prose
@@ -132,6 +139,10 @@ func completeWiki(snap *workspace.Snapshot, f *workspace.File, text string, star
 	if strings.HasPrefix(typed, "##") {
 		span := workspace.Span{Start: start, End: targetEnd(text, off, "]|\n\r")}
 		return completeAnyHeading(snap, f, span, typed, suffix)
+	}
+	if strings.HasPrefix(typed, "^^") {
+		span := workspace.Span{Start: start, End: targetEnd(text, off, "]|\n\r")}
+		return c.completeAnyBlock(ctx, snap, f, off, span, typed, suffix)
 	}
 	if h := strings.IndexByte(typed, '#'); h >= 0 {
 		fragStart := start + h + 1

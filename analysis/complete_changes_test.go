@@ -114,7 +114,7 @@ func completeEach(t *testing.T, ix *workspace.Index, note string, typed []string
 	off := strings.Index(f.Note.Text, "\n\n") + 2
 	for i, s := range typed {
 		off += len(s)
-		list := Complete(snap, f, off)
+		list := Complete(t.Context(), snap, f, off)
 		if len(list.Items) == 0 {
 			t.Fatalf("nothing offered after %q", s)
 		}

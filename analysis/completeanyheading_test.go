@@ -20,7 +20,7 @@ func TestCompleteAnyHeadingRanksAsASort(t *testing.T) {
 	b.WriteString("-- here.md --\n# Here\n\n## A loop of mine\n\n[[## Loop‸\n")
 	v := buildVault(t, b.String(), workspace.Config{})
 	f, off := v.at(t)
-	list := Complete(v.snap, f, off)
+	list := Complete(t.Context(), v.snap, f, off)
 
 	var all []headingHit
 	for _, g := range v.snap.Notes() {
@@ -54,7 +54,7 @@ func TestCompleteAnyHeadingRanksAsASort(t *testing.T) {
 func TestCompleteAnyHeadingOwnNote(t *testing.T) {
 	v := buildVault(t, "-- a.md --\n# A\n\n## Loops\n-- b/here.md --\n# Here\n\n## My loops\n\n[[##loops‸]]\n", workspace.Config{})
 	f, off := v.at(t)
-	list := Complete(v.snap, f, off)
+	list := Complete(t.Context(), v.snap, f, off)
 	got := completionLabels(list)
 	want := []string{"Loops => a#Loops", "My loops => #My loops"}
 	if !slices.Equal(got, want) || list.Incomplete {

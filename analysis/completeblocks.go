@@ -45,7 +45,6 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 	// Without the text (changed on disk, unreadable), the ids alone.
 	text, paras, err := snap.Paragraphs(target)
 	query := workspace.Fold(typed)
-	taken := blockIDsOf(target.Note)
 	var list CompletionList
 	add := func(item CompletionItem) {
 		if len(list.Items) == MaxCompletions {
@@ -66,16 +65,12 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		}
 		add(CompletionItem{Label: "^" + b.ID, Detail: target.Path, Documentation: doc, NewText: "^" + b.ID + suffix, FilterText: filter})
 	}
-	eachBlock(paras, target.Note.Blocks, func(p workspace.Span, b *workspace.Block) {
+	eachBlockWithID(text, paras, target.Note, func(p workspace.Span, b *workspace.Block, id string) {
 		if b != nil {
 			addID(b)
 			return
 		}
-		// Every paragraph takes its id in turn, offered or not, so that two
-		// of one text get the ids MissingBlockID gives them, whatever the
-		// query or the cursor.
 		body := text[p.Start:p.End]
-		id := newBlockID(body, taken)
 		if target == from && off >= p.Start && off <= p.End || query != "" && !strings.Contains(workspace.Fold(body), query) {
 			return
 		}
@@ -112,6 +107,21 @@ func eachBlock(paras []workspace.Span, blocks []workspace.Block, fn func(p works
 	for ; k < len(blocks); k++ {
 		fn(workspace.Span{}, &blocks[k])
 	}
+}
+
+// eachBlockWithID is eachBlock with the id a reference to each block takes:
+// its own, or for a paragraph without one, the one newBlockID makes. Every
+// paragraph takes its id in turn, offered or not, so that two of one text
+// get the ids MissingBlockID gives them, whatever the query or the cursor.
+func eachBlockWithID(text string, paras []workspace.Span, n *workspace.Note, fn func(p workspace.Span, b *workspace.Block, id string)) {
+	taken := blockIDsOf(n)
+	eachBlock(paras, n.Blocks, func(p workspace.Span, b *workspace.Block) {
+		if b != nil {
+			fn(p, b, b.ID)
+			return
+		}
+		fn(p, nil, newBlockID(text[p.Start:p.End], taken))
+	})
 }
 
 // blockIDsOf is the set of a note's block ids, lowercased.
@@ -211,22 +221,14 @@ func MissingBlockID(snap *workspace.Snapshot, f *workspace.File, i int) (*NewBlo
 	if err != nil {
 		return nil, false
 	}
-	taken := blockIDsOf(target.Note)
-	if taken[want] {
+	if blockIDsOf(target.Note)[want] {
 		return nil, false
 	}
 	var found *NewBlockID
-	eachBlock(paras, target.Note.Blocks, func(p workspace.Span, b *workspace.Block) {
-		if b != nil || found != nil {
-			return
+	eachBlockWithID(text, paras, target.Note, func(p workspace.Span, b *workspace.Block, id string) {
+		if b == nil && found == nil && id == want {
+			found = newBlockIDAt(target, text, p, want, blockLabel(text[p.Start:p.End]))
 		}
-		// Every paragraph without an id in turn, as completion makes them:
-		// two of one text get two ids.
-		body := text[p.Start:p.End]
-		if newBlockID(body, taken) != want {
-			return
-		}
-		found = newBlockIDAt(target, text, p, want, blockLabel(body))
 	})
 	return found, found != nil
 }

@@ -24,7 +24,7 @@ func BenchmarkCompleteBlocks10k(b *testing.B) {
 	var n int
 	b.ReportAllocs()
 	for b.Loop() {
-		n = len(Complete(snap, f, len(text)).Items)
+		n = len(Complete(b.Context(), snap, f, len(text)).Items)
 	}
 	if n == 0 {
 		b.Fatal("no items")

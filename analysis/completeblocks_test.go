@@ -47,7 +47,7 @@ func TestCompleteBlocks(t *testing.T) {
 	} {
 		v := buildVault(t, blocksVault+"-- here.md --\nLink [[target#^"+tc.typed+"‸\n", workspace.Config{})
 		f, off := v.at(t)
-		list := Complete(v.snap, f, off)
+		list := Complete(t.Context(), v.snap, f, off)
 		if got := completionLabels(list); !slices.Equal(got, tc.want) || list.Incomplete {
 			t.Errorf("%q: %q (incomplete %v), want %q", tc.typed, got, list.Incomplete, tc.want)
 		}
@@ -67,7 +67,7 @@ func TestCompleteBlocks(t *testing.T) {
 func TestCompleteBlocksAddIDs(t *testing.T) {
 	v := buildVault(t, blocksVault+"-- here.md --\n[[target#^‸\n", workspace.Config{})
 	f, off := v.at(t)
-	list := Complete(v.snap, f, off)
+	list := Complete(t.Context(), v.snap, f, off)
 	target := v.file(t, "target.md")
 	text := target.Note.Text
 	var edits []Edit
@@ -149,7 +149,7 @@ func TestAddBlockID(t *testing.T) {
 func TestCompleteBlocksOwnNote(t *testing.T) {
 	v := buildVault(t, "-- here.md --\nAbove.\n\nWriting [[#^‸ here\n\nBelow.\n", workspace.Config{})
 	f, off := v.at(t)
-	if got, want := completionLabels(Complete(v.snap, f, off)), []string{"Above. => ^" + newBlockID("Above.", map[string]bool{}) + "]]", "Below. => ^" + newBlockID("Below.", map[string]bool{}) + "]]"}; !slices.Equal(got, want) {
+	if got, want := completionLabels(Complete(t.Context(), v.snap, f, off)), []string{"Above. => ^" + newBlockID("Above.", map[string]bool{}) + "]]", "Below. => ^" + newBlockID("Below.", map[string]bool{}) + "]]"}; !slices.Equal(got, want) {
 		t.Errorf("%q, want %q", got, want)
 	}
 }
@@ -162,7 +162,7 @@ func TestMissingBlockID(t *testing.T) {
 	f, off := v.at(t)
 	var links strings.Builder
 	var want []*NewBlockID
-	for _, it := range Complete(v.snap, f, off).Items {
+	for _, it := range Complete(t.Context(), v.snap, f, off).Items {
 		if it.BlockID != nil {
 			links.WriteString("[[target#^" + strings.ToUpper(it.BlockID.ID) + "]]\n")
 			want = append(want, it.BlockID)
@@ -203,7 +203,7 @@ func TestCompleteBlocksInMarkdownLinks(t *testing.T) {
 	}{{workspace.ProfileObsidian, 6}, {workspace.ProfileQuartz, 6}, {workspace.ProfileCommonMark, 0}} {
 		v := buildVault(t, blocksVault+"-- here.md --\n[x](target.md#^‸)\n", workspace.Config{Profiles: []workspace.Profile{tc.profile}})
 		f, off := v.at(t)
-		list := Complete(v.snap, f, off)
+		list := Complete(t.Context(), v.snap, f, off)
 		if len(list.Items) != tc.want {
 			t.Errorf("%s: %q, want %d blocks", tc.profile, completionLabels(list), tc.want)
 		}
@@ -223,7 +223,7 @@ func TestCompleteBlocksTwinParagraphs(t *testing.T) {
 		v := buildVault(t, twins+"-- here.md --\n"+note, workspace.Config{})
 		f, off := v.at(t)
 		var out []string
-		for _, it := range Complete(v.snap, f, off).Items {
+		for _, it := range Complete(t.Context(), v.snap, f, off).Items {
 			if it.BlockID != nil && it.Label == "Same words." {
 				out = append(out, it.BlockID.ID)
 			}
@@ -239,7 +239,7 @@ func TestCompleteBlocksTwinParagraphs(t *testing.T) {
 	}
 	v := buildVault(t, strings.Replace(twins, "# T\n", "# T\n\n[[#^‸\n", 1), workspace.Config{})
 	f, off := v.at(t)
-	for _, it := range Complete(v.snap, f, off).Items {
+	for _, it := range Complete(t.Context(), v.snap, f, off).Items {
 		if it.BlockID != nil && it.Label == "Same words." && !slices.Contains(all, it.BlockID.ID) {
 			t.Errorf("in the note itself: %s, want one of %q", it.BlockID.ID, all)
 		}

@@ -12,12 +12,12 @@ import (
 func benchCompleteHeader(b *testing.B, ix *workspace.Index, header, want string) {
 	off := strings.Index(header, cursor)
 	snap, f := withNote(b, ix, "bench/header.md", strings.Replace(header, cursor, "", 1)+"# Typing\n")
-	if !contains(labelsOf(Complete(snap, f, off)), want) {
-		b.Fatalf("no %q in %q", want, labelsOf(Complete(snap, f, off)))
+	if !contains(labelsOf(Complete(b.Context(), snap, f, off)), want) {
+		b.Fatalf("no %q in %q", want, labelsOf(Complete(b.Context(), snap, f, off)))
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		Complete(snap, f, off)
+		Complete(b.Context(), snap, f, off)
 	}
 }
 

@@ -61,7 +61,7 @@ func TestCompleteFrontmatterGolden(t *testing.T) {
 	var b strings.Builder
 	for _, tc := range frontmatterCases {
 		v, f, off := fieldsVault(t, tc.note)
-		list := Complete(v.snap, f, off)
+		list := Complete(t.Context(), v.snap, f, off)
 		fmt.Fprintf(&b, "== %s: %q\n", tc.name, tc.note)
 		for _, it := range list.Items {
 			fmt.Fprintf(&b, "%s | %s | %q replaces %q\n", it.Label, it.Detail, it.NewText, f.Note.Text[it.Span.Start:it.Span.End])
@@ -76,7 +76,7 @@ func TestCompleteFrontmatterEmptyVault(t *testing.T) {
 	v := buildVault(t, "-- a.md --\n# A\n-- here.md --\n---\n‸\n---\n", workspace.Config{})
 	f, off := v.at(t)
 	var got []string
-	for _, it := range Complete(v.snap, f, off).Items {
+	for _, it := range Complete(t.Context(), v.snap, f, off).Items {
 		got = append(got, it.Label+": "+it.Detail)
 		if it.Kind != CompleteKey || it.NewText != it.Label+": " {
 			t.Errorf("%s: kind %v, inserts %q", it.Label, it.Kind, it.NewText)
@@ -89,7 +89,7 @@ func TestCompleteFrontmatterEmptyVault(t *testing.T) {
 	}
 	v = buildVault(t, "-- here.md --\n---\npublish: ‸\n---\n", workspace.Config{})
 	f, off = v.at(t)
-	if got := completionLabels(Complete(v.snap, f, off)); strings.Join(got, ",") != "false => false,true => true" {
+	if got := completionLabels(Complete(t.Context(), v.snap, f, off)); strings.Join(got, ",") != "false => false,true => true" {
 		t.Errorf("publish values: %q", got)
 	}
 }
@@ -112,7 +112,7 @@ func TestCompleteFrontmatterFollowsEdits(t *testing.T) {
 		s := ix.Snapshot()
 		defer s.Release()
 		var out []string
-		for _, it := range Complete(s, s.File("here.md"), off).Items {
+		for _, it := range Complete(t.Context(), s, s.File("here.md"), off).Items {
 			out = append(out, it.Label+" "+it.Detail)
 		}
 		return strings.Join(out, ", ")

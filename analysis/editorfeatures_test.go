@@ -269,7 +269,7 @@ func FuzzEditorFeatures(f *testing.F) {
 		checkBlockIDs(t, v.snap, p, note)
 		// At the offset, what an editor asks there: none may fail but by a
 		// rename's refusal.
-		Complete(v.snap, note, off)
+		Complete(t.Context(), v.snap, note, off)
 		Hover(v.snap, note, off, nil)
 		References(v.snap, note, off, true)
 		if _, err := Rename(v.snap, note, off, "renamed-1"); err != nil && !IsRenameError(err) {

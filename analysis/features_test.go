@@ -173,7 +173,7 @@ func TestComplete(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v, f, off := withCursor(t, tc.note)
-			list := Complete(v.snap, f, off)
+			list := Complete(t.Context(), v.snap, f, off)
 			got := completionLabels(list)
 			for _, w := range tc.want {
 				if !contains(got, w) {
@@ -240,7 +240,7 @@ func completeFull(t *testing.T, vault string) CompletionList {
 	t.Helper()
 	v := buildVault(t, vault, workspace.Config{})
 	f, off := v.at(t)
-	list := Complete(v.snap, f, off)
+	list := Complete(t.Context(), v.snap, f, off)
 	if len(list.Items) != MaxCompletions || !list.Incomplete {
 		t.Fatalf("%d items, incomplete=%v; want %d, true", len(list.Items), list.Incomplete, MaxCompletions)
 	}

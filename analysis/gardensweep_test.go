@@ -94,7 +94,7 @@ func sweepNote(t *testing.T, snap *workspace.Snapshot, f *workspace.File) int {
 	}
 	checkEditorFeatures(t, snap, f)
 	for off := 0; off <= size; off++ {
-		for _, it := range Complete(snap, f, off).Items {
+		for _, it := range Complete(t.Context(), snap, f, off).Items {
 			inNote("completion", off, it.Span)
 		}
 		if h := Hover(snap, f, off, nil); h != nil {

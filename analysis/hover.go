@@ -117,11 +117,12 @@ func section(text string, n *workspace.Note, h *workspace.Heading) string {
 func blockText(text string, b *workspace.Block) string {
 	start := strings.LastIndexByte(text[:b.Span.Start], '\n') + 1
 	line := strings.TrimSpace(text[start:b.Span.Start])
-	if line == "" {
-		// An id on its own line names the block above it.
-		prevEnd := max(start-1, 0)
-		prevStart := strings.LastIndexByte(text[:prevEnd], '\n') + 1
-		line = strings.TrimSpace(text[prevStart:prevEnd])
+	for end := start - 1; line == "" && end > 0; {
+		// An id on its own line names the block above it, which Obsidian
+		// has a blank line between (after a quote or a table).
+		prevStart := strings.LastIndexByte(text[:end], '\n') + 1
+		line = strings.TrimSpace(text[prevStart:end])
+		end = prevStart - 1
 	}
 	return truncate(line, maxSection)
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -165,4 +166,54 @@ func TestBlockIDQuickFix(t *testing.T) {
 		}
 	}
 	t.Errorf("no fix adding ^%s among %s", id, raw)
+}
+
+// "[[^^" over the wire, with notes read from disk: each block of the vault
+// that holds the query, its text intact, links by "note#^id", and one without
+// an id carries the command that adds it in its own note.
+func TestAnyBlockCompletion(t *testing.T) {
+	vault := map[string]string{"here.md": "# Here\n\nSee [[^^block\n"}
+	for i := range 40 {
+		vault[fmt.Sprintf("n%02d.md", i)] = fmt.Sprintf("# Note %02d\n\nThe block of note %02d.\n\n- listed block %02d ^id%02d\n", i, i, i, i)
+	}
+	s := startSession(t, vault, `{"workspace":{"applyEdit":true}}`)
+	here := s.open("here.md")
+	list, raw := s.completeUntil(s.uri("here.md"), here, "[[^^block", "The block of note 39.")
+	if raw == nil || len(list.Items) != 80 || list.IsIncomplete {
+		t.Fatalf("%d items, incomplete %v; want 80, complete", len(list.Items), list.IsIncomplete)
+	}
+	for _, it := range list.Items {
+		var item struct {
+			Label    string             `json:"label"`
+			TextEdit *protocol.TextEdit `json:"textEdit"`
+			Command  *struct {
+				Arguments []json.RawMessage `json:"arguments"`
+			} `json:"command"`
+		}
+		if err := json.Unmarshal(it, &item); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		switch {
+		case strings.HasPrefix(item.Label, "The block of note "):
+			fmt.Sscanf(item.Label, "The block of note %d.", &n)
+			var uri protocol.DocumentURI
+			var args blockIDArgs
+			if item.Command == nil || len(item.Command.Arguments) != 2 || json.Unmarshal(item.Command.Arguments[0], &uri) != nil ||
+				json.Unmarshal(item.Command.Arguments[1], &args) != nil || uri != s.uri(fmt.Sprintf("n%02d.md", n)) ||
+				args.Text != item.Label || item.TextEdit == nil || item.TextEdit.NewText != fmt.Sprintf("n%02d#^%s]]", n, args.ID) {
+				t.Errorf("%s", it)
+			}
+		case strings.HasPrefix(item.Label, "listed block "):
+			fmt.Sscanf(item.Label, "listed block %d", &n)
+			if item.Label != fmt.Sprintf("listed block %02d", n) || item.Command != nil || item.TextEdit == nil || item.TextEdit.NewText != fmt.Sprintf("n%02d#^id%02d]]", n, n) {
+				t.Errorf("%s", it)
+			}
+		default:
+			t.Errorf("%s", it)
+		}
+		if r := item.TextEdit.Range; r.Start != s.posAt(here, strings.Index(here, "^^")) || r.End != s.posAt(here, strings.Index(here, "block\n")+len("block")) {
+			t.Errorf("%s: range %+v", item.Label, r)
+		}
+	}
 }

@@ -65,7 +65,7 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 		return &completionList{Items: []completionItem{}}, nil
 	}
 	defer q.release()
-	list := analysis.Complete(q.snap, q.file, q.off)
+	list := q.v.completer.Complete(ctx, q.snap, q.file, q.off)
 	sess := s.Session()
 	out := &completionList{IsIncomplete: list.Incomplete, Items: make([]completionItem, len(list.Items))}
 	// Every item of a list replaces the same span: a client that takes a

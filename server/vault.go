@@ -33,6 +33,10 @@ type vault struct {
 	// that appear after it (the settings' ignore globs and .gitignore files).
 	ignorer atomic.Pointer[workspace.Ignorer]
 
+	// completer keeps what a completion can reuse from the one before
+	// (the last "[[^^" search of the vault's notes).
+	completer analysis.Completer
+
 	fileCfg workspace.Config // .rhizome.yaml + detection
 	scan    bool             // false: only open documents, no folder to scan
 	loaded  atomic.Bool      // its load has ended (until then, nothing of it is published)

@@ -57,9 +57,14 @@ func (s *Snapshot) Paragraphs(f *File) (string, []Span, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	return text, s.ParagraphsIn(text), nil
+}
+
+// ParagraphsIn is Paragraphs for a note's text read already (TextInto).
+func (s *Snapshot) ParagraphsIn(text string) []Span {
 	p := s.ix.parser
 	if p == nil {
 		p = NewParser()
 	}
-	return text, p.Paragraphs(text), nil
+	return p.Paragraphs(text)
 }

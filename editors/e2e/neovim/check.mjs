@@ -135,6 +135,17 @@ check(
   );
 }
 
+// "[[^^" and the paragraph's first words: every note's blocks searched, the paragraph offered by its
+// text and linked by its id.
+{
+  const a = r.block_ref?.any ?? {};
+  check(
+    `"${a.typed}" (every note's blocks) offers the renamed paragraph, linked as [[…#^renamed-block]]`,
+    /^[^#]+#\^renamed-block\]\]$/.test(a.new_text ?? ''),
+    `after ${a.asks} asks (last list ${a.incomplete ? 'incomplete' : 'complete'}): item ${JSON.stringify(a.label)} writes ${JSON.stringify(a.new_text)}; labels ${JSON.stringify((a.labels ?? []).slice(0, 20))}`,
+  );
+}
+
 // Frontmatter completion: the garden's keys and publish's values, counted here from its files. A
 // header whose top-level value holds an unquoted ": " is broken YAML (the commonest real mistake,
 // planted in the garden): its note counts nothing, as the server reports it.

@@ -685,6 +685,45 @@ step("block rename", function()
   end, 50)
 end)
 
+-- 4e. "[[^^" and the first words of that paragraph, on a new line of the link note: the search of
+-- every note's blocks offers it by its text, linked by the id it now has. In a large vault a
+-- search stops after a quarter of a second with what it found, the list marked incomplete; the
+-- editor asks again, and the search goes on where it stopped.
+step("any block", function()
+  local b = out.block_ref
+  assert(b and b.renamed_paragraph, "no renamed block to search for")
+  local words = {}
+  for w in b.before:gmatch("%S+") do
+    if w:find("[%[%]|#%^]") or #words == 4 then
+      break
+    end
+    table.insert(words, w)
+  end
+  assert(#words >= 2, "the paragraph does not start with two plain words: " .. b.before)
+  local squeeze = function(x)
+    return vim.trim((x:gsub("%s+", " ")))
+  end
+  local want = squeeze(b.before):sub(1, 30)
+  local a = { typed = "[[^^" .. table.concat(words, " "), asks = 0 }
+  b.any = a
+  vim.api.nvim_set_current_buf(link_buf)
+  wait_client(link_buf)
+  for _ = 1, 10 do
+    local result = complete_new_line(a.typed)
+    local items = result.items or result
+    a.asks, a.incomplete, a.labels = a.asks + 1, result.isIncomplete, {}
+    for _, it in ipairs(items) do
+      table.insert(a.labels, it.label)
+      if squeeze(it.label):sub(1, 30) == want then
+        a.label, a.new_text = it.label, it.textEdit and it.textEdit.newText
+      end
+    end
+    if a.label or not result.isIncomplete then
+      break
+    end
+  end
+end)
+
 -- 5. The link's target note retitled in its buffer (not saved), then completion after `[[` and
 -- the start of its file name in the link note: the server follows the edit of another buffer, and
 -- offers the note under its new title, once, and no longer under the old one.

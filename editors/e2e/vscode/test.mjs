@@ -982,6 +982,67 @@ try {
       }
       check(`[[${h.target}#^${word} offers the paragraph of ${h.targetFile}:${para + 1}; accepted, it writes [[${h.target}#^id]], the paragraph gets " ^id", and F12 opens its line`,
         ok, detail);
+
+      // 4b4. "[[^^" and the paragraph's first words, on a new line: the search of every
+      // note's blocks offers it by its text; accepted, it writes [[Note#^id]] with the id it
+      // now has, and F12 opens its line. (In a large vault the list comes incomplete and
+      // VS Code asks again as the words are typed.)
+      const words = [];
+      for (const w of paraText.split(/\s+/)) {
+        if (/[[\]|#^]/.test(w) || words.length === 4) break;
+        words.push(w);
+      }
+      const paraNow = fs.readFileSync(targetAbs, 'utf8').split(/\r?\n/)[para] ?? '';
+      const idNow = /\^([\w-]+)\s*$/.exec(paraNow)?.[1];
+      if (ok && idNow && words.length >= 2) {
+        const typed = `[[^^${words.join(' ')}`;
+        await openFile(page, targets.link.file);
+        await page.keyboard.press(`${mod}+End`);
+        await page.keyboard.press('Enter');
+        await page.keyboard.type(typed, { delay: 60 });
+        await widget.waitFor({ timeout: 5000 }).catch(async () => {
+          await page.keyboard.press(`${mod}+Space`);
+          await widget.waitFor({ timeout: T }).catch(() => {});
+        });
+        let found = false;
+        for (let i = 0; i < 20 && !found; i++) {
+          await page.waitForTimeout(i === 0 ? 500 : 60);
+          if (squash(await focusedLabel()).startsWith(start)) {
+            found = true;
+          } else {
+            await page.keyboard.press('ArrowDown');
+          }
+        }
+        await shot(page, 'any-block-search');
+        let anyOk = false;
+        let anyDetail = `no item starting ${JSON.stringify(paraText.slice(0, 30))} after ${typed}`;
+        if (found) {
+          await page.keyboard.press('Enter');
+          await page.waitForTimeout(800);
+          await page.keyboard.press(`${mod}+S`);
+          const linkAbs = path.join(garden, ...targets.link.file.split('/'));
+          const anyRe = new RegExp(`^\\[\\[([^\\]#]+)#\\^${idNow}\\]\\]$`);
+          let lines = [];
+          let at = -1;
+          for (const deadline = Date.now() + T; Date.now() < deadline && at < 0; await page.waitForTimeout(200)) {
+            lines = fs.readFileSync(linkAbs, 'utf8').split(/\r?\n/);
+            at = lines.findLastIndex((l) => anyRe.test(l.trim()));
+          }
+          if (at < 0) {
+            anyDetail = `no [[…#^${idNow}]] in ${targets.link.file}; its last lines: ${JSON.stringify(lines.slice(-3))}`;
+          } else {
+            const jumped = await definitionOpens(page, targets.link.file, at, lines[at].length - 4, h.targetFile);
+            let ln = NaN;
+            for (const deadline = Date.now() + T / 3; jumped.ok && Date.now() < deadline && ln !== para + 1; await page.waitForTimeout(200)) {
+              ln = await cursorLine(page);
+            }
+            anyOk = jumped.ok && ln === para + 1;
+            anyDetail = `wrote ${JSON.stringify(lines[at])}; F12: ${jumped.detail}, cursor on line ${ln}`;
+          }
+        }
+        check(`${typed} (every note's blocks) offers the paragraph of ${h.targetFile}:${para + 1}; accepted, it writes [[Note#^${idNow}]], and F12 opens its line`,
+          anyOk, anyDetail);
+      }
     }
   }
 
