@@ -811,15 +811,24 @@ try {
   await widget.waitFor({ timeout: T }).catch(() => {});
   const focusedLabel = async () =>
     (await widget.locator('.monaco-list-row.focused .label-name').allInnerTexts().catch(() => []))[0]?.trim() ?? '';
-  let picked = false;
-  for (let i = 0; i < 120 && !picked; i++) {
-    await page.waitForTimeout(i === 0 ? 500 : 60);
-    if (squash(await focusedLabel()) === title) {
-      picked = true;
-    } else {
+  // suggest waits for the suggest widget after typing, and asks for it (Ctrl+Space) when
+  // typing did not open it.
+  const suggest = () =>
+    widget.waitFor({ timeout: 5000 }).catch(async () => {
+      await page.keyboard.press(`${mod}+Space`);
+      await widget.waitFor({ timeout: T }).catch(() => {});
+    });
+  // focusItem moves down the suggest list, at most tries items, to one whose label (squashed)
+  // fits; true once it is focused.
+  const focusItem = async (fits, tries) => {
+    for (let i = 0; i < tries; i++) {
+      await page.waitForTimeout(i === 0 ? 500 : 60);
+      if (fits(squash(await focusedLabel()))) return true;
       await page.keyboard.press('ArrowDown');
     }
-  }
+    return false;
+  };
+  const picked = await focusItem((l) => l === title, 120);
   let written = '';
   let acceptOk = false;
   let acceptDetail = `"${targets.completion.title}" never focused in the list after typing ${JSON.stringify(typed)}`;
@@ -859,18 +868,8 @@ try {
       await page.keyboard.press('Enter');
       let query = [...h.heading].slice(0, 4).join('');
       await page.keyboard.type(`[[##${query}`, { delay: 80 });
-      await widget.waitFor({ timeout: 5000 }).catch(async () => {
-        await page.keyboard.press(`${mod}+Space`);
-        await widget.waitFor({ timeout: T }).catch(() => {});
-      });
-      const focus = async () => {
-        for (let i = 0; i < 40; i++) {
-          await page.waitForTimeout(i === 0 ? 500 : 60);
-          if (squash(await focusedLabel()) === squash(h.heading)) return true;
-          await page.keyboard.press('ArrowDown');
-        }
-        return false;
-      };
+      await suggest();
+      const focus = () => focusItem((l) => l === squash(h.heading), 40);
       let picked = await focus();
       if (!picked && query !== h.heading) {
         const rest = [...h.heading].slice(4).join('');
@@ -930,20 +929,9 @@ try {
       await page.keyboard.press(`${mod}+End`);
       await page.keyboard.press('Enter');
       await page.keyboard.type(`[[${h.target}#^${word}`, { delay: 60 });
-      await widget.waitFor({ timeout: 5000 }).catch(async () => {
-        await page.keyboard.press(`${mod}+Space`);
-        await widget.waitFor({ timeout: T }).catch(() => {});
-      });
+      await suggest();
       const start = squash(paraText.slice(0, 30));
-      let picked = false;
-      for (let i = 0; i < 20 && !picked; i++) {
-        await page.waitForTimeout(i === 0 ? 500 : 60);
-        if (squash(await focusedLabel()).startsWith(start)) {
-          picked = true;
-        } else {
-          await page.keyboard.press('ArrowDown');
-        }
-      }
+      const picked = await focusItem((l) => l.startsWith(start), 20);
       await shot(page, 'block-search');
       let detail = `no item starting ${JSON.stringify(paraText.slice(0, 30))} after [[${h.target}#^${word}`;
       let ok = false;
@@ -1000,19 +988,8 @@ try {
         await page.keyboard.press(`${mod}+End`);
         await page.keyboard.press('Enter');
         await page.keyboard.type(typed, { delay: 60 });
-        await widget.waitFor({ timeout: 5000 }).catch(async () => {
-          await page.keyboard.press(`${mod}+Space`);
-          await widget.waitFor({ timeout: T }).catch(() => {});
-        });
-        let found = false;
-        for (let i = 0; i < 20 && !found; i++) {
-          await page.waitForTimeout(i === 0 ? 500 : 60);
-          if (squash(await focusedLabel()).startsWith(start)) {
-            found = true;
-          } else {
-            await page.keyboard.press('ArrowDown');
-          }
-        }
+        await suggest();
+        const found = await focusItem((l) => l.startsWith(start), 20);
         await shot(page, 'any-block-search');
         let anyOk = false;
         let anyDetail = `no item starting ${JSON.stringify(paraText.slice(0, 30))} after ${typed}`;
