@@ -355,4 +355,15 @@ func TestCompleteAnyBlockResumes(t *testing.T) {
 	if _, _ = search("^^lap", scan3, upTo(1000)); reads != 301 {
 		t.Errorf("a query that does not hold the last: %d read, want all 301", reads)
 	}
+
+	// A Completer keeps the scan for the next search, and forgets it when told.
+	var c Completer
+	c.Complete(t.Context(), v.snap, f, off)
+	if s := c.lastBlocks(); s == nil || s.query != "loop" || len(s.files) != 301 {
+		t.Fatalf("kept %+v, want the scan of loop", s)
+	}
+	c.Forget()
+	if s := c.lastBlocks(); s != nil {
+		t.Errorf("kept %+v after Forget", s)
+	}
 }

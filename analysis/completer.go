@@ -23,3 +23,8 @@ func (c *Completer) keepBlocks(s *anyBlockScan) {
 	defer c.mu.Unlock()
 	c.blocks = s
 }
+
+// Forget drops what the completer kept, which holds the notes of the index
+// it was made from: a vault's new index (a reload) would otherwise leave the
+// old one in memory until the next "[[^^".
+func (c *Completer) Forget() { c.keepBlocks(nil) }

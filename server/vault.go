@@ -196,6 +196,7 @@ func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progr
 			}
 		}
 		v.ix.Store(ix)
+		v.completer.Forget()
 	}
 	held := v.endLoad(gen)
 	v.mu.Unlock()
