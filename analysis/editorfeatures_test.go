@@ -244,6 +244,7 @@ func FuzzEditorFeatures(f *testing.F) {
 	f.Add("---\naliases: [Luhmann]\n---\n| [[Niklas Luhmann\\|L]] | ![[img.png|100]] |\r\nLuhmann `Luhmann` #Luhmann", 40)
 	f.Add("Émile Durkheim, ÉMILE-DURKHEIM, İstanbul [[#Top]] [](x.md)\n# Top\n", 1)
 	f.Add("---\ntitle: T\n---\n# A\n- a\n  ```\n  x\n> [!note]-\n> %% c\n%% <!--\nB\n===\n-->\n$$\n\t- y\n", 9)
+	f.Add("A loop ^^ [[^^loop\n\n> quote loop\n\n^id\n- item loop ^x\n\tLoop [[^^", 18)
 	f.Fuzz(func(t *testing.T, text string, off int) {
 		if !utf8.ValidString(text) || strings.Contains(text, "\n-- ") || strings.HasPrefix(text, "-- ") {
 			return // the archive's own separators
@@ -269,7 +270,17 @@ func FuzzEditorFeatures(f *testing.F) {
 		checkBlockIDs(t, v.snap, p, note)
 		// At the offset, what an editor asks there: none may fail but by a
 		// rename's refusal.
-		Complete(t.Context(), v.snap, note, off)
+		for _, it := range Complete(t.Context(), v.snap, note, off).Items {
+			inNote("completion", it.Span)
+			// A block id to add goes at the end of a line its note has.
+			if b := it.BlockID; b != nil {
+				lines := b.File.Note.Lines
+				text, _ := v.snap.Text(b.File)
+				if b.Line >= lines.Count() || text[lines.Start(b.Line):lines.End(b.Line)] != b.LineText || b.Col > len(b.LineText) {
+					t.Fatalf("completion %q adds ^%s at %s:%d:%d, to %q", it.Label, b.ID, b.File.Path, b.Line, b.Col, b.LineText)
+				}
+			}
+		}
 		Hover(v.snap, note, off, nil)
 		References(v.snap, note, off, true)
 		if _, err := Rename(v.snap, note, off, "renamed-1"); err != nil && !IsRenameError(err) {
