@@ -253,16 +253,18 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 				return
 			}
 		}
-		label := blockLabel(body)
+		label, doc := blockLabel(body), truncate(body, maxSection)
 		item := CompletionItem{
 			Label:         label,
 			Where:         g.Note.Title,
 			Detail:        "^" + id + " in " + g.Path,
 			Kind:          CompleteBlock,
 			Span:          s.span,
-			Documentation: truncate(body, maxSection),
+			Documentation: doc,
 			NewText:       "#^" + id + s.suffix,
-			FilterText:    s.typed + " " + body,
+			// The editor filters by it as more is typed: the block's text, cut
+			// as the documentation is (a hundred long paragraphs a reply).
+			FilterText: s.typed + " " + doc,
 		}
 		if b == nil {
 			item.Detail = "adds ^" + id + " to " + g.Path
