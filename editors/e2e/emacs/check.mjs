@@ -146,6 +146,13 @@ check(`eglot's completion of [[${t.headingLink?.target}#^ writes a new block id;
   !bf.error && !!blockLink && blockLink[1] === t.headingLink?.target && bf.after === `${bf.before} ^${blockLink[2]}`,
   `error: ${JSON.stringify(bf.error)}, link line ${JSON.stringify(bf.link_line)}, paragraph after ${JSON.stringify(bf.after)}`);
 
+// 9b. "[[^^" and the paragraph's first words: every note's blocks searched, the paragraph offered
+// by its text and linked by the id step 9 gave it.
+const ab = r.any_block ?? {};
+check(`eglot's completion of ${ab.typed} (every note's blocks) offers that paragraph, and writes [[…#^${ab.id}]]`,
+  !ab.error && !!ab.id && new RegExp(`^\\[\\[[^\\]#]+#\\^${ab.id}\\]\\]$`).test(ab.line ?? ''),
+  `offered ${JSON.stringify(ab.offered)}, line ${JSON.stringify(ab.line)}, error ${JSON.stringify(ab.error)}`);
+
 // Files changed on disk beside the editor, through the watchers eglot keeps for the server.
 const fd = r.files_on_disk ?? {};
 check(`a link to a note nowhere, added to ${t.link.file}, is broken`, fd.broken === true, `broken: ${fd.broken}`);

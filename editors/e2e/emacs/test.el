@@ -390,6 +390,37 @@ server of the buffer's edits."
                           (before . ,(nth para lines))
                           (after . ,(funcall after))
                           (link_line . ,(rz-line-of (current-buffer) link-line))))))))
+        ;; 9b. "[[^^" and the first words of that paragraph, which has an id now, at the end
+        ;; of the link note: the server's search of every note's blocks offers the paragraph by
+        ;; its text; put in as eglot puts an item, the link names the paragraph's id.
+        (rz-step "any block"
+          (let* ((bf (alist-get 'block_fix rz-out))
+                 (before (or (alist-get 'before bf) (error "no paragraph from step 9")))
+                 (after (or (alist-get 'after bf) ""))
+                 (id (and (string-match "\\^\\([[:alnum:]-]+\\)\\'" after) (match-string 1 after)))
+                 (words (seq-take (seq-take-while (lambda (w) (not (string-match-p "[][|#^]" w)))
+                                                  (split-string before))
+                                  4))
+                 (typed (concat "[[^^" (string-join words " ")))
+                 (want (substring before 0 (min 20 (length before)))))
+            (unless (and id (>= (length words) 2)) (error "no id, or not two plain words, in %S" after))
+            (find-file (expand-file-name (alist-get 'file link) garden))
+            (goto-char (point-max))
+            (insert "\n\n" typed)
+            (eglot--signal-textDocument/didChange)
+            (let* ((capf (eglot-completion-at-point))
+                   (beg (nth 0 capf)) (end (nth 1 capf)) (table (nth 2 capf))
+                   (exit (plist-get (nthcdr 3 capf) :exit-function))
+                   (proxy (seq-find (lambda (c)
+                                      (string-prefix-p want (plist-get (get-text-property 0 'eglot--lsp-item c) :label)))
+                                    (all-completions "" table))))
+              (when proxy
+                (delete-region beg end)
+                (goto-char beg)
+                (insert proxy)
+                (funcall exit proxy 'finished))
+              (rz-put 'any_block `((typed . ,typed) (id . ,id) (offered . ,(and proxy t))
+                                   (line . ,(buffer-substring-no-properties (line-beginning-position) (line-end-position))))))))
         ;; 10. Files changed on disk beside the editor (git, a sync client), which eglot
         ;; watches for the server (it registers its watchers): a link to a note nowhere,
         ;; added at the end of the link note, is broken; the note written into a folder made
