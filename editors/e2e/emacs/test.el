@@ -127,6 +127,24 @@ server of the buffer's edits."
          (uri (or (plist-get loc :uri) (plist-get loc :targetUri))))
     (and uri (file-truename (eglot--uri-to-path uri)))))
 
+(defun rz-complete-item (want)
+  "Complete at point as completion-in-region does, with the first item of eglot's
+completion function whose label starts with WANT: the item put in the buffer in
+place of what it replaces, and eglot's exit function run. Nil when no item fits."
+  (eglot--signal-textDocument/didChange)
+  (let* ((capf (eglot-completion-at-point))
+         (beg (nth 0 capf)) (end (nth 1 capf)) (table (nth 2 capf))
+         (exit (plist-get (nthcdr 3 capf) :exit-function))
+         (proxy (seq-find (lambda (c)
+                            (string-prefix-p want (plist-get (get-text-property 0 'eglot--lsp-item c) :label)))
+                          (all-completions "" table))))
+    (when proxy
+      (delete-region beg end)
+      (goto-char beg)
+      (insert proxy)
+      (funcall exit proxy 'finished)
+      t)))
+
 (defmacro rz-step (name &rest body)
   `(condition-case err
        (progn ,@body)
@@ -360,18 +378,7 @@ server of the buffer's edits."
             (unless para (error "no one-line paragraph without an id in %s" target-file))
             (goto-char (point-max))
             (insert "\n\n[[" note "#^")
-            (eglot--signal-textDocument/didChange)
-            (let* ((capf (eglot-completion-at-point))
-                   (beg (nth 0 capf)) (end (nth 1 capf)) (table (nth 2 capf))
-                   (exit (plist-get (nthcdr 3 capf) :exit-function))
-                   (proxy (seq-find (lambda (c)
-                                      (string-prefix-p want (plist-get (get-text-property 0 'eglot--lsp-item c) :label)))
-                                    (all-completions "" table))))
-              (unless proxy (error "no completion item for %S" want))
-              (delete-region beg end)
-              (goto-char beg)
-              (insert proxy)
-              (funcall exit proxy 'finished))
+            (unless (rz-complete-item want) (error "no completion item for %S" want))
             (let ((link-line (1- (line-number-at-pos))))
               (rz-wait (lambda () (seq-find (lambda (d) (string-match-p "no block" (flymake-diagnostic-text d)))
                                             (flymake-diagnostics (line-beginning-position) (line-end-position))))
@@ -407,19 +414,8 @@ server of the buffer's edits."
             (find-file (expand-file-name (alist-get 'file link) garden))
             (goto-char (point-max))
             (insert "\n\n" typed)
-            (eglot--signal-textDocument/didChange)
-            (let* ((capf (eglot-completion-at-point))
-                   (beg (nth 0 capf)) (end (nth 1 capf)) (table (nth 2 capf))
-                   (exit (plist-get (nthcdr 3 capf) :exit-function))
-                   (proxy (seq-find (lambda (c)
-                                      (string-prefix-p want (plist-get (get-text-property 0 'eglot--lsp-item c) :label)))
-                                    (all-completions "" table))))
-              (when proxy
-                (delete-region beg end)
-                (goto-char beg)
-                (insert proxy)
-                (funcall exit proxy 'finished))
-              (rz-put 'any_block `((typed . ,typed) (id . ,id) (offered . ,(and proxy t))
+            (let ((offered (rz-complete-item want)))
+              (rz-put 'any_block `((typed . ,typed) (id . ,id) (offered . ,offered)
                                    (line . ,(buffer-substring-no-properties (line-beginning-position) (line-end-position))))))))
         ;; 10. Files changed on disk beside the editor (git, a sync client), which eglot
         ;; watches for the server (it registers its watchers): a link to a note nowhere,
