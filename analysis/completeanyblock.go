@@ -223,11 +223,9 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 	}
 	var ft string // the folded text, when ASCII: its offsets are text's
 	if s.query != "" {
-		holds, ascii := holdsFolded(text, s.query, folded)
-		if !holds {
-			return nil // changed since it was read
-		}
-		if ascii {
+		// Folded again: findHolding read this same text (the snapshot's,
+		// checked against its hash) and kept none of it.
+		if _, ascii := holdsFolded(text, s.query, folded); ascii {
 			ft = unsafe.String(unsafe.SliceData(*folded), len(text))
 		}
 	}
