@@ -47,7 +47,7 @@ var codes = []Code{
 	{"broken-anchor", SeverityWarning, "The note exists but has no such heading.",
 		"Link one of the headings listed, or rename the heading."},
 	{"broken-block", SeverityWarning, "The note exists but has no such ^block id.",
-		"Add the `^id` to the paragraph, or link an id the note has."},
+		"Add the `^id` to the block (after a quote, callout or table, on a line of its own), or link an id the note has."},
 	{"duplicate-block-id", SeverityWarning, "Two blocks of a note have one ^id: links to it reach the first.",
 		"Rename one of the ids (F2 on its `^id`)."},
 	{"ambiguous-link", SeverityWarning, "Several files match; the tool picks one (named) and may pick another tomorrow.",

@@ -374,11 +374,11 @@ func completeHeadings(target *workspace.File, span workspace.Span, typed string,
 	return finish(hits)
 }
 
-func docOf(text string, err error, b *workspace.Block) string {
+func docOf(text string, err error, p workspace.BlockSpan, b *workspace.Block) string {
 	if err != nil {
 		return ""
 	}
-	return blockText(text, b)
+	return truncate(blockBody(text, p, b), maxSection)
 }
 
 func completeTags(snap *workspace.Snapshot, hash, off int, typed string) CompletionList {

@@ -230,21 +230,12 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 		}
 	}
 	var out []blockHit
-	eachBlockWithID(text, s.snap.ParagraphsIn(text), g.Note, func(p workspace.Span, b *workspace.Block, id string) {
+	eachBlockWithID(text, s.snap.BlockSpansIn(text), g.Note, func(p workspace.BlockSpan, b *workspace.Block, id string) {
 		seq := len(out)
-		var body string
-		switch {
-		case g == s.from && (p.End > p.Start && p.Contains(s.off) || b != nil && b.Span.Contains(s.off)):
+		if g == s.from && (p.End > p.Start && p.Contains(s.off) || b != nil && b.Span.Contains(s.off)) {
 			return // the block being written ("[[^^ab" ends in what reads as an id)
-		case b == nil:
-			body = text[p.Start:p.End]
-		default:
-			// The paragraph the id ends, or, for an id alone (after a
-			// quote or a table), the line above.
-			if body = strings.TrimSpace(text[p.Start:min(max(p.Start, b.Span.Start), p.End)]); body == "" {
-				body = blockText(text, b)
-			}
 		}
+		body := blockBody(text, p, b)
 		score := 1
 		if s.query != "" {
 			if score = matchBlock(b, foldedIn(text, ft, body), s.query); score == 0 {

@@ -17,6 +17,9 @@ Open loops close at night.
 
 - a loophole ^hole
 - nothing here
+
+> [!tip] Loop tips
+> keep them short
 -- alpha.md --
 ---
 title: Alpha
@@ -52,12 +55,12 @@ func TestCompleteAnyBlock(t *testing.T) {
 	list := Complete(t.Context(), v.snap, f, off)
 	id := func(note, body string) string {
 		g := v.file(t, note)
-		text, paras, err := v.snap.Paragraphs(g)
+		text, paras, err := v.snap.BlockSpans(g)
 		if err != nil {
 			t.Fatal(err)
 		}
 		found := ""
-		eachBlockWithID(text, paras, g.Note, func(p workspace.Span, b *workspace.Block, id string) {
+		eachBlockWithID(text, paras, g.Note, func(p workspace.BlockSpan, b *workspace.Block, id string) {
 			if b == nil && strings.HasPrefix(text[p.Start:p.End], body) {
 				found = id
 			}
@@ -66,12 +69,12 @@ func TestCompleteAnyBlock(t *testing.T) {
 	}
 	want := []string{
 		"Loop the loop. => alpha#^" + id("alpha.md", "Loop the") + "]]",
-		"> quoted loop => alpha#^loopback]]", // by its id, a prefix; the quote above it
+		"quoted loop => alpha#^loopback]]", // by its id, a prefix: the quote takes the id below it
 		"Feedback loop => alpha#^" + id("alpha.md", "Feedback") + "]]",
-		"quoted loop => alpha#^" + id("alpha.md", "quoted") + "]]", // as "[[alpha#^" offers it
 		"A loop of my own. => #^" + id("here.md", "A loop") + "]]",
 		"Open loops close at night. => zeta#^" + id("b/zeta.md", "Open") + "]]",
 		"a loophole => zeta#^hole]]",
+		"[!tip] Loop tips => zeta#^" + id("b/zeta.md", "[!tip]") + "]]", // a callout, whole
 	}
 	if got := completionLabels(list); !slices.Equal(got, want) || list.Incomplete {
 		t.Fatalf("%q (incomplete %v), want\n%q", got, list.Incomplete, want)
@@ -90,8 +93,11 @@ func TestCompleteAnyBlock(t *testing.T) {
 	if got := list.Items[0]; got.Where != "Alpha" || got.Detail != "adds ^"+got.BlockID.ID+" to alpha.md" || got.Documentation != "Loop the loop." {
 		t.Errorf("first item: where %q, detail %q, documentation %q", got.Where, got.Detail, got.Documentation)
 	}
-	if got := list.Items[1]; got.Detail != "^loopback in alpha.md" || got.Documentation != "> quoted loop" {
+	if got := list.Items[1]; got.Detail != "^loopback in alpha.md" || got.Documentation != "quoted loop" {
 		t.Errorf("block with an id: detail %q, documentation %q", got.Detail, got.Documentation)
+	}
+	if got := list.Items[6]; got.BlockID == nil || !got.BlockID.Apart || got.BlockID.LineText != "> keep them short" || got.Documentation != "[!tip] Loop tips\n> keep them short" {
+		t.Errorf("callout: new id %+v, documentation %q: want its id on a line of its own after it", got.BlockID, got.Documentation)
 	}
 }
 
@@ -109,7 +115,7 @@ func TestCompleteAnyBlockIDsAsCompleteBlocks(t *testing.T) {
 		}
 		w := buildVault(t, strings.Replace(anyBlockVault, "‸", "", 1)+"-- x.md --\n[["+it.NewText+"\n", workspace.Config{})
 		got, ok := MissingBlockID(w.snap, w.file(t, "x.md"), 0)
-		if !ok || got.ID != b.ID || got.LineText != b.LineText || got.Col != b.Col || got.File.Path != b.File.Path {
+		if !ok || got.ID != b.ID || got.LineText != b.LineText || got.Col != b.Col || got.Apart != b.Apart || got.File.Path != b.File.Path {
 			t.Errorf("%s: MissingBlockID %+v, %v; the item adds %+v", it.Label, got, ok, b)
 		}
 		checked++
@@ -154,7 +160,7 @@ func TestCompleteAnyBlockRanksAsASort(t *testing.T) {
 				if g == f {
 					continue // its one block is the one being written
 				}
-				text, paras, _ := v.snap.Paragraphs(g)
+				text, paras, _ := v.snap.BlockSpans(g)
 				for i, p := range paras {
 					body := text[p.Start:p.End]
 					if s := matchBlock(nil, workspace.Fold(body), "loop"); s > 0 {
@@ -198,7 +204,7 @@ func TestCompleteAnyBlockEmpty(t *testing.T) {
 		got = append(got, it.Label)
 	}
 	// alpha (Alpha), here (Here), b/zeta (Zeta); the block being written left out.
-	want := []string{"Loop the loop.", "Feedback loop", "quoted loop", "> quoted loop", "Unrelated words.", "A loop of my own.", "Open loops close at night.", "a loophole", "nothing here"}
+	want := []string{"Loop the loop.", "Feedback loop", "quoted loop", "Unrelated words.", "A loop of my own.", "Open loops close at night.", "a loophole", "nothing here", "[!tip] Loop tips"}
 	if !slices.Equal(got, want) || list.Incomplete {
 		t.Errorf("%q (incomplete %v), want %q", got, list.Incomplete, want)
 	}

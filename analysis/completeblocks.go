@@ -13,9 +13,10 @@ import (
 // NewBlockID is a block id that a completion item's link names and its
 // block lacks: " ^ID" goes where the block ends, at byte Col of line Line
 // (0-based) of File, whose text was LineText when the item was made; before
-// a comment that ends the line, not in it. A completion edits only the
-// document being typed in, so the editor runs a command for it (see
-// AddBlockID).
+// a comment that ends the line, not in it. For a quote, a callout or a
+// table (Apart), "^ID" goes on a line of its own after that line, between
+// blank lines, as Obsidian writes it. A completion edits only the document
+// being typed in, so the editor runs a command for it (see AddBlockID).
 type NewBlockID struct {
 	File     *workspace.File
 	Line     int
@@ -23,27 +24,28 @@ type NewBlockID struct {
 	LineText string
 	ID       string
 	Label    string // the block's first line, cut short
+	Apart    bool
 }
 
-// newBlockIDAt is the NewBlockID of the paragraph p of target's text.
-func newBlockIDAt(target *workspace.File, text string, p workspace.Span, id, label string) *NewBlockID {
+// newBlockIDAt is the NewBlockID of the block p of target's text.
+func newBlockIDAt(target *workspace.File, text string, p workspace.BlockSpan, id, label string) *NewBlockID {
 	lines := target.Note.Lines
 	line := lines.Line(p.End)
 	return &NewBlockID{File: target, Line: line, Col: p.End - lines.Start(line), ID: id, Label: label,
-		LineText: text[lines.Start(line):lines.End(line)]}
+		LineText: text[lines.Start(line):lines.End(line)], Apart: p.Apart}
 }
 
 // maxBlockLabel bounds the text of a block that labels its item.
 const maxBlockLabel = 80
 
 // completeBlocks offers the blocks of target after "#^", in the note's
-// order: those with an id by it, and, as Obsidian does, every paragraph and
-// list item without one, by its text, with an id made for it. typed filters
-// them: an id it begins, or text that holds it. The block being written (in
-// the note itself, the one holding off) is left out.
+// order: those with an id by it, and, as Obsidian does, every paragraph,
+// list item, quote and table without one, by its text, with an id made for
+// it. typed filters them: an id it begins, or text that holds it. The block
+// being written (in the note itself, the one holding off) is left out.
 func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, target *workspace.File, span workspace.Span, typed, suffix string) CompletionList {
 	// Without the text (changed on disk, unreadable), the ids alone.
-	text, paras, err := snap.Paragraphs(target)
+	text, paras, err := snap.BlockSpans(target)
 	query := workspace.Fold(typed)
 	var list CompletionList
 	add := func(item CompletionItem) {
@@ -54,8 +56,8 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		item.Kind, item.Span, item.SortText = CompleteBlock, span, sortKey(len(list.Items))
 		list.Items = append(list.Items, item)
 	}
-	addID := func(b *workspace.Block) {
-		doc := docOf(text, err, b)
+	addID := func(p workspace.BlockSpan, b *workspace.Block) {
+		doc := docOf(text, err, p, b)
 		filter := "^" + b.ID
 		if !strings.HasPrefix(strings.ToLower(b.ID), strings.ToLower(typed)) {
 			if !strings.Contains(workspace.Fold(doc), query) {
@@ -65,9 +67,9 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		}
 		add(CompletionItem{Label: "^" + b.ID, Detail: target.Path, Documentation: doc, NewText: "^" + b.ID + suffix, FilterText: filter})
 	}
-	eachBlockWithID(text, paras, target.Note, func(p workspace.Span, b *workspace.Block, id string) {
+	eachBlockWithID(text, paras, target.Note, func(p workspace.BlockSpan, b *workspace.Block, id string) {
 		if b != nil {
-			addID(b)
+			addID(p, b)
 			return
 		}
 		body := text[p.Start:p.End]
@@ -87,14 +89,14 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 	return list
 }
 
-// eachBlock calls fn with a note's blocks in order: each paragraph with the
-// id that ends it, or nil, and each id on a line of its own (after a list or
-// a table) with an empty paragraph.
-func eachBlock(paras []workspace.Span, blocks []workspace.Block, fn func(p workspace.Span, b *workspace.Block)) {
+// eachBlock calls fn with a note's blocks in order: each block with the id
+// that ends it, or nil, and each id that is in no block (in a table's cell,
+// or on a line of its own after a list) with an empty one.
+func eachBlock(paras []workspace.BlockSpan, blocks []workspace.Block, fn func(p workspace.BlockSpan, b *workspace.Block)) {
 	k := 0
 	for _, p := range paras {
 		for k < len(blocks) && blocks[k].Span.Start < p.Start {
-			fn(workspace.Span{}, &blocks[k])
+			fn(workspace.BlockSpan{}, &blocks[k])
 			k++
 		}
 		if k < len(blocks) && blocks[k].Span.End <= p.End {
@@ -105,7 +107,7 @@ func eachBlock(paras []workspace.Span, blocks []workspace.Block, fn func(p works
 		fn(p, nil)
 	}
 	for ; k < len(blocks); k++ {
-		fn(workspace.Span{}, &blocks[k])
+		fn(workspace.BlockSpan{}, &blocks[k])
 	}
 }
 
@@ -113,15 +115,29 @@ func eachBlock(paras []workspace.Span, blocks []workspace.Block, fn func(p works
 // its own, or for a paragraph without one, the one newBlockID makes. Every
 // paragraph takes its id in turn, offered or not, so that two of one text
 // get the ids MissingBlockID gives them, whatever the query or the cursor.
-func eachBlockWithID(text string, paras []workspace.Span, n *workspace.Note, fn func(p workspace.Span, b *workspace.Block, id string)) {
+func eachBlockWithID(text string, paras []workspace.BlockSpan, n *workspace.Note, fn func(p workspace.BlockSpan, b *workspace.Block, id string)) {
 	taken := blockIDsOf(n)
-	eachBlock(paras, n.Blocks, func(p workspace.Span, b *workspace.Block) {
+	eachBlock(paras, n.Blocks, func(p workspace.BlockSpan, b *workspace.Block) {
 		if b != nil {
 			fn(p, b, b.ID)
 			return
 		}
 		fn(p, nil, newBlockID(text[p.Start:p.End], taken))
 	})
+}
+
+// blockBody is the text of block p without its id b, when it has one, or
+// for an id alone on its line (in no block, or after a paragraph or a
+// list, as a block of its own), the line above it.
+func blockBody(text string, p workspace.BlockSpan, b *workspace.Block) string {
+	end := p.End
+	if b != nil && b.Span.Start >= p.Start && b.Span.Start <= end {
+		end = b.Span.Start
+	}
+	if body := strings.TrimSpace(text[p.Start:end]); body != "" || b == nil {
+		return body
+	}
+	return blockText(text, b)
 }
 
 // blockIDsOf is the set of a note's block ids, lowercased.
@@ -162,9 +178,11 @@ func newBlockID(body string, taken map[string]bool) string {
 
 // AddBlockID is the edit that gives a block the id a completion item linked
 // it by: " ^id" at b.Col of the line of b.File that reads b.LineText, which
-// is b.Line unless lines came or went above it since. It is nil when that
-// line has the id already (the command ran twice). The id must not name
-// another block of the note, and the line must be found once.
+// is b.Line unless lines came or went above it since, or for a quote or a
+// table (b.Apart) "^id" on a line of its own after that line, between blank
+// lines. It is nil when the block has the id already (the command ran
+// twice). The id must not name another block of the note, and the line
+// must be found once.
 func AddBlockID(snap *workspace.Snapshot, b *NewBlockID) (*Edit, error) {
 	f := b.File
 	text, err := snap.Text(f)
@@ -178,10 +196,10 @@ func AddBlockID(snap *workspace.Snapshot, b *NewBlockID) (*Edit, error) {
 	done := b.LineText[:b.Col] + " ^" + b.ID + b.LineText[b.Col:]
 	var same []int
 	for l := range lines.Count() {
-		switch got := text[lines.Start(l):lines.End(l)]; got {
-		case done:
+		switch got := text[lines.Start(l):lines.End(l)]; {
+		case !b.Apart && got == done, b.Apart && (got == b.LineText || got == b.LineText[:b.Col]) && idLineAfter(text, lines, l) == "^"+b.ID:
 			return nil, nil
-		case b.LineText:
+		case got == b.LineText:
 			same = append(same, l)
 		}
 	}
@@ -201,15 +219,43 @@ func AddBlockID(snap *workspace.Snapshot, b *NewBlockID) (*Edit, error) {
 			return nil, fmt.Errorf("%s has a block ^%s already, on line %d", f.Path, o.ID, lines.Line(o.Span.Start)+1)
 		}
 	}
-	end := lines.Start(at) + b.Col
-	return &Edit{Span: workspace.Span{Start: end, End: end}, NewText: " ^" + b.ID}, nil
+	if !b.Apart {
+		end := lines.Start(at) + b.Col
+		return &Edit{Span: workspace.Span{Start: end, End: end}, NewText: " ^" + b.ID}, nil
+	}
+	nl := "\n"
+	if strings.HasPrefix(text[lines.End(at):], "\r\n") {
+		nl = "\r\n"
+	}
+	insert := nl + nl + "^" + b.ID
+	end := lines.End(at)
+	switch {
+	case strings.TrimSpace(b.LineText[b.Col:]) != "":
+		// A comment ends the line (the block's end is before it), which
+		// may run on past it: it goes after the id, on a line of its own.
+		end = lines.Start(at) + b.Col
+		insert += nl
+	case at+1 < lines.Count() && strings.TrimSpace(text[lines.Start(at+1):lines.End(at+1)]) != "":
+		insert += nl // the next block would run on into the id's line
+	}
+	return &Edit{Span: workspace.Span{Start: end, End: end}, NewText: insert}, nil
 }
 
-// MissingBlockID finds the paragraph that a link's missing block id was
-// made for: a block reference completed in an editor that does not run the
-// item's command (eglot 1.9) names an id its paragraph does not have yet,
-// which is the id newBlockID gives that paragraph. It is false for any
-// other link, or when no paragraph takes that id.
+// idLineAfter is the first line with text after line l, trimmed.
+func idLineAfter(text string, lines *workspace.Lines, l int) string {
+	for l++; l < lines.Count(); l++ {
+		if s := strings.TrimSpace(text[lines.Start(l):lines.End(l)]); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// MissingBlockID finds the block that a link's missing block id was made
+// for: a block reference completed in an editor that does not run the
+// item's command (eglot 1.9) names an id its block does not have yet, which
+// is the id newBlockID gives that block. It is false for any other link, or
+// when no block takes that id.
 func MissingBlockID(snap *workspace.Snapshot, f *workspace.File, i int) (*NewBlockID, bool) {
 	l := &f.Note.Links()[i]
 	r := snap.Resolve(f, i)
@@ -217,7 +263,7 @@ func MissingBlockID(snap *workspace.Snapshot, f *workspace.File, i int) (*NewBlo
 		return nil, false
 	}
 	target, want := r.Target, strings.ToLower(l.Fragment[1:])
-	text, paras, err := snap.Paragraphs(target)
+	text, paras, err := snap.BlockSpans(target)
 	if err != nil {
 		return nil, false
 	}
@@ -225,7 +271,7 @@ func MissingBlockID(snap *workspace.Snapshot, f *workspace.File, i int) (*NewBlo
 		return nil, false
 	}
 	var found *NewBlockID
-	eachBlockWithID(text, paras, target.Note, func(p workspace.Span, b *workspace.Block, id string) {
+	eachBlockWithID(text, paras, target.Note, func(p workspace.BlockSpan, b *workspace.Block, id string) {
 		if b == nil && found == nil && id == want {
 			found = newBlockIDAt(target, text, p, want, blockLabel(text[p.Start:p.End]))
 		}

@@ -78,7 +78,7 @@ func TestCompleteBlocksAddIDs(t *testing.T) {
 		if b == nil {
 			continue
 		}
-		if b.File != target || b.LineText != wantLines[it.Label] || b.Col != wantCols[it.Label] || b.ID != strings.TrimSuffix(strings.TrimPrefix(it.NewText, "^"), "]]") {
+		if b.File != target || b.LineText != wantLines[it.Label] || b.Col != wantCols[it.Label] || b.Apart != (it.Label == "quoted text") || b.ID != strings.TrimSuffix(strings.TrimPrefix(it.NewText, "^"), "]]") {
 			t.Errorf("%s: new id %+v", it.Label, *b)
 		}
 		e, err := AddBlockID(v.snap, b)
@@ -141,6 +141,45 @@ func TestAddBlockID(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 		case (e == nil) != (tc.want == nil) || e != nil && *e != *tc.want:
 			t.Errorf("%s: %+v, want %+v (%q)", tc.name, e, tc.want, text)
+		}
+	}
+}
+
+// After a quote or a table, the id goes on a line of its own, a blank line
+// before it and one after it unless the next line is blank already, in the
+// line breaks the note uses, and before a comment that ends the block; the
+// edited note reads it as the block's id.
+func TestAddBlockIDApart(t *testing.T) {
+	v := buildVault(t, "-- q.md --\n> quote one\n\n> quote two\n# Next\n\n| a |\n| - |\n\n> done\n\n^qdone\n\n> last\n-- c.md --\n> crlf\r\n# H\r\n-- m.md --\n> noted %% runs on\nstill a comment %%\n", workspace.Config{})
+	q, c, m := v.file(t, "q.md"), v.file(t, "c.md"), v.file(t, "m.md")
+	end := func(f *workspace.File, line int) int { return f.Note.Lines.End(line) }
+	for _, tc := range []struct {
+		name string
+		b    NewBlockID
+		want *Edit
+	}{
+		{"a blank line after", NewBlockID{File: q, Line: 0, Col: 11, LineText: "> quote one", ID: "new010"}, &Edit{workspace.Span{Start: end(q, 0), End: end(q, 0)}, "\n\n^new010"}},
+		{"a heading right after", NewBlockID{File: q, Line: 2, Col: 11, LineText: "> quote two", ID: "new011"}, &Edit{workspace.Span{Start: end(q, 2), End: end(q, 2)}, "\n\n^new011\n"}},
+		{"a table", NewBlockID{File: q, Line: 6, Col: 5, LineText: "| - |", ID: "new012"}, &Edit{workspace.Span{Start: end(q, 6), End: end(q, 6)}, "\n\n^new012"}},
+		{"the last line", NewBlockID{File: q, Line: 12, Col: 6, LineText: "> last", ID: "new013"}, &Edit{workspace.Span{Start: end(q, 12), End: end(q, 12)}, "\n\n^new013"}},
+		{"CRLF", NewBlockID{File: c, Line: 0, Col: 6, LineText: "> crlf", ID: "new014"}, &Edit{workspace.Span{Start: end(c, 0), End: end(c, 0)}, "\r\n\r\n^new014\r\n"}},
+		{"before a comment that runs on", NewBlockID{File: m, Line: 0, Col: 7, LineText: "> noted %% runs on", ID: "new015"}, &Edit{workspace.Span{Start: 7, End: 7}, "\n\n^new015\n"}},
+		{"done already", NewBlockID{File: q, Line: 8, Col: 6, LineText: "> done", ID: "qdone"}, nil},
+	} {
+		tc.b.Apart = true
+		e, err := AddBlockID(v.snap, &tc.b)
+		if err != nil || (e == nil) != (tc.want == nil) || e != nil && *e != *tc.want {
+			t.Errorf("%s: %+v, %v, want %+v", tc.name, e, err, tc.want)
+			continue
+		}
+		if e == nil {
+			continue
+		}
+		text := tc.b.File.Note.Text
+		text = text[:e.Span.Start] + e.NewText + text[e.Span.End:]
+		n := workspace.NewParser().Parse("x.md", text, 1)
+		if !slices.ContainsFunc(n.Blocks, func(b workspace.Block) bool { return b.ID == tc.b.ID }) {
+			t.Errorf("%s: ^%s is not read as a block id in %q", tc.name, tc.b.ID, text)
 		}
 	}
 }

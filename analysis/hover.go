@@ -75,8 +75,8 @@ func hoverLink(snap *workspace.Snapshot, f *workspace.File, i int, sev map[strin
 			}
 		}
 	case r.Block != nil:
-		if text, err := snap.Text(t); err == nil {
-			if s := blockText(text, r.Block); s != "" {
+		if text, spans, err := snap.BlockSpans(t); err == nil {
+			if s := namedBlockText(text, spans, tn, r.Block); s != "" {
 				fmt.Fprintf(&b, "%s\n\n", s)
 			}
 		}
@@ -111,6 +111,21 @@ func section(text string, n *workspace.Note, h *workspace.Heading) string {
 		}
 	}
 	return truncate(strings.TrimSpace(text[start:end]), maxSection)
+}
+
+// namedBlockText is the text of the block that the id b names, without the
+// id: the whole paragraph, list item, quote or table, cut at maxSection.
+func namedBlockText(text string, spans []workspace.BlockSpan, n *workspace.Note, b *workspace.Block) string {
+	body := ""
+	eachBlock(spans, n.Blocks, func(p workspace.BlockSpan, o *workspace.Block) {
+		if o != nil && o.Span == b.Span {
+			body = blockBody(text, p, o)
+		}
+	})
+	if body == "" {
+		body = blockText(text, b)
+	}
+	return truncate(body, maxSection)
 }
 
 // blockText is the line a ^block id ends.

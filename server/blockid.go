@@ -19,12 +19,14 @@ import (
 const commandAddBlockID = "rhizome.addBlockId"
 
 // blockIDArgs locate the block: the line that ends it, as it read, and the
-// byte in it where the block ends.
+// byte in it where the block ends; Apart when the id goes on a line of its
+// own after it (a quote, a callout, a table).
 type blockIDArgs struct {
-	Line int    `json:"line"`
-	Col  int    `json:"col"`
-	Text string `json:"text"`
-	ID   string `json:"id"`
+	Line  int    `json:"line"`
+	Col   int    `json:"col"`
+	Text  string `json:"text"`
+	ID    string `json:"id"`
+	Apart bool   `json:"apart,omitempty"`
 }
 
 // blockIDAdded is what addBlockID answers: whether the editor applied the
@@ -33,8 +35,8 @@ type blockIDAdded struct {
 	Applied bool `json:"applied"`
 }
 
-// addBlockID asks the editor to add " ^id" at the end of the block of the
-// note at uri that a completion linked to. The edit is made on a snapshot
+// addBlockID asks the editor to add the id to the block of the note at uri
+// that a completion linked to (analysis.AddBlockID says where). The edit is made on a snapshot
 // released before the editor is asked, as linkUnlinkedMentions does.
 func (s *Server) addBlockID(ctx context.Context, uri protocol.DocumentURI, args blockIDArgs) (blockIDAdded, error) {
 	if !s.Session().Client.ApplyEdit {
@@ -57,7 +59,7 @@ func (s *Server) addBlockID(ctx context.Context, uri protocol.DocumentURI, args 
 	if !ok {
 		return blockIDAdded{}, jsonrpc2.Errorf(CodeRequestFailed, "%s: %s is not a note of an open vault", commandAddBlockID, uri)
 	}
-	e, err := analysis.AddBlockID(q.snap, &analysis.NewBlockID{File: q.file, Line: args.Line, Col: args.Col, LineText: args.Text, ID: args.ID})
+	e, err := analysis.AddBlockID(q.snap, &analysis.NewBlockID{File: q.file, Line: args.Line, Col: args.Col, LineText: args.Text, ID: args.ID, Apart: args.Apart})
 	var edit *WorkspaceEdit
 	if e != nil {
 		edit = s.noteEdit(q.v, q.file, *e)

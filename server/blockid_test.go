@@ -31,24 +31,9 @@ func TestBlockReferenceCompletionAddsTheID(t *testing.T) {
 			if raw == nil {
 				t.Fatal("no item for the first block")
 			}
-			var item struct {
-				TextEdit *protocol.TextEdit `json:"textEdit"`
-				Command  *struct {
-					Command   string            `json:"command"`
-					Arguments []json.RawMessage `json:"arguments"`
-				} `json:"command"`
-			}
-			if err := json.Unmarshal(raw, &item); err != nil {
-				t.Fatal(err)
-			}
-			if item.TextEdit == nil || item.Command == nil || item.Command.Command != commandAddBlockID || len(item.Command.Arguments) != 2 {
-				t.Fatalf("item %s", raw)
-			}
+			item := decodeBlockItem(t, raw)
 			id := strings.TrimSuffix(strings.TrimPrefix(item.TextEdit.NewText, "^"), "]]")
-			var uri protocol.DocumentURI
-			var args blockIDArgs
-			if json.Unmarshal(item.Command.Arguments[0], &uri) != nil || json.Unmarshal(item.Command.Arguments[1], &args) != nil ||
-				uri != s.uri("target.md") || args != (blockIDArgs{Line: 3, Col: len("its second line."), Text: "its second line.", ID: id}) || len(id) != 6 {
+			if item.uri != s.uri("target.md") || item.args != (blockIDArgs{Line: 3, Col: len("its second line."), Text: "its second line.", ID: id}) || len(id) != 6 {
 				t.Fatalf("command arguments %s, text %q", item.Command.Arguments, item.TextEdit.NewText)
 			}
 
@@ -59,23 +44,9 @@ func TestBlockReferenceCompletionAddsTheID(t *testing.T) {
 			if err != nil || string(res) != `{"applied":true}` {
 				t.Fatalf("command: %s, %v", res, err)
 			}
-			m := s.nextFromServer(protocol.MethodWorkspaceApplyEdit)
-			var params struct {
-				Label string `json:"label"`
-				Edit  struct {
-					DocumentChanges []protocol.TextDocumentEdit `json:"documentChanges"`
-				} `json:"edit"`
-			}
-			if err := json.Unmarshal(m.params, &params); err != nil {
-				t.Fatal(err)
-			}
 			text := vault["target.md"]
 			end := s.posAt(text, strings.Index(text, "line.")+len("line."))
-			want := protocol.TextEdit{Range: protocol.Range{Start: end, End: end}, NewText: " ^" + id}
-			if ch := params.Edit.DocumentChanges; params.Label != "Add the block id ^"+id || len(ch) != 1 || ch[0].TextDocument.URI != s.uri("target.md") ||
-				len(ch[0].Edits) != 1 || ch[0].Edits[0] != want {
-				t.Fatalf("applyEdit %s, want the edit %+v", m.params, want)
-			}
+			wantApplied(t, s, "target.md", id, protocol.TextEdit{Range: protocol.Range{Start: end, End: end}, NewText: " ^" + id})
 
 			// Run again before the editor's change comes, and after it.
 			if res, err := run(); err != nil || string(res) != `{"applied":false}` {
@@ -95,6 +66,76 @@ func TestBlockReferenceCompletionAddsTheID(t *testing.T) {
 			_, err = s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandAddBlockID, "arguments": []any{s.uri("target.md")}})
 			wantCode(t, err, jsonrpc2.InvalidParams)
 		})
+	}
+}
+
+// A quote or a callout is one block, whose id the command puts on a line
+// of its own after it, between blank lines.
+func TestBlockReferenceCompletionAddsTheIDApart(t *testing.T) {
+	vault := map[string]string{
+		"target.md": "# Target\n\n> [!note] A callout\n> its body\n# Next\n",
+		"here.md":   "# Here\n\nSee [[target#^\n",
+	}
+	s := startSession(t, vault, `{"workspace":{"applyEdit":true,"workspaceEdit":{"documentChanges":true}}}`)
+	_, raw := s.completeUntil(s.uri("here.md"), s.open("here.md"), "[[target#^", "[!note] A callout")
+	if raw == nil {
+		t.Fatal("no item for the callout")
+	}
+	item := decodeBlockItem(t, raw)
+	id := strings.TrimSuffix(strings.TrimPrefix(item.TextEdit.NewText, "^"), "]]")
+	if item.args != (blockIDArgs{Line: 3, Col: len("> its body"), Text: "> its body", ID: id, Apart: true}) {
+		t.Fatalf("command arguments %s", item.Command.Arguments)
+	}
+	res, err := s.call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandAddBlockID, "arguments": item.Command.Arguments})
+	if err != nil || string(res) != `{"applied":true}` {
+		t.Fatalf("command: %s, %v", res, err)
+	}
+	end := protocol.Position{Line: 3, Character: uint32(len("> its body"))}
+	wantApplied(t, s, "target.md", id, protocol.TextEdit{Range: protocol.Range{Start: end, End: end}, NewText: "\n\n^" + id + "\n"})
+}
+
+// blockItem is a block completion item as the wire has it, with its
+// command's arguments decoded.
+type blockItem struct {
+	TextEdit *protocol.TextEdit `json:"textEdit"`
+	Command  *struct {
+		Command   string            `json:"command"`
+		Arguments []json.RawMessage `json:"arguments"`
+	} `json:"command"`
+	uri  protocol.DocumentURI
+	args blockIDArgs
+}
+
+func decodeBlockItem(t *testing.T, raw json.RawMessage) blockItem {
+	t.Helper()
+	var item blockItem
+	if err := json.Unmarshal(raw, &item); err != nil {
+		t.Fatal(err)
+	}
+	if item.TextEdit == nil || item.Command == nil || item.Command.Command != commandAddBlockID || len(item.Command.Arguments) != 2 ||
+		json.Unmarshal(item.Command.Arguments[0], &item.uri) != nil || json.Unmarshal(item.Command.Arguments[1], &item.args) != nil {
+		t.Fatalf("item %s", raw)
+	}
+	return item
+}
+
+// wantApplied checks the next workspace/applyEdit the server sends: one
+// edit of note path, adding the block id id.
+func wantApplied(t *testing.T, s *lspSession, path, id string, want protocol.TextEdit) {
+	t.Helper()
+	m := s.nextFromServer(protocol.MethodWorkspaceApplyEdit)
+	var params struct {
+		Label string `json:"label"`
+		Edit  struct {
+			DocumentChanges []protocol.TextDocumentEdit `json:"documentChanges"`
+		} `json:"edit"`
+	}
+	if err := json.Unmarshal(m.params, &params); err != nil {
+		t.Fatal(err)
+	}
+	if ch := params.Edit.DocumentChanges; params.Label != "Add the block id ^"+id || len(ch) != 1 || ch[0].TextDocument.URI != s.uri(path) ||
+		len(ch[0].Edits) != 1 || ch[0].Edits[0] != want {
+		t.Fatalf("applyEdit %s, want the edit %+v", m.params, want)
 	}
 }
 

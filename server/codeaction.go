@@ -119,7 +119,7 @@ func (s *Server) createNoteAction(q *query, d analysis.Diagnostic, diag protocol
 	}, true
 }
 
-// addBlockIDAction gives a paragraph the id that a block reference
+// addBlockIDAction gives a block the id that a block reference
 // completion made for it, when the editor did not run the item's command
 // (analysis.MissingBlockID): the edit is in the note linked to.
 func (s *Server) addBlockIDAction(q *query, d analysis.Diagnostic, diag protocol.Diagnostic) (codeAction, bool) {
@@ -135,8 +135,12 @@ func (s *Server) addBlockIDAction(q *query, d analysis.Diagnostic, diag protocol
 	if err != nil || e == nil {
 		return codeAction{}, false
 	}
+	title := fmt.Sprintf("Add ^%s to the paragraph %q in %s", b.ID, b.Label, b.File.Path)
+	if b.Apart {
+		title = fmt.Sprintf("Add ^%s on a line after %q in %s", b.ID, b.Label, b.File.Path)
+	}
 	return codeAction{
-		Title:       fmt.Sprintf("Add ^%s to the paragraph %q in %s", b.ID, b.Label, b.File.Path),
+		Title:       title,
 		Kind:        protocol.QuickFix,
 		Diagnostics: []protocol.Diagnostic{diag},
 		IsPreferred: true,

@@ -113,7 +113,7 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 		}
 		if b := it.BlockID; b != nil {
 			item.Command = &protocol.Command{Title: "Add the block id ^" + b.ID, Command: commandAddBlockID,
-				Arguments: []any{s.URIForPath(q.v.abs(b.File.Path)), blockIDArgs{Line: b.Line, Col: b.Col, Text: b.LineText, ID: b.ID}}}
+				Arguments: []any{s.URIForPath(q.v.abs(b.File.Path)), blockIDArgs{Line: b.Line, Col: b.Col, Text: b.LineText, ID: b.ID, Apart: b.Apart}}}
 		}
 		out.Items[i] = item
 	}

@@ -95,21 +95,11 @@ func (p *Parser) Prose(content string) []Span {
 	return runs
 }
 
-// Paragraphs returns the spans of a note's paragraphs and of its list items'
-// text, in order, without their trailing blanks: the blocks that a "^id" at
-// their end names (Obsidian's block references). Headings, tables, code and
-// the frontmatter are not among them. Like Prose, it is for one note at a
-// time: the index keeps no paragraphs.
-func (p *Parser) Paragraphs(content string) []Span {
-	var paras []Span
-	p.parse("", content, 0, &parseOut{paras: &paras})
-	return paras
-}
-
 // parseOut asks a parse for what a note does not keep, each where it is not
-// nil: its text runs (see Prose), its paragraphs (see Paragraphs).
+// nil: its text runs (see Prose), its blocks (see BlockSpans).
 type parseOut struct {
-	runs, paras *[]Span
+	runs  *[]Span
+	paras *[]BlockSpan
 }
 
 // parse is Parse; out, when not nil, receives what it asks for.
@@ -350,9 +340,12 @@ type collector struct {
 	headings []Heading
 	runs     []Span // text left as text, where bare URLs are looked for
 	blocks   []Block
-	// paras are the paragraphs' spans, gathered only when paragraphs is set.
+	// paras are the blocks a "^id" can name, gathered only when paragraphs
+	// is set (see BlockSpans); quotes and quoteEnd follow the quote walked.
 	paragraphs bool
-	paras      []Span
+	paras      []BlockSpan
+	quotes     int
+	quoteEnd   int
 	firstPara  *ast.Paragraph
 	firstH1    string
 	buf        []byte
@@ -379,6 +372,9 @@ func (c *collector) reset(n *Note, src []byte, text string, ends endOffsets) {
 }
 
 func (c *collector) visit(node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if c.paragraphs {
+		c.apartBlock(node, entering)
+	}
 	if !entering {
 		return ast.WalkContinue, nil
 	}
@@ -429,7 +425,7 @@ func (c *collector) block(lines *text.Segments) {
 		}
 		if len(segs) > 0 {
 			if span := trimSpan(c.src, Span{segs[0].Start, segs[len(segs)-1].Stop}); span.End > span.Start && !definitionToBe(c.src[span.Start:span.End]) {
-				c.paras = append(c.paras, span)
+				c.paragraph(span)
 			}
 		}
 	}

@@ -49,22 +49,22 @@ func (n *Note) holds(s string) bool {
 	return ok
 }
 
-// Paragraphs returns f's text and the spans of its paragraphs and list
-// items (see Parser.Paragraphs), parsed again: the index keeps no
-// paragraphs, and a block reference to one without an id asks for them.
-func (s *Snapshot) Paragraphs(f *File) (string, []Span, error) {
+// BlockSpans returns f's text and its blocks (see Parser.BlockSpans),
+// parsed again: the index keeps no paragraphs, and a block reference to one
+// without an id asks for them.
+func (s *Snapshot) BlockSpans(f *File) (string, []BlockSpan, error) {
 	text, err := s.Text(f)
 	if err != nil {
 		return "", nil, err
 	}
-	return text, s.ParagraphsIn(text), nil
+	return text, s.BlockSpansIn(text), nil
 }
 
-// ParagraphsIn is Paragraphs for a note's text read already (TextInto).
-func (s *Snapshot) ParagraphsIn(text string) []Span {
+// BlockSpansIn is BlockSpans for a note's text read already (TextInto).
+func (s *Snapshot) BlockSpansIn(text string) []BlockSpan {
 	p := s.ix.parser
 	if p == nil {
 		p = NewParser()
 	}
-	return p.Paragraphs(text)
+	return p.BlockSpans(text)
 }

@@ -42,6 +42,11 @@
 //   anyHeading: a plain heading that no other heading of the garden says (case and spaces
 //               aside), in a note other than link's and its target: headingLink's when it is so
 //               { targetFile, heading, headingLine }, or null
+//   callout:    a callout ("> [!type] Title" after a blank line, outside code, its last "> " line
+//               followed by a blank line or the end) in a note other than link's, its target and
+//               headingLink's target, that a link names by its file name alone; a block reference
+//               names it whole: { targetFile, target (that name), title (its first line without
+//               "> "), line, lastLine (of its first and last lines) }, or null
 //   notes:      how many notes the garden has
 //
 // Any of them can be forced with env vars: E2E_LINK_FILE + E2E_LINK_TARGET (the first
@@ -555,6 +560,25 @@ let anyHeading = null;
   }
 }
 
+// A callout a block reference names whole, in a note no other step edits.
+let callout = null;
+for (const note of notes) {
+  if (callout) break;
+  if ([link?.file, link?.targetFile, headingLink?.targetFile].includes(note.rel)) continue;
+  const target = path.basename(note.rel, '.md');
+  if (candidates(target).length !== 1) continue;
+  const first = note.text.slice(0, note.bodyStart).split('\n').length - 1;
+  const lines = proseOnly(note.text.slice(note.bodyStart)).split('\n').map((l) => l.replace(/\r$/, ''));
+  for (let i = 0; i < lines.length && !callout; i++) {
+    const m = /^> (\[![\w-]+\][+-]?[ \t]+\S.*)$/.exec(lines[i]);
+    if (!m || (i > 0 && lines[i - 1].trim() !== '')) continue;
+    let last = i;
+    while (last + 1 < lines.length && lines[last + 1].startsWith('>')) last++;
+    if (last + 1 < lines.length && lines[last + 1].trim() !== '') continue; // a lazy line, or a block right after
+    callout = { targetFile: note.rel, target, title: m[1].trim(), line: first + i, lastLine: first + last };
+  }
+}
+
 const problems = [];
 if (!broken) problems.push('no broken wikilink found (a [[target]] that matches no note path, name, title or alias)');
 if (!link) problems.push('no wikilink found that resolves to exactly one other note with a plain frontmatter description');
@@ -576,6 +600,7 @@ process.stdout.write(
       tokens,
       anyHeading,
       unlinked,
+      callout,
     },
     null,
     2,

@@ -153,6 +153,16 @@ check(`eglot's completion of ${ab.typed} (every note's blocks) offers that parag
   !ab.error && !!ab.id && new RegExp(`^\\[\\[[^\\]#]+#\\^${ab.id}\\]\\]$`).test(ab.line ?? ''),
   `offered ${JSON.stringify(ab.offered)}, line ${JSON.stringify(ab.line)}, error ${JSON.stringify(ab.error)}`);
 
+// 9c. A callout named by a block reference: offered whole, and the quick fix puts its id on a line
+// of its own after it, a blank line between.
+const cf = r.callout_fix ?? {};
+const calloutLink = /\[\[(.+)#\^([a-z0-9]{6})\]\]\s*$/.exec(cf.link_line ?? '');
+const cfAfter = cf.after ?? [];
+check(`eglot's completion of [[${t.callout?.target}#^ offers the callout "${t.callout?.title}" whole; the quick fix puts its id on a line of its own after it`,
+  !cf.error && !!calloutLink && calloutLink[1] === t.callout?.target && (cf.offered ?? []).some((o) => o.startsWith(`Add ^${calloutLink[2]} on a line after`)) &&
+    cfAfter[0]?.startsWith('>') && cfAfter[1] === '' && cfAfter[2] === `^${calloutLink[2]}`,
+  `error: ${JSON.stringify(cf.error)}, offered ${JSON.stringify(cf.offered)}, link line ${JSON.stringify(cf.link_line)}, lines from the callout's last: ${JSON.stringify(cfAfter)}`);
+
 // Files changed on disk beside the editor, through the watchers eglot keeps for the server.
 const fd = r.files_on_disk ?? {};
 check(`a link to a note nowhere, added to ${t.link.file}, is broken`, fd.broken === true, `broken: ${fd.broken}`);

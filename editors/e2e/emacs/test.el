@@ -417,6 +417,34 @@ place of what it replaces, and eglot's exit function run. Nil when no item fits.
             (let ((offered (rz-complete-item want)))
               (rz-put 'any_block `((typed . ,typed) (id . ,id) (offered . ,offered)
                                    (line . ,(buffer-substring-no-properties (line-beginning-position) (line-end-position))))))))
+        ;; 9c. A callout named by a block reference as eglot completes it: "[[Note#^" at the end
+        ;; of the link note, the callout's item (it is one block, by its first line) put in, and
+        ;; the broken-block quick fix run: the id goes on a line of its own after the callout, a
+        ;; blank line between, as Obsidian writes it.
+        (rz-step "callout block"
+          (let* ((c (or (alist-get 'callout targets) (error "the garden has no callout (pick-targets callout is null)")))
+                 (target-file (expand-file-name (alist-get 'targetFile c) garden))
+                 (last (alist-get 'lastLine c)))
+            (find-file (expand-file-name (alist-get 'file link) garden))
+            (goto-char (point-max))
+            (insert "\n\n[[" (alist-get 'target c) "#^")
+            (unless (rz-complete-item (alist-get 'title c)) (error "no completion item for %S" (alist-get 'title c)))
+            (let ((link-line (1- (line-number-at-pos))))
+              (rz-wait (lambda () (seq-find (lambda (d) (string-match-p "no block" (flymake-diagnostic-text d)))
+                                            (flymake-diagnostics (line-beginning-position) (line-end-position))))
+                       "the broken-block diagnostic on the new link")
+              (goto-char (line-beginning-position))
+              (search-forward "[[")
+              (let* ((res (rz-rewrite-interactively "Add ^"))
+                     (after (lambda () (cl-loop for l from last to (+ last 3)
+                                                collect (or (rz-line-of (find-buffer-visiting target-file) l) "")))))
+                (ignore-errors
+                  (rz-wait (lambda () (string-match-p "\\`\\^[a-z0-9]+\\'" (nth 2 (funcall after))))
+                           "the id on a line of its own after the callout"))
+                (rz-put 'callout_fix
+                        `(,@res
+                          (after . ,(vconcat (funcall after)))
+                          (link_line . ,(rz-line-of (current-buffer) link-line))))))))
         ;; 10. Files changed on disk beside the editor (git, a sync client), which eglot
         ;; watches for the server (it registers its watchers): a link to a note nowhere,
         ;; added at the end of the link note, is broken; the note written into a folder made

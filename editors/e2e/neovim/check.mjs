@@ -146,6 +146,20 @@ check(
   );
 }
 
+// A callout named by a block reference: offered whole by its first line, and its id written on a
+// line of its own after it, a blank line between (the line after that blank or the end).
+{
+  const c = r.callout ?? {};
+  const k = t.callout ?? {};
+  const m = /^\[\[(.+)#\^([a-z0-9]{6})\]\]$/.exec(c.link_line ?? '');
+  const after = c.after ?? [];
+  check(
+    `"${c.typed}" offers the callout of ${k.targetFile}:${(k.line ?? -1) + 1} whole ("${k.title}"); accepted, it writes [[${k.target}#^id]] and the id goes on a line of its own after the callout`,
+    !!m && m[1] === k.target && after[0]?.startsWith('>') && after[1] === '' && after[2] === `^${m[2]}` && (after[3] ?? '') === '',
+    `labels ${JSON.stringify((c.labels ?? []).slice(0, 20))}; link line ${JSON.stringify(c.link_line)}; lines from the callout's last: ${JSON.stringify(after)}`,
+  );
+}
+
 // Frontmatter completion: the garden's keys and publish's values, counted here from its files. A
 // header whose top-level value holds an unquoted ": " is broken YAML (the commonest real mistake,
 // planted in the garden): its note counts nothing, as the server reports it.

@@ -584,6 +584,24 @@ step("frontmatter completion", function()
   vim.bo[buf].modified = false
 end)
 
+-- Accepts a block reference item in insert mode as a user accepts it, at the end of line at of
+-- the link note: complete() from the column of "^" (after col bytes), the item's text replacing
+-- what was typed after it, then <C-y>, so that the plugin's CompleteDone runs the item's command.
+local function accept_block_item(item, at, col)
+  local complete_item = {
+    word = item.textEdit.newText,
+    abbr = item.label,
+    user_data = { nvim = { lsp = { completion_item = item } } },
+  }
+  _G.rhizome_e2e_complete = function()
+    vim.fn.complete(col + 1, { complete_item })
+    return ""
+  end
+  vim.api.nvim_win_set_cursor(0, { at + 1, 0 })
+  local keys = vim.api.nvim_replace_termcodes("A<C-r>=v:lua.rhizome_e2e_complete()<CR><C-y><Esc>", true, false, true)
+  vim.api.nvim_feedkeys(keys, "x", false)
+end
+
 -- 4c. A block reference, accepted in insert mode as a user accepts it: "[[Note#^word" on a new
 -- line of the link note, where Note is pick-targets' heading link's note and word the longest of
 -- its first one-line paragraph that has no id. The server's item for that paragraph goes through
@@ -630,19 +648,7 @@ step("block reference", function()
   end
   out.block_ref = { file = h.targetFile, line = para - 1, before = tlines[para], typed = typed, item = item }
   assert(item and item.textEdit, "no item for " .. want)
-  -- complete() from the column of "^": the item's text replaces what was typed after it.
-  local complete_item = {
-    word = item.textEdit.newText,
-    abbr = item.label,
-    user_data = { nvim = { lsp = { completion_item = item } } },
-  }
-  _G.rhizome_e2e_complete = function()
-    vim.fn.complete(#("[[" .. h.target .. "#") + 1, { complete_item })
-    return ""
-  end
-  vim.api.nvim_win_set_cursor(0, { at + 1, 0 })
-  local keys = vim.api.nvim_replace_termcodes("A<C-r>=v:lua.rhizome_e2e_complete()<CR><C-y><Esc>", true, false, true)
-  vim.api.nvim_feedkeys(keys, "x", false)
+  accept_block_item(item, at, #("[[" .. h.target .. "#"))
   out.block_ref.link_at = at
   out.block_ref.link_line = vim.api.nvim_buf_get_lines(link_buf, at, at + 1, false)[1]
   local id = out.block_ref.link_line:match("#%^(%w+)%]%]$") or "?"
@@ -722,6 +728,46 @@ step("any block", function()
       break
     end
   end
+end)
+
+-- 4f. A callout named by a block reference: "[[Note#^" and the longest word of its title, on a
+-- new line of the link note. The callout is offered whole, by its first line (Obsidian links to
+-- no part of one), and accepted, the server has Neovim put its id on a line of its own after
+-- it, a blank line between, as Obsidian writes it.
+step("callout block", function()
+  local c = targets.callout
+  assert(c, "the garden has no callout (pick-targets callout is null)")
+  local word = ""
+  for w in c.title:gmatch("%a+") do
+    if #w > #word then
+      word = w
+    end
+  end
+  vim.api.nvim_set_current_buf(link_buf)
+  wait_client(link_buf)
+  local typed = "[[" .. c.target .. "#^" .. word:lower()
+  local result, at = complete_new_line(typed)
+  local r = { typed = typed, labels = {} }
+  out.callout = r
+  local item
+  for _, it in ipairs(result.items or result) do
+    table.insert(r.labels, it.label)
+    if it.label == c.title then
+      item = it
+    end
+  end
+  assert(item and item.textEdit, "no item labelled " .. c.title)
+  accept_block_item(item, at, #("[[" .. c.target .. "#"))
+  r.link_line = vim.api.nvim_buf_get_lines(link_buf, at, at + 1, false)[1]
+  local id = r.link_line:match("#%^(%w+)%]%]$") or "?"
+  vim.wait(timeout, function()
+    local tbuf = buf_of(c.targetFile)
+    if tbuf <= 0 or not vim.api.nvim_buf_is_loaded(tbuf) then
+      return false
+    end
+    r.after = vim.api.nvim_buf_get_lines(tbuf, c.lastLine, c.lastLine + 4, false)
+    return r.after[3] == "^" .. id
+  end, 50)
 end)
 
 -- 5. The link's target note retitled in its buffer (not saved), then completion after `[[` and
