@@ -1023,6 +1023,53 @@ try {
     }
   }
 
+  // 4b5. "[[Note#^" and a word of a callout's title: the callout is offered whole, by its first
+  // line (Obsidian links to no part of one); accepting it writes [[Note#^id]] and, by the item's
+  // command, VS Code puts "^id" on a line of its own after the callout, a blank line between.
+  {
+    const c = targets.callout;
+    if (c) {
+      const word = c.title.split(/[^A-Za-z]+/).reduce((a, b) => (b.length > a.length ? b : a), '').toLowerCase();
+      await openFile(page, targets.link.file);
+      await page.keyboard.press(`${mod}+End`);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(`[[${c.target}#^${word}`, { delay: 60 });
+      await suggest();
+      const picked = await focusItem((l) => l.startsWith(squash(c.title)), 20);
+      await shot(page, 'callout-block');
+      let ok = false;
+      let detail = `no item ${JSON.stringify(c.title)} after [[${c.target}#^${word}`;
+      if (picked) {
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(800);
+        await page.keyboard.press(`${mod}+S`);
+        const linkAbs = path.join(garden, ...targets.link.file.split('/'));
+        const linkRe = new RegExp(`^\\[\\[${c.target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}#\\^([a-z0-9]{6})\\]\\]$`);
+        let id = '';
+        let lines = [];
+        for (const deadline = Date.now() + T; Date.now() < deadline && !id; await page.waitForTimeout(200)) {
+          lines = fs.readFileSync(linkAbs, 'utf8').split(/\r?\n/);
+          id = linkRe.exec(lines.findLast((l) => linkRe.test(l.trim()))?.trim() ?? '')?.[1] ?? '';
+        }
+        if (!id) {
+          detail = `no [[${c.target}#^id]] in ${targets.link.file}; its last lines: ${JSON.stringify(lines.slice(-3))}`;
+        } else {
+          // VS Code edits a note that is not open in a model of its own: open it and save it.
+          await openFile(page, c.targetFile);
+          await page.keyboard.press(`${mod}+S`);
+          const calloutAbs = path.join(garden, ...c.targetFile.split('/'));
+          let after = [];
+          for (const deadline = Date.now() + T; Date.now() < deadline && after[2] !== `^${id}`; await page.waitForTimeout(200)) {
+            after = fs.readFileSync(calloutAbs, 'utf8').split(/\r?\n/).slice(c.lastLine, c.lastLine + 4);
+          }
+          ok = after[0]?.startsWith('>') && after[1] === '' && after[2] === `^${id}`;
+          detail = `wrote [[${c.target}#^${id}]]; ${c.targetFile} from line ${c.lastLine + 1}: ${JSON.stringify(after)}`;
+        }
+      }
+      check(`[[${c.target}#^${word} offers the callout "${c.title}" of ${c.targetFile} whole; accepted, its id goes on a line of its own after it`, ok, detail);
+    }
+  }
+
   // 4c. Rename (F2) from the link's target renames the note FILE and every link to it:
   // the server answers prepareRename with the note's name, and rename with a WorkspaceEdit
   // (text edits of the linking notes, then a RenameFile) that VS Code applies, moving the
