@@ -123,19 +123,9 @@ func decodeBlockItem(t *testing.T, raw json.RawMessage) blockItem {
 // edit of note path, adding the block id id.
 func wantApplied(t *testing.T, s *lspSession, path, id string, want protocol.TextEdit) {
 	t.Helper()
-	m := s.nextFromServer(protocol.MethodWorkspaceApplyEdit)
-	var params struct {
-		Label string `json:"label"`
-		Edit  struct {
-			DocumentChanges []protocol.TextDocumentEdit `json:"documentChanges"`
-		} `json:"edit"`
-	}
-	if err := json.Unmarshal(m.params, &params); err != nil {
-		t.Fatal(err)
-	}
-	if ch := params.Edit.DocumentChanges; params.Label != "Add the block id ^"+id || len(ch) != 1 || ch[0].TextDocument.URI != s.uri(path) ||
-		len(ch[0].Edits) != 1 || ch[0].Edits[0] != want {
-		t.Fatalf("applyEdit %s, want the edit %+v", m.params, want)
+	label, ch, raw := s.nextApplyEdit()
+	if label != "Add the block id ^"+id || len(ch) != 1 || ch[0].TextDocument.URI != s.uri(path) || len(ch[0].Edits) != 1 || ch[0].Edits[0] != want {
+		t.Fatalf("applyEdit %s, want the edit %+v", raw, want)
 	}
 }
 

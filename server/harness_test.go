@@ -187,6 +187,23 @@ func (h *harness) nextFromServer(method string) clientMsg {
 	}
 }
 
+// nextApplyEdit returns the next workspace/applyEdit the server sent: its
+// label and document changes, and its params as sent.
+func (h *harness) nextApplyEdit() (string, []protocol.TextDocumentEdit, json.RawMessage) {
+	h.t.Helper()
+	m := h.nextFromServer(protocol.MethodWorkspaceApplyEdit)
+	var params struct {
+		Label string `json:"label"`
+		Edit  struct {
+			DocumentChanges []protocol.TextDocumentEdit `json:"documentChanges"`
+		} `json:"edit"`
+	}
+	if err := json.Unmarshal(m.params, &params); err != nil {
+		h.t.Fatal(err)
+	}
+	return params.Label, params.Edit.DocumentChanges, m.params
+}
+
 type engineEvent struct {
 	kind    string
 	uri     protocol.DocumentURI

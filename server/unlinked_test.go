@@ -68,24 +68,14 @@ func TestLinkUnlinkedMentionsCommand(t *testing.T) {
 	if err := json.Unmarshal(raw, &res); err != nil || res != (linkedMentions{Linked: 2, Applied: true}) {
 		t.Fatalf("result %s (%v), want 2 linked and applied", raw, err)
 	}
-	m := s.nextFromServer(protocol.MethodWorkspaceApplyEdit)
-	var params struct {
-		Label string `json:"label"`
-		Edit  struct {
-			DocumentChanges []protocol.TextDocumentEdit `json:"documentChanges"`
-		} `json:"edit"`
-	}
-	if err := json.Unmarshal(m.params, &params); err != nil {
-		t.Fatal(err)
-	}
-	changes := params.Edit.DocumentChanges
+	label, changes, sent := s.nextApplyEdit()
 	i := strings.Index(cards, "Luhmann filed")
 	wantCards := protocol.TextEdit{Range: protocol.Range{Start: s.posAt(cards, i), End: s.posAt(cards, i+len("Luhmann"))}, NewText: "[[Niklas Luhmann|Luhmann]]"}
-	if params.Label != "Link 2 unlinked mentions of Niklas Luhmann" || len(changes) != 2 ||
+	if label != "Link 2 unlinked mentions of Niklas Luhmann" || len(changes) != 2 ||
 		changes[0].TextDocument.URI != s.uri("cards.md") || changes[0].TextDocument.Version == nil || *changes[0].TextDocument.Version != 1 ||
 		len(changes[0].Edits) != 1 || changes[0].Edits[0] != wantCards ||
 		changes[1].TextDocument.URI != s.uri("other.md") || changes[1].TextDocument.Version != nil || changes[1].Edits[0].NewText != "[[Niklas Luhmann]]" {
-		t.Errorf("applyEdit %s", m.params)
+		t.Errorf("applyEdit %s", sent)
 	}
 
 	s2 := startSession(t, vault, `{}`)

@@ -145,6 +145,21 @@ place of what it replaces, and eglot's exit function run. Nil when no item fits.
       (funcall exit proxy 'finished)
       t)))
 
+(defun rz-complete-block-link (typed want)
+  "Type TYPED on a new line at the end of the buffer and complete it with the item whose
+label starts with WANT, as eglot completes (it does not run the item's command, so the
+link names an id its block lacks yet); wait for the broken-block diagnostic on the link
+and leave point in it, for its quick fix. Returns the link's 0-based line."
+  (goto-char (point-max))
+  (insert "\n\n" typed)
+  (unless (rz-complete-item want) (error "no completion item for %S" want))
+  (rz-wait (lambda () (seq-find (lambda (d) (string-match-p "no block" (flymake-diagnostic-text d)))
+                                (flymake-diagnostics (line-beginning-position) (line-end-position))))
+           "the broken-block diagnostic on the new link")
+  (goto-char (line-beginning-position))
+  (search-forward "[[")
+  (1- (line-number-at-pos)))
+
 (defmacro rz-step (name &rest body)
   `(condition-case err
        (progn ,@body)
@@ -376,15 +391,7 @@ place of what it replaces, and eglot's exit function run. Nil when no item fits.
                                 return i))
                  (want (and para (substring (nth para lines) 0 (min 20 (length (nth para lines)))))))
             (unless para (error "no one-line paragraph without an id in %s" target-file))
-            (goto-char (point-max))
-            (insert "\n\n[[" note "#^")
-            (unless (rz-complete-item want) (error "no completion item for %S" want))
-            (let ((link-line (1- (line-number-at-pos))))
-              (rz-wait (lambda () (seq-find (lambda (d) (string-match-p "no block" (flymake-diagnostic-text d)))
-                                            (flymake-diagnostics (line-beginning-position) (line-end-position))))
-                       "the broken-block diagnostic on the new link")
-              (goto-char (line-beginning-position))
-              (search-forward "[[")
+            (let ((link-line (rz-complete-block-link (concat "[[" note "#^") want)))
               (let* ((res (rz-rewrite-interactively "Add ^"))
                      (after (lambda () (rz-line-of (find-buffer-visiting target-file) para))))
                 (ignore-errors
@@ -426,15 +433,7 @@ place of what it replaces, and eglot's exit function run. Nil when no item fits.
                  (target-file (expand-file-name (alist-get 'targetFile c) garden))
                  (last (alist-get 'lastLine c)))
             (find-file (expand-file-name (alist-get 'file link) garden))
-            (goto-char (point-max))
-            (insert "\n\n[[" (alist-get 'target c) "#^")
-            (unless (rz-complete-item (alist-get 'title c)) (error "no completion item for %S" (alist-get 'title c)))
-            (let ((link-line (1- (line-number-at-pos))))
-              (rz-wait (lambda () (seq-find (lambda (d) (string-match-p "no block" (flymake-diagnostic-text d)))
-                                            (flymake-diagnostics (line-beginning-position) (line-end-position))))
-                       "the broken-block diagnostic on the new link")
-              (goto-char (line-beginning-position))
-              (search-forward "[[")
+            (let ((link-line (rz-complete-block-link (concat "[[" (alist-get 'target c) "#^") (alist-get 'title c))))
               (let* ((res (rz-rewrite-interactively "Add ^"))
                      (after (lambda () (cl-loop for l from last to (+ last 3)
                                                 collect (or (rz-line-of (find-buffer-visiting target-file) l) "")))))
