@@ -136,12 +136,13 @@ check(
 }
 
 // "[[^^" and the paragraph's first words: every note's blocks searched, the paragraph offered by its
-// text and linked by its id.
+// text and linked by its id (without the note's name when it is the note typed in).
 {
   const a = r.block_ref?.any ?? {};
+  const own = r.block_ref?.file === t.link.file;
   check(
-    `"${a.typed}" (every note's blocks) offers the renamed paragraph, linked as [[…#^renamed-block]]`,
-    /^[^#]+#\^renamed-block\]\]$/.test(a.new_text ?? ''),
+    `"${a.typed}" (every note's blocks) offers the renamed paragraph, linked as [[${own ? '' : '…'}#^renamed-block]]`,
+    (own ? /^#\^renamed-block\]\]$/ : /^[^#]+#\^renamed-block\]\]$/).test(a.new_text ?? ''),
     `after ${a.asks} asks (last list ${a.incomplete ? 'incomplete' : 'complete'}): item ${JSON.stringify(a.label)} writes ${JSON.stringify(a.new_text)}; labels ${JSON.stringify((a.labels ?? []).slice(0, 20))}`,
   );
 }
