@@ -236,9 +236,9 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 			return // the block being written ("[[^^ab" ends in what reads as an id)
 		}
 		body := blockBody(text, p, b)
-		score := 1
+		score, from := 1, body
 		if s.query != "" {
-			if score = matchBlock(b, foldedIn(text, ft, body), s.query); score == 0 {
+			if score, from = matchBlock(b, foldedIn(text, ft, body), s.query); score == 0 {
 				return
 			}
 		}
@@ -251,9 +251,14 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 			Span:          s.span,
 			Documentation: doc,
 			NewText:       "#^" + id + s.suffix,
-			// The editor filters by it as more is typed: the block's text, cut
-			// as the documentation is (a hundred long paragraphs a reply).
-			FilterText: s.typed + " " + doc,
+			// The editor filters the list again by it as more is typed,
+			// against the span's text ("^^" and the query): the block's text
+			// (or id) from where the query is in it, so that each letter typed
+			// since keeps the blocks that go on as typed first, in our order
+			// (with the query before the text, the editor ranked blocks by
+			// where their text held the letters after it). Cut as the
+			// documentation is: a hundred long paragraphs a reply.
+			FilterText: "^^" + truncate(from, maxSection),
 		}
 		if b == nil {
 			item.Detail = "adds ^" + id + " to " + g.Path
@@ -279,18 +284,19 @@ func foldedIn(text, ft, part string) string {
 }
 
 // matchBlock scores a block for query: by its id (b, when it has one),
-// else by its text, folded; 0 when neither holds the query.
-func matchBlock(b *workspace.Block, folded, query string) int {
+// else by its text, folded; 0 when neither holds the query. from is the id
+// or the folded text from where the query is in it.
+func matchBlock(b *workspace.Block, folded, query string) (score int, from string) {
 	if b != nil {
 		id := workspace.Fold(b.ID)
 		if i := strings.Index(id, query); i >= 0 {
-			return scoreAt(id, i)
+			return scoreAt(id, i), id[i:]
 		}
 	}
 	if i := strings.Index(folded, query); i >= 0 {
-		return scoreAt(folded, i)
+		return scoreAt(folded, i), folded[i:]
 	}
-	return 0
+	return 0, ""
 }
 
 // cloneBlockItem copies the strings of an item that point into a note's

@@ -79,9 +79,16 @@ func TestCompleteAnyBlock(t *testing.T) {
 	if got := completionLabels(list); !slices.Equal(got, want) || list.Incomplete {
 		t.Fatalf("%q (incomplete %v), want\n%q", got, list.Incomplete, want)
 	}
+	// The filter text, which an editor filters the list by again as more is
+	// typed, is "^^" and the block's text (or id) from where "loop" is in it:
+	// "^^loop t" keeps "Loop the loop." first, not whichever text holds a
+	// 't' soonest after the query.
+	filters := map[string]string{"Loop the loop.": "^^loop the loop.", "quoted loop": "^^loopback", "Feedback loop": "^^loop\nover two lines.",
+		"A loop of my own.": "^^loop of my own.", "Open loops close at night.": "^^loops close at night.", "a loophole": "^^loophole",
+		"[!tip] Loop tips": "^^loop tips\n> keep them short"}
 	for _, it := range list.Items {
-		if it.Kind != CompleteBlock || f.Note.Text[it.Span.Start:it.Span.End] != "^^loop" || !strings.HasPrefix(it.FilterText, "^^loop ") {
-			t.Errorf("%s: kind %d, span %q, filter text %q", it.Label, it.Kind, f.Note.Text[it.Span.Start:it.Span.End], it.FilterText)
+		if it.Kind != CompleteBlock || f.Note.Text[it.Span.Start:it.Span.End] != "^^loop" || it.FilterText != filters[it.Label] {
+			t.Errorf("%s: kind %d, span %q, filter text %q, want %q", it.Label, it.Kind, f.Note.Text[it.Span.Start:it.Span.End], it.FilterText, filters[it.Label])
 		}
 		if hasID := strings.Contains(it.NewText, "hole") || strings.Contains(it.NewText, "loopback"); (it.BlockID == nil) != hasID {
 			t.Errorf("%s: new id %+v", it.Label, it.BlockID)
@@ -163,7 +170,7 @@ func TestCompleteAnyBlockRanksAsASort(t *testing.T) {
 				text, paras, _ := v.snap.BlockSpans(g)
 				for i, p := range paras {
 					body := text[p.Start:p.End]
-					if s := matchBlock(nil, workspace.Fold(body), "loop"); s > 0 {
+					if s, _ := matchBlock(nil, workspace.Fold(body), "loop"); s > 0 {
 						all = append(all, blockHit{score: s, rank: rank[g], seq: i, file: g, item: CompletionItem{Label: blockLabel(body)}})
 					}
 				}

@@ -56,14 +56,18 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		item.Kind, item.Span, item.SortText = CompleteBlock, span, sortKey(len(list.Items))
 		list.Items = append(list.Items, item)
 	}
+	// An item's filter text, which the editor filters the list again by as
+	// more is typed, is its id or its text from where what was typed is in
+	// it: the items that go on as typed come first, in the note's order.
 	addID := func(p workspace.BlockSpan, b *workspace.Block) {
 		doc := docOf(text, err, p, b)
 		filter := "^" + b.ID
 		if !strings.HasPrefix(strings.ToLower(b.ID), strings.ToLower(typed)) {
-			if !strings.Contains(workspace.Fold(doc), query) {
+			from, ok := foldedFrom(doc, query)
+			if !ok {
 				return
 			}
-			filter = "^" + typed + " " + b.ID + " " + doc // found by its text
+			filter = "^" + from + " " + b.ID // found by its text
 		}
 		add(CompletionItem{Label: "^" + b.ID, Detail: target.Path, Documentation: doc, NewText: "^" + b.ID + suffix, FilterText: filter})
 	}
@@ -73,7 +77,11 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 			return
 		}
 		body := text[p.Start:p.End]
-		if target == from && off >= p.Start && off <= p.End || query != "" && !strings.Contains(workspace.Fold(body), query) {
+		if target == from && off >= p.Start && off <= p.End {
+			return
+		}
+		filter, ok := foldedFrom(body, query)
+		if !ok {
 			return
 		}
 		label := blockLabel(body)
@@ -82,11 +90,25 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 			Detail:        "adds ^" + id + " to " + target.Path,
 			Documentation: truncate(body, maxSection),
 			NewText:       "^" + id + suffix,
-			FilterText:    "^" + typed + " " + body,
+			FilterText:    "^" + truncate(filter, maxSection),
 			BlockID:       newBlockIDAt(target, text, p, id, label),
 		})
 	})
 	return list
+}
+
+// foldedFrom is text, folded, from where query is in it, or text itself for
+// an empty query; false when it does not hold the query.
+func foldedFrom(text, query string) (string, bool) {
+	if query == "" {
+		return text, true
+	}
+	folded := workspace.Fold(text)
+	i := strings.Index(folded, query)
+	if i < 0 {
+		return "", false
+	}
+	return folded[i:], true
 }
 
 // eachBlock calls fn with a note's blocks in order: each block with the id
