@@ -347,6 +347,17 @@ func typedFilter(typed, text string) string {
 	return typed + " " + text
 }
 
+// typedLead is what comes before the query in the text of a "^^" or "##"
+// search (typed): the two markers and any spaces after them. An item's
+// filter text starts with it, then goes on with the text from where the
+// query is in it, so that an editor that filters a complete list again as
+// more is typed keeps first the items that go on as typed, in our order.
+// (With the query before the text, VS Code ranked them by where their text
+// held the letters typed since.)
+func typedLead(typed string) string {
+	return typed[:len(typed)-len(strings.TrimLeft(typed[2:], " \t"))]
+}
+
 // typedFilterPair is typedFilter(typed, a+" "+b), made in one allocation.
 func typedFilterPair(typed, a, b string) string {
 	if typed == "" {

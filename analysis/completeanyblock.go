@@ -251,14 +251,10 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 			Span:          s.span,
 			Documentation: doc,
 			NewText:       "#^" + id + s.suffix,
-			// The editor filters the list again by it as more is typed,
-			// against the span's text ("^^" and the query): the block's text
-			// (or id) from where the query is in it, so that each letter typed
-			// since keeps the blocks that go on as typed first, in our order
-			// (with the query before the text, the editor ranked blocks by
-			// where their text held the letters after it). Cut as the
-			// documentation is: a hundred long paragraphs a reply.
-			FilterText: "^^" + truncate(from, maxSection),
+			// The block's text (or id) from where the query is in it (see
+			// typedLead), cut as the documentation is: a hundred long
+			// paragraphs a reply.
+			FilterText: typedLead(s.typed) + truncate(from, maxSection),
 		}
 		if b == nil {
 			item.Detail = "adds ^" + id + " to " + g.Path

@@ -11,6 +11,7 @@ import (
 type headingHit struct {
 	score  int
 	folded string // the heading's folded text, where the index holds it
+	at     int    // where the query is in folded
 	file   *workspace.File
 	h      *workspace.Heading
 }
@@ -60,7 +61,7 @@ func completeAnyHeading(snap *workspace.Snapshot, f *workspace.File, span worksp
 		// Once cut, a hit that does not beat the last one kept is only counted.
 		var last *headingHit
 		snap.FindHeadingsAt(query, func(g *workspace.File, h *workspace.Heading, folded string, at int) bool {
-			hit := headingHit{score: scoreAt(folded, at), folded: folded, file: g, h: h}
+			hit := headingHit{score: scoreAt(folded, at), folded: folded, at: at, file: g, h: h}
 			if last != nil && compareHeadingHits(&hit, last) >= 0 {
 				dropped = true
 				return true
@@ -85,6 +86,10 @@ func completeAnyHeading(snap *workspace.Snapshot, f *workspace.File, span worksp
 		if hit.file != f {
 			name = WikiName(snap, f, hit.file)
 		}
+		filter := typedFilterPair(typed, hit.h.Text, hit.file.Note.Title)
+		if query != "" {
+			filter = typedLead(typed) + hit.folded[hit.at:] // see typedLead
+		}
 		list.Items[i] = CompletionItem{
 			Label:      hit.h.Text,
 			Where:      hit.file.Note.Title,
@@ -93,7 +98,7 @@ func completeAnyHeading(snap *workspace.Snapshot, f *workspace.File, span worksp
 			Kind:       CompleteHeading,
 			Span:       span,
 			NewText:    name + "#" + hit.h.Text + suffix,
-			FilterText: typedFilterPair(typed, hit.h.Text, hit.file.Note.Title),
+			FilterText: filter,
 			SortText:   sortKey(i),
 		}
 	}

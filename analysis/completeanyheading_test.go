@@ -40,7 +40,9 @@ func TestCompleteAnyHeadingRanksAsASort(t *testing.T) {
 		if it.Label != want.h.Text || it.Path != want.file.Path {
 			t.Fatalf("item %d is %q in %s, want %q in %s", i, it.Label, it.Path, want.h.Text, want.file.Path)
 		}
-		if it.Kind != CompleteHeading || it.Where != want.file.Note.Title || it.FilterText != "## Loop "+it.Label+" "+want.file.Note.Title {
+		// The filter text: what was typed before the query, then the
+		// heading's text from where the query is in it (see typedLead).
+		if it.Kind != CompleteHeading || it.Where != want.file.Note.Title || it.FilterText != "## "+want.folded[strings.Index(want.folded, "loop"):] {
 			t.Fatalf("item %d: kind %d, where %q, filter text %q", i, it.Kind, it.Where, it.FilterText)
 		}
 	}
@@ -59,5 +61,15 @@ func TestCompleteAnyHeadingOwnNote(t *testing.T) {
 	want := []string{"Loops => a#Loops", "My loops => #My loops"}
 	if !slices.Equal(got, want) || list.Incomplete {
 		t.Errorf("%q, incomplete %v; want %q, complete", got, list.Incomplete, want)
+	}
+}
+
+// A filter text starts with what was typed before the query: the markers
+// and the spaces after them, so that the editor's filter finds them there.
+func TestTypedLead(t *testing.T) {
+	for typed, want := range map[string]string{"^^loop": "^^", "## Loop": "## ", "##": "##", "^^ \tfeedback loop": "^^ \t", "^^ ": "^^ "} {
+		if got := typedLead(typed); got != want {
+			t.Errorf("typedLead(%q) = %q, want %q", typed, got, want)
+		}
 	}
 }
