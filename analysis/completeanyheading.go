@@ -86,9 +86,11 @@ func completeAnyHeading(snap *workspace.Snapshot, f *workspace.File, span worksp
 		if hit.file != f {
 			name = WikiName(snap, f, hit.file)
 		}
-		filter := typedFilterPair(typed, hit.h.Text, hit.file.Note.Title)
+		var filter string
 		if query != "" {
 			filter = typedLead(typed) + hit.folded[hit.at:] // see typedLead
+		} else {
+			filter = typedFilterPair(typed, hit.h.Text, hit.file.Note.Title)
 		}
 		list.Items[i] = CompletionItem{
 			Label:      hit.h.Text,
