@@ -7,8 +7,8 @@ import (
 	east "github.com/yuin/goldmark/extension/ast"
 )
 
-// BlockSpan is a block of a note that a "^id" can name (Obsidian's block
-// references), with its id when it has one.
+// BlockSpan is where a block of a note that a "^id" can name lies
+// (Obsidian's block references), its id included when it has one.
 type BlockSpan struct {
 	Span
 	// Apart is set for a quote, a callout or a table: Obsidian names one by
