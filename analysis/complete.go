@@ -347,15 +347,19 @@ func typedFilter(typed, text string) string {
 	return typed + " " + text
 }
 
-// typedLead is what comes before the query in the text of a "^^" or "##"
-// search (typed): the two markers and any spaces after them. An item's
-// filter text starts with it, then goes on with the text from where the
-// query is in it, so that an editor that filters a complete list again as
-// more is typed keeps first the items that go on as typed, in our order.
-// (With the query before the text, VS Code ranked them by where their text
-// held the letters typed since.)
-func typedLead(typed string) string {
-	return typed[:len(typed)-len(strings.TrimLeft(typed[2:], " \t"))]
+// typedThen is an item's filter text for a search whose query (folded) is
+// at i in folded, the fold of text: what was typed, then the text after the
+// query, as the text has it when folding kept its length (else folded). An
+// editor filters a complete list again by it as more is typed, so the items
+// that go on as typed stay first, in our order (with what was typed and then
+// the whole text, VS Code ranked them by where their text held the letters
+// typed since); and what was typed is there as typed, for editors that match
+// case when the user types capitals.
+func typedThen(typed, text, folded string, i, query int) string {
+	if len(folded) == len(text) {
+		return typed + text[i+query:]
+	}
+	return typed + folded[i+query:]
 }
 
 // typedFilterPair is typedFilter(typed, a+" "+b), made in one allocation.

@@ -236,9 +236,9 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 			return // the block being written ("[[^^ab" ends in what reads as an id)
 		}
 		body := blockBody(text, p, b)
-		score, from := 1, body
+		score, filter := 1, s.typed+" "+body
 		if s.query != "" {
-			if score, from = matchBlock(b, foldedIn(text, ft, body), s.query); score == 0 {
+			if score, filter = matchBlock(b, body, foldedIn(text, ft, body), s.typed, s.query); score == 0 {
 				return
 			}
 		}
@@ -251,10 +251,10 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 			Span:          s.span,
 			Documentation: doc,
 			NewText:       "#^" + id + s.suffix,
-			// The block's text (or id) from where the query is in it (see
-			// typedLead), cut as the documentation is: a hundred long
+			// What was typed, then the block's text (or id) after the query
+			// (see typedThen), cut as the documentation is: a hundred long
 			// paragraphs a reply.
-			FilterText: typedLead(s.typed) + truncate(from, maxSection),
+			FilterText: truncate(filter, maxSection),
 		}
 		if b == nil {
 			item.Detail = "adds ^" + id + " to " + g.Path
@@ -280,17 +280,17 @@ func foldedIn(text, ft, part string) string {
 }
 
 // matchBlock scores a block for query: by its id (b, when it has one),
-// else by its text, folded; 0 when neither holds the query. from is the id
-// or the folded text from where the query is in it.
-func matchBlock(b *workspace.Block, folded, query string) (score int, from string) {
+// else by its text (body, folded), 0 when neither holds the query; and
+// gives its filter text (typedThen).
+func matchBlock(b *workspace.Block, body, folded, typed, query string) (score int, filter string) {
 	if b != nil {
 		id := workspace.Fold(b.ID)
 		if i := strings.Index(id, query); i >= 0 {
-			return scoreAt(id, i), id[i:]
+			return scoreAt(id, i), typedThen(typed, b.ID, id, i, len(query))
 		}
 	}
 	if i := strings.Index(folded, query); i >= 0 {
-		return scoreAt(folded, i), folded[i:]
+		return scoreAt(folded, i), typedThen(typed, body, folded, i, len(query))
 	}
 	return 0, ""
 }

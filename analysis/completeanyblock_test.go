@@ -80,9 +80,9 @@ func TestCompleteAnyBlock(t *testing.T) {
 		t.Fatalf("%q (incomplete %v), want\n%q", got, list.Incomplete, want)
 	}
 	// The filter text, which an editor filters the list by again as more is
-	// typed, is "^^" and the block's text (or id) from where "loop" is in it:
-	// "^^loop t" keeps "Loop the loop." first, not whichever text holds a
-	// 't' soonest after the query.
+	// typed, is what was typed and then the block's text (or id) after the
+	// query: "^^loop t" keeps "Loop the loop." first, not whichever text
+	// holds a 't' soonest after the query.
 	filters := map[string]string{"Loop the loop.": "^^loop the loop.", "quoted loop": "^^loopback", "Feedback loop": "^^loop\nover two lines.",
 		"A loop of my own.": "^^loop of my own.", "Open loops close at night.": "^^loops close at night.", "a loophole": "^^loophole",
 		"[!tip] Loop tips": "^^loop tips\n> keep them short"}
@@ -170,7 +170,7 @@ func TestCompleteAnyBlockRanksAsASort(t *testing.T) {
 				text, paras, _ := v.snap.BlockSpans(g)
 				for i, p := range paras {
 					body := text[p.Start:p.End]
-					if s, _ := matchBlock(nil, workspace.Fold(body), "loop"); s > 0 {
+					if s, _ := matchBlock(nil, body, workspace.Fold(body), "^^loop", "loop"); s > 0 {
 						all = append(all, blockHit{score: s, rank: rank[g], seq: i, file: g, item: CompletionItem{Label: blockLabel(body)}})
 					}
 				}

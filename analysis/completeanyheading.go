@@ -88,7 +88,7 @@ func completeAnyHeading(snap *workspace.Snapshot, f *workspace.File, span worksp
 		}
 		var filter string
 		if query != "" {
-			filter = typedLead(typed) + hit.folded[hit.at:] // see typedLead
+			filter = typedThen(typed, hit.h.Text, hit.folded, hit.at, len(query))
 		} else {
 			filter = typedFilterPair(typed, hit.h.Text, hit.file.Note.Title)
 		}

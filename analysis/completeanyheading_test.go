@@ -40,9 +40,9 @@ func TestCompleteAnyHeadingRanksAsASort(t *testing.T) {
 		if it.Label != want.h.Text || it.Path != want.file.Path {
 			t.Fatalf("item %d is %q in %s, want %q in %s", i, it.Label, it.Path, want.h.Text, want.file.Path)
 		}
-		// The filter text: what was typed before the query, then the
-		// heading's text from where the query is in it (see typedLead).
-		if it.Kind != CompleteHeading || it.Where != want.file.Note.Title || it.FilterText != "## "+want.folded[strings.Index(want.folded, "loop"):] {
+		// The filter text: what was typed, then the heading's text after
+		// the query (see typedThen).
+		if it.Kind != CompleteHeading || it.Where != want.file.Note.Title || it.FilterText != "## Loop"+want.h.Text[strings.Index(want.folded, "loop")+4:] {
 			t.Fatalf("item %d: kind %d, where %q, filter text %q", i, it.Kind, it.Where, it.FilterText)
 		}
 	}
@@ -64,12 +64,21 @@ func TestCompleteAnyHeadingOwnNote(t *testing.T) {
 	}
 }
 
-// A filter text starts with what was typed before the query: the markers
-// and the spaces after them, so that the editor's filter finds them there.
-func TestTypedLead(t *testing.T) {
-	for typed, want := range map[string]string{"^^loop": "^^", "## Loop": "## ", "##": "##", "^^ \tfeedback loop": "^^ \t", "^^ ": "^^ "} {
-		if got := typedLead(typed); got != want {
-			t.Errorf("typedLead(%q) = %q, want %q", typed, got, want)
+// A filter text is what was typed, as typed, then the text after the
+// query, as the text has it (folded when folding changed its length).
+func TestTypedThen(t *testing.T) {
+	for _, tc := range []struct{ typed, text, query, want string }{
+		{"^^Loop", "The Loop Closes", "loop", "^^Loop Closes"},
+		{"## lo", "Loops", "lo", "## loops"},
+		{"^^ İst", "İstanbul", "ist", "^^ İstanbul"}, // folded shorter: the folded text after the query
+	} {
+		folded := workspace.Fold(tc.text)
+		i := strings.Index(folded, tc.query)
+		if i < 0 {
+			t.Fatalf("%q not in %q", tc.query, folded)
+		}
+		if got := typedThen(tc.typed, tc.text, folded, i, len(tc.query)); got != tc.want {
+			t.Errorf("typedThen(%q, %q) = %q, want %q", tc.typed, tc.text, got, tc.want)
 		}
 	}
 }

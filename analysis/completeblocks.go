@@ -56,18 +56,17 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		item.Kind, item.Span, item.SortText = CompleteBlock, span, sortKey(len(list.Items))
 		list.Items = append(list.Items, item)
 	}
-	// An item's filter text, which the editor filters the list again by as
-	// more is typed, is its id or its text from where what was typed is in
-	// it: the items that go on as typed come first, in the note's order.
+	// An item's filter text is its id, or what was typed and then its text
+	// after it (see typedThen).
 	addID := func(p workspace.BlockSpan, b *workspace.Block) {
 		doc := docOf(text, err, p, b)
 		filter := "^" + b.ID
 		if !strings.HasPrefix(strings.ToLower(b.ID), strings.ToLower(typed)) {
-			from, ok := foldedFrom(doc, query)
+			then, ok := filterAfter("^"+typed, doc, query)
 			if !ok {
 				return
 			}
-			filter = "^" + from + " " + b.ID // found by its text
+			filter = then + " " + b.ID // found by its text
 		}
 		add(CompletionItem{Label: "^" + b.ID, Detail: target.Path, Documentation: doc, NewText: "^" + b.ID + suffix, FilterText: filter})
 	}
@@ -80,7 +79,7 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 		if target == from && off >= p.Start && off <= p.End {
 			return
 		}
-		filter, ok := foldedFrom(body, query)
+		filter, ok := filterAfter("^"+typed, body, query)
 		if !ok {
 			return
 		}
@@ -90,25 +89,25 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 			Detail:        "adds ^" + id + " to " + target.Path,
 			Documentation: truncate(body, maxSection),
 			NewText:       "^" + id + suffix,
-			FilterText:    "^" + truncate(filter, maxSection),
+			FilterText:    truncate(filter, maxSection),
 			BlockID:       newBlockIDAt(target, text, p, id, label),
 		})
 	})
 	return list
 }
 
-// foldedFrom is text, folded, from where query is in it, or text itself for
-// an empty query; false when it does not hold the query.
-func foldedFrom(text, query string) (string, bool) {
+// filterAfter is typedThen for text, found by its fold, or typed and text
+// for an empty query; false when text does not hold the query.
+func filterAfter(typed, text, query string) (string, bool) {
 	if query == "" {
-		return text, true
+		return typed + text, true
 	}
 	folded := workspace.Fold(text)
 	i := strings.Index(folded, query)
 	if i < 0 {
 		return "", false
 	}
-	return folded[i:], true
+	return typedThen(typed, text, folded, i, len(query)), true
 }
 
 // eachBlock calls fn with a note's blocks in order: each block with the id

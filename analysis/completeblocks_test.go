@@ -52,9 +52,9 @@ func TestCompleteBlocks(t *testing.T) {
 			t.Errorf("%q: %q (incomplete %v), want %q", tc.typed, got, list.Incomplete, tc.want)
 		}
 		for _, it := range list.Items {
-			// The filter text goes on from what was typed (case aside): the
-			// id, or the block's text from where it holds it.
-			if it.Kind != CompleteBlock || !strings.HasPrefix(it.FilterText, "^"+strings.ToLower(tc.typed)) || f.Note.Text[it.Span.Start:it.Span.End] != "^"+tc.typed {
+			// The filter text starts with what was typed, as typed (an id
+			// it begins, case aside, is the id).
+			if it.Kind != CompleteBlock || !strings.HasPrefix(strings.ToLower(it.FilterText), "^"+strings.ToLower(tc.typed)) || f.Note.Text[it.Span.Start:it.Span.End] != "^"+tc.typed {
 				t.Errorf("%q: %s: kind %d, filter text %q, span %q", tc.typed, it.Label, it.Kind, it.FilterText, f.Note.Text[it.Span.Start:it.Span.End])
 			}
 			if (it.BlockID != nil) == strings.HasPrefix(it.Label, "^") {
