@@ -236,11 +236,12 @@ func (s *blockSearch) blocksIn(g *workspace.File, rank int, buf, folded *[]byte)
 			return // the block being written ("[[^^ab" ends in what reads as an id)
 		}
 		body := blockBody(text, p, b)
-		score, filter := 1, s.typed+" "+body
-		if s.query != "" {
-			if score, filter = matchBlock(b, body, foldedIn(text, ft, body), s.typed, s.query); score == 0 {
-				return
-			}
+		var score int
+		var filter string
+		if s.query == "" {
+			score, filter = 1, s.typed+" "+body
+		} else if score, filter = matchBlock(b, body, foldedIn(text, ft, body), s.typed, s.query); score == 0 {
+			return
 		}
 		label, doc := blockLabel(body), truncate(body, maxSection)
 		item := CompletionItem{
