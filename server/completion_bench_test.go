@@ -78,7 +78,7 @@ func linkStarts(b *testing.B, root string, n int) []string {
 
 // generatedVault writes the repository's generated vault of n notes (seed 1)
 // to a temporary folder.
-func generatedVault(b *testing.B, n int) string {
+func generatedVault(b testing.TB, n int) string {
 	root := b.TempDir()
 	if _, err := vaultgen.Generate(root, vaultgen.Options{Notes: n, Seed: 1}); err != nil {
 		b.Fatal(err)

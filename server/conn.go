@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"math"
 	"runtime/debug"
-	"sync"
 	"sync/atomic"
 
 	"go.lsp.dev/jsonrpc2"
@@ -27,7 +26,7 @@ import (
 // connection context until exit (a slow leak); and protocol.CancelHandler, which
 // feeds it, drops numeric ids (it type-asserts int32 on what JSON made float64).
 func (s *Server) handler() jsonrpc2.Handler {
-	queue := ordered(s.guard(jsonrpc2.ReplyHandler(s.dispatch)))
+	queue := ordered(s.guard(jsonrpc2.ReplyHandler(s.dispatch)), s.inflight.starting)
 	return func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
 		// This runs on the read loop: nothing here may block.
 		switch req := req.(type) {
@@ -42,39 +41,6 @@ func (s *Server) handler() jsonrpc2.Handler {
 		}
 		return queue(ctx, reply, req)
 	}
-}
-
-// inflight maps the ids of requests being handled to their cancel funcs.
-type inflight struct {
-	mu   sync.Mutex
-	byID map[jsonrpc2.ID]context.CancelFunc
-}
-
-// track gives a request its own cancellable context and a reply that forgets it.
-func (f *inflight) track(ctx context.Context, id jsonrpc2.ID, reply jsonrpc2.Replier) (context.Context, jsonrpc2.Replier) {
-	ctx, cancel := context.WithCancel(ctx)
-	f.mu.Lock()
-	f.byID[id] = cancel
-	f.mu.Unlock()
-	return ctx, func(rctx context.Context, result any, err error) error {
-		// Reply before cancelling, so work that is still replying is not cut short.
-		werr := reply(rctx, result, err)
-		f.mu.Lock()
-		delete(f.byID, id)
-		f.mu.Unlock()
-		cancel()
-		return werr
-	}
-}
-
-func (f *inflight) cancel(id jsonrpc2.ID) bool {
-	f.mu.Lock()
-	cancel, ok := f.byID[id]
-	f.mu.Unlock()
-	if ok {
-		cancel()
-	}
-	return ok
 }
 
 // cancelRequest handles $/cancelRequest. protocol.CancelParams decodes the id as
@@ -118,10 +84,11 @@ func idString(id jsonrpc2.ID) string {
 // returns at once so the read loop never blocks. A barrier message (every
 // notification, initialize, shutdown) runs to completion before the next message
 // starts: document changes apply in order, and a request sees every change sent
-// before it. Other requests only wait for their turn to start, then run
-// concurrently. Like jsonrpc2.AsyncHandler it relies on the read loop calling it
-// from one goroutine, so prev needs no lock.
-func ordered(h jsonrpc2.Handler) jsonrpc2.Handler {
+// before it. Other requests only wait for their turn to start (and for start,
+// which must be quick), then run concurrently: a change sent after a request
+// finds it started. Like jsonrpc2.AsyncHandler it relies on the read loop
+// calling it from one goroutine, so prev needs no lock.
+func ordered(h jsonrpc2.Handler, start func(jsonrpc2.Request)) jsonrpc2.Handler {
 	prev := make(chan struct{})
 	close(prev)
 	return func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
@@ -132,6 +99,7 @@ func ordered(h jsonrpc2.Handler) jsonrpc2.Handler {
 			if isBarrier(req) {
 				defer close(done)
 			} else {
+				start(req)
 				close(done)
 			}
 			_ = h(ctx, reply, req)

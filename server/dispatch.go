@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"go.lsp.dev/jsonrpc2"
@@ -26,7 +27,7 @@ func (s *Server) dispatch(ctx context.Context, reply jsonrpc2.Replier, req jsonr
 	}
 	if _, ok := req.(*jsonrpc2.Call); ok && ctx.Err() != nil {
 		// Cancelled while it waited for its turn.
-		return reply(ctx, nil, jsonrpc2.Errorf(CodeRequestCancelled, "%s cancelled before it started", req.Method()))
+		return reply(ctx, nil, fmt.Errorf("%s cancelled before it started: %w", req.Method(), context.Cause(ctx)))
 	}
 
 	switch req.Method() {
@@ -129,6 +130,10 @@ func request[P, R any](ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2
 	result, err := fn(ctx, &params)
 	if err != nil {
 		return reply(ctx, nil, err)
+	}
+	if stale(ctx) {
+		// What it found is about a text the editor no longer has.
+		return reply(ctx, nil, context.Cause(ctx))
 	}
 	return reply(ctx, result, nil)
 }

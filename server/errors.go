@@ -28,8 +28,8 @@ var ErrExitWithoutShutdown = errors.New("exit without shutdown")
 // jsonrpc2 sends a plain Go error with "code": 0, and for a wrapped *Error it
 // keeps only the inner message; here the code comes from the innermost
 // *jsonrpc2.Error and the message is the whole chain. ctx is the request's: a
-// context error after cancellation is RequestCancelled, anything else uncoded is
-// RequestFailed.
+// context error after cancellation is RequestCancelled (ContentModified when the
+// document changed), anything else uncoded is RequestFailed.
 func rpcError(ctx context.Context, err error) *jsonrpc2.Error {
 	if err == nil {
 		return nil
@@ -41,6 +41,8 @@ func rpcError(ctx context.Context, err error) *jsonrpc2.Error {
 			return e
 		}
 		return &jsonrpc2.Error{Code: e.Code, Message: err.Error(), Data: e.Data}
+	case stale(ctx):
+		return jsonrpc2.Errorf(CodeContentModified, "request cancelled: %v", errContentModified)
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		return jsonrpc2.Errorf(CodeRequestCancelled, "request cancelled: %v", err)
 	default:

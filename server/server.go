@@ -94,7 +94,7 @@ func newServer(opts Options) *Server {
 		log:      log,
 		docs:     newDocuments(),
 		exited:   make(chan struct{}),
-		inflight: inflight{byID: map[jsonrpc2.ID]context.CancelFunc{}},
+		inflight: inflight{byID: map[jsonrpc2.ID]*running{}},
 	}
 	// Background work may be started before serve (by NewEngine), so its context
 	// exists from the start; serve cancels it when it returns.

@@ -55,6 +55,7 @@ func (s *Server) didOpen(ctx context.Context, p *protocol.DidOpenTextDocumentPar
 		return invalidParams(protocol.MethodTextDocumentDidOpen, errNoURI)
 	}
 	if s.docs.Get(td.URI) != nil {
+		s.inflight.changed(td.URI)
 		s.log.Debug("didOpen of an open document replaces it", zap.String("uri", string(td.URI)))
 	}
 	d := newDocument(td.URI, string(td.LanguageID), td.Version, td.Text)
@@ -68,6 +69,7 @@ func (s *Server) didChange(ctx context.Context, p *didChangeParams) error {
 	if u == "" {
 		return invalidParams(protocol.MethodTextDocumentDidChange, errNoURI)
 	}
+	s.inflight.changed(u)
 	d, err := s.docs.change(u, p.TextDocument.Version, p.ContentChanges, s.Session().Encoding)
 	if err != nil {
 		return fmt.Errorf("didChange: %w", err)
@@ -81,6 +83,7 @@ func (s *Server) didClose(ctx context.Context, p *protocol.DidCloseTextDocumentP
 	if u == "" {
 		return invalidParams(protocol.MethodTextDocumentDidClose, errNoURI)
 	}
+	s.inflight.changed(u)
 	if !s.docs.remove(u) {
 		return fmt.Errorf("didClose of %s, which is not open", u)
 	}
