@@ -306,12 +306,12 @@ func TestMatch(t *testing.T) {
 // Obsidian has a blank line between: hover shows that block whole, not the
 // blank line, as it shows a paragraph over several lines whole.
 func TestHoverBlockWhole(t *testing.T) {
-	v := buildVault(t, "-- t.md --\n# T\n\n> The quote\n> ends here.\n\n^q1\n\n| a | b |\n|---|---|\n| 1 | 2 |\n^t1\n\nA paragraph\nover lines ^p1\n-- here.md --\n[[t#^q‸1]] and [[t#^t1]] and [[t#^p1]]\n", workspace.Config{})
+	v := buildVault(t, "-- t.md --\n# T\n\n> The quote\n> ends here.\n\n^q1\n\n| a | b |\n|---|---|\n| 1 | 2 |\n^t1\n\nA paragraph\nover lines ^p1\n\n- one\n- two\n\n^l1\n-- here.md --\n[[t#^q‸1]] and [[t#^t1]] and [[t#^p1]] and [[t#^l1]]\n", workspace.Config{})
 	f, off := v.at(t)
 	for _, tc := range []struct {
 		off  int
 		want string
-	}{{off, "\n\nThe quote\n> ends here.\n\n"}, {strings.Index(f.Note.Text, "t1"), "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"}, {strings.Index(f.Note.Text, "p1"), "\n\nA paragraph\nover lines\n\n"}} {
+	}{{off, "\n\nThe quote\n> ends here.\n\n"}, {strings.Index(f.Note.Text, "t1"), "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"}, {strings.Index(f.Note.Text, "p1"), "\n\nA paragraph\nover lines\n\n"}, {strings.Index(f.Note.Text, "l1"), "\n\n- one\n- two\n\n"}} {
 		h := Hover(v.snap, f, tc.off, nil)
 		if h == nil || !strings.Contains(h.Markdown, tc.want) {
 			t.Errorf("hover at %d: %+v, want %q in it", tc.off, h, tc.want)

@@ -15,14 +15,17 @@ type BlockSpan struct {
 	// an id on a line of its own after it, with a blank line before and
 	// after ("structured blocks", its help says), and does not link to a
 	// part of one. The span then ends with that id line, when there is one.
-	// A paragraph or a list item's text has its id at its end, in its span.
+	// A list is such a block too when an id follows it so; without one, its
+	// items are the blocks. A paragraph or a list item's text has its id at
+	// its end, in its span.
 	Apart bool
 }
 
-// BlockSpans returns the blocks of a note that a "^id" names, in order,
-// without their trailing blanks: its paragraphs, its list items' text, and
-// its quotes, callouts and tables whole. Headings, code, the frontmatter and
-// the paragraphs inside a quote are not among them. Like Prose, it is for
+// BlockSpans returns the blocks of a note that a "^id" names, in order of
+// their ends, without their trailing blanks: its paragraphs, its list items' text, its
+// quotes, callouts and tables whole, and a list whole that an id on a line
+// of its own names (after its items, where its id is). Headings, code, the
+// frontmatter and the paragraphs inside a quote are not among them. Like Prose, it is for
 // one note at a time: the index keeps no paragraphs.
 func (p *Parser) BlockSpans(content string) []BlockSpan {
 	var blocks []BlockSpan
@@ -42,7 +45,22 @@ func (c *collector) paragraph(s Span) {
 		c.paras[k].End = s.End
 		return
 	}
+	if start, ok := c.listBefore(); ok && idAlone(c.src[s.Start:s.End]) {
+		c.paras = append(c.paras, BlockSpan{Span: Span{start, s.End}, Apart: true})
+		return
+	}
 	c.paras = append(c.paras, BlockSpan{Span: s})
+}
+
+// listBefore is where the list of the note's body right before the
+// paragraph being read starts, when that paragraph is of the body too: an
+// id alone there names the list.
+func (c *collector) listBefore() (int, bool) {
+	l, ok := c.prevTop.(*ast.List)
+	if _, para := c.top.(*ast.Paragraph); !ok || !para || l.Pos() < 0 || l.Pos() > len(c.src) {
+		return 0, false
+	}
+	return lineStart(c.src, l.Pos()), true
 }
 
 // apartBlock records the quotes and tables of the note's body as blocks of
@@ -50,6 +68,9 @@ func (c *collector) paragraph(s Span) {
 // enters a table. Quotes and tables inside a list item are left out: an id
 // on a line after them would have to be indented into the item.
 func (c *collector) apartBlock(node ast.Node, entering bool) {
+	if entering && inBody(node) {
+		c.prevTop, c.top = c.top, node
+	}
 	switch n := node.(type) {
 	case *ast.Blockquote:
 		if entering {

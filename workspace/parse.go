@@ -341,14 +341,16 @@ type collector struct {
 	runs     []Span // text left as text, where bare URLs are looked for
 	blocks   []Block
 	// paras are the blocks a "^id" can name, gathered only when paragraphs
-	// is set (see BlockSpans); quotes and quoteEnd follow the quote walked.
-	paragraphs bool
-	paras      []BlockSpan
-	quotes     int
-	quoteEnd   int
-	firstPara  *ast.Paragraph
-	firstH1    string
-	buf        []byte
+	// is set (see BlockSpans); quotes and quoteEnd follow the quote walked,
+	// top and prevTop the last two blocks of the body entered.
+	paragraphs   bool
+	paras        []BlockSpan
+	quotes       int
+	quoteEnd     int
+	top, prevTop ast.Node
+	firstPara    *ast.Paragraph
+	firstH1      string
+	buf          []byte
 
 	md parser.Parser  // for the plain text of a scanned link's label
 	pc parser.Context // the note's, for its link reference definitions
