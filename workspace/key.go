@@ -3,6 +3,7 @@ package workspace
 import (
 	"path"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -50,7 +51,34 @@ func nameKey(p string) string {
 		p = p[i+1:]
 	}
 	p = trimNoteExt(p)
+	if isASCII(p) {
+		return asciiKey(p)
+	}
 	return strings.Map(dashSpace, fold(p))
+}
+
+// asciiKey is nameKey's fold and dashSpace for an ASCII name, in one pass
+// and one copy at most: every link of a note is keyed as the note is
+// parsed, and lowering then mapping made up to three copies.
+func asciiKey(p string) string {
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c >= 'A' && c <= 'Z' || asciiSpace[c] {
+			b := make([]byte, len(p))
+			copy(b, p[:i])
+			for j := i; j < len(p); j++ {
+				c := p[j]
+				switch {
+				case c >= 'A' && c <= 'Z':
+					c += 'a' - 'A'
+				case asciiSpace[c]:
+					c = '-'
+				}
+				b[j] = c
+			}
+			return unsafe.String(unsafe.SliceData(b), len(b))
+		}
+	}
+	return p
 }
 
 // NameKey is the key the index finds a file or a link's target under: its
