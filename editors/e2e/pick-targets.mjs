@@ -43,10 +43,12 @@
 //               aside), in a note other than link's and its target: headingLink's when it is so
 //               { targetFile, heading, headingLine }, or null
 //   callout:    a callout ("> [!type] Title" after a blank line, outside code, its last "> " line
-//               followed by a blank line or the end) in a note other than link's, its target and
+//               followed by a blank line or the end; in a garden without one, a quote so) in a
+//               note other than link's, its target and
 //               headingLink's target, that a link names by its file name alone; a block reference
 //               names it whole: { targetFile, target (that name), title (its first line without
-//               "> "), line, lastLine (of its first and last lines) }, or null
+//               "> ", its first 60 characters at most, whole words), line, lastLine (of its first
+//               and last lines) }, or null
 //   notes:      how many notes the garden has
 //
 // Any of them can be forced with env vars: E2E_LINK_FILE + E2E_LINK_TARGET (the first
@@ -560,9 +562,10 @@ let anyHeading = null;
   }
 }
 
-// A callout a block reference names whole, in a note no other step edits.
+// A callout a block reference names whole, in a note no other step edits; in a garden without
+// one (Foam's), a plain quote, which is one block the same way.
 let callout = null;
-for (const note of notes) {
+for (const quote of [/^> (\[![\w-]+\][+-]?[ \t]+\S.*)$/, /^> (\S.*)$/]) for (const note of notes) {
   if (callout) break;
   if ([link?.file, link?.targetFile, headingLink?.targetFile].includes(note.rel)) continue;
   const target = path.basename(note.rel, '.md');
@@ -570,12 +573,16 @@ for (const note of notes) {
   const first = note.text.slice(0, note.bodyStart).split('\n').length - 1;
   const lines = proseOnly(note.text.slice(note.bodyStart)).split('\n').map((l) => l.replace(/\r$/, ''));
   for (let i = 0; i < lines.length && !callout; i++) {
-    const m = /^> (\[![\w-]+\][+-]?[ \t]+\S.*)$/.exec(lines[i]);
+    const m = quote.exec(lines[i]);
     if (!m || (i > 0 && lines[i - 1].trim() !== '')) continue;
     let last = i;
     while (last + 1 < lines.length && lines[last + 1].startsWith('>')) last++;
     if (last + 1 < lines.length && lines[last + 1].trim() !== '') continue; // a lazy line, or a block right after
-    callout = { targetFile: note.rel, target, title: m[1].trim(), line: first + i, lastLine: first + last };
+    // Items are labelled by a block's first line, cut short past 80 characters: the title is its
+    // start, whole words, up to 60.
+    const title = m[1].trim().replace(/\s+/g, ' ');
+    const short = title.length <= 60 ? title : title.slice(0, 61).replace(/\s+\S*$/, '');
+    callout = { targetFile: note.rel, target, title: short, line: first + i, lastLine: first + last };
   }
 }
 
