@@ -22,11 +22,12 @@ type BlockSpan struct {
 }
 
 // BlockSpans returns the blocks of a note that a "^id" names, in order of
-// their ends, without their trailing blanks: its paragraphs, its list items' text, its
-// quotes, callouts and tables whole, and a list whole that an id on a line
-// of its own names (after its items, where its id is). Headings, code, the
-// frontmatter and the paragraphs inside a quote are not among them. Like Prose, it is for
-// one note at a time: the index keeps no paragraphs.
+// their ends, without their trailing blanks: its paragraphs, its list items'
+// text, its quotes, callouts and tables whole, and a list whole that an id
+// on a line of its own names (after its items, where its id is). Headings,
+// code, the frontmatter and the paragraphs inside a quote are not among
+// them. Like Prose, it is for one note at a time: the index keeps no
+// paragraphs.
 func (p *Parser) BlockSpans(content string) []BlockSpan {
 	var blocks []BlockSpan
 	p.parse("", content, 0, &parseOut{paras: &blocks})
@@ -66,7 +67,8 @@ func (c *collector) listBefore() (int, bool) {
 // apartBlock records the quotes and tables of the note's body as blocks of
 // their own, when the walk leaves a quote (whose paragraphs it has seen) or
 // enters a table. Quotes and tables inside a list item are left out: an id
-// on a line after them would have to be indented into the item.
+// on a line after them would have to be indented into the item. It keeps the
+// last two blocks of the body entered, for listBefore.
 func (c *collector) apartBlock(node ast.Node, entering bool) {
 	if entering && inBody(node) {
 		c.prevTop, c.top = c.top, node
