@@ -36,8 +36,9 @@ type blockIDAdded struct {
 }
 
 // addBlockID asks the editor to add the id to the block of the note at uri
-// that a completion linked to (analysis.AddBlockID says where). The edit is made on a snapshot
-// released before the editor is asked, as linkUnlinkedMentions does.
+// that a completion linked to (analysis.AddBlockID says where). The edit is
+// made on a snapshot released before the editor is asked, as
+// linkUnlinkedMentions does.
 func (s *Server) addBlockID(ctx context.Context, uri protocol.DocumentURI, args blockIDArgs) (blockIDAdded, error) {
 	if !s.Session().Client.ApplyEdit {
 		return blockIDAdded{}, jsonrpc2.Errorf(CodeRequestFailed, "this editor cannot apply edits the server sends (workspace/applyEdit)")

@@ -121,9 +121,12 @@ func TestErrorsAreCoded(t *testing.T) {
 
 // blockingMethods adds test/block, which reports its id and waits for
 // cancellation, and returns the channel the ids arrive on.
-func blockingMethod() (harnessOption, chan jsonrpc2.ID) {
+func blockingMethod() (harnessOption, chan jsonrpc2.ID) { return blockingMethodNamed("test/block") }
+
+// blockingMethodNamed is blockingMethod under another name.
+func blockingMethodNamed(name string) (harnessOption, chan jsonrpc2.ID) {
 	ids := make(chan jsonrpc2.ID, 10)
-	return withMethod("test/block", func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+	return withMethod(name, func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
 		ids <- req.(*jsonrpc2.Call).ID()
 		select {
 		case <-ctx.Done():

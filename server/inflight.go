@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 
 	"go.lsp.dev/jsonrpc2"
@@ -94,12 +95,12 @@ func (f *inflight) changed(doc protocol.DocumentURI) {
 	}
 }
 
-// staleWhenChanged reports whether a request about a document is cut short
-// when the document changes. A pull of diagnostics is not: VS Code takes an
-// error there for a document without diagnostics until it pulls again, and
-// the pull is quick.
+// staleWhenChanged reports whether a request is about a document (the only
+// ones whose params starting reads) and is cut short when it changes. A pull
+// of diagnostics is not: VS Code takes an error there for a document without
+// diagnostics until it pulls again, and the pull is quick.
 func staleWhenChanged(method string) bool {
-	return method != methodDiagnostic
+	return strings.HasPrefix(method, "textDocument/") && method != methodDiagnostic
 }
 
 // stale reports whether ctx, a request's, was cancelled because its

@@ -51,7 +51,7 @@ func BenchmarkEditDuringBlockSearch10k(b *testing.B) {
 				protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: at}}, &list)
 			errc <- err
 		}()
-		for !h.srv.inflight.has(uri) {
+		for !h.srv.inflight.has(uri) && len(errc) == 0 {
 			time.Sleep(50 * time.Microsecond)
 		}
 		time.Sleep(2 * time.Millisecond) // the search under way

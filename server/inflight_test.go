@@ -17,7 +17,9 @@ import (
 // ContentModified; requests about other documents, and those sent after the
 // change, go on. A close ends them too.
 func TestChangeEndsRequestsAboutTheDocument(t *testing.T) {
-	block, ids := blockingMethod()
+	// Only requests about a document (textDocument/…) are ended by its change.
+	const method = "textDocument/x-block"
+	block, ids := blockingMethodNamed(method)
 	h := newHarness(t, append(testMethods(), block)...)
 	h.initialize(`{}`)
 	const a, b = "file:///vault/a.md", "file:///vault/b.md"
@@ -28,7 +30,7 @@ func TestChangeEndsRequestsAboutTheDocument(t *testing.T) {
 	blockOn := func(uri string) (chan error, jsonrpc2.ID) {
 		errc := make(chan error, 1)
 		go func() {
-			_, err := h.call("test/block", map[string]any{"textDocument": map[string]string{"uri": uri}})
+			_, err := h.call(method, map[string]any{"textDocument": map[string]string{"uri": uri}})
 			errc <- err
 		}()
 		return errc, <-ids

@@ -57,9 +57,11 @@ func nameKey(p string) string {
 	return strings.Map(dashSpace, fold(p))
 }
 
-// asciiKey is nameKey's fold and dashSpace for an ASCII name, in one pass
-// and one copy at most: every link of a note is keyed as the note is
-// parsed, and lowering then mapping made up to three copies.
+// asciiKey is nameKey's fold and dashSpace for an ASCII name (nameKey has
+// checked it is), with one copy at most: every link of a note is keyed as
+// the note is parsed, and lowering then mapping made up to three copies.
+// Checking first costs a scan; finding a non-ASCII byte halfway would waste
+// the copy.
 func asciiKey(p string) string {
 	for i := 0; i < len(p); i++ {
 		if c := p[i]; c >= 'A' && c <= 'Z' || asciiSpace[c] {

@@ -565,24 +565,26 @@ let anyHeading = null;
 // A callout a block reference names whole, in a note no other step edits; in a garden without
 // one (Foam's), a plain quote, which is one block the same way.
 let callout = null;
-for (const quote of [/^> (\[![\w-]+\][+-]?[ \t]+\S.*)$/, /^> (\S.*)$/]) for (const note of notes) {
-  if (callout) break;
-  if ([link?.file, link?.targetFile, headingLink?.targetFile].includes(note.rel)) continue;
-  const target = path.basename(note.rel, '.md');
-  if (candidates(target).length !== 1) continue;
-  const first = note.text.slice(0, note.bodyStart).split('\n').length - 1;
-  const lines = proseOnly(note.text.slice(note.bodyStart)).split('\n').map((l) => l.replace(/\r$/, ''));
-  for (let i = 0; i < lines.length && !callout; i++) {
-    const m = quote.exec(lines[i]);
-    if (!m || (i > 0 && lines[i - 1].trim() !== '')) continue;
-    let last = i;
-    while (last + 1 < lines.length && lines[last + 1].startsWith('>')) last++;
-    if (last + 1 < lines.length && lines[last + 1].trim() !== '') continue; // a lazy line, or a block right after
-    // Items are labelled by a block's first line, cut short past 80 characters: the title is its
-    // start, whole words, up to 60.
-    const title = m[1].trim().replace(/\s+/g, ' ');
-    const short = title.length <= 60 ? title : title.slice(0, 61).replace(/\s+\S*$/, '');
-    callout = { targetFile: note.rel, target, title: short, line: first + i, lastLine: first + last };
+for (const quote of [/^> (\[![\w-]+\][+-]?[ \t]+\S.*)$/, /^> (\S.*)$/]) {
+  for (const note of notes) {
+    if (callout) break;
+    if ([link?.file, link?.targetFile, headingLink?.targetFile].includes(note.rel)) continue;
+    const target = path.basename(note.rel, '.md');
+    if (candidates(target).length !== 1) continue;
+    const first = note.text.slice(0, note.bodyStart).split('\n').length - 1;
+    const lines = proseOnly(note.text.slice(note.bodyStart)).split('\n').map((l) => l.replace(/\r$/, ''));
+    for (let i = 0; i < lines.length && !callout; i++) {
+      const m = quote.exec(lines[i]);
+      if (!m || (i > 0 && lines[i - 1].trim() !== '')) continue;
+      let last = i;
+      while (last + 1 < lines.length && lines[last + 1].startsWith('>')) last++;
+      if (last + 1 < lines.length && lines[last + 1].trim() !== '') continue; // a lazy line, or a block right after
+      // Items are labelled by a block's first line, cut short past 80 characters: the title is its
+      // start, whole words, up to 60.
+      const title = m[1].trim().replace(/\s+/g, ' ');
+      const short = title.length <= 60 ? title : title.slice(0, 61).replace(/\s+\S*$/, '');
+      callout = { targetFile: note.rel, target, title: short, line: first + i, lastLine: first + last };
+    }
   }
 }
 
