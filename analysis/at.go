@@ -58,9 +58,10 @@ type Location struct {
 	Span workspace.Span
 }
 
-// targetLocation is where a resolved link leads: the heading's or block's
-// line, or the top of the file.
-func targetLocation(r workspace.Resolution) (Location, bool) {
+// targetLocation is where a resolved link leads: the heading's line, the
+// block its id names (whole, as an editor highlights it, and starting where
+// Obsidian scrolls to), or the top of the file.
+func targetLocation(r workspace.Resolution, blocks *namedBlocks) (Location, bool) {
 	if r.Target == nil {
 		return Location{}, false
 	}
@@ -69,7 +70,7 @@ func targetLocation(r workspace.Resolution) (Location, bool) {
 	case r.Heading != nil:
 		loc.Span = r.Heading.Span
 	case r.Block != nil:
-		loc.Span = r.Block.Span
+		loc.Span = blocks.span(r.Target, r.Block)
 	}
 	return loc, true
 }

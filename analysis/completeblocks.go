@@ -116,7 +116,9 @@ func filterAfter(typed, text, query string) (string, bool) {
 func eachBlock(paras []workspace.BlockSpan, blocks []workspace.Block, fn func(p workspace.BlockSpan, b *workspace.Block)) {
 	k := 0
 	for _, p := range paras {
-		for k < len(blocks) && blocks[k].Span.Start < p.Start {
+		// Before p, or in it but not at its end: a table's id is on the
+		// line after it, and one in a cell before names nothing.
+		for k < len(blocks) && (blocks[k].Span.Start < p.Start || k+1 < len(blocks) && blocks[k+1].Span.End <= p.End) {
 			fn(workspace.BlockSpan{}, &blocks[k])
 			k++
 		}

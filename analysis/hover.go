@@ -117,11 +117,9 @@ func section(text string, n *workspace.Note, h *workspace.Heading) string {
 // id: the whole paragraph, list item, quote or table, cut at maxSection.
 func namedBlockText(text string, spans []workspace.BlockSpan, n *workspace.Note, b *workspace.Block) string {
 	body := ""
-	eachBlock(spans, n.Blocks, func(p workspace.BlockSpan, o *workspace.Block) {
-		if o != nil && o.Span == b.Span {
-			body = blockBody(text, p, o)
-		}
-	})
+	if p, ok := blockNamed(spans, n, b); ok {
+		body = blockBody(text, p, b)
+	}
 	if body == "" {
 		body = blockText(text, b)
 	}
