@@ -164,6 +164,11 @@ check(`eglot's completion of [[${t.callout?.target}#^ offers the callout "${t.ca
   !cf.error && !!calloutLink && calloutLink[1] === t.callout?.target && (cf.offered ?? []).some((o) => o.startsWith(`Add ^${calloutLink[2]} on a line after`)) &&
     cfAfter[0]?.startsWith('>') && cfAfter[1] === '' && cfAfter[2] === `^${calloutLink[2]}`,
   `error: ${JSON.stringify(cf.error)}, offered ${JSON.stringify(cf.offered)}, link line ${JSON.stringify(cf.link_line)}, lines from the callout's last: ${JSON.stringify(cfAfter)}`);
+const cd = r.callout_definition ?? {};
+check(`M-. on that link: the definition is the callout whole, lines ${(t.callout?.line ?? -1) + 1}-${(t.callout?.lastLine ?? -1) + 3}, and point lands on its first line`,
+  cd.lines?.[0] === t.callout?.line && cd.lines?.[1] === t.callout?.lastLine + 2 &&
+    cd.line === t.callout?.line && !!cd.file && real(cd.file) === real(path.join(garden, t.callout?.targetFile ?? '')),
+  `definition lines ${JSON.stringify(cd.lines)}; after M-. ${JSON.stringify(cd.file)} line ${cd.line}`);
 
 // Files changed on disk beside the editor, through the watchers eglot keeps for the server.
 const fd = r.files_on_disk ?? {};

@@ -127,6 +127,19 @@ server of the buffer's edits."
          (uri (or (plist-get loc :uri) (plist-get loc :targetUri))))
     (and uri (file-truename (eglot--uri-to-path uri)))))
 
+(defun rz-definition-lines-at-point ()
+  "The file, and the 0-based first and last lines of the range, that definition at point
+leads to."
+  (eglot--signal-textDocument/didChange)
+  (let* ((def (jsonrpc-request (eglot-current-server) :textDocument/definition
+                               (eglot--TextDocumentPositionParams)))
+         (loc (if (vectorp def) (and (> (length def) 0) (aref def 0)) def))
+         (uri (or (plist-get loc :uri) (plist-get loc :targetUri)))
+         (range (or (plist-get loc :targetRange) (plist-get loc :range))))
+    (and uri (list (file-truename (eglot--uri-to-path uri))
+                   (plist-get (plist-get range :start) :line)
+                   (plist-get (plist-get range :end) :line)))))
+
 (defun rz-complete-item (want)
   "Complete at point as completion-in-region does, with the first item of eglot's
 completion function whose label starts with WANT: the item put in the buffer in
@@ -443,7 +456,31 @@ and leave point in it, for its quick fix. Returns the link's 0-based line."
                 (rz-put 'callout_fix
                         `(,@res
                           (after . ,(vconcat (funcall after)))
-                          (link_line . ,(rz-line-of (current-buffer) link-line))))))))
+                          (link_line . ,(rz-line-of (current-buffer) link-line)))))
+              ;; M-. on the link, as a user follows it, once the server has the id: the
+              ;; definition is the callout whole, and point lands on its first line.
+              (let ((link-buf (current-buffer))
+                    (at-link (lambda ()
+                               (goto-char (point-min))
+                               (forward-line link-line)
+                               (search-forward "#^" (line-end-position))))
+                    lines)
+                (ignore-errors
+                  (rz-wait (lambda ()
+                             (with-current-buffer (find-buffer-visiting target-file)
+                               (eglot--signal-textDocument/didChange))
+                             (funcall at-link)
+                             (setq lines (cdr (rz-definition-lines-at-point)))
+                             (equal (cadr lines) (+ last 2)))
+                           "the definition of the callout's link"))
+                (funcall at-link)
+                (let ((xref-prompt-for-identifier nil))
+                  (call-interactively #'xref-find-definitions))
+                (rz-put 'callout_definition
+                        `((lines . ,(vconcat lines))
+                          (file . ,(and buffer-file-name (file-truename buffer-file-name)))
+                          (line . ,(1- (line-number-at-pos)))))
+                (switch-to-buffer link-buf)))))
         ;; 10. Files changed on disk beside the editor (git, a sync client), which eglot
         ;; watches for the server (it registers its watchers): a link to a note nowhere,
         ;; added at the end of the link note, is broken; the note written into a folder made

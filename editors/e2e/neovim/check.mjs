@@ -159,6 +159,12 @@ check(
     !!m && m[1] === k.target && after[0]?.startsWith('>') && after[1] === '' && after[2] === `^${m[2]}` && (after[3] ?? '') === '',
     `labels ${JSON.stringify((c.labels ?? []).slice(0, 20))}; link line ${JSON.stringify(c.link_line)}; lines from the callout's last: ${JSON.stringify(after)}`,
   );
+  check(
+    `definition on that link is the callout whole, lines ${(k.line ?? -1) + 1}-${(k.lastLine ?? -1) + 3} of ${k.targetFile}, and jumps to its first line`,
+    c.definition?.[0] === k.line && c.definition?.[1] === k.lastLine + 2 &&
+      c.jumped?.line === k.line && real(c.jumped?.file ?? '') === real(path.join(garden, k.targetFile)),
+    `definition lines ${JSON.stringify(c.definition)}; after the jump ${JSON.stringify(c.jumped)}`,
+  );
 }
 
 // Frontmatter completion: the garden's keys and publish's values, counted here from its files. A

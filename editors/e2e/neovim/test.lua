@@ -769,6 +769,29 @@ step("callout block", function()
     r.after = vim.api.nvim_buf_get_lines(tbuf, c.lastLine, c.lastLine + 4, false)
     return r.after[3] == "^" .. id
   end, 50)
+  -- Definition on the new link, once the server has the id: the callout whole, from its first
+  -- line to the id; followed as a user follows it, the cursor is on that first line.
+  local client = wait_client(link_buf)
+  local col = #r.link_line - 4 -- inside the id
+  local loc
+  vim.wait(timeout, function()
+    local resp = vim.lsp.buf_request_sync(link_buf, "textDocument/definition", position_params(client, at, col), 2000)
+    loc = first_result(resp)
+    if loc and islist(loc) then
+      loc = loc[1]
+    end
+    local range = loc and (loc.targetRange or loc.range)
+    r.definition = range and { range.start.line, range["end"].line }
+    return r.definition ~= nil and r.definition[2] == c.lastLine + 2
+  end, 100)
+  if loc then
+    jump(loc, client.offset_encoding or "utf-16")
+    r.jumped = {
+      file = vim.loop.fs_realpath(vim.api.nvim_buf_get_name(0)) or vim.api.nvim_buf_get_name(0),
+      line = vim.api.nvim_win_get_cursor(0)[1] - 1,
+    }
+    vim.api.nvim_set_current_buf(link_buf)
+  end
 end)
 
 -- 5. The link's target note retitled in its buffer (not saved), then completion after `[[` and
