@@ -59,9 +59,8 @@ type Location struct {
 }
 
 // targetLocation is where a resolved link leads: the heading's line, the
-// block its id names (whole, as an editor highlights it, and starting where
-// Obsidian scrolls to), or the top of the file.
-func targetLocation(r workspace.Resolution, blocks *namedBlocks) (Location, bool) {
+// block its id names (blockTarget), or the top of the file.
+func targetLocation(r workspace.Resolution) (Location, bool) {
 	if r.Target == nil {
 		return Location{}, false
 	}
@@ -70,7 +69,7 @@ func targetLocation(r workspace.Resolution, blocks *namedBlocks) (Location, bool
 	case r.Heading != nil:
 		loc.Span = r.Heading.Span
 	case r.Block != nil:
-		loc.Span = blocks.span(r.Target, r.Block)
+		loc.Span = blockTarget(r.Block)
 	}
 	return loc, true
 }

@@ -110,37 +110,13 @@ func filterAfter(typed, text, query string) (string, bool) {
 	return typedThen(typed, text, folded, i, len(query)), true
 }
 
-// eachBlock calls fn with a note's blocks in order: each block with the id
-// that ends it, or nil, and each id that is in no block (in a table's cell,
-// or on a line of its own after a list) with an empty one.
-func eachBlock(paras []workspace.BlockSpan, blocks []workspace.Block, fn func(p workspace.BlockSpan, b *workspace.Block)) {
-	k := 0
-	for _, p := range paras {
-		// Before p, or in it but not at its end: a table's id is on the
-		// line after it, and one in a cell before names nothing.
-		for k < len(blocks) && (blocks[k].Span.Start < p.Start || k+1 < len(blocks) && blocks[k+1].Span.End <= p.End) {
-			fn(workspace.BlockSpan{}, &blocks[k])
-			k++
-		}
-		if k < len(blocks) && blocks[k].Span.End <= p.End {
-			fn(p, &blocks[k])
-			k++
-			continue
-		}
-		fn(p, nil)
-	}
-	for ; k < len(blocks); k++ {
-		fn(workspace.BlockSpan{}, &blocks[k])
-	}
-}
-
-// eachBlockWithID is eachBlock with the id a reference to each block takes:
+// eachBlockWithID is workspace.EachBlock with the id a reference to each block takes:
 // its own, or for a paragraph without one, the one newBlockID makes. Every
 // paragraph takes its id in turn, offered or not, so that two of one text
 // get the ids MissingBlockID gives them, whatever the query or the cursor.
 func eachBlockWithID(text string, paras []workspace.BlockSpan, n *workspace.Note, fn func(p workspace.BlockSpan, b *workspace.Block, id string)) {
 	taken := blockIDsOf(n)
-	eachBlock(paras, n.Blocks, func(p workspace.BlockSpan, b *workspace.Block) {
+	workspace.EachBlock(paras, n.Blocks, func(p workspace.BlockSpan, b *workspace.Block) {
 		if b != nil {
 			fn(p, b, b.ID)
 			return

@@ -15,7 +15,7 @@ func Definition(snap *workspace.Snapshot, f *workspace.File, off int) []Location
 		// The note is there; open it at the top rather than nowhere.
 		r.Heading, r.Block = nil, nil
 	}
-	loc, ok := targetLocation(r, &namedBlocks{snap: snap})
+	loc, ok := targetLocation(r)
 	if !ok {
 		return nil
 	}

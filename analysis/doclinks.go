@@ -21,7 +21,6 @@ type DocLink struct {
 func DocumentLinks(snap *workspace.Snapshot, f *workspace.File) []DocLink {
 	links := f.Note.Links()
 	out := make([]DocLink, 0, len(links))
-	blocks := &namedBlocks{snap: snap}
 	for i := range links {
 		l := &links[i]
 		if l.External || l.Kind == workspace.LinkAutolink {
@@ -31,7 +30,7 @@ func DocumentLinks(snap *workspace.Snapshot, f *workspace.File) []DocLink {
 		if r.Status == workspace.NoSuchHeading || r.Status == workspace.NoSuchBlock {
 			r.Heading, r.Block = nil, nil
 		}
-		loc, ok := targetLocation(r, blocks)
+		loc, ok := targetLocation(r)
 		if !ok {
 			continue
 		}

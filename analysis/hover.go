@@ -75,8 +75,8 @@ func hoverLink(snap *workspace.Snapshot, f *workspace.File, i int, sev map[strin
 			}
 		}
 	case r.Block != nil:
-		if text, spans, err := snap.BlockSpans(t); err == nil {
-			if s := namedBlockText(text, spans, tn, r.Block); s != "" {
+		if text, err := snap.Text(t); err == nil {
+			if s := namedBlockText(text, r.Block); s != "" {
 				fmt.Fprintf(&b, "%s\n\n", s)
 			}
 		}
@@ -115,10 +115,10 @@ func section(text string, n *workspace.Note, h *workspace.Heading) string {
 
 // namedBlockText is the text of the block that the id b names, without the
 // id: the whole paragraph, list item, quote or table, cut at maxSection.
-func namedBlockText(text string, spans []workspace.BlockSpan, n *workspace.Note, b *workspace.Block) string {
+func namedBlockText(text string, b *workspace.Block) string {
 	body := ""
-	if p, ok := blockNamed(spans, n, b); ok {
-		body = blockBody(text, p, b)
+	if b.Named.End > b.Named.Start {
+		body = blockBody(text, workspace.BlockSpan{Span: b.Named}, b)
 	}
 	if body == "" {
 		body = blockText(text, b)

@@ -34,6 +34,39 @@ func (p *Parser) BlockSpans(content string) []BlockSpan {
 	return blocks
 }
 
+// EachBlock calls fn with a note's blocks in order: each block with the id
+// that ends it, or nil, and each id that is in no block (in a table's cell,
+// or on a line of its own after a list) with an empty one.
+func EachBlock(paras []BlockSpan, blocks []Block, fn func(p BlockSpan, b *Block)) {
+	k := 0
+	for _, p := range paras {
+		// Before p, or in it but not at its end: a table's id is on the
+		// line after it, and one in a cell before names nothing.
+		for k < len(blocks) && (blocks[k].Span.Start < p.Start || k+1 < len(blocks) && blocks[k+1].Span.End <= p.End) {
+			fn(BlockSpan{}, &blocks[k])
+			k++
+		}
+		if k < len(blocks) && blocks[k].Span.End <= p.End {
+			fn(p, &blocks[k])
+			k++
+			continue
+		}
+		fn(p, nil)
+	}
+	for ; k < len(blocks); k++ {
+		fn(BlockSpan{}, &blocks[k])
+	}
+}
+
+// nameBlocks sets the Named span of the note's ids from its blocks.
+func (c *collector) nameBlocks() {
+	EachBlock(c.paras, c.blocks, func(p BlockSpan, b *Block) {
+		if b != nil && p.End > p.Start {
+			b.Named = p.Span
+		}
+	})
+}
+
 // paragraph records a paragraph or a list item's text. One inside a quote
 // is part of the quote's block; an id alone after a quote or a table is
 // theirs.

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -118,6 +119,12 @@ func FuzzBlockIDs(f *testing.F) {
 			}
 			prev = s.End
 		}
+		// What an id names is one of the blocks, and holds the id.
+		for _, b := range p.Parse("n.md", text, 1).Blocks {
+			if b.Named != (Span{}) && (b.Named.Start > b.Span.Start || b.Named.End < b.Span.End || !slices.ContainsFunc(spans, func(s BlockSpan) bool { return s.Span == b.Named })) {
+				t.Fatalf("^%s at %v names %v, not one of the blocks %v holding it", b.ID, b.Span, b.Named, spans)
+			}
+		}
 		if !utf8.ValidString(text) || strings.ContainsAny(text, "\x00\r") || len(spans) > 50 {
 			return
 		}
@@ -134,4 +141,25 @@ func FuzzBlockIDs(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Each id knows the block it names, whole, from the parse that found it:
+// where a link to it leads, with no second parse of the note.
+func TestBlockNamed(t *testing.T) {
+	text := "# T\n\n> The quote\n> ends here.\n\n^q1\n\n| a | b |\n|---|---|\n| 1 | 2 ^c1 |\n^t1\n\nA paragraph\nover lines ^p1\n\n- one\n- two ^i2\n\n^l1\n\n```\ncode ^x\n```\n"
+	want := map[string]string{
+		"q1": "The quote\n> ends here.\n\n^q1",
+		"t1": "| a | b |\n|---|---|\n| 1 | 2 ^c1 |\n^t1",
+		"c1": "", // in a cell, before the table's own id: it names nothing
+		"p1": "A paragraph\nover lines ^p1",
+		"i2": "two ^i2",
+		"l1": "- one\n- two ^i2\n\n^l1",
+	}
+	got := map[string]string{}
+	for _, b := range NewParser().Parse("t.md", text, 1).Blocks {
+		got[b.ID] = text[b.Named.Start:b.Named.End]
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("ids name\n%q\nwant\n%q", got, want)
+	}
 }

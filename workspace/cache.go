@@ -57,10 +57,10 @@ const (
 	// the parser's output (a new field, another rule, a fix that moves a span
 	// or changes a string) must bump it, or restarts will serve notes parsed
 	// by the old rules until their files change.
-	parserVersion = 4
+	parserVersion = 5
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
-	cacheFormat = 9
+	cacheFormat = 10
 
 	cacheMagic    = "rhizome note cache\n"
 	cacheFileName = "notes.cache"

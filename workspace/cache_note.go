@@ -121,6 +121,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 	for _, bl := range n.Blocks {
 		e.str(bl.ID)
 		e.span(bl.Span)
+		e.span(bl.Named)
 	}
 	e.tags(n.Tags)
 	links := n.Links()
@@ -335,7 +336,7 @@ func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
 	if k, ok := d.count(3); ok {
 		n.Blocks = make([]Block, k)
 		for i := range n.Blocks {
-			n.Blocks[i] = Block{ID: d.str(), Span: d.span()}
+			n.Blocks[i] = Block{ID: d.str(), Span: d.span(), Named: d.span()}
 		}
 	}
 	n.Tags = d.tags()

@@ -307,7 +307,7 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		"Note.Title string", "Note.Description string", "Note.Lead string", "Note.LeadSpan workspace.Span",
 		"Note.Headings []workspace.Heading", "Heading.Level int", "Heading.Text string", "Heading.Slug string",
 		"Heading.Span workspace.Span", "Heading.TextSpan workspace.Span",
-		"Note.Blocks []workspace.Block", "Block.ID string", "Block.Span workspace.Span",
+		"Note.Blocks []workspace.Block", "Block.ID string", "Block.Span workspace.Span", "Block.Named workspace.Span",
 		"Note.Tags []workspace.Tag", "Note.links []workspace.Link",
 		"Link.Kind workspace.LinkKind", "Link.Wiki bool", "Link.Image bool", "Link.External bool", "Link.Def int32",
 		"Link.Span workspace.Span", "Link.TargetSpan workspace.Span",

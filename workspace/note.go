@@ -83,10 +83,15 @@ type Heading struct {
 	TextSpan Span
 }
 
-// Block is a block id written as "^id" at the end of a paragraph or list item.
+// Block is a block id written as "^id" at the end of a paragraph or list
+// item, or on a line of its own after a quote, a table or a list.
 type Block struct {
 	ID   string
 	Span Span // the "^id" marker
+	// Named is the block the id names, whole, as BlockSpans has it: where
+	// a link to it leads (an editor opens at its first line). It is empty
+	// for an id that names none (in a table's cell before the table's own).
+	Named Span
 }
 
 // Tag is a #tag in the body or an entry of frontmatter tags.

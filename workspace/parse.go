@@ -141,13 +141,16 @@ func (p *Parser) parse(notePath, content string, version int32, out *parseOut) *
 		pc.Set(collectorKey, c)
 	}
 	c.pc = pc
-	c.paragraphs = out != nil && out.paras != nil
+	// The blocks are gathered for the ids to know what they name, and
+	// there is none without a '^'.
+	c.paragraphs = out != nil && out.paras != nil || bytes.IndexByte(src[bodyStart:], '^') >= 0
 	doc := p.md.Parse(text.NewReader(src), parser.WithContext(pc))
 	if fm.Present {
 		c.links = frontmatterLinks(content, fm.Span, c.links)
 		c.tags = append(c.tags, fm.Tags...)
 	}
 	_ = ast.Walk(doc, c.visit)
+	c.nameBlocks()
 	c.finish()
 	if out != nil && out.runs != nil {
 		*out.runs = unblanked(c.runs, src, content)
