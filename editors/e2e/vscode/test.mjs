@@ -1062,11 +1062,18 @@ try {
           for (const deadline = Date.now() + T; Date.now() < deadline && after[2] !== `^${id}`; await page.waitForTimeout(200)) {
             after = fs.readFileSync(calloutAbs, 'utf8').split(/\r?\n/).slice(c.lastLine, c.lastLine + 4);
           }
-          ok = after[0]?.startsWith('>') && after[1] === '' && after[2] === `^${id}`;
-          detail = `wrote [[${c.target}#^${id}]]; ${c.targetFile} from line ${c.lastLine + 1}: ${JSON.stringify(after)}`;
+          // F12 on the link opens the callout's first line, not the id's line after it.
+          const at = lines.findLastIndex((l) => linkRe.test(l.trim()));
+          const jumped = await definitionOpens(page, targets.link.file, at, lines[at].length - 4, c.targetFile);
+          let ln = NaN;
+          for (const deadline = Date.now() + T / 3; jumped.ok && Date.now() < deadline && ln !== c.line + 1; await page.waitForTimeout(200)) {
+            ln = await cursorLine(page);
+          }
+          ok = after[0]?.startsWith('>') && after[1] === '' && after[2] === `^${id}` && jumped.ok && ln === c.line + 1;
+          detail = `wrote [[${c.target}#^${id}]]; ${c.targetFile} from line ${c.lastLine + 1}: ${JSON.stringify(after)}; F12: ${jumped.detail}, cursor on line ${ln}`;
         }
       }
-      check(`[[${c.target}#^${word} offers the callout "${c.title}" of ${c.targetFile} whole; accepted, its id goes on a line of its own after it`, ok, detail);
+      check(`[[${c.target}#^${word} offers the callout "${c.title}" of ${c.targetFile} whole; accepted, its id goes on a line of its own after it, and F12 opens the callout's first line, ${c.line + 1}`, ok, detail);
     }
   }
 
