@@ -43,21 +43,22 @@ const holdingChunk = 1024
 // findHolding reads the notes that may hold query, on all cores, while
 // limits.read(notes read) says so: those of last (nil: none) that held a
 // query this one holds and those changed since, then the rest in title
-// order. After each chunk of notes it gives enough the candidates found
+// order. notes are files' notes, taken from a snapshot: it reads them with
+// r, without the index's lock. After each chunk of notes it gives enough the candidates found
 // among them, and stops when it says so. It returns the candidates, the
 // scan to take up next, and stopped when the limit stopped it before the
 // end.
-func findHolding(ctx context.Context, snap *workspace.Snapshot, files []*workspace.File, query string, last *anyBlockScan, limits blockLimits, enough func([]blockCandidate) bool) (_ []blockCandidate, _ *anyBlockScan, stopped bool) {
+func findHolding(ctx context.Context, r workspace.NoteReader, files []*workspace.File, notes []*workspace.Note, query string, last *anyBlockScan, limits blockLimits, enough func([]blockCandidate) bool) (_ []blockCandidate, _ *anyBlockScan, stopped bool) {
 	var todo []int
 	from := 0
 	if last.resumes(query, files) {
 		h := last.holding
-		for i, g := range last.files {
+		for i := range last.files {
 			held := len(h) > 0 && h[0] == i
 			if held {
 				h = h[1:]
 			}
-			if held || g.Note != last.notes[i] {
+			if held || notes[i] != last.notes[i] {
 				todo = append(todo, i)
 			}
 		}
@@ -100,15 +101,15 @@ func findHolding(ctx context.Context, snap *workspace.Snapshot, files []*workspa
 			if !ok {
 				return
 			}
-			g := files[rank]
-			if !g.IsNote() {
+			n := notes[rank]
+			if n == nil {
 				continue
 			}
-			text, data, err := snap.TextInto(g, *buf)
+			text, data, err := r.TextInto(n, *buf)
 			*buf = data
 			potential, holds := 0, true // a note not read is read next time
 			if err == nil {
-				potential, holds = blockPotential(text, bodyOf(g.Note), query, folded)
+				potential, holds = blockPotential(text, bodyOf(n), query, folded)
 			}
 			mu.Lock()
 			if holds {
@@ -147,10 +148,7 @@ func findHolding(ctx context.Context, snap *workspace.Snapshot, files []*workspa
 		held = append(held, todo[next:]...)
 	}
 	slices.Sort(held)
-	scan := &anyBlockScan{query: query, files: slices.Clone(files[:end]), notes: make([]*workspace.Note, end), holding: held}
-	for i, g := range scan.files {
-		scan.notes[i] = g.Note
-	}
+	scan := &anyBlockScan{query: query, files: slices.Clone(files[:end]), notes: slices.Clone(notes[:end]), holding: held}
 	return cands, scan, stopped
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -378,5 +379,44 @@ func TestCompleteAnyBlockResumes(t *testing.T) {
 	c.Forget()
 	if s := c.lastBlocks(); s != nil {
 		t.Errorf("kept %+v after Forget", s)
+	}
+}
+
+// A "[[^^" search reads the notes without the index's lock: an edit made
+// meanwhile goes ahead rather than wait for it, and the blocks of the note
+// it changed, found in the text the note had, are left out, the list marked
+// incomplete for the editor to ask again.
+func TestCompleteAnyBlockLetsEditsThrough(t *testing.T) {
+	v := buildVault(t, "-- a.md --\n# A\n\nThe loop of a.\n-- b.md --\n# B\n\nThe loop of b.\n-- here.md --\n# Here\n\n[[^^loop‸\n", workspace.Config{})
+	f, off := v.at(t)
+	span := workspace.Span{Start: off - len("^^loop"), End: off}
+	edited := false
+	limits := blockLimits{read: func(read int) bool {
+		if read == 2 && !edited { // a and b taken, in title order
+			done := make(chan struct{})
+			go func() {
+				v.ix.SetNote(workspace.NewParser().Parse("b.md", "# B\n\nThe loop of b, changed.\n", 2))
+				close(done)
+			}()
+			select {
+			case <-done:
+				edited = true
+			case <-time.After(10 * time.Second):
+				t.Error("the edit waited for the search")
+			}
+		}
+		return true
+	}, parse: always}
+	list, _ := searchBlocks(t.Context(), v.snap, f, off, span, "^^loop", "]]", nil, limits)
+	if !edited {
+		t.FailNow()
+	}
+	labels := completionLabels(list)
+	if len(labels) != 1 || !strings.HasPrefix(labels[0], "The loop of a. => a#^") || !list.Incomplete {
+		t.Errorf("after b changed: %q, incomplete %v; want a's block alone, incomplete", labels, list.Incomplete)
+	}
+	list, _ = searchBlocks(t.Context(), v.snap, f, off, span, "^^loop", "]]", nil, blockLimits{read: always, parse: always})
+	if labels := completionLabels(list); len(labels) != 2 || !strings.HasPrefix(labels[1], "The loop of b, changed. => b#^") || list.Incomplete {
+		t.Errorf("asked again: %q, incomplete %v; want a's and b's new blocks, complete", labels, list.Incomplete)
 	}
 }

@@ -27,9 +27,10 @@ type NewBlockID struct {
 	Apart    bool
 }
 
-// newBlockIDAt is the NewBlockID of the block p of target's text.
-func newBlockIDAt(target *workspace.File, text string, p workspace.BlockSpan, id, label string) *NewBlockID {
-	lines := target.Note.Lines
+// newBlockIDAt is the NewBlockID of the block p of the text of n, target's
+// note.
+func newBlockIDAt(target *workspace.File, n *workspace.Note, text string, p workspace.BlockSpan, id, label string) *NewBlockID {
+	lines := n.Lines
 	line := lines.Line(p.End)
 	return &NewBlockID{File: target, Line: line, Col: p.End - lines.Start(line), ID: id, Label: label,
 		LineText: text[lines.Start(line):lines.End(line)], Apart: p.Apart}
@@ -90,7 +91,7 @@ func completeBlocks(snap *workspace.Snapshot, from *workspace.File, off int, tar
 			Documentation: truncate(body, maxSection),
 			NewText:       "^" + id + suffix,
 			FilterText:    truncate(filter, maxSection),
-			BlockID:       newBlockIDAt(target, text, p, id, label),
+			BlockID:       newBlockIDAt(target, target.Note, text, p, id, label),
 		})
 	})
 	return list
@@ -272,7 +273,7 @@ func MissingBlockID(snap *workspace.Snapshot, f *workspace.File, i int) (*NewBlo
 	var found *NewBlockID
 	eachBlockWithID(text, paras, target.Note, func(p workspace.BlockSpan, b *workspace.Block, id string) {
 		if b == nil && found == nil && id == want {
-			found = newBlockIDAt(target, text, p, want, blockLabel(text[p.Start:p.End]))
+			found = newBlockIDAt(target, target.Note, text, p, want, blockLabel(text[p.Start:p.End]))
 		}
 	})
 	return found, found != nil

@@ -25,46 +25,65 @@ const maxUnlinked = 1000
 // mention" code action. Names match as that action matches them, whole
 // words with case aside and '-', '_' and spaces alike. Notes are read from
 // disk, so this is for a command, not for every keystroke: it reads the
-// vault's text once, on all cores, and parses only the notes that hold a
-// name. Sorted by path and position, the first maxUnlinked (every note is
-// searched, so that they are the same ones each time). It stops early, with
-// ctx's error, when ctx ends: the snapshot it holds keeps edits waiting.
+// vault's text once, on all cores, without the index's lock (an edit
+// meanwhile goes ahead), then parses, under the lock again, only the notes
+// that hold a name, read once more. Sorted by path and position, the first
+// maxUnlinked (every note is searched, so that they are the same ones each
+// time). It stops early, with ctx's error, when ctx ends.
 func UnlinkedMentions(ctx context.Context, snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File) ([]Location, error) {
+	return unlinkedMentions(ctx, snap, p, f, nil)
+}
+
+// unlinkedMentions is UnlinkedMentions, which calls during (when not nil)
+// while it reads without the lock: a test's edit.
+func unlinkedMentions(ctx context.Context, snap *workspace.Snapshot, p *workspace.Parser, f *workspace.File, during func()) ([]Location, error) {
 	names := mentionNames(f)
 	if len(names) == 0 {
 		return nil, nil
 	}
-	notes := snap.Notes()
-	var (
-		mu   sync.Mutex
-		out  []Location
-		next int
-	)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []byte // each note's text in turn: at 50,000 notes, 250 MB read
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(notes) || ctx.Err() != nil {
-					return
-				}
-				if g := notes[i]; g != f {
-					if found := mentionsIn(snap, p, f, g, names, &buf); len(found) > 0 {
-						mu.Lock()
-						out = append(out, found...)
-						mu.Unlock()
-					}
-				}
-			}
-		}()
+	files := snap.Notes()
+	notes := make([]*workspace.Note, len(files))
+	for i, g := range files {
+		notes[i] = g.Note
 	}
-	wg.Wait()
+	var naming []int // places in files of the notes that write a name
+	reader := snap.NoteReader()
+	snap.Unlocked(func() {
+		if during != nil {
+			during()
+		}
+		var mu sync.Mutex
+		eachOnAllCores(ctx, len(files), func(i int, buf *[]byte) {
+			if files[i] == f {
+				return
+			}
+			text, data, err := reader.TextInto(notes[i], *buf)
+			*buf = data
+			if err == nil && len(nameSpans(text, names)) > 0 {
+				mu.Lock()
+				naming = append(naming, i)
+				mu.Unlock()
+			}
+		})
+	})
+	var (
+		mu  sync.Mutex
+		out []Location
+	)
+	eachOnAllCores(ctx, len(naming), func(k int, buf *[]byte) {
+		// A note changed meanwhile is searched as it is now (one that came
+		// to name f meanwhile is missed, as if its edit came after); one
+		// deleted, not at all.
+		g := files[naming[k]]
+		if snap.File(g.Path) != g {
+			return
+		}
+		if found := mentionsIn(snap, p, f, g, names, buf); len(found) > 0 {
+			mu.Lock()
+			out = append(out, found...)
+			mu.Unlock()
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -72,6 +91,35 @@ func UnlinkedMentions(ctx context.Context, snap *workspace.Snapshot, p *workspac
 		return cmp.Or(strings.Compare(a.File.Path, b.File.Path), a.Span.Start-b.Span.Start)
 	})
 	return out[:min(len(out), maxUnlinked)], nil
+}
+
+// eachOnAllCores calls fn for 0 to n-1 on all cores, each core with a
+// buffer of its own for the notes it reads in turn (at 50,000 notes,
+// 250 MB read), until ctx ends.
+func eachOnAllCores(ctx context.Context, n int, fn func(i int, buf *[]byte)) {
+	var (
+		mu   sync.Mutex
+		next int
+		wg   sync.WaitGroup
+	)
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []byte
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				fn(i, &buf)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // mentionNames are the names of f that prose may write, each as its words

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -151,5 +152,32 @@ func TestUnlinkedMentionsCap(t *testing.T) {
 	got := unlinked(t, v.snap, workspace.NewParser(), v.file(t, "Go.md"))
 	if len(got) != maxUnlinked || got[0].File.Path != "notes/n000.md" || got[len(got)-1].File.Path != "notes/n049.md" {
 		t.Errorf("%d mentions, %s to %s; want the %d of notes/n000.md to notes/n049.md", len(got), got[0].File.Path, got[len(got)-1].File.Path, maxUnlinked)
+	}
+}
+
+// The vault is read without the index's lock: an edit made meanwhile goes
+// ahead rather than wait, and a note that named f then and no longer does
+// is not listed.
+func TestUnlinkedMentionsLetEditsThrough(t *testing.T) {
+	v := buildVault(t, "-- Zettel.md --\n# Zettel\n-- a.md --\nA Zettel here.\n-- b.md --\nA Zettel there.\n", workspace.Config{})
+	edited := false
+	locs, err := unlinkedMentions(t.Context(), v.snap, workspace.NewParser(), v.file(t, "Zettel.md"), func() {
+		done := make(chan struct{})
+		go func() {
+			v.ix.SetNote(workspace.NewParser().Parse("b.md", "No mention there now.\n", 2))
+			close(done)
+		}()
+		select {
+		case <-done:
+			edited = true
+		case <-time.After(10 * time.Second):
+			t.Error("the edit waited for the search")
+		}
+	})
+	if err != nil || !edited {
+		t.Fatalf("%v, edited %v", err, edited)
+	}
+	if len(locs) != 1 || locs[0].File.Path != "a.md" {
+		t.Errorf("mentions %+v, want a.md's alone", locs)
 	}
 }

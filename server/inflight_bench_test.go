@@ -19,24 +19,39 @@ import (
 // each search reads every note (neither holds the other, so neither takes up
 // the last one's scan). Before a change ended the requests about its
 // document, the edit waited for the whole search.
-func BenchmarkEditDuringBlockSearch10k(b *testing.B) {
+func BenchmarkEditDuringBlockSearch10k(b *testing.B) { benchEditDuringBlockSearch(b, false) }
+
+// BenchmarkEditElsewhereDuringBlockSearch10k is the edit of another note
+// while the search goes on, to its end: before the search read the notes
+// without the index's lock, the edit waited for it.
+func BenchmarkEditElsewhereDuringBlockSearch10k(b *testing.B) { benchEditDuringBlockSearch(b, true) }
+
+func benchEditDuringBlockSearch(b *testing.B, elsewhere bool) {
 	root := generatedVault(b, 10000)
 	notes, err := filepath.Glob(filepath.Join(root, "*.md"))
-	if err != nil || len(notes) == 0 {
-		b.Fatalf("no note in %s: %v", root, err)
-	}
-	data, err := os.ReadFile(notes[0])
-	if err != nil {
-		b.Fatal(err)
+	if err != nil || len(notes) < 2 {
+		b.Fatalf("no two notes in %s: %v", root, err)
 	}
 	h := startOn(b, root, true)
 	h.waitLog("load memory released")
-	uri := fileURIOf(notes[0])
-	base := string(data) + "\n[[No such note]]\n"
 	queries := [2]string{"[[^^zqxjv", "[[^^vjxqz"}
-	h.notify(protocol.MethodTextDocumentDidOpen, openParams(string(uri), base+queries[0]))
-	lines := strings.Split(base, "\n")
-	at := protocol.Position{Line: uint32(len(lines) - 1), Character: uint32(len(queries[0]))}
+	open := func(path, tail string) (protocol.DocumentURI, string) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		uri, base := fileURIOf(path), string(data)+"\n[[No such note]]\n"
+		h.notify(protocol.MethodTextDocumentDidOpen, openParams(string(uri), base+tail))
+		return uri, base
+	}
+	// The search's note ends with both queries, one a line, when the edit
+	// is elsewhere; else with one, which the edit changes.
+	uri, base := open(notes[0], queries[0]+"\n"+queries[1])
+	edited, editedBase := uri, base
+	if elsewhere {
+		edited, editedBase = open(notes[1], "")
+	}
+	lastLine := uint32(len(strings.Split(base, "\n")) - 1)
 	var editing time.Duration
 	version := int32(1)
 	b.ResetTimer()
@@ -44,6 +59,10 @@ func BenchmarkEditDuringBlockSearch10k(b *testing.B) {
 		// A pause, as between keystrokes: an edit right after another has its
 		// diagnostics held for the rest of a burst (publisher's debounce).
 		time.Sleep(debounce + 2*time.Millisecond)
+		at := protocol.Position{Line: lastLine, Character: uint32(len(queries[0]))}
+		if elsewhere && version%2 == 0 {
+			at.Line++
+		}
 		errc := make(chan error, 1)
 		go func() {
 			var list json.RawMessage
@@ -56,19 +75,25 @@ func BenchmarkEditDuringBlockSearch10k(b *testing.B) {
 		}
 		time.Sleep(2 * time.Millisecond) // the search under way
 		version++
+		text := editedBase + queries[version%2]
+		if elsewhere {
+			text = editedBase + strings.Repeat("x", int(version%2))
+		}
 		start := time.Now()
-		h.notify(protocol.MethodTextDocumentDidChange, changeParams(string(uri), version, change{Text: base + queries[version%2]}))
+		h.notify(protocol.MethodTextDocumentDidChange, changeParams(string(edited), version, change{Text: text}))
 		for {
 			var p protocol.PublishDiagnosticsParams
 			if err := json.Unmarshal(h.nextFromServer(protocol.MethodTextDocumentPublishDiagnostics).params, &p); err != nil {
 				b.Fatal(err)
 			}
-			if p.URI == uri && p.Version == uint32(version) {
+			if p.URI == edited && p.Version == uint32(version) {
 				break
 			}
 		}
 		editing += time.Since(start)
-		<-errc
+		if err := <-errc; elsewhere && err != nil {
+			b.Fatalf("the search in the other note: %v", err)
+		}
 	}
 	b.ReportMetric(float64(editing.Microseconds())/1000/float64(b.N), "edit-ms")
 }

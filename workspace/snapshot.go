@@ -22,6 +22,18 @@ func (ix *Index) Snapshot() *Snapshot {
 // Release ends the read view.
 func (s *Snapshot) Release() { s.ix.mu.RUnlock() }
 
+// Unlocked runs fn without the read lock, then takes it again: a search
+// that reads every note from disk does it there, with the notes it took
+// from the snapshot (a Note does not change), so that edits to the index
+// need not wait for it. fn must not use the snapshot nor read a File's
+// fields, which edits change; after it, the view is the index as it is
+// then.
+func (s *Snapshot) Unlocked(fn func()) {
+	s.ix.mu.RUnlock()
+	defer s.ix.mu.RLock()
+	fn()
+}
+
 // Config is the configuration in force.
 func (s *Snapshot) Config() *Config { return &s.ix.cfg }
 

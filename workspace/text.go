@@ -1,10 +1,6 @@
 package workspace
 
-import (
-	"fmt"
-	"path/filepath"
-	"unsafe"
-)
+import "fmt"
 
 // Text returns the text of f's note: the one a note parsed from an editor's
 // buffer keeps, or else the file's, read back from disk. The file must still
@@ -20,23 +16,10 @@ func (s *Snapshot) Text(f *File) (string, error) {
 // a text read from disk is read into buf, grown when too small, and is
 // buf's memory, to be dropped before buf is used again.
 func (s *Snapshot) TextInto(f *File, buf []byte) (string, []byte, error) {
-	n := f.Note
-	switch {
-	case n == nil:
+	if f.Note == nil {
 		return "", buf, fmt.Errorf("%s is not a note", f.Path)
-	case n.Text != "" || n.Size == 0:
-		return n.Text, buf, nil
-	case s.ix.root == "":
-		return "", buf, fmt.Errorf("%s: the note's text is not kept and its vault has no folder", f.Path)
 	}
-	data, err := readNote(FileInfo{Abs: filepath.Join(s.ix.root, filepath.FromSlash(f.Path)), Size: int64(n.Size)}, buf)
-	if err != nil {
-		return "", data, fmt.Errorf("read %s: %w", f.Path, err)
-	}
-	if len(data) != n.Size || contentHash(data) != n.Sum {
-		return "", data, fmt.Errorf("%s has changed on disk since it was indexed", f.Path)
-	}
-	return unsafe.String(unsafe.SliceData(data), len(data)), data, nil
+	return s.NoteReader().TextInto(f.Note, buf)
 }
 
 // holds reports whether s is a slice of the note's memory: its text or the
@@ -62,9 +45,5 @@ func (s *Snapshot) BlockSpans(f *File) (string, []BlockSpan, error) {
 
 // BlockSpansIn is BlockSpans for a note's text read already (TextInto).
 func (s *Snapshot) BlockSpansIn(text string) []BlockSpan {
-	p := s.ix.parser
-	if p == nil {
-		p = NewParser()
-	}
-	return p.BlockSpans(text)
+	return s.NoteReader().BlockSpans(text)
 }
