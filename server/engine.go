@@ -119,7 +119,7 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 	loaded := make([]*vault, 0, len(vs)) // the loads that ended in place
 	for i, v := range vs {
 		last := time.Time{}
-		report, err := e.load(ctx, v, work, func(parsed, all int) {
+		report, err := e.load(ctx, v, work, watching, func(parsed, all int) {
 			if time.Since(last) < 100*time.Millisecond {
 				return
 			}

@@ -66,11 +66,14 @@ func (fw *folderWatcher) run(ctx context.Context) {
 					fw.add(ev.Name)
 				}
 			}
-			fw.e.fileChanged(ev.Name, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename))
-			if filepath.Base(ev.Name) == ".gitignore" {
-				// The folders it no longer leaves out are watched from now on.
+			if rel, ok := fw.v.rel(ev.Name); ok && filepath.Base(ev.Name) == ".gitignore" {
+				// The folders it no longer leaves out are watched before
+				// fileChanged reads them: a file written there once the
+				// diagnostics of that reading are out is seen.
+				fw.v.forgetGitignore(rel)
 				fw.add(filepath.Dir(ev.Name))
 			}
+			fw.e.fileChanged(ev.Name, ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename))
 		}
 	}
 }

@@ -15,10 +15,8 @@ import (
 // gitignoreChanged applies a .gitignore of the vault folder dir that was
 // written, created or deleted: the files it now leaves out leave the index
 // and those it lets in come, as the next start would have them.
-func (e *engine) gitignoreChanged(v *vault, dir string) workspace.Changed {
-	dir = strings.Trim(dir, "/")
-	v.ignoreRules().Forget(dir)
-	return e.rescan(v, dir)
+func (e *engine) gitignoreChanged(v *vault, rel string) workspace.Changed {
+	return e.rescan(v, v.forgetGitignore(rel))
 }
 
 // rescan makes the index's files below the vault folder rel ("" for the
@@ -58,10 +56,13 @@ func (e *engine) rescan(v *vault, rel string) workspace.Changed {
 	}
 	snap.Release()
 	changed := e.removeFiles(v, gone)
+	added := 0
 	for _, f := range res.Files {
 		if !indexed[f.Path] && e.s.docs.ByPath(f.Abs) == nil {
 			maps.Copy(changed, e.addFile(v, f.Path, f.Abs, f.Size))
+			added++
 		}
 	}
+	e.s.log.Debug("rescanned", zap.String("root", v.root), zap.String("path", rel), zap.Int("listed", len(res.Files)), zap.Int("added", added), zap.Int("removed", len(gone)), zap.Int("changed", len(changed)))
 	return changed
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	pathpkg "path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -120,6 +121,17 @@ func (v *vault) ignoreRules() *workspace.Ignorer {
 	return workspace.NewIgnorer(v.root, nil)
 }
 
+// forgetGitignore drops the rules read from the .gitignore at rel, which
+// changed, and returns its folder.
+func (v *vault) forgetGitignore(rel string) string {
+	dir := pathpkg.Dir(rel)
+	if dir == "." {
+		dir = ""
+	}
+	v.ignoreRules().Forget(dir)
+	return dir
+}
+
 // ignored says whether the load leaves out the file or (isDir) folder rel.
 func (v *vault) ignored(rel string, isDir bool) bool { return v.ignoreRules().Ignored(rel, isDir) }
 
@@ -169,8 +181,11 @@ func (v *vault) snapshot() *workspace.Snapshot { return v.ix.Load().Snapshot() }
 // written back in the background once the index is in place (counted in
 // work). A load that a newer one of its vault stopped returns
 // errLoadSuperseded. Whatever its error, the load is over when it returns:
-// the events held during it have been applied.
-func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progress func(parsed, total int)) (workspace.LoadReport, error) {
+// the events held during it have been applied. It ends once watching (when
+// not nil) is done too: the vault's folders, watched beside the load, are
+// watched before anything of the new index is diagnosed, so a file written
+// once a user or a test sees its diagnostics is seen.
+func (e *engine) load(ctx context.Context, v *vault, work, watching *sync.WaitGroup, progress func(parsed, total int)) (workspace.LoadReport, error) {
 	gen, loadCtx := v.startLoad(ctx)
 	cfg := e.effectiveConfig(v)
 	// What appears later is left out by the rules this load leaves out by
@@ -186,6 +201,9 @@ func (e *engine) load(ctx context.Context, v *vault, work *sync.WaitGroup, progr
 		workspace.LoadOptions{Progress: progress, Cache: cache})
 	if err != nil && ctx.Err() == nil && loadCtx.Err() != nil {
 		err = errLoadSuperseded
+	}
+	if watching != nil {
+		watching.Wait() // what changes meanwhile is held, then applied (endLoad)
 	}
 	v.mu.Lock()
 	latest := err == nil && gen == v.loadGen

@@ -144,8 +144,8 @@ func (e *engine) fileChanged(path string, deleted bool) {
 		e.reloadConfig(v)
 		return
 	}
-	if dir, name := pathpkg.Split(rel); name == ".gitignore" {
-		e.diags.schedule(v, e.gitignoreChanged(v, dir))
+	if pathpkg.Base(rel) == ".gitignore" {
+		e.diags.schedule(v, e.gitignoreChanged(v, rel))
 		return
 	}
 	if e.s.docs.ByPath(path) != nil {

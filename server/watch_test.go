@@ -53,7 +53,7 @@ func TestFileEventDuringLoadIsKept(t *testing.T) {
 	// vault again while its index serves).
 	for _, name := range []string{"late.md", "later.md"} {
 		var once sync.Once
-		_, err := e.load(context.Background(), v, &sync.WaitGroup{}, func(int, int) {
+		_, err := e.load(context.Background(), v, &sync.WaitGroup{}, nil, func(int, int) {
 			once.Do(func() {
 				path := filepath.Join(root, name)
 				if err := os.WriteFile(path, []byte("# Late\n"), 0o644); err != nil {
@@ -119,7 +119,7 @@ func TestNewerLoadWins(t *testing.T) {
 		started, done = make(chan struct{}), make(chan result, 1)
 		var once sync.Once
 		go func() {
-			report, err := e.load(context.Background(), v, &sync.WaitGroup{}, func(int, int) {
+			report, err := e.load(context.Background(), v, &sync.WaitGroup{}, nil, func(int, int) {
 				once.Do(func() {
 					close(started)
 					<-goOn
