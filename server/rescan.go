@@ -12,7 +12,7 @@ import (
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
 
-// gitignoreChanged applies a .gitignore of the vault folder dir that was
+// gitignoreChanged applies the .gitignore at rel (in the vault), which was
 // written, created or deleted: the files it now leaves out leave the index
 // and those it lets in come, as the next start would have them.
 func (e *engine) gitignoreChanged(v *vault, rel string) workspace.Changed {
