@@ -76,6 +76,50 @@ func TestFileEventDuringLoadIsKept(t *testing.T) {
 	}
 }
 
+// A load ends, and the vault's notes are diagnosed, once its folders are
+// watched: a file written on seeing the diagnostics is then seen (before,
+// TestOwnWatcherFollowsGitignore failed so, now and then). A file written
+// while the watches are being set is held, as during the load, and in the
+// index once it ends.
+func TestLoadEndsOnceWatched(t *testing.T) {
+	e, v := loadableVault(t, manyNotes("n", 10))
+	watching := &sync.WaitGroup{}
+	watching.Add(1)
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.load(context.Background(), v, &sync.WaitGroup{}, watching, func(int, int) {})
+		done <- err
+	}()
+	// The load waits; a file event comes meanwhile.
+	for !v.hold(filepath.Join(v.root, "late.md"), false) {
+		select {
+		case err := <-done:
+			t.Fatalf("the load ended (%v) before its folders were watched", err)
+		case <-time.After(time.Millisecond): // the load has not started yet
+		}
+	}
+	if err := os.WriteFile(filepath.Join(v.root, "late.md"), []byte("# Late\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the load ended (%v) before its folders were watched", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if !v.loading() {
+		t.Error("the vault is not loading while its folders are not watched yet")
+	}
+	watching.Done()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	snap := v.snapshot()
+	defer snap.Release()
+	if v.loading() || snap.File("late.md") == nil || snap.File("n000.md") == nil {
+		t.Errorf("after the watches: loading %v, late.md %v, n000.md %v; want loaded, both there", v.loading(), snap.File("late.md") != nil, snap.File("n000.md") != nil)
+	}
+}
+
 // A client that watches files for the server but not the folders that
 // appear after it registered its watchers (eglot watches the folders its
 // project's files were in then) reports a new folder once, empty: the
