@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -393,17 +392,7 @@ func TestCompleteAnyBlockLetsEditsThrough(t *testing.T) {
 	edited := false
 	limits := blockLimits{read: func(read int) bool {
 		if read == 2 && !edited { // a and b taken, in title order
-			done := make(chan struct{})
-			go func() {
-				v.ix.SetNote(workspace.NewParser().Parse("b.md", "# B\n\nThe loop of b, changed.\n", 2))
-				close(done)
-			}()
-			select {
-			case <-done:
-				edited = true
-			case <-time.After(10 * time.Second):
-				t.Error("the edit waited for the search")
-			}
+			edited = editGoesAhead(t, v, "b.md", "# B\n\nThe loop of b, changed.\n")
 		}
 		return true
 	}, parse: always}

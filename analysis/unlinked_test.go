@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -162,17 +161,7 @@ func TestUnlinkedMentionsLetEditsThrough(t *testing.T) {
 	v := buildVault(t, "-- Zettel.md --\n# Zettel\n-- a.md --\nA Zettel here.\n-- b.md --\nA Zettel there.\n", workspace.Config{})
 	edited := false
 	locs, err := unlinkedMentions(t.Context(), v.snap, workspace.NewParser(), v.file(t, "Zettel.md"), func() {
-		done := make(chan struct{})
-		go func() {
-			v.ix.SetNote(workspace.NewParser().Parse("b.md", "No mention there now.\n", 2))
-			close(done)
-		}()
-		select {
-		case <-done:
-			edited = true
-		case <-time.After(10 * time.Second):
-			t.Error("the edit waited for the search")
-		}
+		edited = editGoesAhead(t, v, "b.md", "No mention there now.\n")
 	})
 	if err != nil || !edited {
 		t.Fatalf("%v, edited %v", err, edited)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhizome-lsp/rhizome/workspace"
 )
@@ -88,4 +89,24 @@ func defaultSeverities(t *testing.T) map[string]Severity {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// editGoesAhead sets the note at path to text in v's index, from another
+// goroutine, and says whether it was done within ten seconds; it is called
+// while a search reads without the index's lock, and the edit would wait
+// for the search to end if it held it.
+func editGoesAhead(t *testing.T, v *testVault, path, text string) bool {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		v.ix.SetNote(workspace.NewParser().Parse(path, text, 2))
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(10 * time.Second):
+		t.Error("the edit waited for the search")
+		return false
+	}
 }
