@@ -34,9 +34,10 @@ func (p *Parser) BlockSpans(content string) []BlockSpan {
 	return blocks
 }
 
-// EachBlock calls fn with a note's blocks in order: each block with the id
-// that ends it, or nil, and each id that is in no block (in a table's cell,
-// or on a line of its own after a list) with an empty one.
+// EachBlock calls fn with a note's blocks (paras, from BlockSpans) and ids
+// (blocks, its Blocks) in order: each block with the id that ends it, or
+// nil, and each id that is in no block with an empty one (as one in a
+// table's cell, before the table's own).
 func EachBlock(paras []BlockSpan, blocks []Block, fn func(p BlockSpan, b *Block)) {
 	k := 0
 	for _, p := range paras {
