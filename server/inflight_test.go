@@ -142,3 +142,61 @@ func (f *inflight) has(doc protocol.DocumentURI) bool {
 	}
 	return false
 }
+
+// A "[[^^" search reads the notes without the index's lock while another
+// note, one of those it reads, is edited again and again: under -race, the
+// search and the edits share nothing unguarded; the search answers, and the
+// edits' diagnostics come.
+func TestBlockSearchBesideEdits(t *testing.T) {
+	root := generatedVault(t, 5000)
+	notes, err := filepath.Glob(filepath.Join(root, "*.md"))
+	if err != nil || len(notes) < 2 {
+		t.Fatalf("no two notes in %s: %v", root, err)
+	}
+	h := startOn(t, root, true)
+	h.waitLog("indexed")
+	text := "# Searching\n\n[[^^zqxjv"
+	uri := fileURIOf(filepath.Join(root, "searching.md"))
+	h.notify(protocol.MethodTextDocumentDidOpen, openParams(string(uri), text))
+	edited := fileURIOf(notes[1])
+	data, err := os.ReadFile(notes[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.notify(protocol.MethodTextDocumentDidOpen, openParams(string(edited), string(data)))
+	errc := make(chan error, 1)
+	go func() {
+		var list json.RawMessage
+		_, err := h.client.Call(context.Background(), protocol.MethodTextDocumentCompletion,
+			protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+				TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: 2, Character: 9}}}, &list)
+		errc <- err
+	}()
+	for deadline := time.Now().Add(timeout); !h.srv.inflight.has(uri); {
+		if time.Now().After(deadline) {
+			t.Fatal("the completion did not arrive")
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	const edits = 10
+	for v := int32(2); v < 2+edits; v++ {
+		h.notify(protocol.MethodTextDocumentDidChange, changeParams(string(edited), v, change{Text: string(data) + strings.Repeat("\nzqxjv [[No such note]]", int(v))}))
+	}
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatalf("the search beside the edits: %v", err)
+		}
+	case <-time.After(timeout):
+		t.Fatal("the search did not answer")
+	}
+	for {
+		var p protocol.PublishDiagnosticsParams
+		if err := json.Unmarshal(h.nextFromServer(protocol.MethodTextDocumentPublishDiagnostics).params, &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.URI == edited && p.Version == 1+edits {
+			break
+		}
+	}
+}
