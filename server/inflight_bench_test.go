@@ -1,10 +1,8 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,11 +25,7 @@ func BenchmarkEditDuringBlockSearch10k(b *testing.B) { benchEditDuringBlockSearc
 func BenchmarkEditElsewhereDuringBlockSearch10k(b *testing.B) { benchEditDuringBlockSearch(b, true) }
 
 func benchEditDuringBlockSearch(b *testing.B, elsewhere bool) {
-	root := generatedVault(b, 10000)
-	notes, err := filepath.Glob(filepath.Join(root, "*.md"))
-	if err != nil || len(notes) < 2 {
-		b.Fatalf("no two notes in %s: %v", root, err)
-	}
+	root, notes := generatedNotes(b, 10000)
 	h := startOn(b, root, true)
 	h.waitLog("load memory released")
 	queries := [2]string{"[[^^zqxjv", "[[^^vjxqz"}
@@ -63,16 +57,7 @@ func benchEditDuringBlockSearch(b *testing.B, elsewhere bool) {
 		if elsewhere && version%2 == 0 {
 			at.Line++
 		}
-		errc := make(chan error, 1)
-		go func() {
-			var list json.RawMessage
-			_, err := h.client.Call(context.Background(), protocol.MethodTextDocumentCompletion,
-				protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: at}}, &list)
-			errc <- err
-		}()
-		for !h.srv.inflight.has(uri) && len(errc) == 0 {
-			time.Sleep(50 * time.Microsecond)
-		}
+		errc := completeAtWork(b, h, uri, at)
 		time.Sleep(2 * time.Millisecond) // the search under way
 		version++
 		text := editedBase + queries[version%2]

@@ -76,11 +76,7 @@ func TestChangeEndsRequestsAboutTheDocument(t *testing.T) {
 // editors that drop the request unanswered on the next keystroke without
 // cancelling it (eglot, Neovim's omnifunc).
 func TestChangeEndsBlockSearch(t *testing.T) {
-	root := generatedVault(t, 5000)
-	notes, err := filepath.Glob(filepath.Join(root, "*.md"))
-	if err != nil || len(notes) == 0 {
-		t.Fatalf("no note in %s: %v", root, err)
-	}
+	root, notes := generatedNotes(t, 5000)
 	note := notes[0]
 	data, err := os.ReadFile(note)
 	if err != nil {
@@ -95,23 +91,8 @@ func TestChangeEndsBlockSearch(t *testing.T) {
 	h.notify(protocol.MethodTextDocumentDidOpen, openParams(string(uri), text))
 	lines := strings.Split(text, "\n")
 	at := protocol.Position{Line: uint32(len(lines) - 1), Character: uint32(len(lines[len(lines)-1]))}
-	errc := make(chan error, 1)
-	go func() {
-		var list json.RawMessage
-		_, err := h.client.Call(context.Background(), protocol.MethodTextDocumentCompletion,
-			protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: at}}, &list)
-		if err == nil {
-			t.Logf("completion answered: %s", list)
-		}
-		errc <- err
-	}()
 	// The change is sent once the server has the completion.
-	for deadline := time.Now().Add(timeout); !h.srv.inflight.has(uri); {
-		if time.Now().After(deadline) {
-			t.Fatal("the completion did not arrive")
-		}
-		time.Sleep(100 * time.Microsecond)
-	}
+	errc := completeAtWork(t, h, uri, at)
 	h.notify(protocol.MethodTextDocumentDidChange, changeParams(string(uri), 2, change{Text: text + "q"}))
 	select {
 	case err := <-errc:
@@ -148,11 +129,7 @@ func (f *inflight) has(doc protocol.DocumentURI) bool {
 // search and the edits share nothing unguarded; the search answers, and the
 // edits' diagnostics come.
 func TestBlockSearchBesideEdits(t *testing.T) {
-	root := generatedVault(t, 5000)
-	notes, err := filepath.Glob(filepath.Join(root, "*.md"))
-	if err != nil || len(notes) < 2 {
-		t.Fatalf("no two notes in %s: %v", root, err)
-	}
+	root, notes := generatedNotes(t, 5000)
 	h := startOn(t, root, true)
 	h.waitLog("indexed")
 	text := "# Searching\n\n[[^^zqxjv"
@@ -164,20 +141,7 @@ func TestBlockSearchBesideEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.notify(protocol.MethodTextDocumentDidOpen, openParams(string(edited), string(data)))
-	errc := make(chan error, 1)
-	go func() {
-		var list json.RawMessage
-		_, err := h.client.Call(context.Background(), protocol.MethodTextDocumentCompletion,
-			protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: 2, Character: 9}}}, &list)
-		errc <- err
-	}()
-	for deadline := time.Now().Add(timeout); !h.srv.inflight.has(uri); {
-		if time.Now().After(deadline) {
-			t.Fatal("the completion did not arrive")
-		}
-		time.Sleep(100 * time.Microsecond)
-	}
+	errc := completeAtWork(t, h, uri, protocol.Position{Line: 2, Character: 9})
 	const edits = 10
 	for v := int32(2); v < 2+edits; v++ {
 		h.notify(protocol.MethodTextDocumentDidChange, changeParams(string(edited), v, change{Text: string(data) + strings.Repeat("\nzqxjv [[No such note]]", int(v))}))
@@ -199,4 +163,36 @@ func TestBlockSearchBesideEdits(t *testing.T) {
 			break
 		}
 	}
+}
+
+// completeAtWork asks for a completion at at in uri from another goroutine
+// and returns once the server has it at work (or it has answered); the
+// channel gets the completion's error.
+func completeAtWork(t testing.TB, h *harness, uri protocol.DocumentURI, at protocol.Position) <-chan error {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() {
+		var list json.RawMessage
+		_, err := h.client.Call(context.Background(), protocol.MethodTextDocumentCompletion,
+			protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: at}}, &list)
+		errc <- err
+	}()
+	for deadline := time.Now().Add(timeout); !h.srv.inflight.has(uri) && len(errc) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the completion did not arrive")
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+	return errc
+}
+
+// generatedNotes is generatedVault and the notes at its top, two at least.
+func generatedNotes(t testing.TB, n int) (root string, notes []string) {
+	t.Helper()
+	root = generatedVault(t, n)
+	notes, err := filepath.Glob(filepath.Join(root, "*.md"))
+	if err != nil || len(notes) < 2 {
+		t.Fatalf("no two notes in %s: %v", root, err)
+	}
+	return root, notes
 }
