@@ -40,10 +40,5 @@ func (s *Snapshot) BlockSpans(f *File) (string, []BlockSpan, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	return text, s.BlockSpansIn(text), nil
-}
-
-// BlockSpansIn is BlockSpans for a note's text read already (TextInto).
-func (s *Snapshot) BlockSpansIn(text string) []BlockSpan {
-	return s.NoteReader().BlockSpans(text)
+	return text, s.NoteReader().BlockSpans(text), nil
 }
