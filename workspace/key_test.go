@@ -48,3 +48,23 @@ func BenchmarkNameKey(b *testing.B) {
 		}
 	}
 }
+
+// TestIsASCII puts one byte of a multibyte character at each place of
+// strings around the eight bytes isASCII reads at once.
+func TestIsASCII(t *testing.T) {
+	for n := 0; n <= 19; n++ {
+		plain := strings.Repeat("a", n)
+		if !isASCII(plain) {
+			t.Errorf("isASCII(%q) = false", plain)
+		}
+		for i := 0; i < n; i++ {
+			for _, c := range []byte{0x80, 0xc3, 0xff} {
+				b := []byte(plain)
+				b[i] = c
+				if isASCII(string(b)) {
+					t.Errorf("isASCII(%q) = true", b)
+				}
+			}
+		}
+	}
+}

@@ -161,9 +161,9 @@ func (s *inlineScan) prevRune(i int) rune {
 // text ends the text run at i; the run resumes at next.
 func (s *inlineScan) text(i, next int) {
 	for from := s.runStart; from < i; {
-		to := from
-		for to < i && s.buf[to] != '\n' {
-			to++
+		to := i
+		if k := bytes.IndexByte(s.buf[from:i], '\n'); k >= 0 {
+			to = from + k
 		}
 		if to > from {
 			s.runs = append(s.runs, Span{s.src(from), s.src(from) + to - from})

@@ -1,6 +1,8 @@
 package workspace
 
 import (
+	"bytes"
+
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
@@ -89,11 +91,15 @@ func scannable(src []byte, lines *text.Segments) bool {
 		if seg.Padding != 0 {
 			return false
 		}
-		line := src[seg.Start:seg.Stop]
-		for j := 0; j < len(line); j++ {
-			if line[j] == '<' && mayBeHTML(line[j:]) {
+		for line := src[seg.Start:seg.Stop]; ; {
+			j := bytes.IndexByte(line, '<')
+			if j < 0 {
+				break
+			}
+			if mayBeHTML(line[j:]) {
 				return false
 			}
+			line = line[j+1:]
 		}
 	}
 	return true
