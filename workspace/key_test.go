@@ -50,7 +50,7 @@ func BenchmarkNameKey(b *testing.B) {
 }
 
 // TestIsASCII puts one byte of a multibyte character at each place of
-// strings around the eight bytes isASCII reads at once.
+// strings up to 19 bytes long.
 func TestIsASCII(t *testing.T) {
 	for n := 0; n <= 19; n++ {
 		plain := strings.Repeat("a", n)
