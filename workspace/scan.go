@@ -204,15 +204,15 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 	// 50,000 notes). Listed entries (e.Info) serve if the folder cannot be
 	// opened so. It is opened at its first file and closed before walking a
 	// subfolder here, so that a deep tree does not hold a descriptor per level.
-	var root *os.Root
-	noRoot := false
-	closeRoot := func() {
-		if root != nil {
-			root.Close()
-			root = nil
+	var dir *folder
+	noDir := false
+	closeDir := func() {
+		if dir != nil {
+			dir.close()
+			dir = nil
 		}
 	}
-	defer closeRoot()
+	defer closeDir()
 	for i, e := range entries {
 		// A folder of tens of thousands of files should still stop promptly.
 		if i&1023 == 1023 && s.cancelled() {
@@ -247,7 +247,7 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 					s.dir(childRel, childAbs, childReal, stack)
 				}()
 			default:
-				closeRoot()
+				closeDir()
 				s.dir(childRel, childAbs, childReal, stack)
 			}
 		case typ&fs.ModeSymlink != 0:
@@ -258,16 +258,19 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 			if ignoredBy(s.extra, stack, childRel, false) {
 				continue
 			}
-			if root == nil && !noRoot {
-				r, err := os.OpenRoot(abs)
-				root, noRoot = r, err != nil
+			if dir == nil && !noDir {
+				d, err := openFolder(abs)
+				dir, noDir = d, err != nil
 			}
-			var fi fs.FileInfo
+			var st fileStat
 			var err error
-			if root != nil {
-				fi, err = root.Lstat(name)
+			if dir != nil {
+				st, err = dir.lstat(name)
 			} else {
-				fi, err = e.Info()
+				var fi fs.FileInfo
+				if fi, err = e.Info(); err == nil {
+					st = statOf(fi)
+				}
 			}
 			if errors.Is(err, fs.ErrNotExist) {
 				continue // deleted since the folder was listed
@@ -276,7 +279,7 @@ func (s *scanner) walk(rel, abs, realDir string, entries []os.DirEntry, stack []
 				problems = append(problems, ScanProblem{Path: childRel, Err: fmt.Errorf("stat: %w", err)})
 				continue
 			}
-			if f, err := fileInfo(childRel, childAbs, fi); err != nil {
+			if f, err := fileInfo(childRel, childAbs, st); err != nil {
 				problems = append(problems, ScanProblem{Path: childRel, Err: err})
 			} else {
 				files = append(files, f)
@@ -338,7 +341,7 @@ func (s *scanner) symlink(rel, abs, name string, stack []*GitIgnore) ([]FileInfo
 		if ignoredBy(s.extra, stack, rel, false) {
 			return nil, nil
 		}
-		f, err := fileInfo(rel, abs, fi)
+		f, err := fileInfo(rel, abs, statOf(fi))
 		if err != nil {
 			return nil, []ScanProblem{{Path: rel, Err: err}}
 		}
@@ -347,11 +350,22 @@ func (s *scanner) symlink(rel, abs, name string, stack []*GitIgnore) ([]FileInfo
 	return nil, nil
 }
 
-func fileInfo(rel, abs string, fi fs.FileInfo) (FileInfo, error) {
+// fileStat is what a scan keeps of a file's stat.
+type fileStat struct {
+	size  int64
+	mtime time.Time
+	perm  fs.FileMode
+}
+
+func statOf(fi fs.FileInfo) fileStat {
+	return fileStat{size: fi.Size(), mtime: fi.ModTime(), perm: fi.Mode().Perm()}
+}
+
+func fileInfo(rel, abs string, st fileStat) (FileInfo, error) {
 	// Reading every file to prove it readable would double the cost of a scan;
 	// a file with no read bit at all is the one case worth checking (the
 	// parser reports any other read error when it opens the file).
-	if fi.Mode().Perm()&0o444 == 0 {
+	if st.perm&0o444 == 0 {
 		f, err := os.Open(abs)
 		if err != nil {
 			return FileInfo{}, fmt.Errorf("unreadable file: %w", err)
@@ -361,8 +375,8 @@ func fileInfo(rel, abs string, fi fs.FileInfo) (FileInfo, error) {
 	return FileInfo{
 		Path:    rel,
 		Abs:     abs,
-		Size:    fi.Size(),
-		ModTime: fi.ModTime(),
+		Size:    st.size,
+		ModTime: st.mtime,
 		IsNote:  IsNoteFile(rel),
 	}, nil
 }
