@@ -215,23 +215,34 @@ func (h *gcHeadroom) fit() bool {
 	return true
 }
 
-// A load collects at Go's own 100% while the heap live is under
-// loadWideUntil, and at the headroom's percent after: a load's heap is
-// collected again each time it grows by the percent, and at 50% the server's
-// cold load of 10,000 notes took 0.87-0.98 s against 0.70-0.90 (bench/lsp,
-// --runs 4 --sizes 10000, builds in turn). Past it the extra headroom would
-// be hundreds of megabytes: 100% throughout took a 50,000-note server's peak
-// from 813-851 MB to 942-946 (bench/lsp, GOGC=100). A fit that comes late
-// keeps 100% one collection too long, so the heap stays under twice the
-// bound before the percent takes over.
+// A load collects at 200% while the heap live is under loadWidestUntil, at
+// Go's own 100% while it is under loadWideUntil, and at the headroom's
+// percent after: a load's heap is collected again each time it grows by the
+// percent, and early on it is mostly the notes being kept. At 50% the
+// server's cold load of 10,000 notes took 0.87-0.98 s against 0.70-0.90 at
+// 100% (bench/lsp, --runs 4 --sizes 10000, builds in turn); at 100% it
+// collected 16 times (GODEBUG=gctrace=1), at 200% 9, and with 200% below
+// 48 MB it took 0.67-0.97 s against 0.81-1.03 (four runs of each build in
+// turn). The bounds keep the peak: past them the extra headroom would be
+// hundreds of megabytes (100% throughout took a 50,000-note server's peak
+// from 813-851 MB to 942-946), and 200% up to 64 MB live already took the
+// 10,000-note server's from 180-196 MB to 184-217 (48 MB: 178-186). A fit
+// that comes late keeps the wider percent one collection too long, so the
+// heap stays under three times the first bound and twice the second before
+// the narrower percent takes over.
 const (
-	loadWidePercent = 100
-	loadWideUntil   = 256 << 20
+	loadWidestPercent = 200
+	loadWidestUntil   = 48 << 20
+	loadWidePercent   = 100
+	loadWideUntil     = 256 << 20
 )
 
 // loadPercent is the percent a load collects at with live bytes live.
 func loadPercent(live uint64, percent int) int {
-	if live < loadWideUntil {
+	switch {
+	case live < loadWidestUntil:
+		return max(percent, loadWidestPercent)
+	case live < loadWideUntil:
 		return max(percent, loadWidePercent)
 	}
 	return percent

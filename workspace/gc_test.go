@@ -34,8 +34,9 @@ func TestPauseGCNests(t *testing.T) {
 	}
 }
 
-// A load collects at 100% while the heap is small, at the headroom's
-// percent once it is large, and never below the headroom's percent.
+// A load collects at 200% while the heap is small, at 100% while it is
+// middling, at the headroom's percent once it is large, and never below the
+// headroom's percent.
 func TestLoadPercent(t *testing.T) {
 	const mb = 1 << 20
 	for _, tc := range []struct {
@@ -43,7 +44,10 @@ func TestLoadPercent(t *testing.T) {
 		percent int
 		want    int
 	}{
-		{0, 50, 100},
+		{0, 50, 200},
+		{loadWidestUntil - 1, 50, 200},
+		{loadWidestUntil, 50, 100},
+		{loadWidestUntil, 250, 250},
 		{120 * mb, 50, 100}, // a 10,000-note vault near the end of its load
 		{loadWideUntil - 1, 50, 100},
 		{loadWideUntil, 50, 50},
@@ -133,7 +137,7 @@ func collectUntil(t *testing.T, ok func() bool, msg string) {
 }
 
 // A load runs the collector at the load's percent for the heap live (here
-// small: 100), whatever the headroom fitted before it; a pause inside the
+// small: 200), whatever the headroom fitted before it; a pause inside the
 // load still has it off; after the load the next collection fits the
 // percent again.
 func TestGCHeadroomGivesWayToLoads(t *testing.T) {
@@ -142,21 +146,21 @@ func TestGCHeadroomGivesWayToLoads(t *testing.T) {
 	stop := StartGCHeadroom(50, 1<<40)
 	defer stop()
 	done := growGC()
-	if got := gcPercent(); got != loadWidePercent {
-		t.Fatalf("loading: GC percent %d, want %d", got, loadWidePercent)
+	if got := gcPercent(); got != loadWidestPercent {
+		t.Fatalf("loading: GC percent %d, want %d", got, loadWidestPercent)
 	}
 	collectUntil(t, func() bool { return true }, "")
 	time.Sleep(20 * time.Millisecond) // a fit after a collection during the load
-	if got := gcPercent(); got != loadWidePercent {
-		t.Fatalf("a collection during a load: GC percent %d, want %d", got, loadWidePercent)
+	if got := gcPercent(); got != loadWidestPercent {
+		t.Fatalf("a collection during a load: GC percent %d, want %d", got, loadWidestPercent)
 	}
 	resume := pauseGC()
 	if got := gcPercent(); got != -1 {
 		t.Fatalf("paused during a load: GC percent %d, want -1", got)
 	}
 	resume()
-	if got := gcPercent(); got != loadWidePercent {
-		t.Fatalf("pause ended during a load: GC percent %d, want %d", got, loadWidePercent)
+	if got := gcPercent(); got != loadWidestPercent {
+		t.Fatalf("pause ended during a load: GC percent %d, want %d", got, loadWidestPercent)
 	}
 	done()
 	done()
