@@ -122,6 +122,15 @@ func TestGCHeadroomFollowsCollections(t *testing.T) {
 	}
 }
 
+// loadingPercent is the percent a load runs the collector at for the heap
+// the headroom last fitted (loadPercent).
+func loadingPercent() int {
+	gcSetting.Lock()
+	defer gcSetting.Unlock()
+	h := gcSetting.headroom
+	return loadPercent(h.live, h.percent)
+}
+
 // collectUntil collects until ok holds (finalizers run after a collection,
 // on a goroutine of their own), failing after a few seconds.
 func collectUntil(t *testing.T, ok func() bool, msg string) {
@@ -136,31 +145,31 @@ func collectUntil(t *testing.T, ok func() bool, msg string) {
 	t.Fatal(msg)
 }
 
-// A load runs the collector at the load's percent for the heap live (here
-// small: 200), whatever the headroom fitted before it; a pause inside the
-// load still has it off; after the load the next collection fits the
-// percent again.
+// A load runs the collector at the load's percent for the heap live (a
+// test's is small: 200), whatever the headroom fitted before it; a pause
+// inside the load still has it off; after the load the next collection fits
+// the percent again.
 func TestGCHeadroomGivesWayToLoads(t *testing.T) {
 	before := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(before)
 	stop := StartGCHeadroom(50, 1<<40)
 	defer stop()
 	done := growGC()
-	if got := gcPercent(); got != loadWidestPercent {
-		t.Fatalf("loading: GC percent %d, want %d", got, loadWidestPercent)
+	if got, want := gcPercent(), loadingPercent(); got != want {
+		t.Fatalf("loading: GC percent %d, want %d", got, want)
 	}
 	collectUntil(t, func() bool { return true }, "")
 	time.Sleep(20 * time.Millisecond) // a fit after a collection during the load
-	if got := gcPercent(); got != loadWidestPercent {
-		t.Fatalf("a collection during a load: GC percent %d, want %d", got, loadWidestPercent)
+	if got, want := gcPercent(), loadingPercent(); got != want {
+		t.Fatalf("a collection during a load: GC percent %d, want %d", got, want)
 	}
 	resume := pauseGC()
 	if got := gcPercent(); got != -1 {
 		t.Fatalf("paused during a load: GC percent %d, want -1", got)
 	}
 	resume()
-	if got := gcPercent(); got != loadWidestPercent {
-		t.Fatalf("pause ended during a load: GC percent %d, want %d", got, loadWidestPercent)
+	if got, want := gcPercent(), loadingPercent(); got != want {
+		t.Fatalf("pause ended during a load: GC percent %d, want %d", got, want)
 	}
 	done()
 	done()
