@@ -196,9 +196,7 @@ func noteKeysFrom(notes []*File, entries []*nameEntry, b []byte) error {
 }
 
 // tagTableFrom fills the tag table of notes from the image's tags, as
-// tagTable fills it from the notes, each tag's map made at its size: growing
-// 700 maps to hundreds of files each, one file at a time, would cost more
-// than the rest of finish.
+// tagTable fills it from the notes (see tagMaps).
 func tagTableFrom(ix *Index, notes []*File, img *indexImage) error {
 	count := make([]int, len(img.tagNames))
 	d := decoder{b: img.tags}
@@ -218,24 +216,24 @@ func tagTableFrom(ix *Index, notes []*File, img *indexImage) error {
 	if d.i != len(d.b) {
 		return errBadImage
 	}
-	tables := make([]map[*File]int, len(count))
-	for t, c := range count {
-		if c == 0 {
+	maps := tagMaps(notes, count, func(use func(note, tag int)) {
+		d := decoder{b: img.tags}
+		for i := range notes {
+			for range d.uvarint() {
+				use(i, int(d.uvarint()))
+			}
+		}
+	})
+	for t, m := range maps {
+		if m == nil {
 			continue
 		}
 		k := img.tagNames[t]
 		if ix.tags[k] != nil {
 			return errBadImage // a name twice
 		}
-		tables[t] = make(map[*File]int, c)
-		ix.tags[k] = tables[t]
+		ix.tags[k] = m
 		ix.countTagPages(k, 1, nil)
-	}
-	d = decoder{b: img.tags}
-	for _, f := range notes {
-		for range d.uvarint() {
-			tables[d.uvarint()][f]++
-		}
 	}
 	return nil
 }
