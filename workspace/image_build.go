@@ -85,6 +85,7 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 	all := make([]stored, img.total)
 	keyOrd := make([]uint32, len(all))
 	tgtOrd := make([]uint32, len(all))
+	missing := make([]int32, len(img.missing)) // the links to each missing name
 	for n, f := range files[:len(paths)] {
 		k := d.uvarint()
 		if d.bad || k > uint64(len(all)-p.first[n]) {
@@ -113,7 +114,7 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 					return nil, errBadImage
 				}
 				if m > 0 {
-					ix.countMissing(img.missing[m-1], true)
+					missing[m-1]++
 				}
 			}
 		}
@@ -123,6 +124,18 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 	}
 	if d.i != len(d.b) || p.first[len(paths)] != len(all) {
 		return nil, errBadImage
+	}
+	// Counted by name once rather than link by link: a lookup by name for
+	// each link that finds no note was 2% of a restart at 50,000 notes.
+	if len(ix.missing) == 0 {
+		ix.missing = make(map[string]*Missing, len(img.missing))
+		ix.missingList = make([]*Missing, 0, len(img.missing))
+		ix.missingNames = make([]missingName, 0, len(img.missing))
+	}
+	for i, n := range missing {
+		if n > 0 {
+			ix.addMissing(img.missing[i], int(n))
+		}
 	}
 	// The links' keys are not checked against the image's: both were
 	// written by one Save, under checksums, and reading every link again

@@ -813,22 +813,12 @@ func (ix *Index) addLinks(f *File) {
 }
 
 func (ix *Index) countMissing(name string, add bool) {
-	k := fold(name)
-	m := ix.missing[k]
 	if add {
-		if m == nil {
-			m = &Missing{spellings: map[string]int{}, folded: k, at: len(ix.missingList)}
-			ix.missing[k] = m
-			ix.missingList = append(ix.missingList, m)
-			ix.missingNames = append(ix.missingNames, missingName{CharMask(k), PairMask(k), k})
-		}
-		m.Count++
-		m.spellings[name]++
-		if m.Name == "" || name < m.Name {
-			m.Name = name
-		}
+		ix.addMissing(name, 1)
 		return
 	}
+	k := fold(name)
+	m := ix.missing[k]
 	if m == nil {
 		return
 	}
@@ -852,6 +842,23 @@ func (ix *Index) countMissing(name string, add bool) {
 				}
 			}
 		}
+	}
+}
+
+// addMissing counts n more links to the missing note name.
+func (ix *Index) addMissing(name string, n int) {
+	k := fold(name)
+	m := ix.missing[k]
+	if m == nil {
+		m = &Missing{spellings: map[string]int{}, folded: k, at: len(ix.missingList)}
+		ix.missing[k] = m
+		ix.missingList = append(ix.missingList, m)
+		ix.missingNames = append(ix.missingNames, missingName{CharMask(k), PairMask(k), k})
+	}
+	m.Count += n
+	m.spellings[name] += n
+	if m.Name == "" || name < m.Name {
+		m.Name = name
 	}
 }
 
