@@ -34,7 +34,11 @@ func BenchmarkScanVaultDir(b *testing.B) {
 }
 
 // BenchmarkLoadVaultDir indexes the folder cold: every note read and parsed,
-// every link resolved.
+// every link resolved. It runs no GC headroom (`rhizome serve` runs one),
+// and each load after the first finds the heap the one before left: Go's
+// GOGC applies throughout, not a load's wider percents while its heap is
+// small (gc.go). A load as the server's first is one per process:
+// -benchtime 1x.
 func BenchmarkLoadVaultDir(b *testing.B) {
 	dir := benchVaultDir(b)
 	p := workspace.NewParser()
