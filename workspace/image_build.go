@@ -28,7 +28,7 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 	if img.notes != len(paths) {
 		return nil, fmt.Errorf("index image: %d notes, the cache has %d", img.notes, len(paths))
 	}
-	ix := newIndexSized(cfg, len(paths)+len(img.assets), len(img.keys))
+	ix := newIndexSized(cfg, len(paths)+len(img.assets), len(img.keys), len(img.missing))
 	fields, err := readFieldTable(img.fields, len(paths))
 	if err != nil {
 		return nil, err
@@ -127,11 +127,6 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 	}
 	// Counted by name once rather than link by link: a lookup by name for
 	// each link that finds no note was 2% of a restart at 50,000 notes.
-	if len(ix.missing) == 0 {
-		ix.missing = make(map[string]*Missing, len(img.missing))
-		ix.missingList = make([]*Missing, 0, len(img.missing))
-		ix.missingNames = make([]missingName, 0, len(img.missing))
-	}
 	for i, n := range missing {
 		if n > 0 {
 			ix.addMissing(img.missing[i], int(n))

@@ -164,20 +164,23 @@ type Missing struct {
 }
 
 // NewIndex returns an empty index.
-func NewIndex(cfg Config) *Index { return newIndexSized(cfg, 0, 0) }
+func NewIndex(cfg Config) *Index { return newIndexSized(cfg, 0, 0, 0) }
 
-// newIndexSized is NewIndex with room for files files and names name keys:
-// growing the maps from nothing rehashes them a dozen times at 50,000 notes.
-func newIndexSized(cfg Config, files, names int) *Index {
+// newIndexSized is NewIndex with room for files files, names name keys and
+// missing missing notes: growing the maps from nothing rehashes them a dozen
+// times at 50,000 notes.
+func newIndexSized(cfg Config, files, names, missing int) *Index {
 	return &Index{
-		cfg:      cfg,
-		files:    make(map[string]*File, files),
-		byName:   make(map[string]*nameEntry, names),
-		tags:     map[string]map[*File]int{},
-		tagPages: map[string]int{},
-		fields:   fieldTable{},
-		folders:  map[string]int{},
-		missing:  map[string]*Missing{},
+		cfg:          cfg,
+		files:        make(map[string]*File, files),
+		byName:       make(map[string]*nameEntry, names),
+		tags:         map[string]map[*File]int{},
+		tagPages:     map[string]int{},
+		fields:       fieldTable{},
+		folders:      map[string]int{},
+		missing:      make(map[string]*Missing, missing),
+		missingList:  make([]*Missing, 0, missing),
+		missingNames: make([]missingName, 0, missing),
 	}
 }
 
