@@ -60,7 +60,7 @@ const (
 	parserVersion = 5
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
-	cacheFormat = 10
+	cacheFormat = 11
 
 	cacheMagic    = "rhizome note cache\n"
 	cacheFileName = "notes.cache"

@@ -7,51 +7,59 @@ import (
 	"unsafe"
 )
 
-// An encoded Note starts with its kept strings end to end (Note.kept, see
-// dropText), decoded as one string. A string in it is a uvarint whose low 3
-// bits say what follows. Most of a Note's strings are slices of the kept
-// strings (link targets, labels, tag names) or of its Path (a title from the
-// file name): those are stored as offsets and decoded as slices, so a decoded
-// Note holds no more memory than a parsed one. Other strings (decoded %20
-// targets, plain-text labels, slugs, YAML values) are stored once per Note as
-// bytes; a repeat, or a slice of one (a link's key, cut from its decoded
-// target), is a reference to it.
+// An encoded Note starts with every one of its strings, end to end, decoded
+// as one string (Note.kept): the kept strings of a parsed note (see
+// dropText), then the strings that are not slices of them (decoded %20
+// targets, plain-text labels and leads, slugs, YAML values), each once. A
+// string in the rest is a uvarint whose low 3 bits say what follows: a
+// slice of that block (strKept) or of the Path (a title from the file name),
+// stored as an offset and decoded as a slice. Decoding a Note then allocates
+// its strings once, not each on its own: at 50,000 notes that was 300,000
+// small allocations per restart, the leads alone 16 MB.
 const (
-	strEmpty      = iota // the uvarint is 0
-	strText              // >>3 is the offset in the kept strings; then uvarint length
-	strPath              // >>3 is the offset in Path; then uvarint length
-	strBytes             // >>3 is the length; then the bytes; becomes the next table entry
-	strTable             // >>3 is a table entry
-	strTableSlice        // >>3 is a table entry; then uvarint offset, uvarint length
+	strEmpty = iota // the uvarint is 0
+	strKept         // >>3 is the offset in the strings' block; then uvarint length
+	strPath         // >>3 is the offset in Path; then uvarint length
 )
 
-// tableSliceWindow is how many recent table entries a string is checked to be
-// a slice of: a link's key follows its target, so a few are enough.
-const tableSliceWindow = 8
+// extraSliceWindow is how many of the latest strings added to the block a
+// string is checked to be a slice of: a link's key follows its target, so a
+// few are enough.
+const extraSliceWindow = 8
 
 // encoder appends Notes. Its buffers are reused from one Note to the next.
 type encoder struct {
-	b          []byte
+	b          []byte // the Note after its strings' block
 	text, path string
+	// extra are the Note's strings that are not slices of text or path, end
+	// to end: the block is text then extra. offsets has each one's offset
+	// in extra, by content; recent are the latest ones added.
+	extra   []byte
+	offsets map[string]int
+	recent  []extraString
 	// keyIDs numbers the link keys of every Note the encoder writes, in
 	// keys; they outlast each Note.
 	keyIDs map[string]uint32
 	keys   []string
-	table  map[string]int
-	list   []string
+}
+
+// extraString is a string added to an encoder's extra at off.
+type extraString struct {
+	s   string
+	off int
 }
 
 func (e *encoder) appendNote(b []byte, n *Note) []byte {
-	if e.table == nil {
-		e.table = map[string]int{}
+	if e.offsets == nil {
+		e.offsets = map[string]int{}
 	}
-	clear(e.table)
+	clear(e.offsets)
 	kept := n.kept
 	if n.Text != "" {
 		kept = n.Text // not expected (a load's notes have dropped it), but as good
 	}
-	*e = encoder{b: b, text: kept, path: n.Path, table: e.table, list: e.list[:0], keyIDs: e.keyIDs, keys: e.keys}
-	e.b = appendBytes(e.b, kept)
+	*e = encoder{b: e.b[:0], text: kept, path: n.Path, extra: e.extra[:0], offsets: e.offsets,
+		recent: e.recent[:0], keyIDs: e.keyIDs, keys: e.keys}
 	e.varint(int64(n.Version))
 	flags := uint64(0)
 	if n.InvalidUTF8 {
@@ -148,9 +156,12 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 		e.varint(int64(l.Def))
 		e.uvarint(uint64(e.keyID(l.key)))
 	}
-	b = e.b
-	e.b, e.text, e.path = nil, "", ""
-	clear(e.list) // do not pin the last Note's strings
+	b = binary.AppendUvarint(b, uint64(len(e.text)+len(e.extra)))
+	b = append(b, e.text...)
+	b = append(b, e.extra...)
+	b = append(b, e.b...)
+	e.text, e.path = "", ""
+	clear(e.recent) // do not pin the last Note's strings
 	return b
 }
 
@@ -208,8 +219,7 @@ func (e *encoder) str(s string) {
 		return
 	}
 	if off, ok := sliceOf(e.text, s); ok {
-		e.uvarint(uint64(off)<<3 | strText)
-		e.uvarint(uint64(len(s)))
+		e.kept(off, len(s))
 		return
 	}
 	if off, ok := sliceOf(e.path, s); ok {
@@ -217,22 +227,27 @@ func (e *encoder) str(s string) {
 		e.uvarint(uint64(len(s)))
 		return
 	}
-	if k, ok := e.table[s]; ok {
-		e.uvarint(uint64(k)<<3 | strTable)
+	if off, ok := e.offsets[s]; ok {
+		e.kept(len(e.text)+off, len(s))
 		return
 	}
-	for k := max(0, len(e.list)-tableSliceWindow); k < len(e.list); k++ {
-		if off, ok := sliceOf(e.list[k], s); ok {
-			e.uvarint(uint64(k)<<3 | strTableSlice)
-			e.uvarint(uint64(off))
-			e.uvarint(uint64(len(s)))
+	for _, x := range e.recent[max(0, len(e.recent)-extraSliceWindow):] {
+		if off, ok := sliceOf(x.s, s); ok {
+			e.kept(len(e.text)+x.off+off, len(s))
 			return
 		}
 	}
-	e.table[s] = len(e.list)
-	e.list = append(e.list, s)
-	e.uvarint(uint64(len(s))<<3 | strBytes)
-	e.b = append(e.b, s...)
+	off := len(e.extra)
+	e.offsets[s] = off
+	e.recent = append(e.recent, extraString{s, off})
+	e.extra = append(e.extra, s...)
+	e.kept(len(e.text)+off, len(s))
+}
+
+// kept writes the string at off in the strings' block.
+func (e *encoder) kept(off, n int) {
+	e.uvarint(uint64(off)<<3 | strKept)
+	e.uvarint(uint64(n))
 }
 
 // sliceOf reports whether s shares outer's memory (is a slice of it, not
@@ -259,15 +274,14 @@ type decoder struct {
 	b          []byte
 	i          int
 	bad        bool
-	text, path string // the kept strings and the path, which strings slice
-	size       int    // of the note's text, which every span lies within
-	table      []string
+	text, path string   // the strings' block and the path, which strings slice
+	size       int      // of the note's text, which every span lies within
 	keys       []string // the file's link keys
 }
 
 // decodeNote decodes b as the Note at path whose text is size bytes long,
-// its links' keys numbered in keys. Every string is rebuilt from b (copied),
-// path or keys, every span checked against size: whatever b holds, the
+// its links' keys numbered in keys. Every string is a slice of the strings'
+// block (copied from b, once), of path or of keys, every span checked against size: whatever b holds, the
 // result is a Note without its text whose offsets are all within it, or an
 // error; never a panic.
 func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
@@ -418,34 +432,10 @@ func (d *decoder) str() string {
 			d.bad = true
 		}
 		return ""
-	case strText:
+	case strKept:
 		return d.slice(d.text, v>>3, d.uvarint())
 	case strPath:
 		return d.slice(d.path, v>>3, d.uvarint())
-	case strBytes:
-		n := v >> 3
-		if d.bad || n > uint64(len(d.b)-d.i) {
-			d.bad = true
-			return ""
-		}
-		s := string(d.b[d.i : d.i+int(n)])
-		d.i += int(n)
-		d.table = append(d.table, s)
-		return s
-	case strTable:
-		if v>>3 >= uint64(len(d.table)) {
-			d.bad = true
-			return ""
-		}
-		return d.table[v>>3]
-	case strTableSlice:
-		k := v >> 3
-		off, n := d.uvarint(), d.uvarint()
-		if k >= uint64(len(d.table)) {
-			d.bad = true
-			return ""
-		}
-		return d.slice(d.table[k], off, n)
 	}
 	d.bad = true
 	return ""
@@ -472,7 +462,7 @@ func (d *decoder) links(k int) ([]Link, *encodedLinks) {
 	b := make([]byte, len(d.b)-d.i) // not bytes.Clone, which clears what it rounds up to
 	copy(b, d.b[d.i:])
 	d.i = len(d.b)
-	return nil, &encodedLinks{count: k, b: b, table: d.table[:len(d.table):len(d.table)], keys: d.keys}
+	return nil, &encodedLinks{count: k, b: b, keys: d.keys}
 }
 
 // link reads one link of a Note with k links into l.
@@ -506,14 +496,12 @@ type encodedLinks struct {
 	once  sync.Once
 	count int
 	// What decoding reads, dropped once it is done.
-	b     []byte   // the links' part of the entry, copied
-	table []string // the Note's string table where the links start
-	keys  []string // the cache file's link keys
+	b    []byte   // the links' part of the entry, copied
+	keys []string // the cache file's link keys
 }
 
 func (e *encodedLinks) decoder(n *Note) decoder {
-	// Strings stored as bytes are copied, so that nothing decoded holds b.
-	return decoder{b: e.b, text: n.kept, path: n.Path, size: n.Size, table: e.table, keys: e.keys}
+	return decoder{b: e.b, text: n.kept, path: n.Path, size: n.Size, keys: e.keys}
 }
 
 // decode decodes the links. It goes on past damage, every read then giving

@@ -157,7 +157,9 @@ type Note struct {
 	// their markdown was not read, so their links are not among Links.
 	LongLines []Span
 
-	// kept holds the strings of a note without Text, end to end.
+	// kept holds the strings of a note without Text, end to end: those
+	// sliced from its text (see dropText), and for a note from the note
+	// cache every other one too.
 	kept string
 
 	Frontmatter Frontmatter
@@ -186,7 +188,7 @@ func (n *Note) Links() []Link {
 		e.once.Do(func() {
 			n.links = e.decode(n)
 			// Nothing reads the encoding again: 45 MB at 50,000 notes.
-			e.b, e.table, e.keys = nil, nil, nil
+			e.b, e.keys = nil, nil
 		})
 	}
 	return n.links
