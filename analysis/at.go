@@ -24,9 +24,9 @@ func LinkAt(n *workspace.Note, off int) int {
 
 // TagAt returns the tag at off, or nil.
 func TagAt(n *workspace.Note, off int) *workspace.Tag {
-	for i := range n.Tags {
-		if n.Tags[i].Span.Contains(off) {
-			return &n.Tags[i]
+	for i := range n.Tags() {
+		if n.Tags()[i].Span.Contains(off) {
+			return &n.Tags()[i]
 		}
 	}
 	return nil
@@ -34,9 +34,9 @@ func TagAt(n *workspace.Note, off int) *workspace.Tag {
 
 // BlockAt returns the block whose "^id" holds off, or nil.
 func BlockAt(n *workspace.Note, off int) *workspace.Block {
-	for i := range n.Blocks {
-		if n.Blocks[i].Span.Contains(off) {
-			return &n.Blocks[i]
+	for i := range n.Blocks() {
+		if n.Blocks()[i].Span.Contains(off) {
+			return &n.Blocks()[i]
 		}
 	}
 	return nil
@@ -44,9 +44,9 @@ func BlockAt(n *workspace.Note, off int) *workspace.Block {
 
 // HeadingAt returns the heading whose line holds off, or nil.
 func HeadingAt(n *workspace.Note, off int) *workspace.Heading {
-	for i := range n.Headings {
-		if n.Headings[i].Span.Contains(off) {
-			return &n.Headings[i]
+	for i := range n.Headings() {
+		if n.Headings()[i].Span.Contains(off) {
+			return &n.Headings()[i]
 		}
 	}
 	return nil

@@ -5,7 +5,7 @@ import "github.com/rhizome-lsp/rhizome/workspace"
 // Lens is the number of links to a note, or to one of its headings, shown
 // above it: the backlinks pane of a garden, in any editor with code lenses.
 type Lens struct {
-	// Heading is the index in Note.Headings of the heading counted, or -1
+	// Heading is the index in Note.Headings() of the heading counted, or -1
 	// for the note itself, whose lens sits on its first line.
 	Heading int
 	Span    workspace.Span
@@ -17,14 +17,14 @@ type Lens struct {
 func Lenses(snap *workspace.Snapshot, f *workspace.File) []Lens {
 	n := f.Note
 	out := []Lens{{Heading: -1, Count: snap.BacklinkCount(f)}}
-	if len(n.Headings) == 0 {
+	if len(n.Headings()) == 0 {
 		return out
 	}
-	bySlug := make(map[string]int, len(n.Headings))
-	for i := range n.Headings {
-		bySlug[n.Headings[i].Slug] = i
+	bySlug := make(map[string]int, len(n.Headings()))
+	for i := range n.Headings() {
+		bySlug[n.Headings()[i].Slug] = i
 	}
-	counts := make([]int, len(n.Headings))
+	counts := make([]int, len(n.Headings()))
 	snap.AnchoredBacklinks(f, func(ref workspace.LinkRef) {
 		if r := snap.Resolve(ref.From, int(ref.Index)); r.Heading != nil && r.Target == f {
 			if i, ok := bySlug[r.Heading.Slug]; ok {
@@ -34,7 +34,7 @@ func Lenses(snap *workspace.Snapshot, f *workspace.File) []Lens {
 	})
 	for i, c := range counts {
 		if c > 0 {
-			out = append(out, Lens{Heading: i, Span: n.Headings[i].Span, Count: c})
+			out = append(out, Lens{Heading: i, Span: n.Headings()[i].Span, Count: c})
 		}
 	}
 	return out
@@ -47,10 +47,10 @@ func LensLinks(snap *workspace.Snapshot, f *workspace.File, heading int) []Locat
 	if heading < 0 {
 		return linksTo(snap, f, nil)
 	}
-	if heading >= len(f.Note.Headings) {
+	if heading >= len(f.Note.Headings()) {
 		return nil
 	}
-	return linksTo(snap, f, &f.Note.Headings[heading])
+	return linksTo(snap, f, &f.Note.Headings()[heading])
 }
 
 // linksTo lists the links to target, or only those to its heading h when h

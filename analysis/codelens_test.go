@@ -33,7 +33,7 @@ func TestLensesGolden(t *testing.T) {
 func TestLensLinksStaleHeading(t *testing.T) {
 	v := loadVault(t, "lenses.txtar", workspace.Config{})
 	f := v.file(t, "hub.md")
-	if got := LensLinks(v.snap, f, len(f.Note.Headings)); got != nil {
+	if got := LensLinks(v.snap, f, len(f.Note.Headings())); got != nil {
 		t.Errorf("a heading the note no longer has lists %d links", len(got))
 	}
 }

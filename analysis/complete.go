@@ -373,7 +373,7 @@ func typedFilterPair(typed, a, b string) string {
 func completeHeadings(target *workspace.File, span workspace.Span, typed string, wiki bool, suffix string) CompletionList {
 	query := workspace.Fold(typed)
 	var hits []scored
-	for i, h := range target.Note.Headings {
+	for i, h := range target.Note.Headings() {
 		s := max(match(workspace.Fold(h.Text), query), match(h.Slug, query))
 		if s == 0 {
 			continue

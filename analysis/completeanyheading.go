@@ -47,12 +47,12 @@ func completeAnyHeading(snap *workspace.Snapshot, f *workspace.File, span worksp
 			if !g.IsNote() {
 				continue
 			}
-			for i := range g.Note.Headings {
+			for i := range g.Note.Headings() {
 				if len(hits) == MaxCompletions {
 					dropped = true
 					break files
 				}
-				hits = append(hits, headingHit{file: g, h: &g.Note.Headings[i]})
+				hits = append(hits, headingHit{file: g, h: &g.Note.Headings()[i]})
 			}
 		}
 	} else {

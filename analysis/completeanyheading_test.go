@@ -24,8 +24,8 @@ func TestCompleteAnyHeadingRanksAsASort(t *testing.T) {
 
 	var all []headingHit
 	for _, g := range v.snap.Notes() {
-		for i := range g.Note.Headings {
-			h := &g.Note.Headings[i]
+		for i := range g.Note.Headings() {
+			h := &g.Note.Headings()[i]
 			if s := match(workspace.Fold(h.Text), "loop"); s > 1 {
 				all = append(all, headingHit{score: s, folded: workspace.Fold(h.Text), file: g, h: h})
 			}

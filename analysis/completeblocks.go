@@ -30,7 +30,7 @@ type NewBlockID struct {
 // newBlockIDAt is the NewBlockID of the block p of the text of n, target's
 // note.
 func newBlockIDAt(target *workspace.File, n *workspace.Note, text string, p workspace.BlockSpan, id, label string) *NewBlockID {
-	lines := n.Lines
+	lines := n.Lines()
 	line := lines.Line(p.End)
 	return &NewBlockID{File: target, Line: line, Col: p.End - lines.Start(line), ID: id, Label: label,
 		LineText: text[lines.Start(line):lines.End(line)], Apart: p.Apart}
@@ -117,7 +117,7 @@ func filterAfter(typed, text, query string) (string, bool) {
 // get the ids MissingBlockID gives them, whatever the query or the cursor.
 func eachBlockWithID(text string, paras []workspace.BlockSpan, n *workspace.Note, fn func(p workspace.BlockSpan, b *workspace.Block, id string)) {
 	taken := blockIDsOf(n)
-	workspace.EachBlock(paras, n.Blocks, func(p workspace.BlockSpan, b *workspace.Block) {
+	workspace.EachBlock(paras, n.Blocks(), func(p workspace.BlockSpan, b *workspace.Block) {
 		if b != nil {
 			fn(p, b, b.ID)
 			return
@@ -142,8 +142,8 @@ func blockBody(text string, p workspace.BlockSpan, b *workspace.Block) string {
 
 // blockIDsOf is the set of a note's block ids, lowercased.
 func blockIDsOf(n *workspace.Note) map[string]bool {
-	ids := make(map[string]bool, len(n.Blocks))
-	for _, b := range n.Blocks {
+	ids := make(map[string]bool, len(n.Blocks()))
+	for _, b := range n.Blocks() {
 		ids[strings.ToLower(b.ID)] = true
 	}
 	return ids
@@ -192,7 +192,7 @@ func AddBlockID(snap *workspace.Snapshot, b *NewBlockID) (*Edit, error) {
 	if b.Col < 0 || b.Col > len(b.LineText) {
 		return nil, fmt.Errorf("column %d is outside the line %q", b.Col, b.LineText)
 	}
-	lines := f.Note.Lines
+	lines := f.Note.Lines()
 	done := b.LineText[:b.Col] + " ^" + b.ID + b.LineText[b.Col:]
 	var same []int
 	for l := range lines.Count() {
@@ -214,7 +214,7 @@ func AddBlockID(snap *workspace.Snapshot, b *NewBlockID) (*Edit, error) {
 	default:
 		return nil, fmt.Errorf("%s: the line %q moved, and is there %d times", f.Path, b.LineText, len(same))
 	}
-	for _, o := range f.Note.Blocks {
+	for _, o := range f.Note.Blocks() {
 		if strings.EqualFold(o.ID, b.ID) {
 			return nil, fmt.Errorf("%s has a block ^%s already, on line %d", f.Path, o.ID, lines.Line(o.Span.Start)+1)
 		}

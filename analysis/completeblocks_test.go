@@ -117,7 +117,7 @@ func TestAddBlockID(t *testing.T) {
 	v := buildVault(t, "-- a.md --\nTop\n\nSame\n\nSame\n\nDone ^abc123\n\nOther ^taken\n\nNoted %% aside %%\n", workspace.Config{})
 	a := v.file(t, "a.md")
 	text := a.Note.Text
-	at := func(line int) int { return a.Note.Lines.Start(line) }
+	at := func(line int) int { return a.Note.Lines().Start(line) }
 	for _, tc := range []struct {
 		name string
 		b    NewBlockID
@@ -154,7 +154,7 @@ func TestAddBlockID(t *testing.T) {
 func TestAddBlockIDApart(t *testing.T) {
 	v := buildVault(t, "-- q.md --\n> quote one\n\n> quote two\n# Next\n\n| a |\n| - |\n\n> done\n\n^qdone\n\n> last\n-- c.md --\n> crlf\r\n# H\r\n-- m.md --\n> noted %% runs on\nstill a comment %%\n", workspace.Config{})
 	q, c, m := v.file(t, "q.md"), v.file(t, "c.md"), v.file(t, "m.md")
-	end := func(f *workspace.File, line int) int { return f.Note.Lines.End(line) }
+	end := func(f *workspace.File, line int) int { return f.Note.Lines().End(line) }
 	for _, tc := range []struct {
 		name string
 		b    NewBlockID
@@ -180,7 +180,7 @@ func TestAddBlockIDApart(t *testing.T) {
 		text := tc.b.File.Note.Text
 		text = text[:e.Span.Start] + e.NewText + text[e.Span.End:]
 		n := workspace.NewParser().Parse("x.md", text, 1)
-		if !slices.ContainsFunc(n.Blocks, func(b workspace.Block) bool { return b.ID == tc.b.ID }) {
+		if !slices.ContainsFunc(n.Blocks(), func(b workspace.Block) bool { return b.ID == tc.b.ID }) {
 			t.Errorf("%s: ^%s is not read as a block id in %q", tc.name, tc.b.ID, text)
 		}
 	}

@@ -30,7 +30,7 @@ func Diagnose(snap *workspace.Snapshot, f *workspace.File, sev map[string]Severi
 	d := diagnoser{snap: snap, f: f, sev: sev}
 	d.frontmatter()
 	d.duplicateBlocks()
-	for _, sp := range f.Note.LongLines {
+	for _, sp := range f.Note.LongLines() {
 		d.add("long-line", sp, fmt.Sprintf("this line is %d bytes long, over %d: it is not read as markdown, so its links and tags are not indexed (break it into lines)",
 			sp.End-sp.Start, workspace.MaxLineBytes))
 	}
@@ -62,7 +62,7 @@ func (d *diagnoser) add(code string, span workspace.Span, msg string, fixes ...F
 // duplicateBlocks flags each block id the note gave an earlier block too
 // (case aside, as links name them): links reach the first.
 func (d *diagnoser) duplicateBlocks() {
-	bs := d.f.Note.Blocks
+	bs := d.f.Note.Blocks()
 	if len(bs) < 2 {
 		return
 	}
@@ -75,7 +75,7 @@ func (d *diagnoser) duplicateBlocks() {
 			continue
 		}
 		d.add("duplicate-block-id", b.Span, fmt.Sprintf("^%s is the id of the block on line %d too: links to it reach that one",
-			bs[j].ID, d.f.Note.Lines.Line(bs[j].Span.Start)+1))
+			bs[j].ID, d.f.Note.Lines().Line(bs[j].Span.Start)+1))
 	}
 }
 
@@ -181,8 +181,8 @@ func (d *diagnoser) sameName(target string) []*workspace.File {
 
 func (d *diagnoser) brokenAnchor(l *workspace.Link, r workspace.Resolution) {
 	n := r.Target.Note
-	texts := make([]string, len(n.Headings))
-	for j, h := range n.Headings {
+	texts := make([]string, len(n.Headings()))
+	for j, h := range n.Headings() {
 		texts[j] = h.Text
 	}
 	frag := l.Fragment
@@ -194,7 +194,7 @@ func (d *diagnoser) brokenAnchor(l *workspace.Link, r workspace.Resolution) {
 	var fixes []Fix
 	if len(close) > 0 {
 		msg += "; close: " + strings.Join(quoteAll(close), ", ")
-		for _, h := range n.Headings {
+		for _, h := range n.Headings() {
 			if h.Text == close[0] {
 				fixes = append(fixes, d.fragmentFix(l, h))
 				break
@@ -224,9 +224,9 @@ func (d *diagnoser) fragmentFix(l *workspace.Link, h workspace.Heading) Fix {
 func (d *diagnoser) brokenBlock(l *workspace.Link, r workspace.Resolution) {
 	n := r.Target.Note
 	msg := fmt.Sprintf("no block %q in %s", l.Fragment, r.Target.Path)
-	if len(n.Blocks) > 0 {
+	if len(n.Blocks()) > 0 {
 		ids := make([]string, 0, 5)
-		for _, b := range n.Blocks {
+		for _, b := range n.Blocks() {
 			if len(ids) == 5 {
 				break
 			}

@@ -16,7 +16,7 @@ func renderDocLinks(v *testVault) string {
 		for _, l := range DocumentLinks(v.snap, f) {
 			to := l.Target.File.Path
 			if n := l.Target.File.Note; n != nil && l.Target.Span != (workspace.Span{}) {
-				to += fmt.Sprintf(":%d %q", n.Lines.Line(l.Target.Span.Start), firstLine(n.Text[l.Target.Span.Start:]))
+				to += fmt.Sprintf(":%d %q", n.Lines().Line(l.Target.Span.Start), firstLine(n.Text[l.Target.Span.Start:]))
 			}
 			fmt.Fprintf(&b, "%s %s -> %s (%s)\n", f.Path, f.Note.Text[l.Span.Start:l.Span.End], to, l.Opens)
 		}

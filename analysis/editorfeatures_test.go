@@ -160,7 +160,7 @@ func checkBlockIDs(t *testing.T, snap *workspace.Snapshot, p *workspace.Parser, 
 			continue
 		}
 		edited := text[:e.Span.Start] + e.NewText + text[e.Span.End:]
-		if !slices.ContainsFunc(p.Parse(f.Path, edited, 1).Blocks, func(x workspace.Block) bool { return x.ID == b.ID }) {
+		if !slices.ContainsFunc(p.Parse(f.Path, edited, 1).Blocks(), func(x workspace.Block) bool { return x.ID == b.ID }) {
 			t.Errorf("%s: ^%s added to line %d %q is not read as a block id", f.Path, b.ID, b.Line+1, b.LineText)
 		}
 		n++
@@ -274,7 +274,7 @@ func FuzzEditorFeatures(f *testing.F) {
 			inNote("completion", it.Span)
 			// A block id to add goes at the end of a line its note has.
 			if b := it.BlockID; b != nil {
-				lines := b.File.Note.Lines
+				lines := b.File.Note.Lines()
 				text, _ := v.snap.Text(b.File)
 				if b.Line >= lines.Count() || text[lines.Start(b.Line):lines.End(b.Line)] != b.LineText || b.Col > len(b.LineText) {
 					t.Fatalf("completion %q adds ^%s at %s:%d:%d, to %q", it.Label, b.ID, b.File.Path, b.Line, b.Col, b.LineText)

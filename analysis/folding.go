@@ -62,7 +62,7 @@ func FoldingRanges(snap *workspace.Snapshot, f *workspace.File) []Fold {
 
 // noteFolds is FoldingRanges for note n, whose text is text.
 func noteFolds(n *workspace.Note, text string) []Fold {
-	lines := n.Lines
+	lines := n.Lines()
 	if lines == nil || lines.Len() != len(text) {
 		lines = workspace.NewLines(text)
 	}
@@ -75,7 +75,7 @@ func noteFolds(n *workspace.Note, text string) []Fold {
 	}
 	sc := scanBlocks(text, lines, first)
 	folds = append(folds, sc.folds...)
-	folds = append(folds, sectionFolds(n.Headings, sc)...)
+	folds = append(folds, sectionFolds(n.Headings(), sc)...)
 	folds = nestFolds(folds)
 	out := make([]Fold, len(folds))
 	for i, lf := range folds {

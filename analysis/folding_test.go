@@ -18,7 +18,7 @@ import (
 func renderFolds(v *testVault) string {
 	var b strings.Builder
 	for _, f := range v.snap.Notes() {
-		lines := f.Note.Lines
+		lines := f.Note.Lines()
 		for _, fd := range FoldingRanges(v.snap, f) {
 			start, end := lines.Line(fd.Span.Start), lines.Line(fd.Span.End)
 			first := f.Note.Text[lines.Start(start):lines.End(start)]
@@ -43,7 +43,7 @@ func foldLines(t *testing.T, text string) [][2]int {
 	f := v.file(t, "note.md")
 	var out [][2]int
 	for _, fd := range FoldingRanges(v.snap, f) {
-		out = append(out, [2]int{f.Note.Lines.Line(fd.Span.Start), f.Note.Lines.Line(fd.Span.End)})
+		out = append(out, [2]int{f.Note.Lines().Line(fd.Span.Start), f.Note.Lines().Line(fd.Span.End)})
 	}
 	return out
 }
@@ -160,7 +160,7 @@ func TestLimitFolds(t *testing.T) {
 	lines := func(fs []Fold) string {
 		var s []string
 		for _, fd := range fs {
-			s = append(s, fmt.Sprintf("%d-%d", f.Note.Lines.Line(fd.Span.Start), f.Note.Lines.Line(fd.Span.End)))
+			s = append(s, fmt.Sprintf("%d-%d", f.Note.Lines().Line(fd.Span.Start), f.Note.Lines().Line(fd.Span.End)))
 		}
 		return strings.Join(s, " ")
 	}
@@ -195,7 +195,7 @@ func checkFolds(t *testing.T, snap *workspace.Snapshot, f *workspace.File) int {
 	lines := workspace.NewLines(text)
 	folds := FoldingRanges(snap, f)
 	headings := map[int]bool{}
-	for _, h := range f.Note.Headings {
+	for _, h := range f.Note.Headings() {
 		headings[lines.Line(h.Span.Start)] = true
 	}
 	var stack []Fold // the folds holding the current one

@@ -84,8 +84,8 @@ func hoverLink(snap *workspace.Snapshot, f *workspace.File, i int, sev map[strin
 		if tn.Description != "" {
 			fmt.Fprintf(&b, "%s\n\n", tn.Description)
 		}
-		if tn.Lead != "" && tn.Lead != tn.Description {
-			fmt.Fprintf(&b, "_%s_\n\n", truncate(tn.Lead, 300))
+		if tn.Lead() != "" && tn.Lead() != tn.Description {
+			fmt.Fprintf(&b, "_%s_\n\n", truncate(tn.Lead(), 300))
 		}
 	}
 	count := snap.BacklinkCount(t)
@@ -99,8 +99,8 @@ func section(text string, n *workspace.Note, h *workspace.Heading) string {
 	start := h.Span.End
 	end := len(text)
 	found := false
-	for i := range n.Headings {
-		o := &n.Headings[i]
+	for i := range n.Headings() {
+		o := &n.Headings()[i]
 		if o == h {
 			found = true
 			continue

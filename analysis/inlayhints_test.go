@@ -19,7 +19,7 @@ func renderInlayHints(v *testVault, f *workspace.File, span workspace.Span) stri
 				link = f.Note.Text[links[i].Span.Start:links[i].Span.End]
 			}
 		}
-		line, col := f.Note.Lines.LineCol(h.Offset)
+		line, col := f.Note.Lines().LineCol(h.Offset)
 		fmt.Fprintf(&b, "%d:%d %s → %s (%s)\n", line, col, link, h.Title, h.Path)
 	}
 	return b.String()

@@ -212,7 +212,7 @@ func touchesLink(n *workspace.Note, start, end int) bool {
 
 // touchesTag says whether a tag of n overlaps span.
 func touchesTag(n *workspace.Note, span workspace.Span) bool {
-	for _, t := range n.Tags {
+	for _, t := range n.Tags() {
 		if !t.InFrontmatter && t.Span.Start < span.End && t.Span.End > span.Start {
 			return true
 		}

@@ -93,7 +93,7 @@ func TestDefinitionBlockFromCache(t *testing.T) {
 		t.Fatalf("%d locations, want 1", len(locs))
 	}
 	n := locs[0].File.Note
-	if start, end := n.Lines.Line(locs[0].Span.Start), n.Lines.Line(locs[0].Span.End); start != 2 || end != 5 {
+	if start, end := n.Lines().Line(locs[0].Span.Start), n.Lines().Line(locs[0].Span.End); start != 2 || end != 5 {
 		t.Errorf("the quote from the cache: lines %d-%d, want 2-5", start, end)
 	}
 }

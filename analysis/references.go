@@ -51,7 +51,7 @@ func References(snap *workspace.Snapshot, f *workspace.File, off int, includeDec
 func tagUses(snap *workspace.Snapshot, name string) []Location {
 	var out []Location
 	for _, g := range snap.TagNotes(name) {
-		for _, t := range g.Note.Tags {
+		for _, t := range g.Note.Tags() {
 			if strings.EqualFold(t.Name, name) {
 				out = append(out, Location{File: g, Span: t.Span})
 			}

@@ -111,8 +111,8 @@ func TestRenameRealGardens(t *testing.T) {
 			// lead to its block.
 			blocks, blockLinks := 0, 0
 			for _, f := range notes {
-				for i := range f.Note.Blocks {
-					b := &f.Note.Blocks[i]
+				for i := range f.Note.Blocks() {
+					b := &f.Note.Blocks()[i]
 					res, err := renameBlock(v.snap, RenameTarget{Kind: RenameBlock, File: f, Block: b, Name: b.ID}, "renamed-"+b.ID)
 					if err != nil {
 						t.Fatalf("%s^%s: %v", f.Path, b.ID, err)
@@ -143,8 +143,8 @@ func mostLinkedHeading(snap *workspace.Snapshot, f *workspace.File) *workspace.H
 		}
 	}
 	var best *workspace.Heading
-	for i := range f.Note.Headings {
-		if h := &f.Note.Headings[i]; counts[h.Slug] > 0 && (best == nil || counts[h.Slug] > counts[best.Slug]) {
+	for i := range f.Note.Headings() {
+		if h := &f.Note.Headings()[i]; counts[h.Slug] > 0 && (best == nil || counts[h.Slug] > counts[best.Slug]) {
 			best = h
 		}
 	}

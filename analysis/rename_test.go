@@ -115,7 +115,7 @@ func resolutions(v *testVault, moves []Move) map[string]string {
 			}
 			heading := -1
 			if r.Heading != nil {
-				heading = headingIndex(r.Target.Note.Headings, r.Heading.Slug)
+				heading = headingIndex(r.Target.Note.Headings(), r.Heading.Slug)
 			}
 			out[fmt.Sprintf("%s:%d", moved(f.Path), i)] = fmt.Sprintf("%s#%d", moved(r.Target.Path), heading)
 		}

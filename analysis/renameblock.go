@@ -80,9 +80,9 @@ func renameBlock(snap *workspace.Snapshot, target RenameTarget, newID string) (R
 	if newID == b.ID {
 		return RenameResult{}, nil
 	}
-	for i := range t.Note.Blocks {
-		if o := &t.Note.Blocks[i]; o.Span != b.Span && strings.EqualFold(o.ID, newID) {
-			return RenameResult{}, renameError(fmt.Sprintf("%s has a block ^%s already, on line %d", t.Path, o.ID, t.Note.Lines.Line(o.Span.Start)+1))
+	for i := range t.Note.Blocks() {
+		if o := &t.Note.Blocks()[i]; o.Span != b.Span && strings.EqualFold(o.ID, newID) {
+			return RenameResult{}, renameError(fmt.Sprintf("%s has a block ^%s already, on line %d", t.Path, o.ID, t.Note.Lines().Line(o.Span.Start)+1))
 		}
 	}
 	edits := map[*workspace.File][]Edit{t: {{Span: workspace.Span{Start: b.Span.Start + 1, End: b.Span.End}, NewText: newID}}}

@@ -51,7 +51,7 @@ func blockTargets(v *testVault) string {
 	for _, f := range v.snap.Notes() {
 		for i := range f.Note.Links() {
 			if r := v.snap.Resolve(f, i); r.Block != nil {
-				fmt.Fprintf(&b, "%s:%d→%s:%d ", f.Path, i, r.Target.Path, r.Target.Note.Lines.Line(r.Block.Span.Start))
+				fmt.Fprintf(&b, "%s:%d→%s:%d ", f.Path, i, r.Target.Path, r.Target.Note.Lines().Line(r.Block.Span.Start))
 			}
 		}
 	}

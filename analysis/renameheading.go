@@ -26,16 +26,16 @@ func renameHeading(snap *workspace.Snapshot, target RenameTarget, newText string
 	// The text links name is the heading's without its markup, as the
 	// parser reads it: "The `x` option" is linked as "The x option".
 	plain := newText
-	if hs := workspace.NewParser().Parse(t.Path, "# "+newText+"\n", 0).Headings; len(hs) == 1 && hs[0].Text != "" {
+	if hs := workspace.NewParser().Parse(t.Path, "# "+newText+"\n", 0).Headings(); len(hs) == 1 && hs[0].Text != "" {
 		plain = hs[0].Text
 	}
 	at := 0
-	for i := range t.Note.Headings {
-		if &t.Note.Headings[i] == h {
+	for i := range t.Note.Headings() {
+		if &t.Note.Headings()[i] == h {
 			at = i
 		}
 	}
-	slugs := workspace.SlugsAs(t.Note.Headings, at, plain)
+	slugs := workspace.SlugsAs(t.Note.Headings(), at, plain)
 	edits := map[*workspace.File][]Edit{t: {{Span: h.TextSpan, NewText: newText}}}
 	type linkID struct {
 		from *workspace.File
@@ -60,7 +60,7 @@ func renameHeading(snap *workspace.Snapshot, target RenameTarget, newText string
 		if r.Target != t || r.Heading == nil {
 			continue
 		}
-		j := headingIndex(t.Note.Headings, r.Heading.Slug)
+		j := headingIndex(t.Note.Headings(), r.Heading.Slug)
 		if j != at && (j < 0 || slugs[j] == r.Heading.Slug || !strings.EqualFold(lastFragment(l.Fragment), r.Heading.Slug)) {
 			continue // not h, and its anchor stays
 		}
@@ -127,7 +127,7 @@ func headingSource(snap *workspace.Snapshot, t *workspace.File, h *workspace.Hea
 // (by slug, "-1" for the second), and duplicates are common where only
 // they link.
 func sameTextClash(snap *workspace.Snapshot, t *workspace.File, at int, text string, refs []workspace.LinkRef) error {
-	hs := t.Note.Headings
+	hs := t.Note.Headings()
 	other := -1
 	for i := range hs {
 		if i != at && strings.EqualFold(hs[i].Text, text) {

@@ -33,8 +33,8 @@ func renameTag(snap *workspace.Snapshot, old, newName string) (RenameResult, err
 			return RenameResult{}, renameError("cannot read " + g.Path + " to rename its tags: " + err.Error())
 		}
 		var edits []Edit
-		for i := range g.Note.Tags {
-			t := &g.Note.Tags[i]
+		for i := range g.Note.Tags() {
+			t := &g.Note.Tags()[i]
 			if !isTagOrNested(t.Name, old) {
 				continue
 			}

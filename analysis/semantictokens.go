@@ -58,12 +58,12 @@ func SemanticTokens(snap *workspace.Snapshot, f *workspace.File, span workspace.
 		}
 		out = kept
 	}
-	for _, t := range n.Tags {
+	for _, t := range n.Tags() {
 		if t.Span.Start >= span.Start && t.Span.Start <= span.End {
 			out = append(out, SemanticToken{Span: t.Span, Type: TokenTag})
 		}
 	}
-	for _, b := range n.Blocks {
+	for _, b := range n.Blocks() {
 		if b.Span.Start >= span.Start && b.Span.Start <= span.End {
 			out = append(out, SemanticToken{Span: b.Span, Type: TokenBlock, Declaration: true})
 		}

@@ -14,7 +14,7 @@ var tokenTypeNames = []string{TokenNote: "note", TokenHeading: "heading", TokenB
 func renderSemanticTokens(f *workspace.File, tokens []SemanticToken) string {
 	var b strings.Builder
 	for _, t := range tokens {
-		line, col := f.Note.Lines.LineCol(t.Span.Start)
+		line, col := f.Note.Lines().LineCol(t.Span.Start)
 		mods := ""
 		if t.Declaration {
 			mods += " declaration"

@@ -26,7 +26,7 @@ func renderUnlinked(t *testing.T, v *testVault, path string) string {
 	var b strings.Builder
 	f := v.snap.File(path)
 	for _, l := range unlinked(t, v.snap, workspace.NewParser(), f) {
-		line, col := l.File.Note.Lines.LineCol(l.Span.Start)
+		line, col := l.File.Note.Lines().LineCol(l.Span.Start)
 		fmt.Fprintf(&b, "%s:%d:%d %q\n", l.File.Path, line, col, l.File.Note.Text[l.Span.Start:l.Span.End])
 	}
 	return b.String()

@@ -43,7 +43,7 @@ func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 	for _, l := range lenses {
 		target := lensTarget{Heading: l.Heading}
 		if l.Heading >= 0 {
-			target.Slug = q.file.Note.Headings[l.Heading].Slug
+			target.Slug = q.file.Note.Headings()[l.Heading].Slug
 		}
 		at := q.lines.Range(enc, l.Span.Start, l.Span.Start)
 		out = append(out, protocol.CodeLens{Range: at, Command: &protocol.Command{
@@ -63,7 +63,7 @@ func (s *Server) lensLinks(uri protocol.DocumentURI, target lensTarget) []protoc
 		return []protocol.Location{}
 	}
 	defer q.release()
-	heading := headingBySlug(q.file.Note.Headings, target.Heading, target.Slug)
+	heading := headingBySlug(q.file.Note.Headings(), target.Heading, target.Slug)
 	if target.Heading >= 0 && heading < 0 {
 		return []protocol.Location{}
 	}

@@ -377,7 +377,7 @@ func (e *engine) at(uri protocol.DocumentURI, pos protocol.Position) (*query, bo
 		snap.Release()
 		return nil, false
 	}
-	lines := LineIndexOf(f.Note.Lines)
+	lines := LineIndexOf(f.Note.Lines())
 	if d != nil && d.Text == f.Note.Text {
 		lines = d.Lines
 	}
@@ -397,7 +397,7 @@ func (e *engine) location(v *vault, f *workspace.File, span workspace.Span) prot
 // rangeOf converts a span of n to a protocol range, by n's own line table:
 // the note's text need not be in memory.
 func (e *engine) rangeOf(n *workspace.Note, span workspace.Span) protocol.Range {
-	return LineIndexOf(n.Lines).Range(e.s.Session().Encoding, span.Start, span.End)
+	return LineIndexOf(n.Lines()).Range(e.s.Session().Encoding, span.Start, span.End)
 }
 
 // allVaults lists the vaults.

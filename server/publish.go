@@ -482,7 +482,7 @@ func (e *engine) convert(f *workspace.File, diags []analysis.Diagnostic) []proto
 	if len(diags) == 0 {
 		return nil
 	}
-	lines := LineIndexOf(f.Note.Lines)
+	lines := LineIndexOf(f.Note.Lines())
 	enc := e.s.Session().Encoding
 	out := make([]protocol.Diagnostic, len(diags))
 	for i, d := range diags {

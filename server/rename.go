@@ -122,7 +122,7 @@ func (s *Server) newEditBuilder(documentChanges bool) *editBuilder {
 func (b *editBuilder) add(v *vault, res analysis.RenameResult) {
 	for _, fe := range res.Edits {
 		uri := b.s.URIForPath(v.abs(fe.File.Path))
-		lines := LineIndexOf(fe.File.Note.Lines)
+		lines := LineIndexOf(fe.File.Note.Lines())
 		edits := make([]protocol.TextEdit, len(fe.Edits))
 		for i, e := range fe.Edits {
 			edits[i] = protocol.TextEdit{Range: lines.Range(b.enc, e.Span.Start, e.Span.End), NewText: e.NewText}

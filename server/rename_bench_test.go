@@ -31,7 +31,7 @@ func BenchmarkRenameHubReply10k(b *testing.B) {
 	}
 	ref := snap.Backlinks(hub)[0]
 	l := ref.Link()
-	pos := LineIndexOf(ref.From.Note.Lines).Range(UTF16, l.TargetSpan.Start, l.TargetSpan.Start).Start
+	pos := LineIndexOf(ref.From.Note.Lines()).Range(UTF16, l.TargetSpan.Start, l.TargetSpan.Start).Start
 	params := protocol.RenameParams{NewName: "Renamed " + strings.TrimSuffix(filepath.Base(hub.Path), ".md"),
 		TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: fileURIOf(v.abs(ref.From.Path))}, Position: pos}}
 	backlinks := snap.BacklinkCount(hub)

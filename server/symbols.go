@@ -20,7 +20,7 @@ func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolP
 	}
 	defer q.release()
 	n := q.file.Note
-	lines := LineIndexOf(n.Lines)
+	lines := LineIndexOf(n.Lines())
 	enc := s.Session().Encoding
 	// Build the tree with a stack of open headings by level.
 	root := []protocol.DocumentSymbol{}
@@ -31,12 +31,12 @@ func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolP
 	var stack []open
 	var flat []*protocol.DocumentSymbol
 	parents := map[*protocol.DocumentSymbol]*protocol.DocumentSymbol{}
-	for i := range n.Headings {
-		h := &n.Headings[i]
+	for i := range n.Headings() {
+		h := &n.Headings()[i]
 		end := n.Size
-		for j := i + 1; j < len(n.Headings); j++ {
-			if n.Headings[j].Level <= h.Level {
-				end = n.Headings[j].Span.Start
+		for j := i + 1; j < len(n.Headings()); j++ {
+			if n.Headings()[j].Level <= h.Level {
+				end = n.Headings()[j].Span.Start
 				break
 			}
 		}

@@ -107,7 +107,7 @@ func BenchmarkSetNote(b *testing.B) {
 		b.Fatal(err)
 	}
 	text := string(data)
-	at := n.LeadSpan.End
+	at := n.LeadSpan().End
 	if at == 0 {
 		at = len(text)
 	}

@@ -41,11 +41,11 @@ func TestBlockSpans(t *testing.T) {
 			}
 			n := p.Parse("n.md", tc.text, 1)
 			for _, s := range spans {
-				if slices.ContainsFunc(n.Blocks, func(b Block) bool { return b.Span.End == s.End }) {
+				if slices.ContainsFunc(n.Blocks(), func(b Block) bool { return b.Span.End == s.End }) {
 					continue // it has its id
 				}
 				with, at := withBlockID(tc.text, s, "zz9")
-				if !slices.ContainsFunc(p.Parse("n.md", with, 1).Blocks, func(b Block) bool { return b.ID == "zz9" && b.Span == at }) {
+				if !slices.ContainsFunc(p.Parse("n.md", with, 1).Blocks(), func(b Block) bool { return b.ID == "zz9" && b.Span == at }) {
 					t.Errorf("%q: ^zz9 written for %q is not read as its id", with, tc.text[s.Start:s.End])
 				}
 				if s.Apart && !slices.Contains(p.BlockSpans(with), BlockSpan{Span{s.Start, at.End}, true}) {
@@ -120,7 +120,7 @@ func FuzzBlockIDs(f *testing.F) {
 			prev = s.End
 		}
 		// What an id names is one of the blocks, and holds the id.
-		for _, b := range p.Parse("n.md", text, 1).Blocks {
+		for _, b := range p.Parse("n.md", text, 1).Blocks() {
 			if b.Named != (Span{}) && (b.Named.Start > b.Span.Start || b.Named.End < b.Span.End || !slices.ContainsFunc(spans, func(s BlockSpan) bool { return s.Span == b.Named })) {
 				t.Fatalf("^%s at %v names %v, not one of the blocks %v holding it", b.ID, b.Span, b.Named, spans)
 			}
@@ -130,9 +130,9 @@ func FuzzBlockIDs(f *testing.F) {
 		}
 		n := p.Parse("n.md", text, 1)
 		for _, s := range spans {
-			had := slices.ContainsFunc(n.Blocks, func(b Block) bool { return b.Span.End == s.End })
+			had := slices.ContainsFunc(n.Blocks(), func(b Block) bool { return b.Span.End == s.End })
 			with, at := withBlockID(text, s, "zz9")
-			got := slices.ContainsFunc(p.Parse("n.md", with, 1).Blocks, func(b Block) bool { return b.ID == "zz9" && b.Span == at })
+			got := slices.ContainsFunc(p.Parse("n.md", with, 1).Blocks(), func(b Block) bool { return b.ID == "zz9" && b.Span == at })
 			if !had && !got && !strings.Contains(text, "zz9") {
 				t.Errorf("%q: ^zz9 written for %q is not its id", with, text[s.Start:s.End])
 			}
@@ -156,7 +156,7 @@ func TestBlockNamed(t *testing.T) {
 		"l1": "- one\n- two ^i2\n\n^l1",
 	}
 	got := map[string]string{}
-	for _, b := range NewParser().Parse("t.md", text, 1).Blocks {
+	for _, b := range NewParser().Parse("t.md", text, 1).Blocks() {
 		got[b.ID] = text[b.Named.Start:b.Named.End]
 	}
 	if !maps.Equal(got, want) {

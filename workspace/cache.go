@@ -51,6 +51,9 @@ import (
 // entry is checked by reading the file and comparing size and hash. The
 // cache file is read whole and its notes decoded on all cores when it is
 // opened; its bytes are dropped then, not held beside the index being built.
+// Each note's links and details (Note.Links, Note.details) stay encoded, in
+// a copy of their own, until first asked for: the index built from the
+// file's image needs neither.
 
 const (
 	// parserVersion names what Parser.Parse puts in a Note. Whoever changes
@@ -60,7 +63,7 @@ const (
 	parserVersion = 5
 
 	// cacheFormat is the layout of the cache file and of an encoded Note.
-	cacheFormat = 11
+	cacheFormat = 12
 
 	cacheMagic    = "rhizome note cache\n"
 	cacheFileName = "notes.cache"

@@ -30,6 +30,7 @@ const extraSliceWindow = 8
 // encoder appends Notes. Its buffers are reused from one Note to the next.
 type encoder struct {
 	b          []byte // the Note after its strings' block
+	details    []byte // its noteDetails, before they go into b
 	text, path string
 	// extra are the Note's strings that are not slices of text or path, end
 	// to end: the block is text then extra. offsets has each one's offset
@@ -58,24 +59,14 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 	if n.Text != "" {
 		kept = n.Text // not expected (a load's notes have dropped it), but as good
 	}
-	*e = encoder{b: e.b[:0], text: kept, path: n.Path, extra: e.extra[:0], offsets: e.offsets,
-		recent: e.recent[:0], keyIDs: e.keyIDs, keys: e.keys}
+	*e = encoder{b: e.b[:0], details: e.details[:0], text: kept, path: n.Path, extra: e.extra[:0],
+		offsets: e.offsets, recent: e.recent[:0], keyIDs: e.keyIDs, keys: e.keys}
 	e.varint(int64(n.Version))
 	flags := uint64(0)
 	if n.InvalidUTF8 {
 		flags |= 1
 	}
-	if n.LongLines != nil {
-		flags |= 2
-	}
 	e.uvarint(flags)
-	if n.LongLines != nil {
-		e.count(len(n.LongLines), false)
-		for _, sp := range n.LongLines {
-			e.span(sp)
-		}
-	}
-	e.lines(n.Lines)
 
 	fm := &n.Frontmatter
 	flags = 0
@@ -115,23 +106,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 
 	e.str(n.Title)
 	e.str(n.Description)
-	e.str(n.Lead)
-	e.span(n.LeadSpan)
-	e.count(len(n.Headings), n.Headings == nil)
-	for _, h := range n.Headings {
-		e.varint(int64(h.Level))
-		e.str(h.Text)
-		e.str(h.Slug)
-		e.span(h.Span)
-		e.span(h.TextSpan)
-	}
-	e.count(len(n.Blocks), n.Blocks == nil)
-	for _, bl := range n.Blocks {
-		e.str(bl.ID)
-		e.span(bl.Span)
-		e.span(bl.Named)
-	}
-	e.tags(n.Tags)
+	e.noteDetails(n.details())
 	links := n.Links()
 	e.count(len(links), links == nil)
 	for i := range links {
@@ -163,6 +138,42 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 	e.text, e.path = "", ""
 	clear(e.recent) // do not pin the last Note's strings
 	return b
+}
+
+// noteDetails appends d after its length, so that a decoder can take them
+// as they are (see lazyDetails).
+func (e *encoder) noteDetails(d *noteDetails) {
+	note := e.b
+	e.b = e.details
+	if d.longLines != nil {
+		e.count(len(d.longLines), false)
+		for _, sp := range d.longLines {
+			e.span(sp)
+		}
+	} else {
+		e.uvarint(0)
+	}
+	e.lines(d.lines)
+	e.str(d.lead)
+	e.span(d.leadSpan)
+	e.count(len(d.headings), d.headings == nil)
+	for _, h := range d.headings {
+		e.varint(int64(h.Level))
+		e.str(h.Text)
+		e.str(h.Slug)
+		e.span(h.Span)
+		e.span(h.TextSpan)
+	}
+	e.count(len(d.blocks), d.blocks == nil)
+	for _, bl := range d.blocks {
+		e.str(bl.ID)
+		e.span(bl.Span)
+		e.span(bl.Named)
+	}
+	e.tags(d.tags)
+	e.details, e.b = e.b, note
+	e.uvarint(uint64(len(e.details)))
+	e.b = append(e.b, e.details...)
 }
 
 // keyID is the number of a link key in the encoder's table, 0 for none.
@@ -295,19 +306,10 @@ func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
 	n := &Note{Path: path, kept: d.text, Size: size}
 	n.Version = int32(d.varint())
 	flags := d.uvarint()
-	if flags > 3 {
+	if flags > 1 {
 		d.bad = true
 	}
 	n.InvalidUTF8 = flags&1 != 0
-	if flags&2 != 0 {
-		if k, ok := d.count(2); ok {
-			n.LongLines = make([]Span, k)
-			for i := range n.LongLines {
-				n.LongLines[i] = d.span()
-			}
-		}
-	}
-	n.Lines = d.lines(size)
 
 	fm := &n.Frontmatter
 	flags = d.uvarint()
@@ -339,21 +341,14 @@ func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
 
 	n.Title = d.str()
 	n.Description = d.str()
-	n.Lead = d.str()
-	n.LeadSpan = d.span()
-	if k, ok := d.count(7); ok {
-		n.Headings = make([]Heading, k)
-		for i := range n.Headings {
-			n.Headings[i] = Heading{Level: int(d.varint()), Text: d.str(), Slug: d.str(), Span: d.span(), TextSpan: d.span()}
-		}
+	if k := d.uvarint(); d.bad || k > uint64(len(d.b)-d.i) {
+		d.bad = true
+	} else {
+		b := make([]byte, k) // not bytes.Clone, which clears what it rounds up to
+		copy(b, d.b[d.i:])
+		d.i += int(k)
+		n.lazy = &lazyDetails{b: b}
 	}
-	if k, ok := d.count(3); ok {
-		n.Blocks = make([]Block, k)
-		for i := range n.Blocks {
-			n.Blocks[i] = Block{ID: d.str(), Span: d.span(), Named: d.span()}
-		}
-	}
-	n.Tags = d.tags()
 	if k, ok := d.count(11); ok {
 		n.links, n.encoded = d.links(k)
 	}
@@ -361,6 +356,53 @@ func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
 		return nil, errBadNote
 	}
 	return n, nil
+}
+
+// lazyDetails are a cached Note's details as its cache entry holds them,
+// decoded into it when first asked for (Note.details).
+type lazyDetails struct {
+	once sync.Once
+	b    []byte // dropped once decoded
+}
+
+// decode decodes the details of n. They are checked as the rest of an entry
+// is, every span within the note; but they are read after the entry's
+// checksum was, so damage is not expected here: were there any, the note
+// would have no details but a Lines of one line.
+func (l *lazyDetails) decode(n *Note) noteDetails {
+	d := decoder{b: l.b, text: n.kept, path: n.Path, size: n.Size}
+	out := d.noteDetails()
+	if d.bad || d.i != len(d.b) {
+		return noteDetails{lines: &Lines{starts: []int32{0}, size: n.Size}}
+	}
+	return out
+}
+
+// noteDetails reads what encoder.noteDetails wrote, without its length.
+func (d *decoder) noteDetails() (n noteDetails) {
+	if k, ok := d.count(2); ok {
+		n.longLines = make([]Span, k)
+		for i := range n.longLines {
+			n.longLines[i] = d.span()
+		}
+	}
+	n.lines = d.lines(d.size)
+	n.lead = d.str()
+	n.leadSpan = d.span()
+	if k, ok := d.count(7); ok {
+		n.headings = make([]Heading, k)
+		for i := range n.headings {
+			n.headings[i] = Heading{Level: int(d.varint()), Text: d.str(), Slug: d.str(), Span: d.span(), TextSpan: d.span()}
+		}
+	}
+	if k, ok := d.count(3); ok {
+		n.blocks = make([]Block, k)
+		for i := range n.blocks {
+			n.blocks[i] = Block{ID: d.str(), Span: d.span(), Named: d.span()}
+		}
+	}
+	n.tags = d.tags()
+	return n
 }
 
 func (d *decoder) uvarint() uint64 {

@@ -54,14 +54,16 @@ func save(t testing.TB, c *NoteCache) bool {
 	return wrote
 }
 
-// withLinks is a copy of n whose links are decoded (Note.Links) and not
-// also kept encoded, to compare with a parsed Note.
+// withLinks is a copy of n whose links and details are decoded
+// (Note.Links, Note.details) and not also kept encoded, to compare with a
+// parsed Note.
 func withLinks(n *Note) *Note {
 	if n == nil {
 		return nil
 	}
-	c := *n
-	c.links, c.encoded = n.Links(), nil
+	c := Note{Path: n.Path, Text: n.Text, Version: n.Version, Size: n.Size, Sum: n.Sum,
+		InvalidUTF8: n.InvalidUTF8, kept: n.kept, Frontmatter: n.Frontmatter, Title: n.Title,
+		Description: n.Description, noteDetails: *n.details(), links: n.Links()}
 	return &c
 }
 
@@ -303,8 +305,9 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
 			typ = typ.Elem()
 		}
-		// encodedLinks is the cache's own encoding of Note.links.
-		if typ.Kind() != reflect.Struct || seen[typ] || typ == reflect.TypeFor[encodedLinks]() {
+		// encodedLinks and lazyDetails are the cache's own encoding of
+		// Note.links and Note.noteDetails.
+		if typ.Kind() != reflect.Struct || seen[typ] || typ == reflect.TypeFor[encodedLinks]() || typ == reflect.TypeFor[lazyDetails]() {
 			return
 		}
 		seen[typ] = true
@@ -317,11 +320,8 @@ func TestNoteCacheCoversNote(t *testing.T) {
 	walk("", reflect.TypeFor[Note]())
 	want := []string{
 		"Note.Path string", "Note.Text string", "Note.Version int32", "Note.Size int", "Note.Sum uint32",
-		"Note.Lines *workspace.Lines", "Lines.starts []int32", "Lines.wide []uint32", "Lines.more *workspace.linesMore",
-		"linesMore.crlf []uint64", "linesMore.text string", "Lines.size int",
-		"Note.InvalidUTF8 bool", "Note.LongLines []workspace.Span", "Span.Start int", "Span.End int",
-		"Note.kept string", "Note.Frontmatter workspace.Frontmatter",
-		"Frontmatter.Present bool", "Frontmatter.Span workspace.Span",
+		"Note.InvalidUTF8 bool", "Note.kept string", "Note.Frontmatter workspace.Frontmatter",
+		"Frontmatter.Present bool", "Frontmatter.Span workspace.Span", "Span.Start int", "Span.End int",
 		"Frontmatter.Err *workspace.FrontmatterError",
 		"FrontmatterError.Line int", "FrontmatterError.Span workspace.Span", "FrontmatterError.Message string",
 		"Frontmatter.Title string", "Frontmatter.Description string", "Frontmatter.Aliases []string",
@@ -329,11 +329,14 @@ func TestNoteCacheCoversNote(t *testing.T) {
 		"Frontmatter.Publish *bool", "Frontmatter.Problems []workspace.FieldProblem",
 		"FieldProblem.Field string", "FieldProblem.Span workspace.Span", "FieldProblem.Message string",
 		"Frontmatter.fields string",
-		"Note.Title string", "Note.Description string", "Note.Lead string", "Note.LeadSpan workspace.Span",
-		"Note.Headings []workspace.Heading", "Heading.Level int", "Heading.Text string", "Heading.Slug string",
+		"Note.Title string", "Note.Description string", "Note.noteDetails workspace.noteDetails",
+		"noteDetails.lines *workspace.Lines", "Lines.starts []int32", "Lines.wide []uint32", "Lines.more *workspace.linesMore",
+		"linesMore.crlf []uint64", "linesMore.text string", "Lines.size int",
+		"noteDetails.longLines []workspace.Span", "noteDetails.lead string", "noteDetails.leadSpan workspace.Span",
+		"noteDetails.headings []workspace.Heading", "Heading.Level int", "Heading.Text string", "Heading.Slug string",
 		"Heading.Span workspace.Span", "Heading.TextSpan workspace.Span",
-		"Note.Blocks []workspace.Block", "Block.ID string", "Block.Span workspace.Span", "Block.Named workspace.Span",
-		"Note.Tags []workspace.Tag", "Note.links []workspace.Link",
+		"noteDetails.blocks []workspace.Block", "Block.ID string", "Block.Span workspace.Span", "Block.Named workspace.Span",
+		"noteDetails.tags []workspace.Tag", "Note.lazy *workspace.lazyDetails", "Note.links []workspace.Link",
 		"Link.Kind workspace.LinkKind", "Link.Wiki bool", "Link.Image bool", "Link.External bool", "Link.Def int32",
 		"Link.Span workspace.Span", "Link.TargetSpan workspace.Span",
 		"Link.Target string", "Link.Fragment string", "Link.Label string", "Link.Raw string", "Link.key string",
@@ -472,8 +475,8 @@ func TestNoteCacheTrustsSettledMtime(t *testing.T) {
 	if len(notes["c.md"].Links()) != 1 {
 		t.Errorf("c.md (new size): %d links, want the new one", len(notes["c.md"].Links()))
 	}
-	if notes["sub/e.md"].Lead != "PLAIN" {
-		t.Errorf("sub/e.md (new mtime): lead %q, want the new text", notes["sub/e.md"].Lead)
+	if notes["sub/e.md"].Lead() != "PLAIN" {
+		t.Errorf("sub/e.md (new mtime): lead %q, want the new text", notes["sub/e.md"].Lead())
 	}
 	if rep.Cached != rep.Notes-2 {
 		t.Errorf("%d of %d notes cached, want all but c.md and sub/e.md", rep.Cached, rep.Notes)
@@ -769,11 +772,11 @@ func checkDecoded(t *testing.T, e *encoder, n *Note) {
 			t.Fatalf("span %v out of a text of %d bytes", s, n.Size)
 		}
 	}
-	if n.Text != "" || n.Lines == nil || n.Lines.Len() != n.Size {
-		t.Fatalf("a decoded note of %d bytes holds text %q and lines %v", n.Size, n.Text, n.Lines)
+	if n.Text != "" || n.Lines() == nil || n.Lines().Len() != n.Size {
+		t.Fatalf("a decoded note of %d bytes holds text %q and lines %v", n.Size, n.Text, n.Lines())
 	}
 	ok(n.Frontmatter.Span)
-	ok(n.LeadSpan)
+	ok(n.LeadSpan())
 	for _, l := range n.Links() {
 		ok(l.Span)
 		ok(l.TargetSpan)
@@ -781,7 +784,7 @@ func checkDecoded(t *testing.T, e *encoder, n *Note) {
 			t.Fatalf("Def %d of %d links", l.Def, len(n.Links()))
 		}
 	}
-	for _, h := range n.Headings {
+	for _, h := range n.Headings() {
 		ok(h.Span)
 		ok(h.TextSpan)
 	}
@@ -830,6 +833,84 @@ func TestReadNoteError(t *testing.T) {
 // A restart leaves the cached notes' links encoded: the load does not
 // decode them. Asked for, from any number of goroutines, they are the
 // parse's, decoded once; a Save writes them back as they were.
+// A restart leaves every note's details (lines, headings, blocks, tags,
+// lead) encoded until one is asked for; then they decode once, whichever
+// goroutines ask, into what the parse had, and the encoding is let go.
+func TestCachedDetailsDecodeOnUse(t *testing.T) {
+	files := maps.Clone(smallVault)
+	files["h.md"] = "---\ntags: [fm]\n---\n# One\n\nLead *text* [[a]] #body\r\n\n## Twö ^blk\n" + strings.Repeat("x", MaxLineBytes+1) + " [[b]]\n"
+	root := writeNotes(t, files)
+	dir := t.TempDir()
+	c, _, _ := loadCached(t, root, dir)
+	save(t, c)
+	want := freshParses(t, root)
+
+	_, notes, rep := loadCached(t, root, dir)
+	if !rep.FromImage || rep.Cached != rep.Notes {
+		t.Fatalf("restart: from image %v, %d of %d notes cached", rep.FromImage, rep.Cached, rep.Notes)
+	}
+	for p, n := range notes {
+		if n.lazy == nil || n.lazy.b == nil || n.noteDetails.lines != nil {
+			t.Errorf("the load decoded the details of %s", p)
+		}
+	}
+
+	h := notes["h.md"]
+	type details struct {
+		lines     *Lines
+		longLines []Span
+		lead      string
+		leadSpan  Span
+		headings  []Heading
+		blocks    []Block
+		tags      []Tag
+	}
+	got := make([]details, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		// Each goroutine asks for a different detail first.
+		wg.Go(func() {
+			switch i % 4 {
+			case 0:
+				h.Headings()
+			case 1:
+				h.Lines()
+			case 2:
+				h.Tags()
+			case 3:
+				h.Lead()
+			}
+			got[i] = details{h.Lines(), h.LongLines(), h.Lead(), h.LeadSpan(), h.Headings(), h.Blocks(), h.Tags()}
+		})
+	}
+	wg.Wait()
+	w := want["h.md"]
+	wantDetails := details{w.Lines(), w.LongLines(), w.Lead(), w.LeadSpan(), w.Headings(), w.Blocks(), w.Tags()}
+	if len(wantDetails.headings) != 2 || len(wantDetails.blocks) != 1 || len(wantDetails.tags) != 2 || len(wantDetails.longLines) != 1 || wantDetails.lead == "" {
+		t.Fatalf("the parse of h.md is not what this test is about: %+v", wantDetails)
+	}
+	for i := range got {
+		if !reflect.DeepEqual(got[i], wantDetails) || got[i].lines != got[0].lines || &got[i].headings[0] != &got[0].headings[0] {
+			t.Fatalf("details from goroutine %d: %+v, want the one decoded copy of %+v", i, got[i], wantDetails)
+		}
+	}
+	if h.lazy.b != nil {
+		t.Error("a note whose details are decoded still holds their encoding")
+	}
+	if other := notes["a.md"]; other.lazy.b == nil {
+		t.Error("asking one note for its details decoded another's")
+	}
+
+	// Details that do not decode (the entry's checksum stands before them,
+	// so this is not expected) leave a note with none, and lines that
+	// every position maps within.
+	c2 := notes["c.md"]
+	c2.lazy.b = []byte{0xff}
+	if l := c2.Lines(); l == nil || l.Len() != c2.Size || c2.Headings() != nil || c2.Tags() != nil || c2.Blocks() != nil {
+		t.Errorf("damaged details: lines %v, headings %v, tags %v, blocks %v", l, c2.Headings(), c2.Tags(), c2.Blocks())
+	}
+}
+
 func TestCachedLinksDecodeOnUse(t *testing.T) {
 	files := maps.Clone(smallVault)
 	files["g.md"] = "[**bold** label](a%20b.md#Intro) [[sub/d|`code`]] [r][] ![i](image.png)\n\n[r]: c.md\n"

@@ -103,7 +103,7 @@ func TestRealGardens(t *testing.T) {
 					if r.OK() {
 						continue
 					}
-					line, _ := f.Note.Lines.LineCol(l.Span.Start)
+					line, _ := f.Note.Lines().LineCol(l.Span.Start)
 					key := fmt.Sprintf("%s:%d %s", f.Path, line, text[l.Span.Start:l.Span.End])
 					got = append(got, key)
 					details[key] = fmt.Sprintf("%s (%s, wanted %q)", l.Kind, r.Status, r.Wanted)

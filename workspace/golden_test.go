@@ -123,7 +123,7 @@ func resolutionReport(ix *Index) string {
 			panic(err)
 		}
 		for i, l := range f.Note.Links() {
-			line, col := f.Note.Lines.LineCol(l.Span.Start)
+			line, col := f.Note.Lines().LineCol(l.Span.Start)
 			fmt.Fprintf(&b, "%s:%d:%d %s %s -> %s\n", visible(f.Path), line, col, l.Kind,
 				quoteVisible(text[l.Span.Start:l.Span.End]), describeResolution(s.Resolve(f, i)))
 		}

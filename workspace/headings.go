@@ -62,10 +62,10 @@ func buildHeadingText(files []*File) *headingText {
 	size, count := 0, 0
 	for _, f := range files {
 		if n := f.Note; n != nil {
-			for _, h := range n.Headings {
+			for _, h := range n.Headings() {
 				size += len(h.Text) + 1
 			}
-			count += len(n.Headings)
+			count += len(n.Headings())
 		}
 	}
 	b := make([]byte, 0, size)
@@ -75,7 +75,7 @@ func buildHeadingText(files []*File) *headingText {
 		if f.Note == nil {
 			continue
 		}
-		for j, h := range f.Note.Headings {
+		for j, h := range f.Note.Headings() {
 			if isASCII(h.Text) {
 				// fold without a string of its own per heading
 				for k := 0; k < len(h.Text); k++ {
@@ -137,7 +137,7 @@ func (t *headingText) find(query string, skip map[*File]bool, fn func(f *File, h
 		}
 		// The stale files are skipped, so the heading is there; a stale
 		// text must not crash the server all the same.
-		if n := r.file.Note; n != nil && int(r.i) < len(n.Headings) && !fn(r.file, &n.Headings[r.i], t.text[start:t.ends[i]], at-start) {
+		if n := r.file.Note; n != nil && int(r.i) < len(n.Headings()) && !fn(r.file, &n.Headings()[r.i], t.text[start:t.ends[i]], at-start) {
 			return false
 		}
 	}

@@ -20,7 +20,7 @@ import (
 //	missing names, as the keys: the targets of wikilinks to no note
 //	tag names, as the keys: every tag in lookup form (fold)
 //	uvarint len, tags: for each note, uvarint its tags, then for each
-//	       (Note.Tags, in order) uvarint tag name
+//	       (Note.Tags(), in order) uvarint tag name
 //	uvarint len, names: for each note, uvarint its keys (fileKeys), then
 //	       each key's number in keys (from 0)
 //	uvarint len, fields: the notes' frontmatter keys as the index counts
@@ -225,8 +225,8 @@ func (src *imageSource) encode() ([]byte, error) {
 	var tagNames []string
 	tags := make([]byte, 0, len(src.notes)*4)
 	for _, n := range src.notes {
-		tags = binary.AppendUvarint(tags, uint64(len(n.Tags)))
-		for _, t := range n.Tags {
+		tags = binary.AppendUvarint(tags, uint64(len(n.Tags())))
+		for _, t := range n.Tags() {
 			k := fold(t.Name)
 			id, ok := tagIDs[k]
 			if !ok {

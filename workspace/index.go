@@ -868,7 +868,7 @@ func (ix *Index) addMissing(name string, n int) {
 // tagTable adds (or removes) f's tags. Tags are counted before links are
 // resolved: Quartz resolves tags/<tag> links to tag pages.
 func (ix *Index) tagTable(f *File, add bool, pages pageChanges) {
-	for _, t := range f.Note.Tags {
+	for _, t := range f.Note.Tags() {
 		k := fold(t.Name)
 		if add {
 			m := ix.tags[k]
@@ -899,11 +899,11 @@ func (ix *Index) tagTablesOf(notes []*File) (fill func()) {
 	var names []string
 	var count []int
 	for i, f := range notes {
-		if len(f.Note.Tags) == 0 {
+		if len(f.Note.Tags()) == 0 {
 			continue
 		}
-		ts := make([]int32, len(f.Note.Tags))
-		for j, t := range f.Note.Tags {
+		ts := make([]int32, len(f.Note.Tags()))
+		for j, t := range f.Note.Tags() {
 			k := fold(t.Name)
 			n, ok := number[k]
 			if !ok {
@@ -1030,16 +1030,16 @@ func (f *File) FoldedStem() string { return f.foldStem }
 func sameFace(a, b *Note) (anchors, publish bool) {
 	pa, pb := a.Frontmatter.Publish, b.Frontmatter.Publish
 	publish = (pa == nil) == (pb == nil) && (pa == nil || *pa == *pb)
-	if len(a.Headings) != len(b.Headings) || len(a.Blocks) != len(b.Blocks) {
+	if len(a.Headings()) != len(b.Headings()) || len(a.Blocks()) != len(b.Blocks()) {
 		return false, publish
 	}
-	for i := range a.Headings {
-		if a.Headings[i].Text != b.Headings[i].Text || a.Headings[i].Slug != b.Headings[i].Slug {
+	for i := range a.Headings() {
+		if a.Headings()[i].Text != b.Headings()[i].Text || a.Headings()[i].Slug != b.Headings()[i].Slug {
 			return false, publish
 		}
 	}
-	for i := range a.Blocks {
-		if a.Blocks[i].ID != b.Blocks[i].ID {
+	for i := range a.Blocks() {
+		if a.Blocks()[i].ID != b.Blocks()[i].ID {
 			return false, publish
 		}
 	}

@@ -151,16 +151,17 @@ func (n *Note) eachString(visit func(*string)) {
 	// dropText moves it into the kept buffer itself.
 	visit(&n.Title)
 	visit(&n.Description)
-	visit(&n.Lead)
-	for i := range n.Headings {
-		visit(&n.Headings[i].Text)
-		visit(&n.Headings[i].Slug)
+	d := &n.noteDetails // a parsed note's, never encoded
+	visit(&d.lead)
+	for i := range d.headings {
+		visit(&d.headings[i].Text)
+		visit(&d.headings[i].Slug)
 	}
-	for i := range n.Blocks {
-		visit(&n.Blocks[i].ID)
+	for i := range d.blocks {
+		visit(&d.blocks[i].ID)
 	}
-	for i := range n.Tags {
-		visit(&n.Tags[i].Name)
+	for i := range d.tags {
+		visit(&d.tags[i].Name)
 	}
 	for i := range n.links { // a parsed note's, never encoded
 		l := &n.links[i]

@@ -7,7 +7,7 @@ import "bytes"
 // "[a](" took 16 and 6 s to parse, so a note of such lines (a data dump, a
 // generated file) could hold up the index for hours. A prose line is far
 // shorter than 8 KB; a longer one stays in the note's text, but its markdown
-// is not read: its links and tags are not indexed, and Note.LongLines tells.
+// is not read: its links and tags are not indexed, and Note.LongLines() tells.
 const MaxLineBytes = 8 << 10
 
 // blankLongLines blanks, in src, each line from offset from on that is longer

@@ -127,7 +127,7 @@ func (p *Parser) parse(notePath, content string, version int32, out *parseOut) *
 	if blankComments(src, bodyStart) {
 		keepParagraphs(src, content, bodyStart)
 	}
-	n.LongLines = blankLongLines(src, bodyStart)
+	n.longLines = blankLongLines(src, bodyStart)
 
 	ends := endOffsets{}
 	c.reset(n, src, content, ends)
@@ -159,7 +159,7 @@ func (p *Parser) parse(notePath, content string, version int32, out *parseOut) *
 		*out.paras = slices.Clone(c.paras)
 	}
 	n.Size = len(content)
-	n.Lines = NewLines(content)
+	n.lines = NewLines(content)
 	n.InvalidUTF8 = !utf8.ValidString(content)
 	return n
 }
@@ -684,10 +684,10 @@ func (c *collector) finish() {
 		l.Raw = c.text[l.TargetSpan.Start:l.TargetSpan.End]
 	}
 	n.links = exact(c.links)
-	n.Tags = exact(c.tags)
-	n.Blocks = exact(c.blocks)
+	n.tags = exact(c.tags)
+	n.blocks = exact(c.blocks)
 	numberSlugs(c.headings)
-	n.Headings = exact(c.headings)
+	n.headings = exact(c.headings)
 
 	fm := &n.Frontmatter
 	switch {
@@ -700,15 +700,15 @@ func (c *collector) finish() {
 		n.Title = strings.TrimSuffix(base, path.Ext(base))
 	}
 	if c.firstPara != nil {
-		n.Lead = strings.TrimSpace(c.plainText(c.firstPara))
+		n.lead = strings.TrimSpace(c.plainText(c.firstPara))
 		lines := c.firstPara.Lines()
 		if lines.Len() > 0 {
-			n.LeadSpan = Span{lines.At(0).Start, lines.At(lines.Len() - 1).Stop}
+			n.leadSpan = Span{lines.At(0).Start, lines.At(lines.Len() - 1).Stop}
 		}
 	}
 	n.Description = fm.Description
 	if n.Description == "" {
-		n.Description = n.Lead
+		n.Description = n.Lead()
 	}
 }
 

@@ -110,20 +110,20 @@ func checkSpans(t testing.TB, n *Note) {
 			t.Fatalf("links out of order: %v before %v", n.Links()[i-1].Span, l.Span)
 		}
 	}
-	for _, h := range n.Headings {
+	for _, h := range n.Headings() {
 		ok("heading", h.Span)
 		ok("heading text", h.TextSpan)
 		inside("heading text", h.TextSpan, h.Span)
 	}
-	for _, b := range n.Blocks {
+	for _, b := range n.Blocks() {
 		ok("block", b.Span)
 	}
-	for _, tg := range n.Tags {
+	for _, tg := range n.Tags() {
 		ok("tag", tg.Span)
 	}
 	fm := n.Frontmatter
 	ok("frontmatter", fm.Span)
-	ok("lead", n.LeadSpan)
+	ok("lead", n.LeadSpan())
 	if fm.Err != nil {
 		ok("frontmatter error", fm.Err.Span)
 	}
@@ -155,9 +155,9 @@ func runParseCases(t *testing.T, cases []parseCase) {
 			n := p.Parse(path, c.text, 1)
 			checkSpans(t, n)
 			compareLists(t, "links", noteStrings(n, n.Links(), linkString), c.links)
-			compareLists(t, "headings", noteStrings(n, n.Headings, headingString), c.headings)
-			compareLists(t, "tags", noteStrings(n, n.Tags, tagString), c.tags)
-			compareLists(t, "blocks", noteStrings(n, n.Blocks, blockString), c.blocks)
+			compareLists(t, "headings", noteStrings(n, n.Headings(), headingString), c.headings)
+			compareLists(t, "tags", noteStrings(n, n.Tags(), tagString), c.tags)
+			compareLists(t, "blocks", noteStrings(n, n.Blocks(), blockString), c.blocks)
 			if c.check != nil {
 				c.check(t, n)
 			}
@@ -325,8 +325,8 @@ func TestParseSkipsCodeCommentsMath(t *testing.T) {
 		},
 		tags: []string{`#t "#t"`},
 		check: func(t *testing.T, n *Note) {
-			if n.Lead != "a #t" {
-				t.Errorf("lead %q", n.Lead)
+			if n.Lead() != "a #t" {
+				t.Errorf("lead %q", n.Lead())
 			}
 		},
 	}, {
@@ -518,14 +518,14 @@ func TestParseFrontmatter(t *testing.T) {
 		if len(fm.Problems) != 1 || fm.Problems[0].Field != "aliases" || n.Text[fm.Problems[0].Span.Start:fm.Problems[0].Span.End] != `"#autonomy"` {
 			t.Errorf("want one problem on the '#' alias, got %+v", fm.Problems)
 		}
-		if n.Title != "The Title" || n.Description != "What it is." || n.Lead != "First paragraph." {
-			t.Errorf("title %q description %q lead %q", n.Title, n.Description, n.Lead)
+		if n.Title != "The Title" || n.Description != "What it is." || n.Lead() != "First paragraph." {
+			t.Errorf("title %q description %q lead %q", n.Title, n.Description, n.Lead())
 		}
-		if n.Text[n.LeadSpan.Start:n.LeadSpan.End] != "First paragraph." {
-			t.Errorf("lead span %q", n.Text[n.LeadSpan.Start:n.LeadSpan.End])
+		if n.Text[n.LeadSpan().Start:n.LeadSpan().End] != "First paragraph." {
+			t.Errorf("lead span %q", n.Text[n.LeadSpan().Start:n.LeadSpan().End])
 		}
-		if len(n.Headings) != 1 {
-			t.Errorf("the frontmatter must not parse as a setext heading: %v", n.Headings)
+		if len(n.Headings()) != 1 {
+			t.Errorf("the frontmatter must not parse as a setext heading: %v", n.Headings())
 		}
 	})
 	t.Run("publish", func(t *testing.T) {
@@ -616,8 +616,8 @@ func TestParseBrokenFrontmatter(t *testing.T) {
 				t.Errorf("message %q does not name line %d", fm.Err.Message, c.line)
 			}
 			// The body is still parsed.
-			if len(n.Headings) != 1 || n.Headings[0].Text != "Body x" || len(n.Links()) == 0 || n.Links()[len(n.Links())-1].Target != "x" {
-				t.Errorf("body not parsed: headings %v links %v", n.Headings, n.Links())
+			if len(n.Headings()) != 1 || n.Headings()[0].Text != "Body x" || len(n.Links()) == 0 || n.Links()[len(n.Links())-1].Target != "x" {
+				t.Errorf("body not parsed: headings %v links %v", n.Headings(), n.Links())
 			}
 			if n.Title != "Body x" {
 				t.Errorf("title %q, want the body's H1", n.Title)
@@ -641,8 +641,8 @@ func TestParseTitleDescriptionLead(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			n := NewParser().Parse("dir/File Name.md", c.text, 1)
 			checkSpans(t, n)
-			if n.Title != c.title || n.Description != c.description || n.Lead != c.lead {
-				t.Errorf("title %q description %q lead %q, want %q %q %q", n.Title, n.Description, n.Lead, c.title, c.description, c.lead)
+			if n.Title != c.title || n.Description != c.description || n.Lead() != c.lead {
+				t.Errorf("title %q description %q lead %q, want %q %q %q", n.Title, n.Description, n.Lead(), c.title, c.description, c.lead)
 			}
 		})
 	}
@@ -713,8 +713,8 @@ func TestParseOddFiles(t *testing.T) {
 		text:  "---\n---\nbody\n",
 		links: []string{},
 		check: func(t *testing.T, n *Note) {
-			if !n.Frontmatter.Present || n.Frontmatter.Err != nil || n.Lead != "body" {
-				t.Errorf("%+v lead %q", n.Frontmatter, n.Lead)
+			if !n.Frontmatter.Present || n.Frontmatter.Err != nil || n.Lead() != "body" {
+				t.Errorf("%+v lead %q", n.Frontmatter, n.Lead())
 			}
 		},
 	}, {
@@ -740,8 +740,8 @@ func TestParseOddFiles(t *testing.T) {
 		text:  "---\ntitle: x\n---\nAbove\n\n---\n\nBelow [[a]]\n\n---\n",
 		links: []string{`wiki "[[a]]" ts="a" t="a"`},
 		check: func(t *testing.T, n *Note) {
-			if n.Frontmatter.Err != nil || n.Title != "x" || n.Lead != "Above" {
-				t.Errorf("err %v title %q lead %q", n.Frontmatter.Err, n.Title, n.Lead)
+			if n.Frontmatter.Err != nil || n.Title != "x" || n.Lead() != "Above" {
+				t.Errorf("err %v title %q lead %q", n.Frontmatter.Err, n.Title, n.Lead())
 			}
 		},
 	}, {
@@ -769,8 +769,8 @@ func TestParseValidUTF8Spans(t *testing.T) {
 			}
 		}
 	}
-	if len(n.Links()) != 2 || len(n.Tags) != 2 || len(n.Blocks) != 1 {
-		t.Errorf("links %v tags %v blocks %v", n.Links(), n.Tags, n.Blocks)
+	if len(n.Links()) != 2 || len(n.Tags()) != 2 || len(n.Blocks()) != 1 {
+		t.Errorf("links %v tags %v blocks %v", n.Links(), n.Tags(), n.Blocks())
 	}
 }
 
@@ -842,8 +842,8 @@ func TestParseLongFirstParagraph(t *testing.T) {
 	line := "Some words and a [[link]] or [two](b.md).\n"
 	first := strings.Repeat(line, maxParagraphBytes/len(line)+1)
 	n := NewParser().Parse("a.md", "# T\n\n"+first+"\nSecond [[c]].\n", 1)
-	if n.Lead != "" || n.Description != "" {
-		t.Errorf("lead %.40q…, description %.40q…: want none", n.Lead, n.Description)
+	if n.Lead() != "" || n.Description != "" {
+		t.Errorf("lead %.40q…, description %.40q…: want none", n.Lead(), n.Description)
 	}
 	if got, want := len(n.Links()), 2*(maxParagraphBytes/len(line)+1)+1; got != want {
 		t.Errorf("%d links, want %d", got, want)
@@ -854,8 +854,8 @@ func TestParseLongFirstParagraph(t *testing.T) {
 		t.Errorf("with raw HTML: %d links, want %d", got, want)
 	}
 	short := NewParser().Parse("a.md", "# T\n\n"+line+"\nSecond.\n", 1)
-	if want := "Some words and a link or two."; short.Lead != want {
-		t.Errorf("lead %q, want %q", short.Lead, want)
+	if want := "Some words and a link or two."; short.Lead() != want {
+		t.Errorf("lead %q, want %q", short.Lead(), want)
 	}
 	checkSpans(t, n)
 }
@@ -876,36 +876,36 @@ func TestParseLongLines(t *testing.T) {
 		t.Errorf("links %q, want those of the short lines: a, b, c", targets)
 	}
 	start := strings.Index(text, long)
-	if want := []Span{{start, start + len(long) + 1}}; !slices.Equal(n.LongLines, want) {
-		t.Errorf("LongLines %v, want %v (the line with links, its \\r included; not the code)", n.LongLines, want)
+	if want := []Span{{start, start + len(long) + 1}}; !slices.Equal(n.LongLines(), want) {
+		t.Errorf("LongLines %v, want %v (the line with links, its \\r included; not the code)", n.LongLines(), want)
 	}
-	if len(n.Blocks) != 1 || n.Blocks[0].ID != "blk" {
-		t.Errorf("blocks %+v, want ^blk", n.Blocks)
+	if len(n.Blocks()) != 1 || n.Blocks()[0].ID != "blk" {
+		t.Errorf("blocks %+v, want ^blk", n.Blocks())
 	}
 	var headings []string
-	for _, h := range n.Headings {
+	for _, h := range n.Headings() {
 		headings = append(headings, h.Text)
 	}
 	if !slices.Equal(headings, []string{"Top", "Next c"}) {
 		t.Errorf("headings %q", headings)
 	}
-	if !strings.HasPrefix(n.Lead, "before a") || !strings.HasSuffix(n.Lead, "after b") || strings.Contains(n.Lead, "x") {
-		t.Errorf("lead %q: want the paragraph's short lines, nothing of the long one", n.Lead)
+	if !strings.HasPrefix(n.Lead(), "before a") || !strings.HasSuffix(n.Lead(), "after b") || strings.Contains(n.Lead(), "x") {
+		t.Errorf("lead %q: want the paragraph's short lines, nothing of the long one", n.Lead())
 	}
 	checkSpans(t, n)
 
 	// Exactly MaxLineBytes is read.
 	edge := "[[e]]" + strings.Repeat(" ", MaxLineBytes-5)
-	if n := NewParser().Parse("a.md", edge+"\n", 1); len(n.Links()) != 1 || n.LongLines != nil {
-		t.Errorf("a line of MaxLineBytes: links %v, long lines %v", n.Links(), n.LongLines)
+	if n := NewParser().Parse("a.md", edge+"\n", 1); len(n.Links()) != 1 || n.LongLines() != nil {
+		t.Errorf("a line of MaxLineBytes: links %v, long lines %v", n.Links(), n.LongLines())
 	}
 }
 
 // An embed is shown, not read: its size or label is no part of the lead.
 func TestLeadSkipsEmbeds(t *testing.T) {
 	n := NewParser().Parse("a.md", "![[diagram.png|100]] A loop feeds back, see [[Stock|stocks]].\n", 0)
-	if want := "A loop feeds back, see stocks."; n.Lead != want {
-		t.Errorf("lead %q, want %q", n.Lead, want)
+	if want := "A loop feeds back, see stocks."; n.Lead() != want {
+		t.Errorf("lead %q, want %q", n.Lead(), want)
 	}
 }
 

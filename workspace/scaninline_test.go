@@ -71,17 +71,17 @@ func diffNotes(t *testing.T, fast, slow *Note) {
 			return
 		}
 	}
-	if !reflect.DeepEqual(fast.Tags, slow.Tags) {
-		t.Errorf("  tags:\n    scan:     %+v\n    goldmark: %+v", fast.Tags, slow.Tags)
+	if !reflect.DeepEqual(fast.Tags(), slow.Tags()) {
+		t.Errorf("  tags:\n    scan:     %+v\n    goldmark: %+v", fast.Tags(), slow.Tags())
 	}
-	if !reflect.DeepEqual(fast.Blocks, slow.Blocks) {
-		t.Errorf("  blocks:\n    scan:     %+v\n    goldmark: %+v", fast.Blocks, slow.Blocks)
+	if !reflect.DeepEqual(fast.Blocks(), slow.Blocks()) {
+		t.Errorf("  blocks:\n    scan:     %+v\n    goldmark: %+v", fast.Blocks(), slow.Blocks())
 	}
-	if fast.Lead != slow.Lead || fast.Title != slow.Title || fast.Description != slow.Description {
+	if fast.Lead() != slow.Lead() || fast.Title != slow.Title || fast.Description != slow.Description {
 		t.Errorf("  lead/title/description:\n    scan:     %q %q %q\n    goldmark: %q %q %q",
-			fast.Lead, fast.Title, fast.Description, slow.Lead, slow.Title, slow.Description)
+			fast.Lead(), fast.Title, fast.Description, slow.Lead(), slow.Title, slow.Description)
 	}
-	if !reflect.DeepEqual(fast.Headings, slow.Headings) {
+	if !reflect.DeepEqual(fast.Headings(), slow.Headings()) {
 		t.Errorf("  headings differ")
 	}
 }

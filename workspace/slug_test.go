@@ -19,11 +19,11 @@ func TestSlugsAs(t *testing.T) {
 		{3, "Loops", []string{"loops", "loops-1", "loops-2", "loops-3"}},
 		{2, "The `x` *way*", []string{"loops", "loops-1", "the-x-way", "other"}},
 	} {
-		if got := SlugsAs(n.Headings, tc.i, tc.text); !slices.Equal(got, tc.want) {
+		if got := SlugsAs(n.Headings(), tc.i, tc.text); !slices.Equal(got, tc.want) {
 			t.Errorf("heading %d as %q: %v, want %v", tc.i, tc.text, got, tc.want)
 		}
 	}
-	if n.Headings[0].Slug != "loops" || n.Headings[2].Slug != "loops-2" {
-		t.Errorf("SlugsAs changed the note's headings: %+v", n.Headings)
+	if n.Headings()[0].Slug != "loops" || n.Headings()[2].Slug != "loops-2" {
+		t.Errorf("SlugsAs changed the note's headings: %+v", n.Headings())
 	}
 }

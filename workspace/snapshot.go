@@ -154,7 +154,7 @@ func (s *Snapshot) Tags() []TagCount {
 			}
 		}
 		name := key
-		for _, t := range first.Note.Tags {
+		for _, t := range first.Note.Tags() {
 			if fold(t.Name) == key {
 				name = t.Name
 				break

@@ -295,7 +295,7 @@ func findings(snap *workspace.Snapshot, t *vaultTarget, f *workspace.File, sev m
 		return nil
 	}
 	out := make([]finding, 0, len(diags))
-	lines := f.Note.Lines
+	lines := f.Note.Lines()
 	for _, d := range diags {
 		l1, c1 := lines.LineCol(d.Span.Start)
 		l2, c2 := lines.LineCol(d.Span.End)
