@@ -833,22 +833,30 @@ func TestReadNoteError(t *testing.T) {
 // A restart leaves the cached notes' links encoded: the load does not
 // decode them. Asked for, from any number of goroutines, they are the
 // parse's, decoded once; a Save writes them back as they were.
+// restartCached writes files as a vault, loads it with a note cache in a
+// folder of its own, saves the cache and loads again: it returns the vault,
+// the cache's folder, the notes of that restart, which must all come from
+// the cache's image, and the notes parsed afresh.
+func restartCached(t *testing.T, files map[string]string) (root, dir string, notes, want map[string]*Note) {
+	t.Helper()
+	root, dir = writeNotes(t, files), t.TempDir()
+	c, _, _ := loadCached(t, root, dir)
+	save(t, c)
+	want = freshParses(t, root)
+	_, notes, rep := loadCached(t, root, dir)
+	if !rep.FromImage || rep.Cached != rep.Notes {
+		t.Fatalf("restart: from image %v, %d of %d notes cached", rep.FromImage, rep.Cached, rep.Notes)
+	}
+	return root, dir, notes, want
+}
+
 // A restart leaves every note's details (lines, headings, blocks, tags,
 // lead) encoded until one is asked for; then they decode once, whichever
 // goroutines ask, into what the parse had, and the encoding is let go.
 func TestCachedDetailsDecodeOnUse(t *testing.T) {
 	files := maps.Clone(smallVault)
 	files["h.md"] = "---\ntags: [fm]\n---\n# One\n\nLead *text* [[a]] #body\r\n\n## Twö ^blk\n" + strings.Repeat("x", MaxLineBytes+1) + " [[b]]\n"
-	root := writeNotes(t, files)
-	dir := t.TempDir()
-	c, _, _ := loadCached(t, root, dir)
-	save(t, c)
-	want := freshParses(t, root)
-
-	_, notes, rep := loadCached(t, root, dir)
-	if !rep.FromImage || rep.Cached != rep.Notes {
-		t.Fatalf("restart: from image %v, %d of %d notes cached", rep.FromImage, rep.Cached, rep.Notes)
-	}
+	_, _, notes, want := restartCached(t, files)
 	for p, n := range notes {
 		if n.lazy == nil || n.lazy.b == nil || n.noteDetails.lines != nil {
 			t.Errorf("the load decoded the details of %s", p)
@@ -856,15 +864,7 @@ func TestCachedDetailsDecodeOnUse(t *testing.T) {
 	}
 
 	h := notes["h.md"]
-	type details struct {
-		lines     *Lines
-		longLines []Span
-		lead      string
-		leadSpan  Span
-		headings  []Heading
-		blocks    []Block
-		tags      []Tag
-	}
+	type details = noteDetails
 	got := make([]details, 8)
 	var wg sync.WaitGroup
 	for i := range got {
@@ -914,16 +914,7 @@ func TestCachedDetailsDecodeOnUse(t *testing.T) {
 func TestCachedLinksDecodeOnUse(t *testing.T) {
 	files := maps.Clone(smallVault)
 	files["g.md"] = "[**bold** label](a%20b.md#Intro) [[sub/d|`code`]] [r][] ![i](image.png)\n\n[r]: c.md\n"
-	root := writeNotes(t, files)
-	dir := t.TempDir()
-	c, _, _ := loadCached(t, root, dir)
-	save(t, c)
-	want := freshParses(t, root)
-
-	c, notes, rep := loadCached(t, root, dir)
-	if !rep.FromImage || rep.Cached != rep.Notes {
-		t.Fatalf("restart: from image %v, %d of %d notes cached", rep.FromImage, rep.Cached, rep.Notes)
-	}
+	root, dir, notes, want := restartCached(t, files)
 	for p, n := range notes {
 		if w := want[p].Links(); len(w) > 0 && (n.encoded == nil || n.links != nil) {
 			t.Errorf("the load decoded the links of %s", p)
@@ -955,14 +946,14 @@ func TestCachedLinksDecodeOnUse(t *testing.T) {
 	if err := os.Chtimes(filepath.Join(root, "c.md"), later, later); err != nil {
 		t.Fatal(err)
 	}
-	c, _, _ = loadCached(t, root, dir)
+	c, _, _ := loadCached(t, root, dir)
 	if !save(t, c) {
 		t.Fatal("a touched note did not rewrite the cache")
 	}
 	// What that Save wrote reads back as the parse. (By value: which
 	// strings share memory may differ after a second round, since Go makes
 	// every one-byte string from bytes the same static one.)
-	_, notes, rep = loadCached(t, root, dir)
+	_, notes, rep := loadCached(t, root, dir)
 	if rep.Cached != rep.Notes || len(notes) != len(want) {
 		t.Fatalf("%d of %d notes cached, %d notes, want %d", rep.Cached, rep.Notes, len(notes), len(want))
 	}
