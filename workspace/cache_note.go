@@ -14,7 +14,7 @@ import (
 // string in the rest is a uvarint whose low 3 bits say what follows: a
 // slice of that block (strKept) or of the Path (a title from the file name),
 // stored as an offset and decoded as a slice. Decoding a Note then allocates
-// its strings once, not each on its own: at 50,000 notes that was 300,000
+// its strings once, not each on its own: at 50,000 notes that was 450,000
 // small allocations per restart, the leads alone 16 MB.
 const (
 	strEmpty = iota // the uvarint is 0
