@@ -24,9 +24,10 @@ func LinkAt(n *workspace.Note, off int) int {
 
 // TagAt returns the tag at off, or nil.
 func TagAt(n *workspace.Note, off int) *workspace.Tag {
-	for i := range n.Tags() {
-		if n.Tags()[i].Span.Contains(off) {
-			return &n.Tags()[i]
+	tags := n.Tags()
+	for i := range tags {
+		if tags[i].Span.Contains(off) {
+			return &tags[i]
 		}
 	}
 	return nil
@@ -34,9 +35,10 @@ func TagAt(n *workspace.Note, off int) *workspace.Tag {
 
 // BlockAt returns the block whose "^id" holds off, or nil.
 func BlockAt(n *workspace.Note, off int) *workspace.Block {
-	for i := range n.Blocks() {
-		if n.Blocks()[i].Span.Contains(off) {
-			return &n.Blocks()[i]
+	blocks := n.Blocks()
+	for i := range blocks {
+		if blocks[i].Span.Contains(off) {
+			return &blocks[i]
 		}
 	}
 	return nil
@@ -44,9 +46,10 @@ func BlockAt(n *workspace.Note, off int) *workspace.Block {
 
 // HeadingAt returns the heading whose line holds off, or nil.
 func HeadingAt(n *workspace.Note, off int) *workspace.Heading {
-	for i := range n.Headings() {
-		if n.Headings()[i].Span.Contains(off) {
-			return &n.Headings()[i]
+	headings := n.Headings()
+	for i := range headings {
+		if headings[i].Span.Contains(off) {
+			return &headings[i]
 		}
 	}
 	return nil

@@ -15,16 +15,16 @@ type Lens struct {
 // Lenses counts the links to f, and to each of its headings that has any:
 // a lens on every heading of a long note would mostly say "0".
 func Lenses(snap *workspace.Snapshot, f *workspace.File) []Lens {
-	n := f.Note
+	headings := f.Note.Headings()
 	out := []Lens{{Heading: -1, Count: snap.BacklinkCount(f)}}
-	if len(n.Headings()) == 0 {
+	if len(headings) == 0 {
 		return out
 	}
-	bySlug := make(map[string]int, len(n.Headings()))
-	for i := range n.Headings() {
-		bySlug[n.Headings()[i].Slug] = i
+	bySlug := make(map[string]int, len(headings))
+	for i := range headings {
+		bySlug[headings[i].Slug] = i
 	}
-	counts := make([]int, len(n.Headings()))
+	counts := make([]int, len(headings))
 	snap.AnchoredBacklinks(f, func(ref workspace.LinkRef) {
 		if r := snap.Resolve(ref.From, int(ref.Index)); r.Heading != nil && r.Target == f {
 			if i, ok := bySlug[r.Heading.Slug]; ok {
@@ -34,7 +34,7 @@ func Lenses(snap *workspace.Snapshot, f *workspace.File) []Lens {
 	})
 	for i, c := range counts {
 		if c > 0 {
-			out = append(out, Lens{Heading: i, Span: n.Headings()[i].Span, Count: c})
+			out = append(out, Lens{Heading: i, Span: headings[i].Span, Count: c})
 		}
 	}
 	return out

@@ -31,12 +31,13 @@ func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolP
 	var stack []open
 	var flat []*protocol.DocumentSymbol
 	parents := map[*protocol.DocumentSymbol]*protocol.DocumentSymbol{}
-	for i := range n.Headings() {
-		h := &n.Headings()[i]
+	headings := n.Headings()
+	for i := range headings {
+		h := &headings[i]
 		end := n.Size
-		for j := i + 1; j < len(n.Headings()); j++ {
-			if n.Headings()[j].Level <= h.Level {
-				end = n.Headings()[j].Span.Start
+		for _, next := range headings[i+1:] {
+			if next.Level <= h.Level {
+				end = next.Span.Start
 				break
 			}
 		}

@@ -1030,16 +1030,17 @@ func (f *File) FoldedStem() string { return f.foldStem }
 func sameFace(a, b *Note) (anchors, publish bool) {
 	pa, pb := a.Frontmatter.Publish, b.Frontmatter.Publish
 	publish = (pa == nil) == (pb == nil) && (pa == nil || *pa == *pb)
-	if len(a.Headings()) != len(b.Headings()) || len(a.Blocks()) != len(b.Blocks()) {
+	ha, hb, ba, bb := a.Headings(), b.Headings(), a.Blocks(), b.Blocks()
+	if len(ha) != len(hb) || len(ba) != len(bb) {
 		return false, publish
 	}
-	for i := range a.Headings() {
-		if a.Headings()[i].Text != b.Headings()[i].Text || a.Headings()[i].Slug != b.Headings()[i].Slug {
+	for i := range ha {
+		if ha[i].Text != hb[i].Text || ha[i].Slug != hb[i].Slug {
 			return false, publish
 		}
 	}
-	for i := range a.Blocks() {
-		if a.Blocks()[i].ID != b.Blocks()[i].ID {
+	for i := range ba {
+		if ba[i].ID != bb[i].ID {
 			return false, publish
 		}
 	}

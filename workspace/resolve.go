@@ -408,9 +408,10 @@ func resolveFragment(p Profile, r Resolution, l *Link) Resolution {
 	// GitHub has no block ids: there "#^id" is a heading anchor no heading has.
 	if strings.HasPrefix(frag, "^") && p != ProfileCommonMark {
 		id := frag[1:]
-		for i := range n.Blocks() {
-			if strings.EqualFold(n.Blocks()[i].ID, id) {
-				r.Block = &n.Blocks()[i]
+		blocks := n.Blocks()
+		for i := range blocks {
+			if strings.EqualFold(blocks[i].ID, id) {
+				r.Block = &blocks[i]
 				return r
 			}
 		}
@@ -435,8 +436,9 @@ func FindHeading(p Profile, n *Note, frag string) *Heading {
 	frag = strings.TrimSpace(frag)
 	slug := Slug(frag)
 	folded := fold(collapseSpace(frag))
-	for i := range n.Headings() {
-		h := &n.Headings()[i]
+	headings := n.Headings()
+	for i := range headings {
+		h := &headings[i]
 		switch p {
 		case ProfileCommonMark:
 			if fold(frag) == h.Slug {
