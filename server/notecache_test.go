@@ -66,10 +66,12 @@ func (h *harness) waitLog(parts ...string) string {
 }
 
 // The first session writes the cache once its index is in place; the next
-// one on the unchanged vault takes every note from it and writes nothing;
-// --no-cache neither reads nor writes it.
+// one on the unchanged vault takes every note from it and writes nothing,
+// and its features read the cached notes' details (decoded when first asked
+// for): b's heading for a definition, its lead for a hover; --no-cache
+// neither reads nor writes it.
 func TestNoteCacheAcrossSessions(t *testing.T) {
-	root := writeVault(t, map[string]string{"a.md": "See [[b]] and [[b#Top]].\n", "b.md": "# Top\n"})
+	root := writeVault(t, map[string]string{"a.md": "See [[b]] and [[b#Top]].\n", "b.md": "Intro.\n\n# Top\n\nThe lead of b.\n"})
 	dir, err := workspace.NoteCacheDir(root)
 	if err != nil {
 		t.Fatal(err)
@@ -88,8 +90,17 @@ func TestNoteCacheAcrossSessions(t *testing.T) {
 	second.waitLog("note cache", `"cached": 2, "notes": 2`)
 	uri := fileURIOf(filepath.Join(root, "a.md"))
 	second.openText(uri, "See [[b]] and [[b#Top]].\n")
-	if locs := second.definitionAt(uri, "See [[b]] and [[b#Top]].\n", "[[b#T"); len(locs) != 1 || locs[0].URI != fileURIOf(filepath.Join(root, "b.md")) {
-		t.Errorf("definition from cached notes: %+v", locs)
+	if locs := second.definitionAt(uri, "See [[b]] and [[b#Top]].\n", "[[b#T"); len(locs) != 1 || locs[0].URI != fileURIOf(filepath.Join(root, "b.md")) || locs[0].Range.Start.Line != 2 {
+		t.Errorf("definition from cached notes: %+v, want b.md at its heading's line 2", locs)
+	}
+	raw, err := second.call(protocol.MethodTextDocumentHover, protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: 0, Character: 6}}})
+	var hover protocol.Hover
+	if err == nil {
+		err = json.Unmarshal(raw, &hover)
+	}
+	if err != nil || !strings.Contains(hover.Contents.Value, "Intro.") {
+		t.Errorf("hover on [[b]] from cached notes: %+v (%v), want b's lead", hover.Contents, err)
 	}
 	if again, err := os.Stat(file); err != nil || !os.SameFile(fi, again) {
 		t.Errorf("the second session rewrote the cache of an unchanged vault (%v)", err)
