@@ -16,6 +16,7 @@ type latest[T any] struct {
 	busy    bool // a goroutine is writing
 	pending *T
 	stopped bool
+	flushes []chan struct{} // closed once nothing is written or waits (flushed)
 }
 
 // post has v written after what is being written, in place of what waits.
@@ -42,12 +43,37 @@ func (l *latest[T]) drain(ctx context.Context, v T, write func(context.Context, 
 		next := l.pending
 		l.pending = nil
 		l.busy = next != nil
+		if next == nil {
+			l.closeFlushes()
+		}
 		l.mu.Unlock()
 		if next == nil {
 			return
 		}
 		v = *next
 	}
+}
+
+// flushed is closed once what was posted before it is written (or dropped
+// by stop): at once when nothing is being written.
+func (l *latest[T]) flushed() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ch := make(chan struct{})
+	if l.busy {
+		l.flushes = append(l.flushes, ch)
+	} else {
+		close(ch)
+	}
+	return ch
+}
+
+// closeFlushes closes the channels flushed gave; l.mu is held.
+func (l *latest[T]) closeFlushes() {
+	for _, ch := range l.flushes {
+		close(ch)
+	}
+	l.flushes = nil
 }
 
 // hold makes what is posted wait until drain or stop: for a stream whose
@@ -62,5 +88,6 @@ func (l *latest[T]) hold() {
 func (l *latest[T]) stop() {
 	l.mu.Lock()
 	l.stopped, l.busy, l.pending = true, false, nil
+	l.closeFlushes()
 	l.mu.Unlock()
 }

@@ -97,6 +97,10 @@ func (p *Progress) End(ctx context.Context, message string) {
 	p.out.post(p.s, progressValue{Kind: protocol.WorkDoneProgressKindEnd, Message: message}, p.write)
 }
 
+// Flushed is closed once what was reported so far, End included, is
+// written to the client (or will never be).
+func (p *Progress) Flushed() <-chan struct{} { return p.out.flushed() }
+
 func (p *Progress) write(ctx context.Context, v progressValue) {
 	if err := p.s.conn.Notify(ctx, protocol.MethodProgress, &progressParams{Token: p.token, Value: v}); err != nil {
 		p.s.log.Debug("$/progress not sent", zap.String("token", p.token), zap.Error(err))

@@ -76,6 +76,11 @@ func TestProgressUnsupported(t *testing.T) {
 	p := h.srv.StartProgress(ctx, "Indexing", "", true)
 	p.Report(ctx, "x", 50)
 	p.End(ctx, "done")
+	select {
+	case <-p.Flushed():
+	default:
+		t.Error("a progress the client does not support is not flushed at once")
+	}
 	h.echoNothing(t)
 }
 
@@ -93,16 +98,18 @@ func (h *harness) echoNothing(t *testing.T) {
 // A progress never makes its caller wait for the client, which answers the
 // token's creation and reads the reports when it gets to them (an editor
 // busy taking a vault's diagnostics): the reports made meanwhile give way
-// to the last, and the end still comes last.
+// to the last, and the end still comes last. Flushed tells when the end is
+// out.
 func TestProgressDoesNotWaitForTheClient(t *testing.T) {
 	h := newHarnessReading(t, 0) // the client reads nothing the test has not taken
 	h.initialize(`{"window":{"workDoneProgress":true}}`)
 	ctx := context.Background()
 	const reports = 1000
 	done := make(chan struct{})
+	var p *Progress
 	go func() {
 		defer close(done)
-		p := h.srv.StartProgress(ctx, "Indexing", "", true)
+		p = h.srv.StartProgress(ctx, "Indexing", "", true)
 		for i := range reports {
 			p.Report(ctx, fmt.Sprint(i), uint32(i/10))
 		}
@@ -112,6 +119,12 @@ func TestProgressDoesNotWaitForTheClient(t *testing.T) {
 	case <-done:
 	case <-time.After(timeout):
 		t.Fatal("the progress waited for a client that does not read")
+	}
+	flushed := p.Flushed()
+	select {
+	case <-flushed:
+		t.Error("flushed before the client took the token's creation")
+	default:
 	}
 	h.nextFromServer(protocol.MethodWorkDoneProgressCreate)
 	wantProgressValue(t, h.nextFromServer(protocol.MethodProgress), `{"kind":"begin","title":"Indexing","percentage":0}`)
@@ -132,6 +145,11 @@ func TestProgressDoesNotWaitForTheClient(t *testing.T) {
 	}
 	if got >= reports {
 		t.Errorf("all %d reports were written to a client that was not reading; want the last in place of those waiting", got)
+	}
+	select {
+	case <-flushed:
+	case <-time.After(timeout):
+		t.Error("the end is out but Flushed is not closed")
 	}
 	h.echoNothing(t)
 }
