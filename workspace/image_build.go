@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
@@ -59,6 +60,26 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 		ix.countFoldersOf(files)
 		tags <- tagTableFrom(ix, files[:len(paths)], img)
 	}()
+	// The links' part is read, and the missing notes it counts added,
+	// beside the names' tables, which neither touches: at 50,000 notes each
+	// took 50–100 ms, one after the other, and building from the image was
+	// what a restart waited for last.
+	var links imageLinks
+	linksRead := make(chan error, 1)
+	go func() {
+		err := links.read(img, files, len(paths))
+		if err == nil {
+			// Counted by name once rather than link by link: a lookup by
+			// name for each link that finds no note was 2% of a restart at
+			// 50,000 notes.
+			for i, n := range links.missing {
+				if n > 0 {
+					ix.addMissing(img.missing[i], int(n))
+				}
+			}
+		}
+		linksRead <- err
+	}()
 	entries := make([]*nameEntry, len(img.keys))
 	for i, k := range img.keys {
 		// The keys are the image's copies already (see entry).
@@ -72,49 +93,71 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 	for _, f := range files[len(paths):] {
 		ix.key(f)
 	}
-	if err := noteKeysFrom(files[:len(paths)], entries, img.names); err != nil {
+	keysErr := noteKeysFrom(files[:len(paths)], entries, img.names)
+	if err := <-linksRead; err != nil || keysErr != nil {
+		return nil, cmp.Or(err, keysErr)
+	}
+	p.first = links.first
+	// The links' keys are not checked against the image's: both were
+	// written by one Save, under checksums, and reading every link again
+	// would cost a cache miss each. The decoded keys share the cache file's
+	// table, so there is nothing to intern either.
+	linkTablesFrom(files[:len(paths)], files, entries, p.first, links.keyOrd, links.tgtOrd)
+	if err := <-tags; err != nil {
 		return nil, err
 	}
+	return p, nil
+}
 
-	// The links' part of the image, read in order: resolutions into each
-	// note's table, key and target ordinals for the tables. One array holds
-	// every note's resolutions; each note's part is capped, so an edit that
-	// replaces them cannot write into a neighbour's.
+// imageLinks is the links' part of an image as read: each note's
+// resolutions (into its file), the key and target ordinal of every link,
+// for the tables, and the count of links to each missing name.
+type imageLinks struct {
+	first          []int // each note's first link, in all its links
+	keyOrd, tgtOrd []uint32
+	missing        []int32
+}
+
+// read reads img's links, in order, for its first notes files; the names'
+// entries need not be in place. One array holds every note's resolutions;
+// each note's part is capped, so an edit that replaces them cannot write
+// into a neighbour's.
+func (l *imageLinks) read(img *indexImage, files []*File, notes int) error {
 	d := decoder{b: img.links}
-	p.first = make([]int, len(paths)+1)
+	l.first = make([]int, notes+1)
 	all := make([]stored, img.total)
-	keyOrd := make([]uint32, len(all))
-	tgtOrd := make([]uint32, len(all))
-	missing := make([]int32, len(img.missing)) // the links to each missing name
-	for n, f := range files[:len(paths)] {
+	l.keyOrd = make([]uint32, len(all))
+	l.tgtOrd = make([]uint32, len(all))
+	l.missing = make([]int32, len(img.missing))
+	for n, f := range files[:notes] {
 		k := d.uvarint()
-		if d.bad || k > uint64(len(all)-p.first[n]) {
-			return nil, errBadImage
+		if d.bad || k > uint64(len(all)-l.first[n]) {
+			return errBadImage
 		}
-		p.first[n+1] = p.first[n] + int(k)
-		res := all[p.first[n]:p.first[n+1]:p.first[n+1]]
+		l.first[n+1] = l.first[n] + int(k)
+		res := all[l.first[n]:l.first[n+1]:l.first[n+1]]
 		for i := range res {
 			key, t, s := d.uvarint(), d.uvarint(), d.uvarint()
-			if d.bad || key > uint64(len(entries)) || t > uint64(len(files)) || t >= anchoredBit || s&7 > uint64(OutsideVault) || s>>4 > uint64(len(files)) {
-				return nil, errBadImage
+			if d.bad || key > uint64(len(img.keys)) || t > uint64(len(files)) || t >= anchoredBit || s&7 > uint64(OutsideVault) || s>>4 > uint64(len(files)) {
+				return errBadImage
 			}
 			if t > 0 {
 				res[i].target = files[t-1]
 			}
 			res[i].status = Status(s & 7)
 			res[i].candidates = int32(s >> 4)
-			keyOrd[p.first[n]+i] = uint32(key)
-			tgtOrd[p.first[n]+i] = uint32(t)
+			l.keyOrd[l.first[n]+i] = uint32(key)
+			l.tgtOrd[l.first[n]+i] = uint32(t)
 			if s&8 != 0 {
-				tgtOrd[p.first[n]+i] |= anchoredBit
+				l.tgtOrd[l.first[n]+i] |= anchoredBit
 			}
 			if res[i].status == NoSuchNote && key != 0 {
 				m := d.uvarint()
 				if d.bad || m > uint64(len(img.missing)) {
-					return nil, errBadImage
+					return errBadImage
 				}
 				if m > 0 {
-					missing[m-1]++
+					l.missing[m-1]++
 				}
 			}
 		}
@@ -122,25 +165,10 @@ func startFromImage(cfg Config, img *indexImage, paths []string) (*imagePart, er
 			f.resolved = res
 		}
 	}
-	if d.i != len(d.b) || p.first[len(paths)] != len(all) {
-		return nil, errBadImage
+	if d.i != len(d.b) || l.first[notes] != len(all) {
+		return errBadImage
 	}
-	// Counted by name once rather than link by link: a lookup by name for
-	// each link that finds no note was 2% of a restart at 50,000 notes.
-	for i, n := range missing {
-		if n > 0 {
-			ix.addMissing(img.missing[i], int(n))
-		}
-	}
-	// The links' keys are not checked against the image's: both were
-	// written by one Save, under checksums, and reading every link again
-	// would cost a cache miss each. The decoded keys share the cache file's
-	// table, so there is nothing to intern either.
-	linkTablesFrom(files[:len(paths)], files, entries, p.first, keyOrd, tgtOrd)
-	if err := <-tags; err != nil {
-		return nil, err
-	}
-	return p, nil
+	return nil
 }
 
 // finish adds the decoded notes, which must be the image's in its order.
