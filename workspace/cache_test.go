@@ -864,8 +864,7 @@ func TestCachedDetailsDecodeOnUse(t *testing.T) {
 	}
 
 	h := notes["h.md"]
-	type details = noteDetails
-	got := make([]details, 8)
+	got := make([]noteDetails, 8)
 	var wg sync.WaitGroup
 	for i := range got {
 		// Each goroutine asks for a different detail first.
@@ -880,12 +879,12 @@ func TestCachedDetailsDecodeOnUse(t *testing.T) {
 			case 3:
 				h.Lead()
 			}
-			got[i] = details{h.Lines(), h.LongLines(), h.Lead(), h.LeadSpan(), h.Headings(), h.Blocks(), h.Tags()}
+			got[i] = noteDetails{h.Lines(), h.LongLines(), h.Lead(), h.LeadSpan(), h.Headings(), h.Blocks(), h.Tags()}
 		})
 	}
 	wg.Wait()
 	w := want["h.md"]
-	wantDetails := details{w.Lines(), w.LongLines(), w.Lead(), w.LeadSpan(), w.Headings(), w.Blocks(), w.Tags()}
+	wantDetails := noteDetails{w.Lines(), w.LongLines(), w.Lead(), w.LeadSpan(), w.Headings(), w.Blocks(), w.Tags()}
 	if len(wantDetails.headings) != 2 || len(wantDetails.blocks) != 1 || len(wantDetails.tags) != 2 || len(wantDetails.longLines) != 1 || wantDetails.lead == "" {
 		t.Fatalf("the parse of h.md is not what this test is about: %+v", wantDetails)
 	}
