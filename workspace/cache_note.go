@@ -145,13 +145,9 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 func (e *encoder) noteDetails(d *noteDetails) {
 	note := e.b
 	e.b = e.details
-	if d.longLines != nil {
-		e.count(len(d.longLines), false)
-		for _, sp := range d.longLines {
-			e.span(sp)
-		}
-	} else {
-		e.uvarint(0)
+	e.count(len(d.longLines), d.longLines == nil)
+	for _, sp := range d.longLines {
+		e.span(sp)
 	}
 	e.lines(d.lines)
 	e.str(d.lead)
@@ -292,9 +288,10 @@ type decoder struct {
 
 // decodeNote decodes b as the Note at path whose text is size bytes long,
 // its links' keys numbered in keys. Every string is a slice of the strings'
-// block (copied from b, once), of path or of keys, every span checked against size: whatever b holds, the
-// result is a Note without its text whose offsets are all within it, or an
-// error; never a panic.
+// block (copied from b, once), of path or of keys, and every span is checked
+// against size, here or when the links and details are decoded (see
+// encodedLinks, lazyDetails): whatever b holds, the result is a Note without
+// its text whose offsets are all within it, or an error; never a panic.
 func decodeNote(b []byte, path string, size int, keys []string) (*Note, error) {
 	d := decoder{b: b, path: path, size: size, keys: keys}
 	k := d.uvarint()

@@ -899,11 +899,12 @@ func (ix *Index) tagTablesOf(notes []*File) (fill func()) {
 	var names []string
 	var count []int
 	for i, f := range notes {
-		if len(f.Note.Tags()) == 0 {
+		noteTags := f.Note.Tags()
+		if len(noteTags) == 0 {
 			continue
 		}
-		ts := make([]int32, len(f.Note.Tags()))
-		for j, t := range f.Note.Tags() {
+		ts := make([]int32, len(noteTags))
+		for j, t := range noteTags {
 			k := fold(t.Name)
 			n, ok := number[k]
 			if !ok {
