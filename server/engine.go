@@ -62,7 +62,9 @@ func (e *engine) Initialized(ctx context.Context) {
 			e.s.log.Warn("workspace folder is not a file folder", zap.String("uri", f.URI))
 			continue
 		}
-		vs = append(vs, e.addVault(path, true))
+		v := e.addVault(path, true)
+		e.readCacheAhead(v)
+		vs = append(vs, v)
 	}
 	seq := e.settingsOrder.next() // before any didChangeConfiguration's
 	e.s.Go("index", func(ctx context.Context) {

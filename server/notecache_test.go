@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,6 +118,53 @@ func TestNoteCacheAcrossSessions(t *testing.T) {
 	}
 	if _, err := os.Stat(file); err == nil {
 		t.Error("NoCache wrote a cache")
+	}
+}
+
+// The second session reads the note cache while its client has yet to
+// answer workspace/configuration, which the load waits for; the load then
+// takes every note from what was read ahead.
+func TestNoteCacheReadAheadOfSettings(t *testing.T) {
+	root := writeVault(t, map[string]string{"a.md": "See [[b]].\n", "b.md": "# B\n"})
+	first := startOn(t, root, false)
+	first.waitLog("note cache saved")
+
+	h := newHarness(t, withRealEngine())
+	answer := make(chan struct{})
+	h.holds = map[string]chan struct{}{protocol.MethodWorkspaceConfiguration: answer}
+	release := sync.OnceFunc(func() { close(answer) })
+	defer release() // a failure before the answer leaves no reply pending
+	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"rootUri":"`+string(fileURIOf(root))+`","capabilities":{"workspace":{"configuration":true}}}`)); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	h.notify(protocol.MethodInitialized, struct{}{})
+	h.nextFromServer(protocol.MethodWorkspaceConfiguration)
+	vs := h.srv.ws.allVaults()
+	if len(vs) != 1 {
+		t.Fatalf("%d vaults, want 1", len(vs))
+	}
+	vs[0].mu.Lock()
+	ahead := vs[0].ahead
+	vs[0].mu.Unlock()
+	if ahead == nil {
+		t.Fatal("no note cache read ahead while the settings are asked for")
+	}
+	if err := ahead.Err(); err != nil { // waits for the read
+		t.Fatalf("reading ahead: %v", err)
+	}
+	if log := h.logs.String(); strings.Contains(log, "indexed") {
+		t.Fatalf("indexed before the settings came:\n%s", log)
+	}
+
+	release()
+	line := h.waitLog("note cache", `"cached": 2, "notes": 2`)
+	if !strings.Contains(line, `"readAhead"`) || strings.Contains(line, `"readAhead": "0s"`) {
+		t.Errorf("the load did not take the cache read ahead: %s", line)
+	}
+	vs[0].mu.Lock()
+	defer vs[0].mu.Unlock()
+	if vs[0].ahead != nil {
+		t.Error("the vault still holds the cache read ahead after its load")
 	}
 }
 
