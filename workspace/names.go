@@ -97,7 +97,7 @@ type nameTable struct {
 	byTitle []*File // see FilesByTitle
 	// grams is built by WarmNames (after the index) or on the first
 	// FindNames of two bytes or more.
-	grams *nameGrams
+	grams *nameTableGrams
 	// exact is built on the first FindPhrase.
 	exact []exactName
 
