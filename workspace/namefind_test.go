@@ -120,6 +120,7 @@ func TestFindNamesRandom(t *testing.T) {
 	// Triples hashed into four buckets, nearly all sharing one with others:
 	// an entry listed for a triple it does not hold is searched and left.
 	tb := s.nameTable()
+	tb.nameGrams()
 	tb.mu.Lock()
 	tb.grams.triples = buildNameGrams(tb.text, tb.starts, 3, 2)
 	tb.mu.Unlock()
