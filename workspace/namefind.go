@@ -25,7 +25,7 @@ const (
 type nameGrams struct {
 	at   []int32 // gram g's entries are ids[at[g]:at[g+1]]
 	ids  []int32
-	bits int // a triple's bucket has this many bits (see gramAt)
+	bits int // 2^bits grams: 16 for pairs, a triple's bucket's for triples (see gramAt)
 }
 
 func gramOf(a, b byte) int { return int(a)<<8 | int(b) }
@@ -52,14 +52,11 @@ func gramAt(text string, p, width, bits int) (int, bool) {
 	return int((uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> (32 - bits)), true
 }
 
-// buildNameGrams indexes the grams of width 2 (pairs) or 3 (triples, in
-// 2^bits buckets) of text (see nameTable): two passes, one to count each
-// gram's entries, one to list them.
+// buildNameGrams indexes the grams of width 2 (pairs, bits 16: their two
+// bytes) or 3 (triples, in 2^bits buckets) of text (see nameTable): two
+// passes, one to count each gram's entries, one to list them.
 func buildNameGrams(text string, starts []int32, width, bits int) *nameGrams {
-	size := 1 << 16
-	if width == 3 {
-		size = 1 << bits
-	}
+	size := 1 << bits
 	g := &nameGrams{at: make([]int32, size+1), bits: bits}
 	last := make([]int32, size) // the last entry counted for a gram, plus one
 	each := func(visit func(gram int, entry int32)) {
