@@ -36,9 +36,11 @@ func golden(t *testing.T, name, got string) {
 func renderDiagnostics(t *testing.T, v *testVault) string {
 	var b strings.Builder
 	sev := defaultSeverities(t)
-	for _, f := range v.snap.Notes() {
+	notes := v.snap.Notes()
+	all := DiagnoseAll(v.snap, notes, sev)
+	for i, f := range notes {
 		lines := workspace.NewLines(f.Note.Text)
-		for _, d := range Diagnose(v.snap, f, sev) {
+		for _, d := range all[i] {
 			line, col := lines.LineCol(d.Span.Start)
 			fmt.Fprintf(&b, "%s:%d:%d %s %s %q: %s\n", f.Path, line, col, d.Severity, d.Code, f.Note.Text[d.Span.Start:d.Span.End], d.Message)
 			for _, fix := range d.Fixes {

@@ -330,57 +330,75 @@ func boolRank(b bool) int {
 	return 1
 }
 
-// diagnose computes the diagnostics of a batch of notes, one snapshot per vault.
+// diagnose computes the diagnostics of a batch of notes, in the batch's
+// order, one snapshot per vault.
 func (p *publisher) diagnose(jobs []job, refresh *bool) []pushItem {
-	pull := p.pull()
 	var items []pushItem
-	var snap *workspace.Snapshot
-	var snapVault *vault
-	defer func() {
-		if snap != nil {
-			snap.Release()
+	for len(jobs) > 0 {
+		n := 1
+		for n < len(jobs) && jobs[n].v == jobs[0].v {
+			n++
 		}
-	}()
+		items = p.diagnoseIn(jobs[0].v, jobs[:n], refresh, items)
+		jobs = jobs[n:]
+	}
+	return items
+}
+
+// diagnoseIn appends to items those of jobs, all notes of v, diagnosed on
+// all cores.
+func (p *publisher) diagnoseIn(v *vault, jobs []job, refresh *bool, items []pushItem) []pushItem {
+	pull := p.pull()
+	snap := v.snapshot()
+	defer snap.Release()
+	// slots[i] is the item files[i]'s diagnostics go to, or -1 for an open
+	// note a client pulls for.
+	var files []*workspace.File
+	var slots []int
+	var uris []protocol.DocumentURI
 	for _, j := range jobs {
-		abs := j.v.abs(j.rel)
+		abs := v.abs(j.rel)
 		uri := p.e.s.URIForPath(abs)
 		doc := p.e.s.docs.ByPath(abs)
 		if pull && doc != nil && j.edited {
 			continue // the client pulls the note it edited by itself
 		}
-		if doc == nil && j.v.openOnly.Load() {
+		if doc == nil && v.openOnly.Load() {
 			// diagnosticMode openFilesOnly: a closed note's diagnostics
 			// are not sent, and what was sent before is taken back.
 			items = append(items, pushItem{uri: uri, version: NoVersion})
 			continue
-		}
-		if snapVault != j.v {
-			if snap != nil {
-				snap.Release()
-			}
-			snap, snapVault = j.v.snapshot(), j.v
 		}
 		f := snap.File(j.rel)
 		if f == nil || f.Note == nil {
 			items = append(items, pushItem{uri: uri, version: NoVersion})
 			continue
 		}
-		diags := p.e.convert(f, analysis.Diagnose(snap, f, j.v.severities()))
+		files, uris = append(files, f), append(uris, uri)
 		if pull && doc != nil {
-			// An open note changed because of another: the client is asked
-			// to pull again when what it has differs. A rename applied by
-			// VS Code opens thousands of notes, which it pulled again at
-			// every ask; most come out as they were.
-			if p.pullDiffers(uri, diags) {
-				*refresh = true
-			}
+			slots = append(slots, -1)
 			continue
 		}
 		version := NoVersion
 		if doc != nil {
 			version = doc.Version
 		}
-		items = append(items, pushItem{uri: uri, version: version, diags: diags})
+		slots = append(slots, len(items))
+		items = append(items, pushItem{uri: uri, version: version})
+	}
+	for i, diags := range analysis.DiagnoseAll(snap, files, v.severities()) {
+		converted := p.e.convert(files[i], diags)
+		if slots[i] >= 0 {
+			items[slots[i]].diags = converted
+			continue
+		}
+		// An open note changed because of another: the client is asked to
+		// pull again when what it has differs. A rename applied by VS Code
+		// opens thousands of notes, which it pulled again at every ask;
+		// most come out as they were.
+		if p.pullDiffers(uris[i], converted) {
+			*refresh = true
+		}
 	}
 	return items
 }

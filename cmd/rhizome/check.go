@@ -10,11 +10,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rhizome-lsp/rhizome/analysis"
@@ -254,19 +252,7 @@ func checkVault(ix *workspace.Index, t *vaultTarget, sev map[string]analysis.Sev
 			notes = append(notes, f)
 		}
 	}
-	perNote := make([][]finding, len(notes))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(notes); i = int(next.Add(1) - 1) {
-				perNote[i] = findings(snap, t, notes[i], sev)
-			}
-		}()
-	}
-	wg.Wait()
+	perNote := analysis.DiagnoseAll(snap, notes, sev)
 	var out []finding
 	for i, f := range notes {
 		sum.Notes++
@@ -275,7 +261,8 @@ func checkVault(ix *workspace.Index, t *vaultTarget, sev map[string]analysis.Sev
 				sum.Links++
 			}
 		}
-		for _, fd := range perNote[i] {
+		fds := findings(t, f, perNote[i])
+		for _, fd := range fds {
 			sum.ByCode[fd.Code]++
 			switch fd.Severity {
 			case "error":
@@ -284,13 +271,12 @@ func checkVault(ix *workspace.Index, t *vaultTarget, sev map[string]analysis.Sev
 				sum.Warnings++
 			}
 		}
-		out = append(out, perNote[i]...)
+		out = append(out, fds...)
 	}
 	return out
 }
 
-func findings(snap *workspace.Snapshot, t *vaultTarget, f *workspace.File, sev map[string]analysis.Severity) []finding {
-	diags := analysis.Diagnose(snap, f, sev)
+func findings(t *vaultTarget, f *workspace.File, diags []analysis.Diagnostic) []finding {
 	if len(diags) == 0 {
 		return nil
 	}
