@@ -27,24 +27,30 @@ type Fix struct {
 // frontmatter and lines too long to read. sev gives each code's severity (see
 // Severities); codes at SeverityOff are not reported.
 func Diagnose(snap *workspace.Snapshot, f *workspace.File, sev map[string]Severity) []Diagnostic {
-	d := diagnoser{snap: snap, f: f, sev: sev}
+	return diagnose(snap, f, sev, f.Note.Links())
+}
+
+// diagnose is Diagnose with the note's links as the caller holds them.
+func diagnose(snap *workspace.Snapshot, f *workspace.File, sev map[string]Severity, links []workspace.Link) []Diagnostic {
+	d := diagnoser{snap: snap, f: f, sev: sev, links: links}
 	d.frontmatter()
 	d.duplicateBlocks()
 	for _, sp := range f.Note.LongLines() {
 		d.add("long-line", sp, fmt.Sprintf("this line is %d bytes long, over %d: it is not read as markdown, so its links and tags are not indexed (break it into lines)",
 			sp.End-sp.Start, workspace.MaxLineBytes))
 	}
-	for i := range f.Note.Links() {
+	for i := range links {
 		d.link(i)
 	}
 	return d.out
 }
 
 type diagnoser struct {
-	snap *workspace.Snapshot
-	f    *workspace.File
-	sev  map[string]Severity
-	out  []Diagnostic
+	snap  *workspace.Snapshot
+	f     *workspace.File
+	sev   map[string]Severity
+	links []workspace.Link // the note's
+	out   []Diagnostic
 }
 
 func (d *diagnoser) add(code string, span workspace.Span, msg string, fixes ...Fix) {
@@ -91,12 +97,12 @@ func (d *diagnoser) frontmatter() {
 }
 
 func (d *diagnoser) link(i int) {
-	l := &d.f.Note.Links()[i]
+	l := &d.links[i]
 	// A reference use is checked at its definition, where the path is written.
 	if l.External || l.Kind == workspace.LinkReference {
 		return
 	}
-	r := d.snap.Resolve(d.f, i)
+	r := d.snap.ResolveAt(d.f, i, l)
 	switch r.Status {
 	case workspace.NoSuchNote, workspace.OutsideVault:
 		d.brokenLink(l, r, i)
@@ -118,7 +124,7 @@ func (d *diagnoser) link(i int) {
 			if r.Status == workspace.Ambiguous {
 				break
 			}
-			if o := d.snap.ResolveAs(p, d.f, i); !o.OK() {
+			if o := d.snap.ResolveAsAt(p, d.f, i, l); !o.OK() {
 				d.add("profile-mismatch", l.Span, fmt.Sprintf("%s resolves this link to %s, but %s does not: %s",
 					r.Profile, targetName(r), o.Profile, reason(l, o)))
 			}
@@ -157,7 +163,7 @@ func (d *diagnoser) brokenLink(l *workspace.Link, r workspace.Resolution, i int)
 		}
 	}
 	for _, p := range r.ResolvesUnder {
-		fmt.Fprintf(&b, " (%s resolves it to %s)", p, targetName(d.snap.ResolveAs(p, d.f, i)))
+		fmt.Fprintf(&b, " (%s resolves it to %s)", p, targetName(d.snap.ResolveAsAt(p, d.f, i, l)))
 	}
 	d.add("broken-link", l.Span, b.String(), fixes...)
 }

@@ -14,23 +14,24 @@ import (
 // of 50,000 notes, restarted from its note cache).
 func DiagnoseAll(snap *workspace.Snapshot, files []*workspace.File, sev map[string]Severity) [][]Diagnostic {
 	out := make([][]Diagnostic, len(files))
-	workers := min(runtime.GOMAXPROCS(0), len(files))
-	if workers <= 1 {
-		for i, f := range files {
-			out[i] = Diagnose(snap, f, sev)
+	// Notes differ a hundredfold in links: each worker takes the next note
+	// rather than a share fixed in advance. It decodes the links of notes
+	// from the note cache into a buffer of its own (Note.LinksInto), where
+	// the first diagnostics after a restart would keep every note's.
+	var at atomic.Int64
+	work := func() {
+		var buf []workspace.Link
+		for i := int(at.Add(1) - 1); i < len(files); i = int(at.Add(1) - 1) {
+			out[i] = diagnose(snap, files[i], sev, files[i].Note.LinksInto(&buf))
 		}
+	}
+	if min(runtime.GOMAXPROCS(0), len(files)) <= 1 {
+		work()
 		return out
 	}
-	// Notes differ a hundredfold in links: each worker takes the next note
-	// rather than a share fixed in advance.
-	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				out[i] = Diagnose(snap, files[i], sev)
-			}
-		})
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(work)
 	}
 	wg.Wait()
 	return out

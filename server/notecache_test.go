@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -182,5 +183,58 @@ func TestLoadMemoryReleasedAfterTheLoadsWork(t *testing.T) {
 	released := strings.Index(log, "load memory released")
 	if saved := strings.Index(log, "note cache saved"); saved < 0 || saved > released {
 		t.Errorf("the load's memory was released before the cache was saved:\n%s", log)
+	}
+}
+
+// A session that takes every note from the note cache, whose links stay
+// encoded until asked for and are decoded for the first diagnostics
+// without being kept (Note.LinksInto), publishes what the session that
+// parsed them did, note for note.
+func TestNoteCacheRestartDiagnosesAlike(t *testing.T) {
+	root := writeVault(t, map[string]string{
+		"a.md":     "See [[b]], [[b#Top]], [[b#Nope]], [[b#^blk]], [[b#^gone]], [[nowhere]] and [x](b.md#nope).\n\n[ref]: nothere.md\n\nUse [it][ref].\n",
+		"b.md":     "Intro.\n\n# Top\n\nThe lead of b. ^blk\n",
+		"d.md":     "---\ntitle: [unclosed\n---\n[[b#Top]] [[gone|label]] [[c]]\n",
+		"c.md":     "# C\n",
+		"sub/c.md": "# Other C\n",
+	})
+	published := func(h *harness) map[protocol.DocumentURI][]protocol.Diagnostic {
+		h.waitLog("load memory released")
+		out := map[protocol.DocumentURI][]protocol.Diagnostic{}
+		for {
+			select {
+			case m := <-h.fromServer:
+				if m.method != protocol.MethodTextDocumentPublishDiagnostics {
+					continue
+				}
+				var p protocol.PublishDiagnosticsParams
+				if err := json.Unmarshal(m.params, &p); err != nil {
+					t.Fatal(err)
+				}
+				out[p.URI] = p.Diagnostics
+			default:
+				return out
+			}
+		}
+	}
+	first := startOn(t, root, false)
+	first.waitLog("note cache saved")
+	parsed := published(first)
+	codes := map[string]int{}
+	for _, ds := range parsed {
+		for _, d := range ds {
+			codes[fmt.Sprint(d.Code)]++
+		}
+	}
+	for _, code := range []string{"broken-link", "broken-anchor", "broken-block", "frontmatter-syntax"} {
+		if codes[code] == 0 {
+			t.Errorf("the parsed session published no %s (%v): the vault does not test what it is for", code, codes)
+		}
+	}
+
+	second := startOn(t, root, false)
+	second.waitLog("note cache", `"cached": 5, "notes": 5`, `"fromImage": true`)
+	if cached := published(second); !reflect.DeepEqual(cached, parsed) {
+		t.Errorf("from the note cache:\n%+v\nparsed:\n%+v", cached, parsed)
 	}
 }

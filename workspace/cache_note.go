@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -534,7 +535,11 @@ func (d *decoder) link(l *Link, k int) {
 type encodedLinks struct {
 	once  sync.Once
 	count int
-	// What decoding reads, dropped once it is done.
+	// asked says LinksInto decoded them once without keeping them.
+	asked atomic.Bool
+	// What decoding reads, dropped (under mu, which LinksInto holds while
+	// it reads them) once they are decoded and kept.
+	mu   sync.Mutex
 	b    []byte   // the links' part of the entry, copied
 	keys []string // the cache file's link keys
 }
@@ -543,11 +548,14 @@ func (e *encodedLinks) decoder(n *Note) decoder {
 	return decoder{b: e.b, text: n.kept, path: n.Path, size: n.Size, keys: e.keys}
 }
 
-// decode decodes the links. It goes on past damage, every read then giving
-// zero or "": the result always has count links, every span within the note
-// and every Def in range.
-func (e *encodedLinks) decode(n *Note) []Link {
-	buf := make([]Link, e.count)
+// decode decodes the links into buf, count long, or a new slice when buf
+// is nil. It goes on past damage, every read then giving zero or "": the
+// result always has count links, every span within the note and every Def
+// in range.
+func (e *encodedLinks) decode(n *Note, buf []Link) []Link {
+	if buf == nil {
+		buf = make([]Link, e.count)
+	}
 	d := e.decoder(n)
 	for i := range buf {
 		d.link(&buf[i], e.count)

@@ -910,6 +910,61 @@ func TestCachedDetailsDecodeOnUse(t *testing.T) {
 	}
 }
 
+// LinksInto, for a pass over every note, decodes a cached note's links into
+// the caller's buffer the first time and keeps nothing; the second time it
+// keeps them, as Links does. Whichever comes first, asked from many
+// goroutines at once, every one gets the parse's links.
+func TestCachedLinksInto(t *testing.T) {
+	files := maps.Clone(smallVault)
+	files["g.md"] = "[**bold** label](a%20b.md#Intro) [[sub/d|`code`]] [r][] ![i](image.png)\n\n[r]: c.md\n"
+	files["h.md"] = "[[a]] [[b#X]] [[sub/d]]\n"
+	_, _, notes, want := restartCached(t, files)
+	g, h := notes["g.md"], notes["h.md"]
+
+	var buf []Link
+	first := g.LinksInto(&buf)
+	if !reflect.DeepEqual(first, want["g.md"].Links()) || len(buf) < len(first) || &first[0] != &buf[0] {
+		t.Fatalf("first LinksInto: %+v in the buffer %v, want %+v decoded into it", first, len(buf) >= len(first) && &first[0] == &buf[0], want["g.md"].Links())
+	}
+	if g.links != nil || g.encoded.b == nil {
+		t.Fatal("the first LinksInto kept the links or dropped their encoding")
+	}
+	// A buffer long enough is reused, not grown.
+	before := &buf[0]
+	if got := h.LinksInto(&buf); !reflect.DeepEqual(got, want["h.md"].Links()) || &got[0] != before {
+		t.Errorf("LinksInto of h.md: %+v (in the same buffer: %v), want %+v", got, &got[0] == before, want["h.md"].Links())
+	}
+	second := g.LinksInto(&buf)
+	if !reflect.DeepEqual(second, want["g.md"].Links()) || &second[0] == &buf[0] || &second[0] != &g.Links()[0] || g.encoded.b != nil {
+		t.Errorf("second LinksInto: %+v, want the note's own kept links %+v, the encoding dropped", second, want["g.md"].Links())
+	}
+
+	// Asked at once from many goroutines, half of them through Links.
+	_, _, notes, _ = restartCached(t, files)
+	g = notes["g.md"]
+	got := make([][]Link, 16)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			if i%2 == 0 {
+				got[i] = g.Links()
+				return
+			}
+			var buf []Link
+			got[i] = slices.Clone(g.LinksInto(&buf))
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		if !reflect.DeepEqual(got[i], want["g.md"].Links()) {
+			t.Fatalf("goroutine %d: %+v, want %+v", i, got[i], want["g.md"].Links())
+		}
+	}
+	if g.encoded.b != nil || &g.Links()[0] != &got[0][0] {
+		t.Error("after Links, the encoding is still held or Links decoded twice")
+	}
+}
+
 func TestCachedLinksDecodeOnUse(t *testing.T) {
 	files := maps.Clone(smallVault)
 	files["g.md"] = "[**bold** label](a%20b.md#Intro) [[sub/d|`code`]] [r][] ![i](image.png)\n\n[r]: c.md\n"

@@ -230,12 +230,42 @@ func (n *Note) Tags() []Tag { return n.details().tags }
 func (n *Note) Links() []Link {
 	if e := n.encoded; e != nil {
 		e.once.Do(func() {
-			n.links = e.decode(n)
+			n.links = e.decode(n, nil)
 			// Nothing reads the encoding again: 45 MB at 50,000 notes.
+			e.mu.Lock()
 			e.b, e.keys = nil, nil
+			e.mu.Unlock()
 		})
 	}
 	return n.links
+}
+
+// LinksInto is Links for a pass over every note, which reads each note's
+// links once: the links of a note from the note cache that no one has asked
+// for yet are decoded into *buf (grown when short) and not kept, the first
+// time. Kept, every note's, for the first diagnostics after a restart, they
+// were 156 MB of a 50,000-note server's 531 MB heap, which its collector
+// marked again at each of the six collections that followed (five without,
+// the heap at 375 MB). The second ask keeps them, as Links does: a note
+// diagnosed again is likely to be again (it links to a note being edited).
+// The result is *buf's or the note's: do not modify it, nor use it after
+// *buf's next use.
+func (n *Note) LinksInto(buf *[]Link) []Link {
+	e := n.encoded
+	if e == nil || e.asked.Swap(true) {
+		return n.Links()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.b == nil {
+		// Links decoded them meanwhile (and set n.links before it took the
+		// lock to drop the encoding).
+		return n.links
+	}
+	if cap(*buf) < e.count {
+		*buf = make([]Link, e.count)
+	}
+	return e.decode(n, (*buf)[:e.count])
 }
 
 // linkCount is len(n.Links()), without decoding them.

@@ -65,7 +65,12 @@ func (s *Snapshot) Files() []*File {
 // Resolve resolves the i-th link of f's note under the primary profile,
 // fragment included.
 func (s *Snapshot) Resolve(f *File, i int) Resolution {
-	l := &f.Note.Links()[i]
+	return s.ResolveAt(f, i, &f.Note.Links()[i])
+}
+
+// ResolveAt is Resolve of l, the i-th link of f's note as the caller holds
+// it (from Note.LinksInto).
+func (s *Snapshot) ResolveAt(f *File, i int, l *Link) Resolution {
 	p := s.ix.cfg.Primary()
 	var r Resolution
 	if res := f.resolved; i < len(res) && res[i].status == Resolved && res[i].target != nil {
@@ -98,10 +103,15 @@ func (s *Snapshot) Target(f *File, i int) *File {
 
 // ResolveAs resolves the i-th link of f's note under profile p.
 func (s *Snapshot) ResolveAs(p Profile, f *File, i int) Resolution {
+	return s.ResolveAsAt(p, f, i, &f.Note.Links()[i])
+}
+
+// ResolveAsAt is ResolveAs of l, the i-th link of f's note as the caller
+// holds it (from Note.LinksInto).
+func (s *Snapshot) ResolveAsAt(p Profile, f *File, i int, l *Link) Resolution {
 	if p == s.ix.cfg.Primary() {
-		return s.Resolve(f, i)
+		return s.ResolveAt(f, i, l)
 	}
-	l := &f.Note.Links()[i]
 	return resolveFragment(p, s.ix.resolvePath(p, f, l), l)
 }
 
