@@ -43,6 +43,9 @@ type encoder struct {
 	// keys; they outlast each Note.
 	keyIDs map[string]uint32
 	keys   []string
+	// links holds the links of a Note from the note cache that no one has
+	// asked for, decoded to be written again (Note.linksUnkept).
+	links []Link
 }
 
 // extraString is a string added to an encoder's extra at off.
@@ -61,7 +64,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 		kept = n.Text // not expected (a load's notes have dropped it), but as good
 	}
 	*e = encoder{b: e.b[:0], details: e.details[:0], text: kept, path: n.Path, extra: e.extra[:0],
-		offsets: e.offsets, recent: e.recent[:0], keyIDs: e.keyIDs, keys: e.keys}
+		offsets: e.offsets, recent: e.recent[:0], keyIDs: e.keyIDs, keys: e.keys, links: e.links}
 	e.varint(int64(n.Version))
 	flags := uint64(0)
 	if n.InvalidUTF8 {
@@ -108,7 +111,7 @@ func (e *encoder) appendNote(b []byte, n *Note) []byte {
 	e.str(n.Title)
 	e.str(n.Description)
 	e.noteDetails(n.details())
-	links := n.Links()
+	links := n.linksUnkept(&e.links)
 	e.count(len(links), links == nil)
 	for i := range links {
 		l := &links[i]

@@ -963,6 +963,26 @@ func TestCachedLinksInto(t *testing.T) {
 	if g.encoded.b != nil || &g.Links()[0] != &got[0][0] {
 		t.Error("after Links, the encoding is still held or Links decoded twice")
 	}
+
+	// Writing the cache again (a file changed) reads every note's links and
+	// keeps none, nor counts as the first ask.
+	root, dir, _, _ := restartCached(t, files)
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(root, "c.md"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	c, notes, _ := loadCached(t, root, dir)
+	if !save(t, c) {
+		t.Fatal("a touched note did not rewrite the cache")
+	}
+	g = notes["g.md"]
+	if g.encoded == nil || g.links != nil || g.encoded.b == nil || g.encoded.asked.Load() {
+		t.Error("writing the cache kept the links of a note from it, or counted as an ask")
+	}
+	_, again, _ := loadCached(t, root, dir)
+	if got := again["g.md"].Links(); !reflect.DeepEqual(got, want["g.md"].Links()) {
+		t.Errorf("links written from their encoding read back as %+v, want %+v", got, want["g.md"].Links())
+	}
 }
 
 func TestCachedLinksDecodeOnUse(t *testing.T) {

@@ -251,9 +251,18 @@ func (n *Note) Links() []Link {
 // The result is *buf's or the note's: do not modify it, nor use it after
 // *buf's next use.
 func (n *Note) LinksInto(buf *[]Link) []Link {
-	e := n.encoded
-	if e == nil || e.asked.Swap(true) {
+	if e := n.encoded; e == nil || e.asked.Swap(true) {
 		return n.Links()
+	}
+	return n.linksUnkept(buf)
+}
+
+// linksUnkept is LinksInto without the ask counted: what writing the note
+// cache reads, which says nothing of what the server will read again.
+func (n *Note) linksUnkept(buf *[]Link) []Link {
+	e := n.encoded
+	if e == nil {
+		return n.links
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
