@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"sync"
@@ -487,12 +486,34 @@ func (p *publisher) clear(uri protocol.DocumentURI) {
 // diagnosticsHash identifies a list of diagnostics, to skip sending the same
 // list twice.
 func diagnosticsHash(ds []protocol.Diagnostic) uint64 {
-	h := fnv.New64a()
-	for _, d := range ds {
-		fmt.Fprintf(h, "%d:%d-%d:%d %v %v %s\x00", d.Range.Start.Line, d.Range.Start.Character,
-			d.Range.End.Line, d.Range.End.Character, d.Severity, d.Code, d.Message)
+	// FNV-1a, by hand: a hub's edit hashes the diagnostics of the thousand
+	// notes that link to it, 1.2 µs a note through fmt and hash/fnv.
+	h := uint64(14695981039346656037)
+	add := func(b byte) { h = (h ^ uint64(b)) * 1099511628211 }
+	addString := func(s string) {
+		for i := range len(s) {
+			add(s[i])
+		}
+		add(0)
 	}
-	return h.Sum64()
+	for _, d := range ds {
+		for _, n := range [...]uint32{d.Range.Start.Line, d.Range.Start.Character, d.Range.End.Line, d.Range.End.Character, uint32(d.Severity)} {
+			for ; n >= 0x80; n >>= 7 {
+				add(byte(n) | 0x80)
+			}
+			add(byte(n))
+		}
+		switch c := d.Code.(type) {
+		case string:
+			addString(c)
+		case nil:
+			add(0)
+		default:
+			addString(fmt.Sprint(c))
+		}
+		addString(d.Message)
+	}
+	return h
 }
 
 // convert turns analysis diagnostics into protocol ones for note f.
