@@ -1511,7 +1511,14 @@ try {
       await filter.fill(`**/${linking}`, { timeout: 3000 });
       await page.waitForTimeout(700); // the filter applies after a short delay
     };
-    await filterProblems();
+    // A large vault's VS Code can be too busy to take a click for seconds (at 10k notes, after the
+    // unlinked mentions above, one went unanswered for 3 s): it is tried again until slowT.
+    for (const deadline = Date.now() + slowT; ;) {
+      const err = await filterProblems().then(() => null, (e) => e);
+      if (!err) break;
+      if (Date.now() > deadline) throw err;
+      log(`Problems filter: ${err.message.split('\n')[0]}; again`);
+    }
     // Problems lists only the rows in view: the filter keeps the probe's in view. Editing the
     // settings below can leave the panel unfiltered (seen on the Quartz docs garden, whose 20
     // problems put the probe's out of view): it is filtered again.
