@@ -238,3 +238,23 @@ func TestNoteCacheRestartDiagnosesAlike(t *testing.T) {
 		t.Errorf("from the note cache:\n%+v\nparsed:\n%+v", cached, parsed)
 	}
 }
+
+// The note cache is written once every note's first diagnostics are out:
+// written beside them, it took the cores and the memory they need.
+func TestNoteCacheSavedAfterTheFirstDiagnostics(t *testing.T) {
+	files := map[string]string{}
+	for i := range 500 {
+		files[fmt.Sprintf("n%d.md", i)] = fmt.Sprintf("# Note %d\n\nSee [[n%d]] and [[gone%d]].\n", i, (i+1)%500, i)
+	}
+	h := startOn(t, writeVault(t, files), false)
+	h.waitLog("load memory released")
+	log := h.logs.String()
+	flushed := strings.Index(log, "diagnostics flushed")
+	saved := strings.Index(log, "note cache saved")
+	if flushed < 0 || saved < 0 || saved < flushed {
+		t.Errorf("the note cache was saved (at %d) before the first diagnostics were flushed (at %d):\n%s", saved, flushed, log)
+	}
+	if line := h.waitLog("diagnostics flushed"); !strings.Contains(line, `"notes": 500`) {
+		t.Errorf("the first flush: %s, want every note's", line)
+	}
+}
