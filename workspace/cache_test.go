@@ -777,6 +777,12 @@ func checkDecoded(t *testing.T, e *encoder, n *Note) {
 	}
 	ok(n.Frontmatter.Span)
 	ok(n.LeadSpan())
+	// The links a pass decodes without keeping them are the ones kept.
+	var buf []Link
+	unkept := slices.Clone(n.LinksInto(&buf))
+	if !reflect.DeepEqual(unkept, n.Links()) && (len(unkept) > 0 || len(n.Links()) > 0) {
+		t.Fatalf("LinksInto decoded %+v, Links %+v", unkept, n.Links())
+	}
 	for _, l := range n.Links() {
 		ok(l.Span)
 		ok(l.TargetSpan)
