@@ -203,14 +203,29 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 	// memory's peak. Cold 50k loads, four of each in turns: the last
 	// diagnostics 2.41-2.73 s after the index against 3.19-3.75 s, the
 	// peak 797-849 MB against 844-887 (10k: 0.40-0.45 s against
-	// 0.55-0.66). A session that ends before the save loses the cache's
-	// update, not the cache.
+	// 0.55-0.66). An editor slow to read them (Emacs took over 20 s for a
+	// generated 50k vault's) holds the save back maxSaveWait at most: a
+	// session that ends before it starts the next one cold.
+	flushed := make(chan struct{})
 	e.afterLoad(work, "diagnostics", func(ctx context.Context) {
+		defer close(flushed)
 		e.diags.flush(ctx)
-		for _, save := range saves {
-			save(ctx)
-		}
 	})
+	if len(saves) > 0 {
+		e.afterLoad(work, "save note cache", func(ctx context.Context) {
+			wait := time.NewTimer(e.saveWait())
+			defer wait.Stop()
+			select {
+			case <-flushed:
+			case <-wait.C:
+			case <-ctx.Done():
+				return
+			}
+			for _, save := range saves {
+				save(ctx)
+			}
+		})
+	}
 	// The load's garbage (parse trees, the note cache's encoding, the
 	// diagnostics of every note) fills a heap the runtime keeps until its
 	// next collection, which a server at rest may not reach for hours: at
@@ -232,6 +247,17 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 	}) {
 		widen()
 	}
+}
+
+// maxSaveWait bounds how long a load's note cache waits for every note's
+// first diagnostics to go out before it is saved.
+const maxSaveWait = 5 * time.Second
+
+func (e *engine) saveWait() time.Duration {
+	if w := e.s.opts.saveWait; w > 0 {
+		return w
+	}
+	return maxSaveWait
 }
 
 // progressEndWait bounds how long the work that follows a load waits for

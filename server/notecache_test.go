@@ -258,3 +258,36 @@ func TestNoteCacheSavedAfterTheFirstDiagnostics(t *testing.T) {
 		t.Errorf("the first flush: %s, want every note's", line)
 	}
 }
+
+// An editor slow to read the first diagnostics holds the note cache's save
+// back saveWait at most.
+func TestNoteCacheSavedWhileAnEditorReadsSlowly(t *testing.T) {
+	files := map[string]string{}
+	for i := range 200 {
+		files[fmt.Sprintf("n%d.md", i)] = fmt.Sprintf("# Note %d\n\nSee [[gone%d]].\n", i, i)
+	}
+	root := writeVault(t, files)
+	h := newHarnessReading(t, 20, withRealEngine(), func(o *Options) { o.saveWait = 100 * time.Millisecond })
+	if _, err := h.call(protocol.MethodInitialize, json.RawMessage(`{"processId":null,"rootUri":"`+string(fileURIOf(root))+`","capabilities":{"window":{"workDoneProgress":true}}}`)); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	h.notify(protocol.MethodInitialized, struct{}{})
+	// The client reads until the index is complete, then takes nothing:
+	// twenty messages on, the server's writes wait.
+	for {
+		m := h.nextFromServer("$/progress")
+		if strings.Contains(string(m.params), `"end"`) {
+			break
+		}
+	}
+	h.waitLog("note cache saved")
+	if strings.Contains(h.logs.String(), "diagnostics flushed") {
+		t.Fatal("the diagnostics were all sent although the client stopped reading: the test does not test the wait")
+	}
+	// Read again, so that the flush and the session end.
+	go func() {
+		for range h.fromServer {
+		}
+	}()
+	h.waitLog("diagnostics flushed")
+}

@@ -285,7 +285,8 @@ func (e *engine) openCache(v *vault) *workspace.NoteCache {
 	return workspace.StartNoteCache(dir)
 }
 
-// saveCache writes the note cache after a load. It runs beside the first
+// saveCache writes the note cache after a load, once every note's first
+// diagnostics are out (or maxSaveWait has passed). It runs beside the first
 // requests, so they are not kept waiting for a file nobody needs until the
 // next start; a failure only costs that start its speed.
 func (e *engine) saveCache(ctx context.Context, v *vault, cache *workspace.NoteCache) {
