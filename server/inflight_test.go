@@ -83,7 +83,7 @@ func TestChangeEndsBlockSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := startOn(t, root, true)
-	h.waitLog("indexed")
+	h.waitLogFor(largeVaultTimeout, "indexed")
 	// A query no note holds: the search reads every note. The broken link
 	// gives the note diagnostics to publish.
 	text := string(data) + "\n[[No such note]]\n[[^^zqxjv"
@@ -131,7 +131,7 @@ func (f *inflight) has(doc protocol.DocumentURI) bool {
 func TestBlockSearchBesideEdits(t *testing.T) {
 	root, notes := generatedNotes(t, 5000)
 	h := startOn(t, root, true)
-	h.waitLog("indexed")
+	h.waitLogFor(largeVaultTimeout, "indexed")
 	text := "# Searching\n\n[[^^zqxjv"
 	uri := fileURIOf(filepath.Join(root, "searching.md"))
 	h.notify(protocol.MethodTextDocumentDidOpen, openParams(string(uri), text))
