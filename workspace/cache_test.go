@@ -856,6 +856,22 @@ func restartCached(t *testing.T, files map[string]string) (root, dir string, not
 	return root, dir, notes, want
 }
 
+// resaveTouched touches the file at rel, loads the vault at root with its
+// cache in dir and saves the cache, which must be written again; it returns
+// the notes of that load.
+func resaveTouched(t *testing.T, root, dir, rel string) map[string]*Note {
+	t.Helper()
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(root, rel), later, later); err != nil {
+		t.Fatal(err)
+	}
+	c, notes, _ := loadCached(t, root, dir)
+	if !save(t, c) {
+		t.Fatal("a touched note did not rewrite the cache")
+	}
+	return notes
+}
+
 // A restart leaves every note's details (lines, headings, blocks, tags,
 // lead) encoded until one is asked for; then they decode once, whichever
 // goroutines ask, into what the parse had, and the encoding is let go.
@@ -973,15 +989,7 @@ func TestCachedLinksInto(t *testing.T) {
 	// Writing the cache again (a file changed) reads every note's links and
 	// keeps none, nor counts as the first ask.
 	root, dir, _, _ := restartCached(t, files)
-	later := time.Now().Add(time.Hour)
-	if err := os.Chtimes(filepath.Join(root, "c.md"), later, later); err != nil {
-		t.Fatal(err)
-	}
-	c, notes, _ := loadCached(t, root, dir)
-	if !save(t, c) {
-		t.Fatal("a touched note did not rewrite the cache")
-	}
-	g = notes["g.md"]
+	g = resaveTouched(t, root, dir, "c.md")["g.md"]
 	if g.encoded == nil || g.links != nil || g.encoded.b == nil || g.encoded.asked.Load() {
 		t.Error("writing the cache kept the links of a note from it, or counted as an ask")
 	}
@@ -1022,14 +1030,7 @@ func TestCachedLinksDecodeOnUse(t *testing.T) {
 
 	// A touched file makes Save write every note again, the ones whose
 	// links are still encoded too.
-	later := time.Now().Add(time.Hour)
-	if err := os.Chtimes(filepath.Join(root, "c.md"), later, later); err != nil {
-		t.Fatal(err)
-	}
-	c, _, _ := loadCached(t, root, dir)
-	if !save(t, c) {
-		t.Fatal("a touched note did not rewrite the cache")
-	}
+	resaveTouched(t, root, dir, "c.md")
 	// What that Save wrote reads back as the parse. (By value: which
 	// strings share memory may differ after a second round, since Go makes
 	// every one-byte string from bytes the same static one.)
