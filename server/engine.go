@@ -112,18 +112,16 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 		return
 	}
 	start := time.Now()
-	// The background work that follows the loads (completion's tables,
-	// every note's diagnostics, the note cache's save), after which their
-	// garbage goes.
+	// The background work that follows the loads (the note cache's save,
+	// completion's tables), after which their garbage goes.
 	work := &sync.WaitGroup{}
-	var saves []func(context.Context)
 	e.status("indexing", 0)
 	p := e.s.StartProgress(ctx, "rhizome", "indexing notes", true)
 	total := 0
 	loaded := make([]*vault, 0, len(vs)) // the loads that ended in place
 	for i, v := range vs {
 		last := time.Time{}
-		report, save, err := e.load(ctx, v, watching, func(parsed, all int) {
+		report, err := e.load(ctx, v, work, watching, func(parsed, all int) {
 			if time.Since(last) < 100*time.Millisecond {
 				return
 			}
@@ -148,9 +146,6 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 		loaded = append(loaded, v)
 		if err != nil {
 			continue
-		}
-		if save != nil {
-			saves = append(saves, save)
 		}
 		for _, prob := range report.Problems {
 			e.s.log.Warn("indexing", zap.String("root", v.root), zap.String("path", prob.Path), zap.Error(prob.Err))
@@ -197,35 +192,8 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 			snap.WarmHeadings()
 		})
 	}
-	// Every note's diagnostics, the open ones first, then the note cache's
-	// save: written beside them, it took the cores from the diagnostics the
-	// user waits for, and its buffers came on top of their garbage, at the
-	// memory's peak. Cold 50k loads, four of each in turns: the last
-	// diagnostics 2.41-2.73 s after the index against 3.19-3.75 s, the
-	// peak 797-849 MB against 844-887 (10k: 0.40-0.45 s against
-	// 0.55-0.66). An editor slow to read them (Emacs took over 20 s for a
-	// generated 50k vault's) holds the save back maxSaveWait at most: a
-	// session that ends before it starts the next one cold.
-	flushed := make(chan struct{})
-	e.afterLoad(work, "diagnostics", func(ctx context.Context) {
-		defer close(flushed)
-		e.diags.flush(ctx)
-	})
-	if len(saves) > 0 {
-		e.afterLoad(work, "save note cache", func(ctx context.Context) {
-			wait := time.NewTimer(e.saveWait())
-			defer wait.Stop()
-			select {
-			case <-flushed:
-			case <-wait.C:
-			case <-ctx.Done():
-				return
-			}
-			for _, save := range saves {
-				save(ctx)
-			}
-		})
-	}
+	// Every note's diagnostics, the open ones first.
+	e.afterLoad(work, "diagnostics", e.diags.flush)
 	// The load's garbage (parse trees, the note cache's encoding, the
 	// diagnostics of every note) fills a heap the runtime keeps until its
 	// next collection, which a server at rest may not reach for hours: at
@@ -247,17 +215,6 @@ func (e *engine) index(ctx context.Context, vs []*vault, watching *sync.WaitGrou
 	}) {
 		widen()
 	}
-}
-
-// maxSaveWait bounds how long a load's note cache waits for every note's
-// first diagnostics to go out before it is saved.
-const maxSaveWait = 5 * time.Second
-
-func (e *engine) saveWait() time.Duration {
-	if w := e.s.opts.saveWait; w > 0 {
-		return w
-	}
-	return maxSaveWait
 }
 
 // progressEndWait bounds how long the work that follows a load waits for

@@ -275,7 +275,6 @@ func (p *publisher) flush(ctx context.Context) {
 	}
 	p.refreshPulls(&refresh)
 	p.refreshViews()
-	p.e.s.log.Debug("diagnostics flushed", zap.Int("notes", len(head)+len(rest)))
 }
 
 // refreshViews asks the editor to refresh its lenses, hints and tokens: the

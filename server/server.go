@@ -37,8 +37,6 @@ type Options struct {
 
 	// testMethods adds methods to the dispatch switch. Unexported: tests only.
 	testMethods map[string]jsonrpc2.Handler
-	// saveWait replaces the engine's saveWait when set. Tests only.
-	saveWait time.Duration
 }
 
 // Server is one LSP session over one connection. Everything the feature files

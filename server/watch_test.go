@@ -53,7 +53,7 @@ func TestFileEventDuringLoadIsKept(t *testing.T) {
 	// vault again while its index serves).
 	for _, name := range []string{"late.md", "later.md"} {
 		var once sync.Once
-		_, _, err := e.load(context.Background(), v, nil, func(int, int) {
+		_, err := e.load(context.Background(), v, &sync.WaitGroup{}, nil, func(int, int) {
 			once.Do(func() {
 				path := filepath.Join(root, name)
 				if err := os.WriteFile(path, []byte("# Late\n"), 0o644); err != nil {
@@ -87,7 +87,7 @@ func TestLoadEndsOnceWatched(t *testing.T) {
 	watching.Add(1)
 	done := make(chan error, 1)
 	go func() {
-		_, _, err := e.load(context.Background(), v, watching, func(int, int) {})
+		_, err := e.load(context.Background(), v, &sync.WaitGroup{}, watching, func(int, int) {})
 		done <- err
 	}()
 	// The load waits; a file event comes meanwhile.
@@ -163,7 +163,7 @@ func TestNewerLoadWins(t *testing.T) {
 		started, done = make(chan struct{}), make(chan result, 1)
 		var once sync.Once
 		go func() {
-			report, _, err := e.load(context.Background(), v, nil, func(int, int) {
+			report, err := e.load(context.Background(), v, &sync.WaitGroup{}, nil, func(int, int) {
 				once.Do(func() {
 					close(started)
 					<-goOn
