@@ -25,12 +25,13 @@ func DiagnoseAll(snap *workspace.Snapshot, files []*workspace.File, sev map[stri
 			out[i] = diagnose(snap, files[i], sev, files[i].Note.LinksInto(&buf))
 		}
 	}
-	if min(runtime.GOMAXPROCS(0), len(files)) <= 1 {
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	if workers <= 1 {
 		work()
 		return out
 	}
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range workers {
 		wg.Go(work)
 	}
 	wg.Wait()
